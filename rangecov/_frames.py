@@ -1,0 +1,136 @@
+"""Checking the caller's GeoDataFrames/GeoSeries and reading lon/lat out of them.
+
+Every user mistake is caught here with a message that names the argument and
+what to do, before any geometry library sees it.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+__all__: list[str] = []
+
+_MAX_LABELS = 5
+
+
+def describe_labels(labels: Sequence) -> str:
+    """'index labels 3, 7, 9' with at most five shown and a count of the rest."""
+    labels = list(labels)
+    shown = ", ".join(repr(v) if isinstance(v, str) else str(v) for v in labels[:_MAX_LABELS])
+    more = len(labels) - _MAX_LABELS
+    suffix = f" and {more} more" if more > 0 else ""
+    return f"index label{'s' if len(labels) > 1 else ''} {shown}{suffix}"
+
+
+def check_frame(obj, argname: str) -> gpd.GeoSeries:
+    """Return the active geometry of a GeoDataFrame/GeoSeries, checking type and CRS."""
+    if isinstance(obj, gpd.GeoDataFrame):
+        try:
+            geoms = obj.geometry
+        except AttributeError:
+            raise ValueError(
+                f"{argname} is a GeoDataFrame without an active geometry column; "
+                f"set one with {argname}.set_geometry('column_name')"
+            ) from None
+    elif isinstance(obj, gpd.GeoSeries):
+        geoms = obj
+    else:
+        hint = ""
+        if isinstance(obj, pd.DataFrame):
+            hint = (
+                "; for a table with longitude/latitude columns use "
+                "geopandas.GeoDataFrame(df, geometry=geopandas.points_from_xy(df.lon, df.lat), crs='EPSG:4326')"
+            )
+        raise TypeError(
+            f"{argname} must be a geopandas GeoDataFrame or GeoSeries, got {type(obj).__name__}{hint}"
+        )
+    if geoms.crs is None:
+        raise ValueError(
+            f"{argname} has no CRS, so its coordinates cannot be placed on the Earth; "
+            f"if they are longitude/latitude in degrees, set it with {argname}.set_crs('EPSG:4326')"
+        )
+    if not obj.index.is_unique:
+        # Labels are how results point back at origins; duplicates would make
+        # nearest_origin ambiguous. Point the caller at the usual fix.
+        dup = obj.index[obj.index.duplicated()].unique()
+        raise ValueError(
+            f"{argname} has duplicate index labels ({describe_labels(dup)}); "
+            f"make them unique, e.g. {argname}.reset_index(drop=True)"
+        )
+    return geoms
+
+
+def point_lonlat(obj, argname: str) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude in degrees (EPSG:4326) of a frame of points.
+
+    Raises TypeError/ValueError naming ``argname`` and up to five offending
+    index labels for: a wrong type, no CRS, missing or empty geometry,
+    non-point geometry, NaN or infinite coordinates, and latitudes beyond ±90°.
+    """
+    geoms = check_frame(obj, argname)
+    values = geoms.values
+    index = obj.index
+
+    missing = np.asarray(geoms.isna())
+    if missing.any():
+        raise ValueError(
+            f"{argname} has missing geometry (None) at {describe_labels(index[missing])}; "
+            f"drop those rows, e.g. {argname}[~{argname}.geometry.isna()]"
+        )
+    empty = np.asarray(shapely.is_empty(values))
+    kinds = np.asarray(shapely.get_type_id(values))
+    not_point = (kinds != shapely.GeometryType.POINT) & ~empty
+    if not_point.any():
+        found = sorted(set(np.asarray(geoms.geom_type)[not_point]))
+        raise ValueError(
+            f"{argname} must contain points only; found {', '.join(found)} at "
+            f"{describe_labels(index[not_point])}. Lines and polygons as origins and targets "
+            "are coming in a later release; for now use e.g. .representative_point()"
+        )
+    if empty.any():
+        raise ValueError(
+            f"{argname} has empty geometry at {describe_labels(index[empty])}; drop those rows"
+        )
+
+    x = shapely.get_x(values)
+    y = shapely.get_y(values)
+    bad = ~(np.isfinite(x) & np.isfinite(y))
+    if bad.any():
+        raise ValueError(
+            f"{argname} has NaN or infinite coordinates at {describe_labels(index[bad])}"
+        )
+
+    crs = pyproj.CRS.from_user_input(geoms.crs)
+    if crs.to_epsg() != 4326:
+        transformer = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        x, y = transformer.transform(x, y)
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
+        bad = ~(np.isfinite(x) & np.isfinite(y))
+        if bad.any():
+            raise ValueError(
+                f"{argname}: coordinates at {describe_labels(index[bad])} could not be "
+                f"transformed from {crs.name} to longitude/latitude (outside the CRS's area?)"
+            )
+    off = np.abs(y) > 90.0
+    if off.any():
+        raise ValueError(
+            f"{argname} has latitude beyond ±90° at {describe_labels(index[off])} "
+            f"(values {', '.join(f'{v:g}' for v in y[off][:_MAX_LABELS])}); "
+            "are longitude and latitude swapped? Points are (x=longitude, y=latitude)"
+        )
+    return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+
+def as_frame(obj) -> gpd.GeoDataFrame:
+    """A copy of the caller's data as a GeoDataFrame (a GeoSeries becomes its geometry column)."""
+    if isinstance(obj, gpd.GeoSeries):
+        name = obj.name if isinstance(obj.name, str) and obj.name else "geometry"
+        return gpd.GeoDataFrame(geometry=obj.rename(name).copy(), crs=obj.crs)
+    return obj.copy()

@@ -1,0 +1,86 @@
+"""Bundled example data, shipped inside the package (no network, no ../shared)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+import geopandas as gpd
+import pandas as pd
+
+__all__ = ["Scenario", "atacms_kursk_2024"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A bundled scenario: origins, targets, the reach and the claim it tests.
+
+    Attributes
+    ----------
+    name : str
+        Short title.
+    launch_sites : GeoDataFrame
+        Origins (EPSG:4326), with a ``reach`` column.
+    airfields : GeoDataFrame
+        Targets (EPSG:4326), with ``icao``, ``name``, ``role`` and ``source``.
+    reach : str
+        The scenario's reach, e.g. ``"190 mi"``.
+    claim : str
+        The public statement the scenario checks, quoted with its source.
+    """
+
+    name: str
+    launch_sites: gpd.GeoDataFrame
+    airfields: gpd.GeoDataFrame
+    reach: str
+    claim: str
+
+
+def _read_points(package_dir: str, filename: str) -> gpd.GeoDataFrame:
+    with resources.files("rangecov").joinpath("data", package_dir, filename).open("rb") as fh:
+        table = pd.read_csv(fh, keep_default_na=False, na_values={"lat": [""], "lon": [""]})
+    geometry = gpd.points_from_xy(table.pop("lon"), table.pop("lat"), crs="EPSG:4326")
+    return gpd.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326")
+
+
+def atacms_kursk_2024() -> Scenario:
+    """ATACMS and the Kursk region, November 2024.
+
+    In November 2024 Ukraine was allowed to use ATACMS (maximum range about
+    190 miles, ~300 km) against targets inside Russia, first around the Kursk
+    region. In September 2024 the Pentagon had said that about 90% of the
+    Russian aircraft launching glide bombs flew from airfields beyond ATACMS
+    range.
+
+    Returns
+    -------
+    Scenario
+        ``launch_sites``: seven *notional* launch areas on Ukrainian-held
+        ground near the border (city coordinates, not real firing positions),
+        indexed by name, with ``reach = "190 mi"``. ``airfields``: Russian
+        military airfields within ~1,100 km of Kursk, indexed by name, with
+        ICAO code (empty where none is published), ``role``
+        (``glide_bomb_base``, ``military_aviation``, ``strategic_bomber``) and
+        the ``source`` of each coordinate. Sources and their certainty are in
+        ``rangecov/data/atacms_kursk_2024/README.md``.
+
+    Examples
+    --------
+    >>> from rangecov import datasets, coverage
+    >>> s = datasets.atacms_kursk_2024()
+    >>> report = coverage(s.launch_sites, s.airfields, s.reach)
+    >>> report.total == len(s.airfields)
+    True
+    """
+    sites = _read_points("atacms_kursk_2024", "launch_sites.csv").set_index("name")
+    airfields = _read_points("atacms_kursk_2024", "airfields.csv").set_index("name")
+    return Scenario(
+        name="ATACMS and the Kursk region, November 2024",
+        launch_sites=sites,
+        airfields=airfields,
+        reach="190 mi",
+        claim=(
+            "US Department of Defense, September 2024: about 90% of the Russian aircraft "
+            "launching glide bombs operate from airfields beyond ATACMS range (~300 km)."
+        ),
+    )

@@ -1,0 +1,171 @@
+"""The ellipsoid model, exact geodesic distances and the chord bounds that prune them.
+
+Everything that touches the shape of the Earth lives here, so that the search
+code in :mod:`rangecov.coverage` only sees three facts (proved in
+``docs/exactness.md``):
+
+1. ``c <= s``: the straight ECEF chord ``c`` never exceeds the geodesic ``s``.
+2. ``b * theta <= s``: the geocentric angle ``theta`` between the two points,
+   times the polar semi-axis ``b``, never exceeds ``s`` (radial projection onto
+   the inscribed sphere shortens every path).
+3. ``s <= 2 rho asin(c / (2 rho))`` with ``rho = b**2 / a`` whenever
+   ``c < 2 rho`` (Schur's comparison theorem applied to the geodesic).
+
+Exact distances come from Karney's algorithm (``pyproj.Geod.inv``, the
+C implementation of GeographicLib), accurate to about 15 nanometres on WGS84.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyproj
+
+__all__ = ["Ellipsoid", "get_ellipsoid", "ellipsoid_names"]
+
+# Slack added to every pruning comparison: far above the ~1e-8 m rounding of
+# chords and Karney distances, far below anything that matters, and it only ever
+# admits more candidates to the exact test, never fewer.
+PRUNE_SLACK_M = 1e-3
+
+# Below this many pairs a thread pool costs more than it saves.
+_PARALLEL_MIN = 20_000
+
+
+def ellipsoid_names() -> list[str]:
+    """Names accepted by ``ellipsoid=`` (the ``ellps`` names pyproj knows)."""
+    return sorted(pyproj.get_ellps_map())
+
+
+@dataclass(frozen=True)
+class Ellipsoid:
+    """An oblate ellipsoid of revolution (or a sphere) with its geodesic solver.
+
+    Attributes
+    ----------
+    name : str
+        The pyproj ``ellps`` name, e.g. ``"WGS84"`` or ``"sphere"``.
+    a, b : float
+        Equatorial and polar semi-axes in metres.
+    f : float
+        Flattening ``(a - b) / a``.
+    """
+
+    name: str
+    a: float
+    b: float
+    f: float
+    geod: pyproj.Geod = field(repr=False, compare=False)
+
+    @property
+    def e2(self) -> float:
+        """First eccentricity squared."""
+        return self.f * (2.0 - self.f)
+
+    @property
+    def rho(self) -> float:
+        """Smallest principal radius of curvature, ``b**2 / a`` (meridian at the equator)."""
+        return self.b * self.b / self.a
+
+    def ecef(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Earth-centred Cartesian coordinates (n, 3) of points on the surface, in metres."""
+        lon_r = np.radians(np.asarray(lon, dtype=float))
+        lat_r = np.radians(np.asarray(lat, dtype=float))
+        sin_lat = np.sin(lat_r)
+        cos_lat = np.cos(lat_r)
+        n = self.a / np.sqrt(1.0 - self.e2 * sin_lat * sin_lat)
+        out = np.empty((lon_r.size, 3))
+        out[:, 0] = n * cos_lat * np.cos(lon_r)
+        out[:, 1] = n * cos_lat * np.sin(lon_r)
+        out[:, 2] = n * (1.0 - self.e2) * sin_lat
+        return out
+
+    def distance(
+        self, lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
+    ) -> np.ndarray:
+        """Exact geodesic distances in metres between paired points (Karney 2013).
+
+        Large inputs are split over threads; pyproj releases the GIL inside
+        the C loop, so this scales with cores.
+        """
+        lon1, lat1, lon2, lat2 = (np.ascontiguousarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2))
+        n = lon1.size
+        if n == 0:
+            return np.empty(0)
+        workers = _workers()
+        if n < _PARALLEL_MIN or workers == 1:
+            return self.geod.inv(lon1, lat1, lon2, lat2)[2]
+        out = np.empty(n)
+        bounds = np.linspace(0, n, workers * 4 + 1).astype(int)
+
+        def run(i: int) -> None:
+            sl = slice(bounds[i], bounds[i + 1])
+            out[sl] = self.geod.inv(lon1[sl], lat1[sl], lon2[sl], lat2[sl])[2]
+
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(run, range(len(bounds) - 1)))
+        return out
+
+    def lower_bound(self, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """A lower bound on the geodesic distance between ECEF points ``p`` and ``q``.
+
+        ``max(chord, b * theta)``: the chord is the better bound for near pairs,
+        the geocentric angle for near-antipodal ones.
+        """
+        chord = np.linalg.norm(p - q, axis=-1)
+        cross = np.linalg.norm(np.cross(p, q), axis=-1)
+        dot = np.einsum("ij,ij->i", p, q)
+        theta = np.arctan2(cross, dot)
+        return np.maximum(chord, self.b * theta)
+
+    def chord_surely_within(self, reach: np.ndarray) -> np.ndarray:
+        """Largest chord ``c`` for which ``s <= reach`` is certain (bound 3).
+
+        ``2 rho asin(c / 2 rho) <= reach``  iff  ``c <= 2 rho sin(reach / 2 rho)``
+        for ``reach <= pi rho``; beyond that every chord below ``2 rho`` qualifies.
+        The result is shrunk by a relative 1e-12 so that rounding can only send
+        a pair to the exact test, never past it.
+        """
+        reach = np.asarray(reach, dtype=float)
+        two_rho = 2.0 * self.rho
+        inner = np.where(reach < np.pi * self.rho, two_rho * np.sin(np.minimum(reach, np.pi * self.rho) / two_rho), two_rho)
+        return inner * (1.0 - 1e-12) - PRUNE_SLACK_M
+
+
+def _workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+@functools.lru_cache(maxsize=32)
+def get_ellipsoid(name: str = "WGS84") -> Ellipsoid:
+    """Return the :class:`Ellipsoid` for a pyproj ``ellps`` name.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not an ellipsoid pyproj knows (the message lists them),
+        or describes a prolate ellipsoid, for which the bounds used here do not hold.
+
+    Examples
+    --------
+    >>> e = get_ellipsoid("WGS84")
+    >>> round(e.b, 4)
+    6356752.3142
+    """
+    if not isinstance(name, str):
+        raise TypeError(
+            f"ellipsoid must be a name such as 'WGS84' or 'sphere', got {type(name).__name__} {name!r}"
+        )
+    names = pyproj.get_ellps_map()
+    if name not in names:
+        raise ValueError(
+            f"ellipsoid {name!r} is not known; accepted names: {', '.join(sorted(names))}"
+        )
+    geod = pyproj.Geod(ellps=name)
+    if geod.b > geod.a:
+        raise ValueError(f"ellipsoid {name!r} is prolate; only oblate ellipsoids and spheres are supported")
+    return Ellipsoid(name=name, a=float(geod.a), b=float(geod.b), f=float(geod.f), geod=geod)
