@@ -1,0 +1,77 @@
+"""Each step of the exactness argument in docs/exactness.md, checked against geographiclib."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import rangecov
+from conftest import oracle_geodesic
+
+
+def random_pairs(rng, n, antipodal_share=0.3):
+    lon1 = rng.uniform(-180, 180, n)
+    lat1 = np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
+    lon2 = rng.uniform(-180, 180, n)
+    lat2 = np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
+    k = int(n * antipodal_share)
+    # Near-antipodal pairs, where the chord bound is weakest and bound 3 stops applying.
+    lon2[:k] = lon1[:k] + 180 + rng.normal(0, 2, k)
+    lat2[:k] = np.clip(-lat1[:k] + rng.normal(0, 2, k), -90, 90)
+    return lon1, lat1, lon2, lat2
+
+
+@pytest.mark.parametrize("ellipsoid", ["WGS84", "sphere", "clrk66"])
+def test_bounds_hold(rng, ellipsoid):
+    ell = rangecov.get_ellipsoid(ellipsoid)
+    g = oracle_geodesic(ellipsoid)
+    lon1, lat1, lon2, lat2 = random_pairs(rng, 3000)
+    s = np.array([g.Inverse(a, b, c, d)["s12"] for a, b, c, d in zip(lat1, lon1, lat2, lon2)])
+    p, q = ell.ecef(lon1, lat1), ell.ecef(lon2, lat2)
+    chord = np.linalg.norm(p - q, axis=1)
+    tol = 1e-7  # metres of floating-point slack
+    # Bound 1: chord <= geodesic.
+    assert (chord <= s + tol).all()
+    # Bound 2: b * theta <= geodesic (and the combined lower bound).
+    assert (ell.lower_bound(p, q) <= s + tol).all()
+    # Bound 3: s <= 2 rho asin(c / 2 rho) wherever c < 2 rho.
+    rho = ell.rho
+    ok = chord < 2 * rho
+    assert ok.sum() > 1000
+    if ell.f > 0:
+        assert (~ok).sum() > 10  # the near-antipodal regime is exercised too
+    upper = 2 * rho * np.arcsin(chord[ok] / (2 * rho))
+    # asin is ill-conditioned near 1, so its own rounding here reaches ~1e-7 m.
+    assert (s[ok] <= upper + 1e-6).all()
+    # ... and the chord radius that certifies "s <= reach" is sound.
+    reach = s * rng.uniform(0.99, 1.01, s.size)
+    certified = chord <= ell.chord_surely_within(reach)
+    assert (s[certified] <= reach[certified]).all()
+    assert 0.1 < certified.mean() < 0.9  # both outcomes are exercised
+
+
+def test_distance_matches_geographiclib_to_a_micrometre(rng):
+    ell = rangecov.get_ellipsoid("WGS84")
+    g = oracle_geodesic()
+    lon1, lat1, lon2, lat2 = random_pairs(rng, 3000, antipodal_share=0.5)
+    # Exactly antipodal and polar cases too.
+    lon1[:4], lat1[:4], lon2[:4], lat2[:4] = [0, 10, 0, 30], [0, 20, 90, -90], [180, -170, 77, 30], [0, -20, -90, 90]
+    s = np.array([g.Inverse(a, b, c, d)["s12"] for a, b, c, d in zip(lat1, lon1, lat2, lon2)])
+    np.testing.assert_allclose(ell.distance(lon1, lat1, lon2, lat2), s, rtol=0, atol=1e-6)
+
+
+def test_threaded_distance_equals_serial(rng):
+    ell = rangecov.get_ellipsoid("WGS84")
+    lon1, lat1, lon2, lat2 = random_pairs(rng, 50_000)
+    serial = ell.geod.inv(lon1, lat1, lon2, lat2)[2]
+    np.testing.assert_array_equal(ell.distance(lon1, lat1, lon2, lat2), serial)
+
+
+def test_ecef_matches_pyproj(rng):
+    import pyproj
+
+    ell = rangecov.get_ellipsoid("WGS84")
+    lon, lat = rng.uniform(-180, 180, 100), rng.uniform(-90, 90, 100)
+    tr = pyproj.Transformer.from_crs("EPSG:4979", "EPSG:4978", always_xy=True)
+    x, y, z = tr.transform(lon, lat, np.zeros(100))
+    np.testing.assert_allclose(ell.ecef(lon, lat), np.column_stack([x, y, z]), rtol=0, atol=1e-6)
