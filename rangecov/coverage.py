@@ -32,7 +32,7 @@ from scipy.spatial import cKDTree
 
 from . import _frames
 from .geodesy import PRUNE_SLACK_M, Ellipsoid, _workers, get_ellipsoid
-from .report import CoverageReport, TARGET_COLUMNS
+from .report import STATUS_CATEGORIES, TARGET_COLUMNS, CoverageReport
 from .units import format_distance, parse_distance
 
 __all__ = ["coverage"]
@@ -86,7 +86,8 @@ def _parse_reach(reach, origins, n_origins: int) -> _ReachSpec:
                 f"reach column {reach!r} has missing values at {_frames.describe_labels(bad)}"
             )
         if low.size and np.all(low == low[0]):
-            label = f"{_label(values.iloc[0], low[0])} (column {reach!r})"
+            text = _label(values.iloc[0], low[0])
+            label = f"{text[:-1]}; column {reach!r})" if text.endswith(")") else f"{text} (column {reach!r})"
         else:
             label = f"per-origin reach (column {reach!r})"
         return _ReachSpec("column", low, low, label)
@@ -376,7 +377,9 @@ def coverage(
             margin, covering = _max_margin(ell, o_pts, spec.low, t_pts)
             high_margin = margin  # per-origin reach has no band
 
-    status = np.where(margin >= 0, "in", np.where(high_margin >= 0, "marginal", "out"))
+    # Codes into STATUS_CATEGORIES ("in", "marginal", "out"); building the
+    # categorical from codes avoids a million-string detour.
+    status = np.where(margin >= 0, 0, np.where(high_margin >= 0, 1, 2)).astype(np.int8)
     out = _frames.as_frame(targets)
     clash = [c for c in TARGET_COLUMNS if c in out.columns]
     if clash:
@@ -390,14 +393,14 @@ def coverage(
     def labels(pos):
         if pos is None:
             return pd.Series([None] * n_t, index=out.index, dtype=object)
-        return pd.Series(origins.index.to_numpy()[pos], index=out.index)
+        return pd.Series(origins.index.take(pos), index=out.index)
 
     out["distance_m"] = distance
     out["nearest_origin"] = labels(nearest)
     out["margin_m"] = margin
     out["covering_origin"] = labels(covering)
-    out["in_reach"] = status == "in"
-    out["status"] = pd.Categorical(status, categories=["in", "marginal", "out"])
+    out["in_reach"] = status == 0
+    out["status"] = pd.Categorical.from_codes(status, categories=STATUS_CATEGORIES)
     return CoverageReport(
         targets=out,
         origins_input=origins,

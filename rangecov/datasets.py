@@ -60,8 +60,8 @@ def atacms_kursk_2024() -> Scenario:
         indexed by name, with ``reach = "190 mi"``. ``airfields``: Russian
         military airfields within ~1,100 km of Kursk, indexed by name, with
         ICAO code (empty where none is published), ``role``
-        (``glide_bomb_base``, ``military_aviation``, ``strategic_bomber``) and
-        the ``source`` of each coordinate. Sources and their certainty are in
+        (``glide_bomb_base``, ``military_aviation``, ``strategic_bomber``),
+        the ``source`` of each coordinate and its ``uncertainty_km``. Sources and their certainty are in
         ``rangecov/data/atacms_kursk_2024/README.md``.
 
     Examples
@@ -80,7 +80,8 @@ def atacms_kursk_2024() -> Scenario:
         airfields=airfields,
         reach="190 mi",
         claim=(
-            "US Department of Defense, September 2024: about 90% of the Russian aircraft "
-            "launching glide bombs operate from airfields beyond ATACMS range (~300 km)."
+            "US officials, Aug-Sep 2024 (WSJ citing a US official, 27 Aug; White House NSC "
+            "spokesman John Kirby, 4 Sep; widely reported as the Pentagon's assessment): about 90% "
+            "of the Russian aircraft launching glide bombs are based beyond ATACMS range (~300 km)."
         ),
     )

@@ -21,9 +21,12 @@ def run_demo() -> str:
             "role": t["role"],
             "nearest launch site": t["nearest_origin"],
             "distance km": (t["distance_m"] / 1000).round(1),
+            "margin km": (t["margin_m"] / 1000).round(1),
             "in reach": t["in_reach"].map({True: "yes", False: "no"}),
         }
     ).sort_values("distance km")
+    # A result that flips within the coordinate's own uncertainty is not a result.
+    fragile = t.index[(t["margin_m"].abs() / 1000) <= t["uncertainty_km"]]
     table.index.name = "airfield"
     by_role = report.summary(by="role")
     lines = [
@@ -41,6 +44,14 @@ def run_demo() -> str:
         by_role.assign(share=(by_role["share"] * 100).round(1).astype(str) + "%").to_string(),
         "",
     ]
+    if len(fragile):
+        lines += [f"Within their coordinate uncertainty of the boundary (result could flip): {', '.join(fragile)}.", ""]
+    else:
+        lines += [
+            "Every airfield is farther from the reach boundary than its coordinate uncertainty",
+            f"(smallest |margin|: {t['margin_m'].abs().min() / 1000:.1f} km), so no in/out result hinges on it.",
+            "",
+        ]
     if "glide_bomb_base" in by_role.index:
         row = by_role.loc["glide_bomb_base"]
         total, count = int(row["total"]), int(row["count"])

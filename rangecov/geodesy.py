@@ -122,17 +122,24 @@ class Ellipsoid:
         theta = np.arctan2(cross, dot)
         return np.maximum(chord, self.b * theta)
 
+    @property
+    def chord_limit(self) -> float:
+        """Chords below this have ``s <= pi rho``, where bound 3 holds (docs/exactness.md, step 4a)."""
+        return min(2.0 * self.rho, 2.0 * self.b * np.sin(np.pi * self.rho / (2.0 * self.a)))
+
     def chord_surely_within(self, reach: np.ndarray) -> np.ndarray:
         """Largest chord ``c`` for which ``s <= reach`` is certain (bound 3).
 
         ``2 rho asin(c / 2 rho) <= reach``  iff  ``c <= 2 rho sin(reach / 2 rho)``
-        for ``reach <= pi rho``; beyond that every chord below ``2 rho`` qualifies.
-        The result is shrunk by a relative 1e-12 so that rounding can only send
-        a pair to the exact test, never past it.
+        for ``reach <= pi rho``; beyond that every chord below the domain
+        limit qualifies. The result is shrunk by a relative 1e-12 and by
+        ``PRUNE_SLACK_M`` so that rounding can only send a pair to the exact
+        test, never past it.
         """
         reach = np.asarray(reach, dtype=float)
         two_rho = 2.0 * self.rho
-        inner = np.where(reach < np.pi * self.rho, two_rho * np.sin(np.minimum(reach, np.pi * self.rho) / two_rho), two_rho)
+        arc = np.minimum(reach, np.pi * self.rho)
+        inner = np.minimum(two_rho * np.sin(arc / two_rho), self.chord_limit)
         return inner * (1.0 - 1e-12) - PRUNE_SLACK_M
 
 

@@ -13,11 +13,12 @@ import pandas as pd
 from . import _frames
 from .geodesy import Ellipsoid
 
-__all__ = ["CoverageReport", "TARGET_COLUMNS", "SUMMARY_COLUMNS"]
+__all__ = ["CoverageReport", "TARGET_COLUMNS", "SUMMARY_COLUMNS", "STATUS_CATEGORIES"]
 
 TARGET_COLUMNS = ("distance_m", "nearest_origin", "margin_m", "covering_origin", "in_reach", "status")
 ORIGIN_COLUMNS = ("targets_in_reach",)
 SUMMARY_COLUMNS = ("total", "count", "share", "marginal")
+STATUS_CATEGORIES = ("in", "marginal", "out")
 
 
 class CoverageReport:

@@ -1,0 +1,60 @@
+"""The bundled scenario and the demo command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+
+import rangecov
+from conftest import check_against_oracle
+
+
+def test_scenario_tables():
+    s = rangecov.datasets.atacms_kursk_2024()
+    assert s.reach == "190 mi"
+    assert len(s.launch_sites) == 7 and "Sudzha" in s.launch_sites.index
+    assert (s.launch_sites["reach"] == "190 mi").all()
+    assert s.launch_sites["note"].str.contains("notional").all()
+    a = s.airfields
+    assert a.crs.to_epsg() == 4326 and a.index.is_unique
+    assert set(a["role"]) == {"glide_bomb_base", "military_aviation", "strategic_bomber"}
+    assert (a["role"] == "glide_bomb_base").sum() == 6
+    assert (a["source"].str.len() > 10).all() and (a["uncertainty_km"] > 0).all()
+    assert a["icao"].str.fullmatch(r"([A-Z]{4})?").all()
+    # All within ~1,100 km of Kursk (51.73 N, 36.19 E), in Russia's longitude/latitude box.
+    kursk = rangecov.get_ellipsoid().distance(
+        np.full(len(a), 36.19), np.full(len(a), 51.73), a.geometry.x, a.geometry.y)
+    assert kursk.max() < 1_100e3
+
+
+def test_scenario_against_oracle():
+    s = rangecov.datasets.atacms_kursk_2024()
+    report, d = check_against_oracle(s.launch_sites, s.airfields, "reach", low=190 * 1609.344)
+    t = report.targets
+    assert t.loc["Kursk-Khalino", "nearest_origin"] == "Sudzha"
+    assert t.loc["Kursk-Khalino", "status"] == "in" and t.loc["Mozdok", "status"] == "out"
+
+
+def test_demo_prints_table_and_share():
+    out = subprocess.run(
+        [sys.executable, "-m", "rangecov", "demo"], capture_output=True, text=True, check=True
+    ).stdout
+    s = rangecov.datasets.atacms_kursk_2024()
+    report = rangecov.coverage(s.launch_sites, s.airfields, "reach")
+    g = report.summary(by="role").loc["glide_bomb_base"]
+    total, count = int(g["total"]), int(g["count"])
+    assert f"Glide-bomb bases within 190 mi: {count} of {total} ({100 * count / total:.1f}%)" in out
+    assert f"out of reach: {total - count} of {total}" in out
+    assert "aircraft, not airfields" in out
+    for name in s.airfields.index:
+        assert name in out
+    assert f"All airfields: {report!r}" in out
+
+
+def test_cli_without_command_is_usage_error():
+    proc = subprocess.run([sys.executable, "-m", "rangecov"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "usage: rangecov" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "rangecov", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("rangecov ")
