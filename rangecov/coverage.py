@@ -140,6 +140,33 @@ def _first_unique(*columns: np.ndarray) -> np.ndarray:
     return np.sort(first)
 
 
+# Candidates per target fetched with one vectorised k-nearest query; targets
+# with more origins inside their search radius (dense clusters of origins) fall
+# back to a ball query, whose Python lists are slow in bulk.
+_K_CANDIDATES = 16
+
+
+def _within_chord(
+    tree: cKDTree, xyz: np.ndarray, radius: np.ndarray, workers: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """All (row, origin) pairs with chord ``<= radius[row]``."""
+    k = min(_K_CANDIDATES, tree.n)
+    chord, idx = tree.query(xyz, k=k, workers=workers)
+    chord = chord.reshape(len(xyz), k)
+    idx = idx.reshape(len(xyz), k)
+    inside = chord <= radius[:, None]
+    overflow = np.flatnonzero(inside[:, -1]) if k < tree.n else np.empty(0, dtype=np.intp)
+    inside[overflow] = False
+    row, col = np.nonzero(inside)
+    pairs_row, pairs_origin = [row], [idx[row, col]]
+    if overflow.size:
+        lists = tree.query_ball_point(xyz[overflow], radius[overflow], workers=workers, return_sorted=False)
+        lengths = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
+        pairs_row.append(np.repeat(overflow, lengths))
+        pairs_origin.append(np.fromiter(itertools.chain.from_iterable(lists), dtype=np.intp, count=int(lengths.sum())))
+    return np.concatenate(pairs_row), np.concatenate(pairs_origin)
+
+
 def _best(
     ell: Ellipsoid, origins: _Points, reach: np.ndarray, targets: _Points
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -166,10 +193,8 @@ def _best(
     todo = np.flatnonzero(chord[:, 1] <= radius)
     if todo.size == 0:
         return best, arg
-    lists = tree.query_ball_point(targets.xyz[todo], radius[todo], workers=workers, return_sorted=False)
-    lengths = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
-    cand = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.intp, count=int(lengths.sum()))
-    tgt = np.repeat(todo, lengths)
+    row, cand = _within_chord(tree, targets.xyz[todo], radius[todo], workers)
+    tgt = todo[row]
     keep = cand != first[tgt]
     tgt, cand = tgt[keep], cand[keep]
     lower = ell.lower_bound(targets.xyz[tgt], origins.xyz[cand])

@@ -116,10 +116,15 @@ class Ellipsoid:
         ``max(chord, b * theta)``: the chord is the better bound for near pairs,
         the geocentric angle for near-antipodal ones.
         """
-        chord = np.linalg.norm(p - q, axis=-1)
-        cross = np.linalg.norm(np.cross(p, q), axis=-1)
-        dot = np.einsum("ij,ij->i", p, q)
-        theta = np.arctan2(cross, dot)
+        d = p - q
+        chord = np.sqrt(np.einsum("ij,ij->i", d, d))
+        pu = p / np.sqrt(np.einsum("ij,ij->i", p, p))[:, None]
+        qu = q / np.sqrt(np.einsum("ij,ij->i", q, q))[:, None]
+        # Kahan's angle formula: well conditioned at 0 and at pi alike.
+        diff, summ = pu - qu, pu + qu
+        theta = 2.0 * np.arctan2(
+            np.sqrt(np.einsum("ij,ij->i", diff, diff)), np.sqrt(np.einsum("ij,ij->i", summ, summ))
+        )
         return np.maximum(chord, self.b * theta)
 
     @property
