@@ -107,10 +107,14 @@ class CoverageReport:
 
         Examples
         --------
-        >>> report.summary(by="role")  # doctest: +SKIP
-                          total  count     share  marginal
+        >>> from rangecov import coverage, datasets
+        >>> s = datasets.atacms_kursk_2024()
+        >>> coverage(s.launch_sites, s.airfields, s.reach).summary(by="role")
+                           total  count     share  marginal
         role
-        glide_bomb_base       6      1  0.166667         0
+        glide_bomb_base        6      2  0.333333         0
+        military_aviation      7      2  0.285714         0
+        strategic_bomber       4      1  0.250000         0
         """
         status = self.targets["status"]
         frame = pd.DataFrame(
