@@ -6,6 +6,7 @@ what to do, before any geometry library sees it.
 
 from __future__ import annotations
 
+import warnings
 from typing import Sequence
 
 import geopandas as gpd
@@ -128,9 +129,23 @@ def point_lonlat(obj, argname: str) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
-def as_frame(obj) -> gpd.GeoDataFrame:
-    """A copy of the caller's data as a GeoDataFrame (a GeoSeries becomes its geometry column)."""
+def as_frame(obj, argname: str, replaced: Sequence[str]) -> gpd.GeoDataFrame:
+    """A copy of the caller's data as a GeoDataFrame, ready for new columns.
+
+    A GeoSeries becomes the geometry column. Columns named in ``replaced``
+    (ours, e.g. from re-running on a report's own table) are dropped with a
+    warning naming them, so the new ones are appended at the end.
+    """
     if isinstance(obj, gpd.GeoSeries):
         name = obj.name if isinstance(obj.name, str) and obj.name else "geometry"
         return gpd.GeoDataFrame(geometry=obj.rename(name).copy(), crs=obj.crs)
-    return obj.copy()
+    out = obj.copy()
+    clash = [c for c in replaced if c in out.columns]
+    if clash:
+        warnings.warn(
+            f"{argname} already has column(s) {', '.join(clash)}; rangecov replaces them",
+            UserWarning,
+            stacklevel=3,
+        )
+        out = out.drop(columns=clash)
+    return out

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import itertools
 import numbers
-import warnings
 from dataclasses import dataclass
 from typing import Union
 
@@ -405,15 +404,7 @@ def coverage(
     # Codes into STATUS_CATEGORIES ("in", "marginal", "out"); building the
     # categorical from codes avoids a million-string detour.
     status = np.where(margin >= 0, 0, np.where(high_margin >= 0, 1, 2)).astype(np.int8)
-    out = _frames.as_frame(targets)
-    clash = [c for c in TARGET_COLUMNS if c in out.columns]
-    if clash:
-        warnings.warn(
-            f"targets already has column(s) {', '.join(clash)}; coverage() replaces them",
-            UserWarning,
-            stacklevel=2,
-        )
-        out = out.drop(columns=clash)
+    out = _frames.as_frame(targets, "targets", TARGET_COLUMNS)
 
     def labels(pos):
         if pos is None:

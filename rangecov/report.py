@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from functools import cached_property
 from typing import Callable
 
@@ -79,15 +78,7 @@ class CoverageReport:
     @cached_property
     def origins(self) -> gpd.GeoDataFrame:
         """The caller's origins plus ``targets_in_reach`` (computed on first access)."""
-        out = _frames.as_frame(self._origins_input)
-        clash = [c for c in ORIGIN_COLUMNS if c in out.columns]
-        if clash:
-            warnings.warn(
-                f"origins already has column(s) {', '.join(clash)}; the report replaces them",
-                UserWarning,
-                stacklevel=2,
-            )
-            out = out.drop(columns=clash)
+        out = _frames.as_frame(self._origins_input, "origins", ORIGIN_COLUMNS)
         out["targets_in_reach"] = self._count_origins()
         return out
 

@@ -152,7 +152,7 @@ def test_geoseries_inputs_and_output_shape(origins, targets):
 
 def test_rerun_on_own_table_replaces_columns_with_warning(origins, targets):
     first = rangecov.coverage(origins, targets, "190 mi")
-    with pytest.warns(UserWarning, match="targets already has column\\(s\\) distance_m, nearest_origin, margin_m, covering_origin, in_reach, status; coverage\\(\\) replaces them"):
+    with pytest.warns(UserWarning, match="targets already has column\\(s\\) distance_m, nearest_origin, margin_m, covering_origin, in_reach, status; rangecov replaces them"):
         second = rangecov.coverage(origins, first.targets, "70 km")
     assert list(second.targets.columns) == list(first.targets.columns)
     assert second.count <= first.count
