@@ -139,29 +139,43 @@ def _first_unique(*columns: np.ndarray) -> np.ndarray:
     return np.sort(first)
 
 
-# Candidates per target fetched with one vectorised k-nearest query; targets
-# with more origins inside their search radius (dense clusters of origins) fall
-# back to a ball query, whose Python lists are slow in bulk.
-_K_CANDIDATES = 16
+# Candidates come from vectorised k-nearest queries: first the FIRST_K nearest
+# for every target, then MORE_K for the few whose search radius holds more
+# origins than that. Only targets in dense clusters of origins fall back to a
+# ball query, whose Python lists are slow in bulk.
+_FIRST_K = 4
+_MORE_K = 16
+
+
+def _query(tree: cKDTree, xyz: np.ndarray, k: int, workers: int) -> tuple[np.ndarray, np.ndarray]:
+    chord, idx = tree.query(xyz, k=k, workers=workers)
+    return chord.reshape(len(xyz), k), idx.reshape(len(xyz), k)
 
 
 def _within_chord(
-    tree: cKDTree, xyz: np.ndarray, radius: np.ndarray, workers: int
+    tree: cKDTree, xyz: np.ndarray, radius: np.ndarray, workers: int, chord: np.ndarray, idx: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All (row, origin) pairs with chord ``<= radius[row]``."""
-    k = min(_K_CANDIDATES, tree.n)
-    chord, idx = tree.query(xyz, k=k, workers=workers)
-    chord = chord.reshape(len(xyz), k)
-    idx = idx.reshape(len(xyz), k)
+    """All (row, origin) pairs with chord ``<= radius[row]``.
+
+    ``chord``/``idx`` are the k nearest origins of each row (sorted by chord,
+    as ``cKDTree.query`` returns them). A row whose k-th chord is still inside
+    its radius may have more candidates and is asked again with a larger k,
+    then with a ball query.
+    """
+    k = chord.shape[1]
     inside = chord <= radius[:, None]
-    overflow = np.flatnonzero(inside[:, -1]) if k < tree.n else np.empty(0, dtype=np.intp)
-    inside[overflow] = False
+    more = np.flatnonzero(inside[:, -1]) if k < tree.n else np.empty(0, dtype=np.intp)
+    inside[more] = False
     row, col = np.nonzero(inside)
     pairs_row, pairs_origin = [row], [idx[row, col]]
-    if overflow.size:
-        lists = tree.query_ball_point(xyz[overflow], radius[overflow], workers=workers, return_sorted=False)
+    if more.size and k < _MORE_K:
+        r, o = _within_chord(tree, xyz[more], radius[more], workers, *_query(tree, xyz[more], min(_MORE_K, tree.n), workers))
+        pairs_row.append(more[r])
+        pairs_origin.append(o)
+    elif more.size:
+        lists = tree.query_ball_point(xyz[more], radius[more], workers=workers, return_sorted=False)
         lengths = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
-        pairs_row.append(np.repeat(overflow, lengths))
+        pairs_row.append(np.repeat(more, lengths))
         pairs_origin.append(np.fromiter(itertools.chain.from_iterable(lists), dtype=np.intp, count=int(lengths.sum())))
     return np.concatenate(pairs_row), np.concatenate(pairs_origin)
 
@@ -177,10 +191,7 @@ def _best(
     n_o = len(origins)
     workers = _workers()
     tree = cKDTree(origins.xyz)
-    k = 1 if n_o == 1 else 2
-    chord, idx = tree.query(targets.xyz, k=k, workers=workers)
-    chord = chord.reshape(len(targets), k)
-    idx = idx.reshape(len(targets), k)
+    chord, idx = _query(tree, targets.xyz, min(_FIRST_K, n_o), workers)
     first = idx[:, 0]
     best = reach[first] - ell.distance(targets.lon, targets.lat, origins.lon[first], origins.lat[first])
     arg = first.copy()
@@ -192,7 +203,7 @@ def _best(
     todo = np.flatnonzero(chord[:, 1] <= radius)
     if todo.size == 0:
         return best, arg
-    row, cand = _within_chord(tree, targets.xyz[todo], radius[todo], workers)
+    row, cand = _within_chord(tree, targets.xyz[todo], radius[todo], workers, chord[todo], idx[todo])
     tgt = todo[row]
     keep = cand != first[tgt]
     tgt, cand = tgt[keep], cand[keep]
