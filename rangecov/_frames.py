@@ -109,8 +109,25 @@ def point_lonlat(obj, argname: str) -> tuple[np.ndarray, np.ndarray]:
 
     crs = pyproj.CRS.from_user_input(geoms.crs)
     if crs.to_epsg() != 4326:
-        transformer = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-        x, y = transformer.transform(x, y)
+        try:
+            transformer = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        except pyproj.exceptions.ProjError as err:
+            raise ValueError(
+                f"{argname}: its CRS {crs.name!r} cannot be converted to longitude/latitude on the "
+                f"Earth (EPSG:4326): {err}"
+            ) from None
+        if crs.is_geocentric:
+            # Earth-centred X/Y/Z needs all three coordinates.
+            z = shapely.get_z(values)
+            flat = ~np.isfinite(z)
+            if flat.any():
+                raise ValueError(
+                    f"{argname} uses the geocentric CRS {crs.name!r} but has 2D points at "
+                    f"{describe_labels(index[flat])}; geocentric points need X, Y and Z"
+                )
+            x, y, _ = transformer.transform(x, y, z)
+        else:
+            x, y = transformer.transform(x, y)
         x = np.asarray(x, dtype=float)
         y = np.asarray(y, dtype=float)
         bad = ~(np.isfinite(x) & np.isfinite(y))
@@ -139,6 +156,11 @@ def as_frame(obj, argname: str, replaced: Sequence[str]) -> gpd.GeoDataFrame:
     if isinstance(obj, gpd.GeoSeries):
         name = obj.name if isinstance(obj.name, str) and obj.name else "geometry"
         return gpd.GeoDataFrame(geometry=obj.rename(name).copy(), crs=obj.crs)
+    if obj.geometry.name in replaced:
+        raise ValueError(
+            f"{argname}'s geometry column is named {obj.geometry.name!r}, a column rangecov writes; "
+            f"rename it, e.g. {argname}.rename_geometry('geometry')"
+        )
     out = obj.copy()
     clash = [c for c in replaced if c in out.columns]
     if clash:

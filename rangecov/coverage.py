@@ -73,7 +73,7 @@ def _parse_reach(reach, origins, n_origins: int) -> _ReachSpec:
         low = np.empty(n_origins)
         bad = []
         for i, (label, v) in enumerate(values.items()):
-            if v is None or (isinstance(v, numbers.Real) and not isinstance(v, bool) and np.isnan(v)):
+            if pd.api.types.is_scalar(v) and pd.isna(v):
                 bad.append(label)
                 continue
             try:
@@ -90,7 +90,13 @@ def _parse_reach(reach, origins, n_origins: int) -> _ReachSpec:
         else:
             label = f"per-origin reach (column {reach!r})"
         return _ReachSpec("column", low, low, label)
-    if isinstance(reach, (tuple, list)):
+    if isinstance(reach, (list, np.ndarray, pd.Series)):
+        raise TypeError(
+            f"reach as a {type(reach).__name__} is ambiguous: for a (low, high) band pass a tuple, "
+            "e.g. reach=('180 mi', '200 mi'); for a reach per origin put the values in a column "
+            "of origins and pass its name, e.g. reach='reach'"
+        )
+    if isinstance(reach, tuple):
         if len(reach) != 2:
             raise ValueError(
                 f"reach as a band must be a (low, high) pair of distances, got {len(reach)} values: {reach!r}"
@@ -366,8 +372,8 @@ def coverage(
     bound alone in this table: bounds only decide which origins need not be
     measured (see ``docs/exactness.md``).
 
-    When two origins are equally near (within floating point), the lower
-    position in ``origins`` is reported.
+    When two origins are equally near (bit-for-bit equal distances, or equal
+    margins), the lower position in ``origins`` is reported.
 
     Examples
     --------

@@ -73,7 +73,9 @@ class Ellipsoid:
 
     def ecef(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """Earth-centred Cartesian coordinates (n, 3) of points on the surface, in metres."""
-        lon_r = np.radians(np.asarray(lon, dtype=float))
+        # Reduce first, exactly (a floating-point remainder is exact), as Karney's
+        # solver does; radians() of a huge longitude would lose millimetres.
+        lon_r = np.radians(np.remainder(np.asarray(lon, dtype=float), 360.0))
         lat_r = np.radians(np.asarray(lat, dtype=float))
         sin_lat = np.sin(lat_r)
         cos_lat = np.cos(lat_r)

@@ -93,7 +93,9 @@ class CoverageReport:
         ----------
         by : str, optional
             A column of the targets to group by (e.g. ``"role"``); one row per
-            group, in sorted order, missing values as their own group. Without
+            group, in sorted order, missing values as their own group, and
+            every category of a categorical column even when empty
+            (``share`` is then NaN). Without
             it, one row labelled ``"all"``.
 
         Examples
@@ -120,7 +122,7 @@ class CoverageReport:
                     f"by={by!r} is not a column of the targets; columns: "
                     f"{', '.join(map(str, self.targets.columns))}"
                 )
-            table = frame.groupby(self.targets[by], dropna=False, observed=True)[["total", "count", "marginal"]].sum()
+            table = frame.groupby(self.targets[by], dropna=False, observed=False)[["total", "count", "marginal"]].sum()
         table = table.astype(int)
         table["share"] = table["count"] / table["total"].where(table["total"] > 0)
         return table[list(SUMMARY_COLUMNS)]

@@ -152,9 +152,13 @@ def format_distance(metres: float) -> str:
     '305.8 km'
     >>> format_distance(850)
     '850 m'
+    >>> format_distance(1e300)
+    '1e+297 km'
     """
     if not math.isfinite(metres):
         return str(metres)
+    if metres >= 1e9:  # beyond any distance on Earth: keep the headline short
+        return f"{metres / 1000:.3g} km"
     if metres >= 1000:
         return f"{metres / 1000:,.1f} km".replace(".0 km", " km")
     return f"{metres:.3g} m"

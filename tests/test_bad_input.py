@@ -186,3 +186,52 @@ def test_repr():
     t = points([36.2956, 46.21], [51.7506, 51.48])
     assert repr(rangecov.coverage(o, t, "190 mi")) == "1 of 2 targets (50.0%) within 190 mi (305.8 km) of 1 origin"
     assert repr(rangecov.coverage(o, t, 300_000)) == "1 of 2 targets (50.0%) within 300 km of 1 origin"
+
+
+def test_list_or_array_reach_is_ambiguous(origins, targets):
+    for reach in ([100e3, 300e3], np.array([100e3, 300e3]), pd.Series([100e3, 300e3])):
+        with pytest.raises(TypeError, match=r"ambiguous: for a \(low, high\) band pass a tuple.*put the values in a column"):
+            rangecov.coverage(origins, targets, reach)
+
+
+def test_geometry_column_named_like_an_output_column(origins, targets):
+    with pytest.raises(ValueError, match=r"targets's geometry column is named 'distance_m', a column rangecov writes; rename it"):
+        rangecov.coverage(origins, targets.rename_geometry("distance_m"), "190 mi")
+    report = rangecov.coverage(origins.rename_geometry("targets_in_reach"), targets, "190 mi")
+    with pytest.raises(ValueError, match=r"origins's geometry column is named 'targets_in_reach'"):
+        report.origins
+
+
+@pytest.mark.parametrize("dtype", ["Float64", "string"])
+def test_nullable_missing_reach_values(origins, targets, dtype):
+    values = [190 * 1609.344, None] if dtype == "Float64" else ["190 mi", None]
+    bad = origins.assign(reach=pd.array(values, dtype=dtype))
+    with pytest.raises(ValueError, match="reach column 'reach' has missing values at index label 'Kharkiv'"):
+        rangecov.coverage(bad, targets, "reach")
+
+
+def test_crs_of_another_body(origins, targets):
+    with pytest.raises(ValueError, match=r"origins: its CRS .* cannot be converted to longitude/latitude on the Earth"):
+        rangecov.coverage(origins.set_crs("IAU_2015:30100", allow_override=True), targets, 1000)
+
+
+def test_geocentric_crs(origins, targets):
+    import pyproj
+
+    tr = pyproj.Transformer.from_crs("EPSG:4979", "EPSG:4978", always_xy=True)
+    x, y, z = tr.transform(targets.geometry.x.to_numpy(), targets.geometry.y.to_numpy(), np.zeros(3))
+    ecef = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y, z), crs="EPSG:4978")
+    direct = rangecov.coverage(origins, targets, "190 mi").targets["distance_m"].to_numpy()
+    via = rangecov.coverage(origins, ecef, "190 mi").targets["distance_m"].to_numpy()
+    np.testing.assert_allclose(via, direct, rtol=0, atol=1e-3)
+    flat = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs="EPSG:4978")
+    with pytest.raises(ValueError, match="targets uses the geocentric CRS .* has 2D points at index labels 0, 1, 2"):
+        rangecov.coverage(origins, flat, "190 mi")
+
+
+def test_summary_keeps_empty_categories(origins):
+    t = points([36.2956, 46.21], [51.7506, 51.48],
+               role=pd.Categorical(["a", "a"], categories=["a", "b"]))
+    s = rangecov.coverage(origins, t, "190 mi").summary(by="role")
+    assert list(s.index) == ["a", "b"]
+    assert s.loc["b", "total"] == 0 and np.isnan(s.loc["b", "share"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from geographiclib.geodesic import Geodesic
@@ -204,3 +206,17 @@ def test_dense_cluster_of_distinct_origins_uses_every_search_path(rng, monkeypat
     targets = points([p["lon2"] for p in far + near], [p["lat2"] for p in far + near])
     check_against_oracle(origins, targets, "2000 km", low=2_000e3)
     assert {4, 16} <= calls["query_k"] and calls["ball"] > 0
+
+
+@pytest.mark.parametrize("offset_turns", [1e9, 1e12])
+def test_huge_longitudes_are_reduced_exactly(offset_turns):
+    # Karney's solver reduces longitudes exactly; the chord bounds must see the same point.
+    g = oracle_geodesic()
+    lon = 360.0 * offset_turns + 0.3  # not exactly representable: the point is near 0.3°
+    reduced = math.fmod(lon, 360.0)  # exact, as GeographicLib reduces it
+    inside = [g.Direct(0.0, reduced, az, 999.99) for az in range(0, 360, 10)]
+    t = points([p["lon2"] for p in inside], [p["lat2"] for p in inside])
+    report = rangecov.coverage(points([lon], [0.0]), t, 1000.0)
+    assert report.count == len(inside)
+    assert report.origins["targets_in_reach"].tolist() == [len(inside)]
+    np.testing.assert_allclose(report.targets["distance_m"], 999.99, rtol=0, atol=1e-6)
