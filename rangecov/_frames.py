@@ -154,7 +154,7 @@ def as_frame(obj, argname: str, replaced: Sequence[str]) -> gpd.GeoDataFrame:
     warning naming them, so the new ones are appended at the end.
     """
     if isinstance(obj, gpd.GeoSeries):
-        name = obj.name if isinstance(obj.name, str) and obj.name else "geometry"
+        name = obj.name if isinstance(obj.name, str) and obj.name and obj.name not in replaced else "geometry"
         return gpd.GeoDataFrame(geometry=obj.rename(name).copy(), crs=obj.crs)
     if obj.geometry.name in replaced:
         raise ValueError(

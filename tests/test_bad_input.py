@@ -235,3 +235,9 @@ def test_summary_keeps_empty_categories(origins):
     s = rangecov.coverage(origins, t, "190 mi").summary(by="role")
     assert list(s.index) == ["a", "b"]
     assert s.loc["b", "total"] == 0 and np.isnan(s.loc["b", "share"])
+
+
+def test_geoseries_named_like_an_output_column(origins, targets):
+    report = rangecov.coverage(origins.geometry.rename("targets_in_reach"), targets.geometry.rename("status"), "190 mi")
+    assert report.targets.geometry.name == "geometry" and report.targets["status"].tolist() == ["in", "out", "out"]
+    assert report.origins.geometry.name == "geometry" and report.origins["targets_in_reach"].tolist() == [1, 1]

@@ -58,3 +58,12 @@ def test_cli_without_command_is_usage_error():
     assert proc.returncode == 2 and "usage: rangecov" in proc.stderr
     proc = subprocess.run([sys.executable, "-m", "rangecov", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("rangecov ")
+
+
+def test_console_script_runs_demo():
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "rangecov"
+    assert script.exists(), "the rangecov console script is not installed"
+    proc = subprocess.run([str(script), "demo"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "Glide-bomb bases within 190 mi" in proc.stdout
