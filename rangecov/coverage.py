@@ -4,12 +4,13 @@ The search (why it is exact is written out in ``docs/exactness.md``):
 
 1. Origins and targets are placed in Earth-centred Cartesian coordinates and
    the origins go into a k-d tree (``scipy.spatial.cKDTree``).
-2. For each target the tree gives the two origins nearest by chord. The exact
+2. For each target the tree gives the origins nearest by chord. The exact
    geodesic ``s1`` to the first is computed (Karney's algorithm).
-3. Every other origin has geodesic ``>= chord >= c2``. If ``c2 > s1`` the first
-   origin is the geodesic-nearest and the target is settled. Otherwise every
-   origin with chord ``<= s1`` is fetched from the tree, those whose lower
-   bound ``max(chord, b * theta)`` exceeds ``s1`` are dropped, and the rest are
+3. Every other origin has geodesic ``>= chord``. If the second chord exceeds
+   ``s1``, the first origin is the geodesic-nearest and the target is
+   settled. Otherwise every origin with chord ``<= s1`` is collected (from the
+   4 nearest, else the 16 nearest, else a ball query), those whose lower bound
+   ``max(chord, b * theta)`` exceeds ``s1`` are dropped, and the rest are
    measured exactly.
 
 So every target gets its exact nearest geodesic distance, with one Karney
@@ -37,7 +38,7 @@ from .units import format_distance, parse_distance
 __all__ = ["coverage"]
 
 Distance = Union[float, int, str]
-Reach = Union[Distance, tuple, list]
+Reach = Union[Distance, tuple]
 
 # Up to this many distinct per-origin reach values, each value gets its own
 # tree (the search is then a pure nearest-origin search per value). Beyond it,
@@ -114,14 +115,15 @@ def _parse_reach(reach, origins, n_origins: int) -> _ReachSpec:
             raise ValueError(
                 f"reach {reach!r} is neither a column of origins nor a distance ({err}){where}"
             ) from None
-        return _ReachSpec("scalar", np.full(n_origins, metres), np.full(n_origins, metres), _label(reach, metres))
-    if isinstance(reach, numbers.Real) and not isinstance(reach, bool):
+    elif isinstance(reach, numbers.Real) and not isinstance(reach, bool):
         metres = parse_distance(reach)
-        return _ReachSpec("scalar", np.full(n_origins, metres), np.full(n_origins, metres), _label(reach, metres))
-    raise TypeError(
-        "reach must be a distance (metres, or a string such as '190 mi'), the name of a column "
-        f"of origins, or a (low, high) pair of distances; got {type(reach).__name__} {reach!r}"
-    )
+    else:
+        raise TypeError(
+            "reach must be a distance (metres, or a string such as '190 mi'), the name of a column "
+            f"of origins, or a (low, high) tuple of distances; got {type(reach).__name__} {reach!r}"
+        )
+    every = np.full(n_origins, metres)
+    return _ReachSpec("scalar", every, every, _label(reach, metres))
 
 
 @dataclass
