@@ -163,12 +163,12 @@ def _query(tree: cKDTree, xyz: np.ndarray, k: int, workers: int) -> tuple[np.nda
 def _within_chord(
     tree: cKDTree, xyz: np.ndarray, radius: np.ndarray, workers: int, chord: np.ndarray, idx: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All (row, origin) pairs with chord ``<= radius[row]``.
+    """All (row, origin) pairs with chord ``<= radius[row]``, each row's pairs contiguous.
 
     ``chord``/``idx`` are the k nearest origins of each row (sorted by chord,
     as ``cKDTree.query`` returns them). A row whose k-th chord is still inside
     its radius may have more candidates and is asked again with a larger k,
-    then with a ball query.
+    then with a ball query; its pairs then come only from that later answer.
     """
     k = chord.shape[1]
     inside = chord <= radius[:, None]
@@ -221,16 +221,17 @@ def _best(
     if tgt.size == 0:
         return best, arg
     value = reach[cand] - ell.distance(targets.lon[tgt], targets.lat[tgt], origins.lon[cand], origins.lat[cand])
-    # Put each target's first guess beside its candidates and keep the best,
-    # lowest origin position first on ties.
-    tgt = np.concatenate([todo, tgt])
-    cand = np.concatenate([first[todo], cand])
-    value = np.concatenate([best[todo], value])
-    order = np.lexsort((cand, -value, tgt))
-    tgt, cand, value = tgt[order], cand[order], value[order]
+    # Each target's candidates are contiguous (see _within_chord), so a
+    # segmented max finds its best, lowest origin position first on ties,
+    # which then competes with the first guess on the same rule.
     head = np.flatnonzero(np.r_[True, tgt[1:] != tgt[:-1]])
-    best[tgt[head]] = value[head]
-    arg[tgt[head]] = cand[head]
+    top = np.maximum.reduceat(value, head)
+    at_top = value == np.repeat(top, np.diff(np.r_[head, value.size]))
+    top_cand = np.minimum.reduceat(np.where(at_top, cand, np.iinfo(np.intp).max), head)
+    t = tgt[head]
+    better = (top > best[t]) | ((top == best[t]) & (top_cand < arg[t]))
+    best[t[better]] = top[better]
+    arg[t[better]] = top_cand[better]
     return best, arg
 
 
