@@ -61,8 +61,8 @@ def atacms_kursk_2024() -> Scenario:
         military airfields within ~1,100 km of Kursk, indexed by name, with
         ICAO code (empty where none is published), ``role``
         (``glide_bomb_base``, ``military_aviation``, ``strategic_bomber``),
-        the ``source`` of each coordinate and its ``uncertainty_km``. Sources and their certainty are in
-        ``rangecov/data/atacms_kursk_2024/README.md``.
+        the ``source`` of each coordinate and its ``uncertainty_km``. Sources
+        and their certainty are in ``rangecov/data/atacms_kursk_2024/README.md``.
 
     Examples
     --------
