@@ -11,6 +11,7 @@ on the WGS84 ellipsoid (or any other pyproj knows), exactly and fast.
 from importlib.metadata import PackageNotFoundError, version
 
 from . import datasets
+from .buffer import buffer, default_tolerance, reach, rings
 from .coverage import coverage
 from .geodesy import Ellipsoid, ellipsoid_names, get_ellipsoid
 from .report import CoverageReport
@@ -23,6 +24,10 @@ except PackageNotFoundError:  # running from a source tree without installing
 
 __all__ = [
     "coverage",
+    "buffer",
+    "reach",
+    "rings",
+    "default_tolerance",
     "CoverageReport",
     "parse_distance",
     "format_distance",

@@ -171,3 +171,116 @@ def as_frame(obj, argname: str, replaced: Sequence[str]) -> gpd.GeoDataFrame:
         )
         out = out.drop(columns=clash)
     return out
+
+
+def lonlat_geometries(obj, argname: str) -> np.ndarray:
+    """The geometries of a frame as a shapely array in longitude/latitude (EPSG:4326).
+
+    Points, lines and polygons (and their multi-parts) are accepted. Raises
+    TypeError/ValueError naming ``argname`` and the offending index labels for
+    a wrong type, no CRS, missing, empty or invalid geometry (pointing at
+    ``shapely.make_valid``), geometry collections, NaN coordinates and
+    latitudes beyond ±90°.
+    """
+    geoms = check_frame(obj, argname)
+    values = np.asarray(geoms.values, dtype=object)
+    index = obj.index
+    missing = np.asarray(geoms.isna())
+    if missing.any():
+        raise ValueError(
+            f"{argname} has missing geometry (None) at {describe_labels(index[missing])}; "
+            f"drop those rows, e.g. {argname}[~{argname}.geometry.isna()]"
+        )
+    empty = np.asarray(shapely.is_empty(values))
+    if empty.any():
+        raise ValueError(f"{argname} has empty geometry at {describe_labels(index[empty])}; drop those rows")
+    kinds = np.asarray(shapely.get_type_id(values))
+    odd = kinds == shapely.GeometryType.GEOMETRYCOLLECTION
+    if odd.any():
+        raise ValueError(
+            f"{argname} has geometry collections at {describe_labels(index[odd])}; accepted are "
+            "points, lines and polygons and their multi-part forms (split collections with .explode())"
+        )
+    coords = shapely.get_coordinates(values)
+    if not np.isfinite(coords).all():
+        bad = ~np.isfinite(shapely.bounds(values)).all(axis=1)
+        raise ValueError(f"{argname} has NaN or infinite coordinates at {describe_labels(index[bad])}")
+    crs = pyproj.CRS.from_user_input(geoms.crs)
+    if crs.to_epsg() != 4326:
+        if crs.is_geocentric:
+            raise ValueError(
+                f"{argname} uses the geocentric CRS {crs.name!r}; lines and polygons need a "
+                f"geographic or projected CRS (convert with {argname}.to_crs('EPSG:4326'))"
+            )
+        try:
+            transformer = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        except pyproj.exceptions.ProjError as err:
+            raise ValueError(
+                f"{argname}: its CRS {crs.name!r} cannot be converted to longitude/latitude on the "
+                f"Earth (EPSG:4326): {err}"
+            ) from None
+        values = shapely.transform(values, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+        bad = ~np.isfinite(shapely.bounds(values)).all(axis=1)
+        if bad.any():
+            raise ValueError(
+                f"{argname}: coordinates at {describe_labels(index[bad])} could not be "
+                f"transformed from {crs.name} to longitude/latitude (outside the CRS's area?)"
+            )
+    ys = shapely.bounds(values)[:, [1, 3]]
+    off = (np.abs(ys) > 90.0).any(axis=1)
+    if off.any():
+        raise ValueError(
+            f"{argname} has latitude beyond ±90° at {describe_labels(index[off])}; are longitude "
+            "and latitude swapped? Coordinates are (x=longitude, y=latitude)"
+        )
+    invalid = ~np.asarray(shapely.is_valid(values))
+    if invalid.any():
+        reasons = "; ".join(shapely.is_valid_reason(values[invalid][:_MAX_LABELS]))
+        raise ValueError(
+            f"{argname} has invalid geometry at {describe_labels(index[invalid])} ({reasons}); "
+            f"repair it first, e.g. {argname}.geometry.make_valid() (shapely.make_valid)"
+        )
+    return values
+
+
+def per_row_distance(value, obj, n: int, argname: str, *, positive: bool = False) -> np.ndarray:
+    """A distance per row of ``obj`` in metres from a scalar, a column name or a sequence.
+
+    Scalars and strings go through :func:`rangecov.parse_distance`. A string
+    naming a column of ``obj`` reads that column; a list, array or Series of
+    length ``n`` gives one value per row. Missing values are refused.
+    """
+    from .units import parse_distance
+
+    columns = list(obj.columns) if isinstance(obj, gpd.GeoDataFrame) else []
+    if isinstance(value, str) and value in columns:
+        items = list(obj[value].items())
+        where = f"{argname} column {value!r}"
+    elif isinstance(value, (list, tuple, np.ndarray, pd.Series)):
+        seq = list(value.items()) if isinstance(value, pd.Series) else list(enumerate(value))
+        if len(seq) != n:
+            raise ValueError(f"{argname} has {len(seq)} values but there are {n} rows; give one per row")
+        items = seq
+        where = argname
+    else:
+        try:
+            metres = parse_distance(value)
+        except ValueError as err:
+            hint = f"; columns: {', '.join(map(str, columns))}" if isinstance(value, str) and columns else ""
+            raise ValueError(f"{argname} {value!r} is neither a column nor a distance ({err}){hint}") from None
+        except TypeError as err:
+            raise TypeError(f"{argname}: {err}") from None
+        if positive and metres <= 0:
+            raise ValueError(f"{argname} must be positive, got {value!r}")
+        return np.full(n, metres)
+    out = np.empty(len(items))
+    for i, (label, v) in enumerate(items):
+        if pd.api.types.is_scalar(v) and pd.isna(v):
+            raise ValueError(f"{where} has a missing value at index label {label!r}")
+        try:
+            out[i] = parse_distance(v)
+        except (ValueError, TypeError) as err:
+            raise ValueError(f"{where} at index label {label!r}: {err}") from None
+        if positive and out[i] <= 0:
+            raise ValueError(f"{where} must be positive; got {v!r} at index label {label!r}")
+    return out

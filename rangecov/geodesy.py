@@ -86,6 +86,23 @@ class Ellipsoid:
         out[:, 2] = n * (1.0 - self.e2) * sin_lat
         return out
 
+    def surface_below(self, xyz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Longitude and geodetic latitude (degrees) of the surface points below ECEF points.
+
+        Fixed-point iteration on the latitude; four rounds converge to well
+        under a nanoradian for points within kilometres of the surface.
+        """
+        x, y, z = xyz[:, 0], xyz[:, 1], xyz[:, 2]
+        p = np.hypot(x, y)
+        lon = np.degrees(np.arctan2(y, x))
+        e2 = self.e2
+        lat = np.arctan2(z, p * (1.0 - e2))
+        for _ in range(4):
+            s = np.sin(lat)
+            n = self.a / np.sqrt(1.0 - e2 * s * s)
+            lat = np.arctan2(z + e2 * n * s, p)
+        return lon, np.degrees(lat)
+
     def distance(
         self, lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
     ) -> np.ndarray:
@@ -94,23 +111,22 @@ class Ellipsoid:
         Large inputs are split over threads; pyproj releases the GIL inside
         the C loop, so this scales with cores.
         """
-        lon1, lat1, lon2, lat2 = (np.ascontiguousarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2))
-        n = lon1.size
-        if n == 0:
-            return np.empty(0)
-        workers = _workers()
-        if n < _PARALLEL_MIN or workers == 1:
-            return self.geod.inv(lon1, lat1, lon2, lat2)[2]
-        out = np.empty(n)
-        bounds = np.linspace(0, n, workers * 4 + 1).astype(int)
+        return self.inverse(lon1, lat1, lon2, lat2)[2]
 
-        def run(i: int) -> None:
-            sl = slice(bounds[i], bounds[i + 1])
-            out[sl] = self.geod.inv(lon1[sl], lat1[sl], lon2[sl], lat2[sl])[2]
+    def inverse(
+        self, lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Exact inverse problem: forward azimuth, back azimuth (degrees) and distance (m)."""
+        return _threaded(self.geod.inv, lon1, lat1, lon2, lat2)
 
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(run, range(len(bounds) - 1)))
-        return out
+    def forward(
+        self, lon: np.ndarray, lat: np.ndarray, azimuth: np.ndarray, distance: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Exact direct problem: end longitude, latitude and back azimuth (degrees).
+
+        Longitudes come back in [-180, 180].
+        """
+        return _threaded(self.geod.fwd, lon, lat, azimuth, distance)
 
     def lower_bound(self, p: np.ndarray, q: np.ndarray) -> np.ndarray:
         """A lower bound on the geodesic distance between ECEF points ``p`` and ``q``.
@@ -154,6 +170,30 @@ def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def _threaded(func, *arrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Apply a pyproj Geod.inv/fwd-style function (4 arrays in, 3 out) over threads."""
+    n = np.broadcast(*arrays).size
+    args = [np.ascontiguousarray(np.broadcast_to(np.asarray(v, dtype=float), (n,))) for v in arrays]
+    if n == 0:
+        return np.empty(0), np.empty(0), np.empty(0)
+    workers = _workers()
+    if n < _PARALLEL_MIN or workers == 1:
+        # pyproj writes results into copies of its inputs; ours are private already.
+        return tuple(np.asarray(v, dtype=float) for v in func(*args))
+    out = [np.empty(n) for _ in range(3)]
+    bounds = np.linspace(0, n, workers * 4 + 1).astype(int)
+
+    def run(i: int) -> None:
+        sl = slice(bounds[i], bounds[i + 1])
+        res = func(*(a[sl] for a in args))
+        for o, r in zip(out, res):
+            o[sl] = r
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(run, range(len(bounds) - 1)))
+    return tuple(out)
+
+
 @functools.lru_cache(maxsize=32)
 def get_ellipsoid(name: str = "WGS84") -> Ellipsoid:
     """Return the :class:`Ellipsoid` for a pyproj ``ellps`` name.
@@ -183,3 +223,85 @@ def get_ellipsoid(name: str = "WGS84") -> Ellipsoid:
     if geod.b > geod.a:
         raise ValueError(f"ellipsoid {name!r} is prolate; only oblate ellipsoids and spheres are supported")
     return Ellipsoid(name=name, a=float(geod.a), b=float(geod.b), f=float(geod.f), geod=geod)
+
+
+# Grid spacing for the search of the nearest point of a geodesic segment; see
+# docs/exactness.md ("Distance to a geodesic segment") for why one minimum of
+# the distance per cell is all there can be.
+_SEGMENT_GRID_M = 1_000_000.0
+
+
+def segment_distance(
+    ell: Ellipsoid,
+    plon: np.ndarray,
+    plat: np.ndarray,
+    alon: np.ndarray,
+    alat: np.ndarray,
+    blon: np.ndarray,
+    blat: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Geodesic distance from points ``P`` to geodesic segments ``AB`` (paired), exactly.
+
+    Returns ``(distance, t)``: the distance in metres and the distance from
+    ``A`` along the segment of the nearest point.
+
+    The distance ``phi(t)`` from ``P`` to the point ``Q(t)`` at distance ``t``
+    along the segment has ``phi'(t) = -cos(beta)``, ``beta`` being the angle at
+    ``Q`` between the segment and the geodesic to ``P``. Its minima are at the
+    ends or where ``cos(beta)`` falls through zero. The segment is cut into
+    cells of at most 1,000 km; each cell whose ends bracket such a change is
+    narrowed by bisection to 1 micrometre of ``t`` (Karney's direct and
+    inverse problems at every step), and the smallest of the candidates wins.
+    Proof that no minimum is missed for points within 9,000 km of the
+    segment is in ``docs/exactness.md``.
+    """
+    plon, plat, alon, alat, blon, blat = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (plon, plat, alon, alat, blon, blat))
+    )
+    shape = plon.shape
+    plon, plat, alon, alat, blon, blat = (v.ravel() for v in (plon, plat, alon, alat, blon, blat))
+    n = plon.size
+    if n == 0:
+        return np.empty(shape), np.empty(shape)
+    az, _, length = ell.inverse(alon, alat, blon, blat)
+
+    def slope(rows: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """cos(beta) and the distance at parameter t of the given rows."""
+        qlon, qlat, back = ell.forward(alon[rows], alat[rows], az[rows], t)
+        az_qp, _, s = ell.inverse(qlon, qlat, plon[rows], plat[rows])
+        g = np.cos(np.radians(az_qp - (back + 180.0)))
+        return np.where(s == 0.0, 0.0, g), s
+
+    # Grid points, both ends included, are the first candidates.
+    cells = np.maximum(1, np.ceil(length / _SEGMENT_GRID_M)).astype(np.intp)
+    row = np.repeat(np.arange(n), cells + 1)
+    first = np.repeat(np.cumsum(cells + 1) - (cells + 1), cells + 1)
+    k = np.arange(row.size) - first
+    t_grid = np.where(k == cells[row], length[row], length[row] * k / cells[row])
+    g, s = slope(row, t_grid)
+    cand_row, cand_t, cand_s = [row], [t_grid], [s]
+    # Brackets: g > 0 at a cell's start (moving closer) and g <= 0 at its end.
+    same = row[1:] == row[:-1]
+    start = np.flatnonzero(same & (g[:-1] > 0) & (g[1:] <= 0))
+    if start.size:
+        r = row[start]
+        lo = t_grid[start].copy()
+        hi = t_grid[start + 1].copy()
+        for _ in range(80):
+            active = np.flatnonzero((hi - lo) > 1e-6)
+            if active.size == 0:
+                break
+            mid = 0.5 * (lo[active] + hi[active])
+            gm, _ = slope(r[active], mid)
+            up = gm > 0
+            lo[active[up]] = mid[up]
+            hi[active[~up]] = mid[~up]
+        t_star = 0.5 * (lo + hi)
+        _, s_star = slope(r, t_star)
+        cand_row.append(r)
+        cand_t.append(t_star)
+        cand_s.append(s_star)
+    cr, ct, cs = (np.concatenate(v) for v in (cand_row, cand_t, cand_s))
+    order = np.lexsort((cs, cr))
+    head = order[np.r_[True, cr[order][1:] != cr[order][:-1]]]
+    return cs[head].reshape(shape), ct[head].reshape(shape)

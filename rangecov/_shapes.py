@@ -1,0 +1,219 @@
+"""Buffers of lines and polygons, and geodesic lines drawn in lon/lat.
+
+The buffer of a geometry ``G`` (edges read as geodesics) is the union of
+
+- the disks of radius ``d`` about its vertices,
+- for every edge ``AB``, the two *sweeps*: the geodesics of length ``d``
+  leaving each point of the edge at right angles, to the left and to the right,
+- and, for polygons, the polygon itself.
+
+Every point within ``d`` of ``G`` is in one of them: its nearest point of
+``G`` is a vertex, or inside an edge, where the geodesic to it meets the edge
+at a right angle (first variation of length), or it lies inside a polygon.
+Every point of them is within ``d`` of ``G``. The union is therefore exact;
+only its drawing carries the tolerance (docs/exactness.md, "Buffers").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from . import _disk
+from .geodesy import Ellipsoid, segment_distance
+
+__all__: list[str] = []
+
+# Beyond about a quarter meridian the right-angle geodesics leaving an edge
+# start to meet (they all meet at the edge's pole on a sphere), and the
+# sweep is no longer the strip between the edge and its offset curve.
+MAX_SHAPE_DISTANCE_M = 9_000_000.0
+
+
+def densify(ell: Ellipsoid, lon: np.ndarray, lat: np.ndarray, tol: float, *, closed: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Insert points on the geodesics between consecutive vertices.
+
+    Afterwards every edge, read as a straight lon/lat line, has its midpoint
+    within ``tol / 2`` of the geodesic midpoint, so the straight and the
+    geodesic reading of the line agree to within the tolerance.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    if closed and lon.size > 1 and lon[0] == lon[-1] and lat[0] == lat[-1]:
+        lon, lat = lon[:-1], lat[:-1]
+    if lon.size < 2:
+        return lon, lat
+    # Work on (edge id, fraction) pairs; split failing edges in half.
+    n_edges = lon.size if closed else lon.size - 1
+    nxt = np.r_[np.arange(1, lon.size), 0][:n_edges]
+    az, _, length = ell.inverse(lon[:n_edges], lat[:n_edges], lon[nxt], lat[nxt])
+    edge = np.arange(n_edges)
+    f0 = np.zeros(n_edges)
+    f1 = np.ones(n_edges)
+    keep_e, keep_f = [np.arange(n_edges)], [np.zeros(n_edges)]
+    base_lon, base_lat = lon[:n_edges], lat[:n_edges]
+    for _ in range(40):
+        if edge.size == 0:
+            break
+        p0 = ell.forward(base_lon[edge], base_lat[edge], az[edge], f0 * length[edge])[:2]
+        p1 = ell.forward(base_lon[edge], base_lat[edge], az[edge], f1 * length[edge])[:2]
+        gm = ell.forward(base_lon[edge], base_lat[edge], az[edge], 0.5 * (f0 + f1) * length[edge])[:2]
+        mid_lon = p0[0] + 0.5 * _disk._wrap(p1[0] - p0[0])
+        mid_lat = 0.5 * (p0[1] + p1[1])
+        off = ell.distance(mid_lon, mid_lat, gm[0], gm[1])
+        bad = off > 0.5 * tol
+        if not bad.any():
+            break
+        fm = 0.5 * (f0 + f1)
+        keep_e.append(edge[bad])
+        keep_f.append(fm[bad])
+        edge = np.r_[edge[bad], edge[bad]]
+        f0, f1 = np.r_[f0[bad], fm[bad]], np.r_[fm[bad], f1[bad]]
+    e = np.concatenate(keep_e)
+    f = np.concatenate(keep_f)
+    order = np.lexsort((f, e))
+    e, f = e[order], f[order]
+    out_lon, out_lat, _ = ell.forward(base_lon[e], base_lat[e], az[e], f * length[e])
+    # Original vertices are kept bit for bit.
+    orig = f == 0.0
+    out_lon[orig] = base_lon[e[orig]]
+    out_lat[orig] = base_lat[e[orig]]
+    if not closed:
+        out_lon = np.r_[out_lon, lon[-1]]
+        out_lat = np.r_[out_lat, lat[-1]]
+    return out_lon, out_lat
+
+
+def geodesic_line(ell: Ellipsoid, lon: float, lat: float, azimuth: float, length: float, tol: float) -> BaseGeometry:
+    """The geodesic from a point along an azimuth, as a lon/lat LineString (split at ±180°)."""
+    end_lon, end_lat, _ = ell.forward(lon, lat, azimuth, length)
+    x, y = densify(ell, np.array([lon, float(end_lon[0])]), np.array([lat, float(end_lat[0])]), tol, closed=False)
+    return _split_line(x, y)
+
+
+def _split_line(x: np.ndarray, y: np.ndarray) -> BaseGeometry:
+    raw = np.diff(x)
+    steps = _disk._wrap(raw)
+    ux = x[0] + np.r_[0.0, np.cumsum(steps)]
+    line = shapely.LineString(np.column_stack((ux, y)))
+    minx, _, maxx, _ = line.bounds
+    k0 = int(np.floor((minx + 180.0) / 360.0))
+    k1 = int(np.floor((maxx + 180.0) / 360.0))
+    if k0 == k1 == 0:
+        return line
+    parts = []
+    for k in range(k0, k1 + 1):
+        piece = shapely.intersection(line, shapely.box(-180.0 + 360 * k, -90.0, 180.0 + 360 * k, 90.0))
+        if not piece.is_empty:
+            parts.extend(shapely.get_parts(shapely.affinity.translate(piece, xoff=-360.0 * k)))
+    parts = [p for p in parts if p.geom_type == "LineString"]
+    return shapely.MultiLineString(parts) if len(parts) > 1 else parts[0]
+
+
+def _parts(geom: BaseGeometry):
+    """Vertices, edges (as coordinate pairs) and polygon fills of a geometry."""
+    points, edges, fills = [], [], []
+    for part in shapely.get_parts(geom):
+        kind = part.geom_type
+        if kind == "Point":
+            points.append((part.x, part.y))
+        elif kind == "LineString":
+            c = np.asarray(part.coords)[:, :2]
+            points.extend(map(tuple, c))
+            edges.extend(zip(map(tuple, c[:-1]), map(tuple, c[1:])))
+        elif kind == "Polygon":
+            fills.append(part)
+            for ring in [part.exterior, *part.interiors]:
+                c = np.asarray(ring.coords)[:, :2]
+                points.extend(map(tuple, c[:-1]))
+                edges.extend(zip(map(tuple, c[:-1]), map(tuple, c[1:])))
+    return points, edges, fills
+
+
+def _offsets(ell, a, b, az, length, d, tol, side):
+    """Adaptive offset curve of edge ``a -> b`` at distance ``d`` on one side (-90 left, +90 right)."""
+    t = np.linspace(0.0, length, 3)
+    for _ in range(40):
+        q = ell.forward(np.full(t.size, a[0]), np.full(t.size, a[1]), np.full(t.size, az), t)
+        off = ell.forward(q[0], q[1], q[2] + 180.0 + side, np.full(t.size, d))
+        lon, lat = off[0], off[1]
+        # Both readings of every edge between consecutive offset points.
+        g_lon, g_lat, sep, chord = _disk.edge_midpoints(ell, lon[:-1], lat[:-1], lon[1:], lat[1:])
+        k = g_lon.size
+        ds, _ = segment_distance(ell, g_lon, g_lat, np.full(k, a[0]), np.full(k, a[1]), np.full(k, b[0]), np.full(k, b[1]))
+        dev = np.where(chord > _disk.MAX_EDGE_M, np.inf, np.abs(ds - d) + sep)
+        bad = np.flatnonzero(dev > _disk._MID_SHARE * tol)
+        if bad.size == 0:
+            return lon, lat, q
+        t = np.sort(np.r_[t, 0.5 * (t[bad] + t[bad + 1])])
+    raise RuntimeError("offset curve did not converge")  # pragma: no cover
+
+
+def buffer_shape(ell: Ellipsoid, geom: BaseGeometry, d: float, tol: float) -> BaseGeometry:
+    """Buffer of one lon/lat line or polygon geometry (edges read as geodesics)."""
+    if d > MAX_SHAPE_DISTANCE_M:
+        raise NotImplementedError(
+            f"buffers of lines and polygons are supported up to {MAX_SHAPE_DISTANCE_M / 1000:,.0f} km; "
+            f"got {d / 1000:,.1f} km"
+        )
+    points, edges, fills = _parts(geom)
+    pieces: list[BaseGeometry] = []
+    if points:
+        pts = np.unique(np.asarray(points, dtype=float), axis=0)
+        pieces.extend(_disk.disks(ell, pts[:, 0], pts[:, 1], np.full(len(pts), d), np.full(len(pts), tol)))
+    for a, b in edges:
+        az, _, length = ell.inverse(a[0], a[1], b[0], b[1])
+        az, length = float(az[0]), float(length[0])
+        if length == 0.0:
+            continue
+        seg_lon, seg_lat = densify(ell, np.array([a[0], b[0]]), np.array([a[1], b[1]]), tol, closed=False)
+        for side in (-90.0, 90.0):
+            lon, lat, q = _offsets(ell, a, b, az, length, d, tol, side)
+            # The right-angle geodesics at both ends, drawn within the tolerance.
+            s_lon, s_lat = densify(ell, np.array([a[0], lon[0]]), np.array([a[1], lat[0]]), tol, closed=False)
+            e_lon, e_lat = densify(ell, np.array([lon[-1], b[0]]), np.array([lat[-1], b[1]]), tol, closed=False)
+            ring_lon = np.r_[s_lon[:-1], lon[:-1], e_lon[:-1], seg_lon[::-1][:-1]]
+            ring_lat = np.r_[s_lat[:-1], lat[:-1], e_lat[:-1], seg_lat[::-1][:-1]]
+            # Walking out along the offset, the edge lies to the right of a
+            # left (-90) offset: the interior is on the right.
+            pieces.append(_disk.ring_polygon(ring_lon, ring_lat, interior_left=side > 0))
+    for poly in fills:
+        pieces.append(_fill(ell, poly, tol))
+    merged = _disk._polygonal(shapely.union_all([shapely.make_valid(p) if not p.is_valid else p for p in pieces]))
+    return _drop_specks(ell, merged, tol)
+
+
+def _drop_specks(ell: Ellipsoid, geom: BaseGeometry, tol: float) -> BaseGeometry:
+    """Remove holes thinner than the tolerance.
+
+    Pieces that share an edge (a polygon and the sweeps of its edges) can
+    leave floating-point slivers where GEOS nodes them. A hole's mean width,
+    ``2 * area / perimeter``, bounds how far its inside is from its edge for
+    the thin shapes at issue; a hole thinner than ``tol`` is filled, which
+    moves no returned boundary point and loses no feature wider than ``tol``.
+    """
+    out = []
+    changed = False
+    for poly in shapely.get_parts(geom):
+        keep = []
+        for ring in poly.interiors:
+            area, perimeter = ell.geod.geometry_area_perimeter(shapely.Polygon(ring))
+            if perimeter == 0.0 or 2.0 * abs(area) / perimeter < tol:
+                changed = True
+            else:
+                keep.append(ring)
+        out.append(shapely.Polygon(poly.exterior, keep))
+    if not changed:
+        return geom
+    return _disk._polygonal(shapely.union_all(out))
+
+
+def _fill(ell: Ellipsoid, poly: BaseGeometry, tol: float) -> BaseGeometry:
+    """A polygon with its edges densified along geodesics (straight and geodesic readings agree)."""
+    rings = []
+    for ring in [poly.exterior, *poly.interiors]:
+        c = np.asarray(ring.coords)[:, :2]
+        x, y = densify(ell, c[:, 0], c[:, 1], tol, closed=True)
+        rings.append(np.column_stack((x, y)))
+    return shapely.Polygon(rings[0], rings[1:])

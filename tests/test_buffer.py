@@ -1,0 +1,328 @@
+"""Geodesic buffers, reach regions and rings against the oracle.
+
+Every boundary is densified (straight lon/lat reading and geodesic reading of
+each edge) and each sample's geodesic distance is compared with the buffer
+distance; a random subsample is re-measured with pure-Python geographiclib.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from geographiclib.geodesic import Geodesic
+from shapely import LineString, MultiPoint, Point, Polygon
+
+import rangecov
+from rangecov import _disk, _shapes
+from rangecov.geodesy import get_ellipsoid, segment_distance
+
+from conftest import oracle_geodesic
+
+ELL = get_ellipsoid("WGS84")
+SAMPLES = 8  # per edge and reading
+
+
+def boundary_samples(geom, n=SAMPLES):
+    """Sample points of every non-artificial edge, in both readings."""
+    xs, ys = [], []
+    for poly in shapely.get_parts(geom):
+        for ring in [poly.exterior, *poly.interiors]:
+            c = np.asarray(ring.coords)
+            x0, y0, x1, y1 = c[:-1, 0], c[:-1, 1], c[1:, 0], c[1:, 1]
+            artificial = ((np.abs(x0) == 180) & (x0 == x1)) | ((np.abs(y0) == 90) & (y0 == y1))
+            x0, y0, x1, y1 = x0[~artificial], y0[~artificial], x1[~artificial], y1[~artificial]
+            if x0.size == 0:
+                continue
+            f = np.linspace(0.0, 1.0, n + 1)
+            xs.append((x0[:, None] + f * (x1 - x0)[:, None]).ravel())
+            ys.append((y0[:, None] + f * (y1 - y0)[:, None]).ravel())
+            az, _, length = ELL.inverse(x0, y0, x1, y1)
+            gx, gy, _ = ELL.forward(np.repeat(x0, n + 1), np.repeat(y0, n + 1), np.repeat(az, n + 1),
+                                    (f * length[:, None]).ravel())
+            xs.append(gx)
+            ys.append(gy)
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def vertices(geom):
+    out = []
+    for poly in shapely.get_parts(geom):
+        for ring in [poly.exterior, *poly.interiors]:
+            c = np.asarray(ring.coords)[:-1]
+            x0, y0 = c[:, 0], c[:, 1]
+            out.append(c[~((np.abs(x0) == 180) | (np.abs(y0) == 90))])
+    return np.concatenate(out)
+
+
+def disk_of(lon, lat, d, **kw):
+    return rangecov.buffer(gpd.GeoSeries([Point(lon, lat)], crs="EPSG:4326"), d, **kw).iloc[0]
+
+
+def check_disk(lon, lat, d, tol, rng, *, n_oracle=150):
+    geom = disk_of(lon, lat, d, tolerance=tol)
+    assert geom.is_valid
+    x, y = boundary_samples(geom)
+    s = ELL.distance(np.full(x.size, lon), np.full(x.size, lat), x, y)
+    assert np.abs(s - d).max() <= tol, f"boundary strays {np.abs(s - d).max():.4g} m > {tol} m"
+    # Independent oracle on a subsample, and on the vertices (<= 1 mm).
+    g = oracle_geodesic()
+    pick = rng.choice(x.size, size=min(n_oracle, x.size), replace=False)
+    for i in pick:
+        so = g.Inverse(lat, lon, y[i], x[i], Geodesic.DISTANCE)["s12"]
+        assert abs(so - d) <= tol
+    v = vertices(geom)
+    for vx, vy in v[rng.choice(len(v), size=min(40, len(v)), replace=False)]:
+        assert abs(g.Inverse(lat, lon, vy, vx, Geodesic.DISTANCE)["s12"] - d) <= 1e-3
+    # Points 2 tolerances inside / outside the boundary, all round.
+    az = np.linspace(0.0, 360.0, 90, endpoint=False)
+    for sign, expect in ((-1, True), (1, False)):
+        r = d + sign * 2 * tol
+        if r <= 0:
+            continue
+        px, py, _ = ELL.forward(np.full(az.size, lon), np.full(az.size, lat), az, np.full(az.size, r))
+        inside = shapely.contains_xy(geom, px, py) | shapely.intersects_xy(geom, px, py)
+        assert (inside == expect).all(), f"{(inside != expect).sum()} points at d{sign:+d}*2tol misplaced"
+    return geom
+
+
+@pytest.mark.parametrize("lat", [0.0, 30.0, 60.0, 80.0, 89.0, 89.9])
+@pytest.mark.parametrize("d", [1.0, 10_000.0, 300_000.0, 3_000_000.0, 15_000_000.0])
+def test_disk_holds_tolerance(lat, d, rng):
+    tol = float(rangecov.default_tolerance(d))
+    check_disk(23.0, lat, d, tol, rng)
+
+
+@pytest.mark.parametrize("lon", [180.0, -180.0, 179.99, -179.7])
+def test_disk_at_antimeridian_is_split(lon, rng):
+    geom = check_disk(lon, -35.0, 300_000.0, 10.0, rng)
+    assert geom.geom_type == "MultiPolygon"
+    minx, _, maxx, _ = geom.bounds
+    assert minx == -180.0 and maxx == 180.0
+    # The cut vertices are exact boundary points on ±180°.
+    on = vertices_all(geom)
+    cut = on[np.abs(on[:, 0]) == 180.0]
+    s = ELL.distance(np.full(len(cut), lon), np.full(len(cut), -35.0), cut[:, 0], cut[:, 1])
+    assert cut.size and np.abs(s - 300_000.0).min() <= 1e-3
+
+
+def vertices_all(geom):
+    return np.concatenate([np.asarray(r.coords) for p in shapely.get_parts(geom) for r in [p.exterior, *p.interiors]])
+
+
+@pytest.mark.parametrize("lat,pole", [(89.0, 90.0), (-88.0, -90.0), (75.0, 90.0)])
+def test_disk_around_pole_closes_along_pole_latitude(lat, pole, rng):
+    geom = check_disk(120.0, lat, 2_000_000.0, 10.0, rng)
+    assert geom.geom_type == "Polygon"
+    minx, miny, maxx, maxy = geom.bounds
+    assert (minx, maxx) == (-180.0, 180.0)
+    assert (maxy if pole > 0 else miny) == pole
+    assert geom.contains(Point(-60.0, np.sign(pole) * 89.999))
+
+
+def test_disk_containing_both_poles_is_globe_minus_hole(rng):
+    geom = check_disk(10.0, 20.0, 15_000_000.0, 10.0, rng)
+    assert geom.contains(Point(0, 89.99)) and geom.contains(Point(0, -89.99))
+    assert not geom.contains(Point(-170.0, -20.0))  # the antipode
+
+
+def test_whole_globe_and_unsupported_band():
+    hm = _disk.half_meridian(ELL)
+    assert disk_of(5.0, 5.0, hm).equals(_disk.WORLD)
+    assert disk_of(5.0, 5.0, 25_000_000.0).equals(_disk.WORLD)
+    with pytest.raises(NotImplementedError, match="not supported yet"):
+        disk_of(5.0, 5.0, 0.5 * (_disk.cut_floor(ELL) + hm))
+
+
+def test_direct_is_shortest_below_cut_floor(rng):
+    """The claim behind tracing disks with Direct: geodesics shorter than pi*b are shortest paths."""
+    g = oracle_geodesic()
+    s = _disk.cut_floor(ELL) * (1 - 1e-9)
+    for _ in range(200):
+        lat, az = rng.uniform(-90, 90), rng.uniform(0, 360)
+        p = g.Direct(lat, 0.0, az, s)
+        assert abs(g.Inverse(lat, 0.0, p["lat2"], p["lon2"])["s12"] - s) < 1e-6
+
+
+def test_vertex_count_follows_tolerance_and_distance():
+    n = lambda geom: shapely.get_num_coordinates(geom)  # noqa: E731
+    coarse = disk_of(30.0, 50.0, 300_000.0, tolerance=100.0)
+    fine = disk_of(30.0, 50.0, 300_000.0, tolerance=1.0)
+    small = disk_of(30.0, 50.0, 10_000.0, tolerance=1.0)
+    # Chord sagitta ~ R dalpha^2 / 8: 100x tighter needs ~10x the vertices.
+    assert 7 < n(fine) / n(coarse) < 14
+    assert n(small) < n(fine) / 3
+
+
+@pytest.mark.parametrize("ellipsoid", ["sphere", "GRS80", "clrk66"])
+def test_other_ellipsoids(ellipsoid):
+    e = get_ellipsoid(ellipsoid)
+    g = gpd.GeoSeries([Point(44.0, 61.0)], crs="EPSG:4326")
+    geom = rangecov.buffer(g, "190 mi", ellipsoid=ellipsoid).iloc[0]
+    x, y = boundary_samples(geom)
+    s = e.distance(np.full(x.size, 44.0), np.full(x.size, 61.0), x, y)
+    assert np.abs(s - 305_775.36).max() <= 10.0
+
+
+def test_buffer_keeps_index_and_reads_columns_and_crs():
+    frame = gpd.GeoDataFrame(
+        {"r": ["100 km", "50 km"]}, geometry=[Point(30, 50), Point(31, 51)], index=["a", "b"], crs="EPSG:4326"
+    ).to_crs("EPSG:3857")
+    before = frame.copy()
+    out = rangecov.buffer(frame, "r")
+    assert out.index.tolist() == ["a", "b"] and out.crs.to_epsg() == 4326
+    assert out.iloc[0].area > 3 * out.iloc[1].area
+    out2 = rangecov.buffer(frame, [100_000, "50 km"])
+    assert out2.iloc[0].equals(out.iloc[0])
+    assert frame.equals(before)
+
+
+# --- lines and polygons ---------------------------------------------------
+
+
+def distance_to_shape(geom, x, y):
+    """Brute-force geodesic distance from points to a line/polygon (exact segment distances)."""
+    best = np.full(x.size, np.inf)
+    for part in shapely.get_parts(geom):
+        if part.geom_type == "Point":
+            best = np.minimum(best, ELL.distance(np.full(x.size, part.x), np.full(x.size, part.y), x, y))
+            continue
+        rings = [part.exterior, *part.interiors] if part.geom_type == "Polygon" else [part]
+        for ring in rings:
+            c = np.asarray(ring.coords)
+            for (ax, ay), (bx, by) in zip(c[:-1], c[1:]):
+                d, _ = segment_distance(ELL, x, y, ax, ay, bx, by)
+                best = np.minimum(best, d)
+        if part.geom_type == "Polygon":
+            # Inside means inside the polygon with geodesic edges: densify to 1 mm first.
+            best = np.where(shapely.contains_xy(_shapes._fill(ELL, part, 1e-3), x, y), 0.0, best)
+    return best
+
+
+SHAPES = {
+    "line": LineString([(30, 50), (35, 51), (36, 48)]),
+    "polygon": Polygon([(30, 50), (35, 51), (36, 48), (30, 50)]),
+    "polygon_hole": Polygon([(20, 40), (30, 40), (30, 48), (20, 48)], [[(22, 42), (28, 42), (28, 46), (22, 46)]]),
+    "antimeridian": LineString([(170, 60), (-170, 62)]),
+    "high_latitude": LineString([(0, 85), (90, 85), (180, 85)]),
+    "multipoint": MultiPoint([(10, 10), (10.5, 10.2)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+@pytest.mark.parametrize("d", [10_000.0, 300_000.0])
+def test_shape_buffer_holds_tolerance(name, d):
+    shape = SHAPES[name]
+    geom = rangecov.buffer(gpd.GeoSeries([shape], crs="EPSG:4326"), d).iloc[0]
+    assert geom.is_valid
+    x, y = boundary_samples(geom, n=4)
+    dist = distance_to_shape(shape, x, y)
+    assert np.abs(dist - d).max() <= 10.0
+    if name == "polygon_hole" and d == 10_000.0:
+        assert len(geom.interiors) == 1  # the hole survives a small buffer
+    if name == "polygon_hole" and d == 300_000.0:
+        assert len(geom.interiors) == 0
+
+
+def test_segment_distance_against_dense_oracle(rng):
+    g = oracle_geodesic()
+    for _ in range(12):
+        a = (rng.uniform(-180, 180), rng.uniform(-80, 80))
+        az, length = rng.uniform(0, 360), rng.uniform(1e3, 8e6)
+        line = g.Line(a[1], a[0], az)
+        b = line.Position(length)
+        p = (rng.uniform(-180, 180), rng.uniform(-85, 85))
+        if rng.random() < 0.5:  # a point near the segment
+            q = line.Position(rng.uniform(0, length))
+            r = g.Direct(q["lat2"], q["lon2"], rng.uniform(0, 360), rng.uniform(0, 2e5))
+            p = (r["lon2"], r["lat2"])
+        ts = np.linspace(0.0, length, 801)
+        s = np.array([g.Inverse(p[1], p[0], line.Position(t)["lat2"], line.Position(t)["lon2"])["s12"] for t in ts])
+        k = int(np.argmin(s))
+        lo, hi = ts[max(k - 1, 0)], ts[min(k + 1, ts.size - 1)]
+        f = lambda t: g.Inverse(p[1], p[0], line.Position(t)["lat2"], line.Position(t)["lon2"])["s12"]  # noqa: E731
+        for _ in range(80):  # ternary search on the bracketing cells
+            m1, m2 = lo + (hi - lo) / 3, hi - (hi - lo) / 3
+            lo, hi = (lo, m2) if f(m1) < f(m2) else (m1, hi)
+        expect = min(s.min(), f(0.5 * (lo + hi)))
+        got, _ = segment_distance(ELL, p[0], p[1], a[0], a[1], b["lon2"], b["lat2"])
+        assert abs(float(got) - expect) <= 1e-3
+
+
+def test_segment_distance_point_on_segment_is_zero():
+    a, b = (10.0, 20.0), (12.0, 21.0)
+    az, _, length = ELL.inverse(*a, *b)
+    q = ELL.forward(a[0], a[1], az, 0.37 * length)
+    d, t = segment_distance(ELL, q[0][0], q[1][0], *a, *b)
+    assert float(d) <= 1e-6 and abs(float(t) - 0.37 * float(length[0])) <= 1e-5
+
+
+# --- reach and rings ------------------------------------------------------
+
+
+def test_reach_dissolves_and_holds_tolerance():
+    rng = np.random.default_rng(5)
+    lon, lat = rng.uniform(30, 38, 40), rng.uniform(46, 52, 40)
+    reach_m = rng.choice([100_000.0, 200_000.0, 305_775.36], 40)
+    origins = gpd.GeoDataFrame({"r": reach_m}, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+    region = rangecov.reach(origins, "r")
+    assert region.index.tolist() == ["all"] and region.is_valid.all()
+    x, y = boundary_samples(region.iloc[0], n=4)
+    s = ELL.distance(np.repeat(lon, x.size), np.repeat(lat, x.size), np.tile(x, 40), np.tile(y, 40)).reshape(40, -1)
+    f = (s - reach_m[:, None]).min(axis=0)
+    tol = float(rangecov.default_tolerance(reach_m.min()))
+    assert np.abs(f).max() <= tol
+
+
+def test_reach_by_group_and_empty():
+    origins = gpd.GeoDataFrame(
+        {"side": ["b", "a", "b"]}, geometry=[Point(30, 50), Point(40, 50), Point(31, 50)], crs="EPSG:4326"
+    )
+    out = rangecov.reach(origins, "100 km", by="side")
+    assert out.index.tolist() == ["a", "b"] and out.index.name == "side"
+    assert out.loc["a"].geom_type == "Polygon"
+    with pytest.raises(ValueError, match="by='nope' is not a column"):
+        rangecov.reach(origins, "100 km", by="nope")
+
+
+def test_rings_by_list_interval_and_annulus():
+    site = gpd.GeoDataFrame({"r": ["70 km"]}, geometry=[Point(35.0, 50.0)], index=["s"], crs="EPSG:4326")
+    r = rangecov.rings(site, distances=["100 km", "190 mi"], radials=4)
+    rings_only = r[r["kind"] == "ring"]
+    assert rings_only["ring"].tolist() == [1, 2]
+    assert rings_only["inner_m"].tolist() == [0.0, 100_000.0]
+    assert rings_only["outer_m"].tolist() == [100_000.0, 305_775.36]
+    annulus = rings_only.geometry.iloc[1]
+    assert len(annulus.interiors) == 1
+    # Outer and inner boundary both hold the tolerance.
+    x, y = boundary_samples(shapely.Polygon(annulus.exterior))
+    s = ELL.distance(np.full(x.size, 35.0), np.full(x.size, 50.0), x, y)
+    assert np.abs(s - 305_775.36).max() <= 10.0
+    x, y = boundary_samples(shapely.Polygon(annulus.interiors[0]))
+    s = ELL.distance(np.full(x.size, 35.0), np.full(x.size, 50.0), x, y)
+    assert np.abs(s - 100_000.0).max() <= 10.0
+    radial = r[r["kind"] == "radial"]
+    assert radial["azimuth"].tolist() == [0.0, 90.0, 180.0, 270.0]
+    end = np.asarray(radial.geometry.iloc[1].coords)[-1]
+    assert abs(ELL.distance(35.0, 50.0, end[0], end[1])[0] - 305_775.36) < 1e-3
+    dead = rangecov.rings(site, min_range="r", max_range="300 km")
+    assert dead["inner_m"].tolist() == [70_000.0] and len(dead.geometry.iloc[0].interiors) == 1
+    by_interval = rangecov.rings(site, interval="50 km", count=3)
+    assert by_interval["outer_m"].tolist() == [50_000.0, 100_000.0, 150_000.0]
+
+
+def test_rings_bad_input():
+    site = gpd.GeoSeries([Point(35.0, 50.0)], crs="EPSG:4326")
+    with pytest.raises(ValueError, match="exactly one of"):
+        rangecov.rings(site)
+    with pytest.raises(ValueError, match="exactly one of"):
+        rangecov.rings(site, distances=["1 km"], interval="1 km", count=2)
+    with pytest.raises(ValueError, match="interval= and count= go together"):
+        rangecov.rings(site, interval="10 km")
+    with pytest.raises(ValueError, match="positive and increasing"):
+        rangecov.rings(site, distances=["20 km", "10 km"])
+    with pytest.raises(ValueError, match="min_range must be smaller"):
+        rangecov.rings(site, min_range="300 km", max_range="100 km")
+    with pytest.raises(ValueError, match="radials"):
+        rangecov.rings(site, distances=["1 km"], radials=-1)
