@@ -11,6 +11,7 @@ on the WGS84 ellipsoid (or any other pyproj knows), exactly and fast.
 from importlib.metadata import PackageNotFoundError, version
 
 from . import datasets
+from .area import area_coverage
 from .buffer import buffer, default_tolerance, reach, rings
 from .coverage import coverage
 from .geodesy import Ellipsoid, ellipsoid_names, get_ellipsoid
@@ -24,6 +25,7 @@ except PackageNotFoundError:  # running from a source tree without installing
 
 __all__ = [
     "coverage",
+    "area_coverage",
     "buffer",
     "reach",
     "rings",

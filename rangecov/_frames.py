@@ -91,8 +91,7 @@ def point_lonlat(obj, argname: str) -> tuple[np.ndarray, np.ndarray]:
         found = sorted(set(np.asarray(geoms.geom_type)[not_point]))
         raise ValueError(
             f"{argname} must contain points only; found {', '.join(found)} at "
-            f"{describe_labels(index[not_point])}. Lines and polygons as origins and targets "
-            "are coming in a later release; for now use e.g. .representative_point()"
+            f"{describe_labels(index[not_point])}; use e.g. {argname}.representative_point()"
         )
     if empty.any():
         raise ValueError(

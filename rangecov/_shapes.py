@@ -217,3 +217,157 @@ def _fill(ell: Ellipsoid, poly: BaseGeometry, tol: float) -> BaseGeometry:
         x, y = densify(ell, c[:, 0], c[:, 1], tol, closed=True)
         rings.append(np.column_stack((x, y)))
     return shapely.Polygon(rings[0], rings[1:])
+
+
+# --- exact distances between geometries -------------------------------------
+
+# Lines and polygons are compared with their edges drawn within this of the
+# geodesic, so that shapely's straight-line predicates (contains, intersects)
+# answer for geodesic edges up to a millimetre.
+EXACT_DRAW_M = 1e-3
+
+
+class Shape:
+    """One lon/lat geometry prepared for exact point-to-geometry distances.
+
+    Parts are its vertices (isolated points included), its geodesic edges
+    and, for polygons, the polygon drawn with edges within 1 mm of the
+    geodesics (for the inside test).
+    """
+
+    def __init__(self, ell: Ellipsoid, geom: BaseGeometry) -> None:
+        from scipy.spatial import cKDTree
+
+        self.ell = ell
+        self.geom = geom
+        points, edges, fills = _parts(geom)
+        v = np.unique(np.asarray(points, dtype=float).reshape(-1, 2), axis=0)
+        self.vx, self.vy = v[:, 0], v[:, 1]
+        self.vtree = cKDTree(ell.ecef(self.vx, self.vy))
+        e = np.asarray(edges, dtype=float).reshape(-1, 4)
+        if e.size:
+            az, _, length = ell.inverse(e[:, 0], e[:, 1], e[:, 2], e[:, 3])
+            keep = length > 0
+            e, az, length = e[keep], az[keep], length[keep]
+            mlon, mlat, _ = ell.forward(e[:, 0], e[:, 1], az, 0.5 * length)
+            self.mid = ell.ecef(mlon, mlat)
+        else:
+            length = np.empty(0)
+            self.mid = np.empty((0, 3))
+        self.edges = e
+        # Every point of an edge is within half its length (geodesic, so
+        # also by chord) of its midpoint.
+        self.half = 0.5 * length
+        self.etree = cKDTree(self.mid) if len(e) else None
+        self.fill = shapely.union_all([_fill(ell, p, EXACT_DRAW_M) for p in fills]) if fills else None
+        self.drawn = None
+
+    def draw(self) -> BaseGeometry:
+        """The geometry with edges drawn within 1 mm of the geodesics (for shapely predicates)."""
+        if self.drawn is None:
+            parts = []
+            for part in shapely.get_parts(self.geom):
+                if part.geom_type == "Point":
+                    parts.append(part)
+                elif part.geom_type == "LineString":
+                    c = np.asarray(part.coords)
+                    x, y = densify(self.ell, c[:, 0], c[:, 1], EXACT_DRAW_M, closed=False)
+                    parts.append(_split_line(x, y))
+            if self.fill is not None:
+                parts.append(self.fill)
+            self.drawn = shapely.union_all(parts)
+        return self.drawn
+
+    def distance_from(self, px: np.ndarray, py: np.ndarray) -> np.ndarray:
+        """Exact geodesic distance from each point to the geometry (0 inside a polygon)."""
+        from .geodesy import PRUNE_SLACK_M
+
+        ell = self.ell
+        px = np.asarray(px, dtype=float)
+        py = np.asarray(py, dtype=float)
+        n = px.size
+        if n == 0:
+            return np.empty(0)
+        xyz = ell.ecef(px, py)
+        # Upper bound: the exact distance to the vertex nearest by chord.
+        _, near = self.vtree.query(xyz)
+        best = ell.distance(px, py, self.vx[near], self.vy[near])
+        # Other vertices can only win if their chord is below that bound.
+        if self.vx.size > 1:
+            cand = self.vtree.query_ball_point(xyz, best + PRUNE_SLACK_M)
+            lens = np.fromiter(map(len, cand), dtype=np.intp, count=n)
+            if lens.sum() > n:
+                rows = np.repeat(np.arange(n), lens)
+                cols = np.concatenate([np.asarray(c, dtype=np.intp) for c in cand])
+                d = ell.distance(px[rows], py[rows], self.vx[cols], self.vy[cols])
+                np.minimum.at(best, rows, d)
+        if self.etree is not None:
+            # Edge e can only win if chord(P, mid_e) - half_e <= best.
+            cand = self.etree.query_ball_point(xyz, best + self.half.max() + PRUNE_SLACK_M)
+            lens = np.fromiter(map(len, cand), dtype=np.intp, count=n)
+            if lens.sum():
+                rows = np.repeat(np.arange(n), lens)
+                cols = np.concatenate([np.asarray(c, dtype=np.intp) for c in cand if len(c)])
+                chord = np.linalg.norm(xyz[rows] - self.mid[cols], axis=1)
+                keep = chord - self.half[cols] <= best[rows] + PRUNE_SLACK_M
+                rows, cols = rows[keep], cols[keep]
+                e = self.edges[cols]
+                d, _ = segment_distance(ell, px[rows], py[rows], e[:, 0], e[:, 1], e[:, 2], e[:, 3])
+                np.minimum.at(best, rows, d)
+        if self.fill is not None:
+            inside = shapely.contains_xy(self.fill, px, py)
+            best[inside] = 0.0
+        return best
+
+
+def distance_matrix(ell: Ellipsoid, origins: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Exact geodesic distances (n_targets, n_origins) between lon/lat geometries.
+
+    The distance between two geometries is that between their nearest
+    points: 0 if they meet, else attained at a vertex of one of them (two
+    geodesic edges that do not cross are nearest at an end of one of them),
+    so it is the smallest vertex-to-geometry distance either way.
+    """
+    n_o, n_t = len(origins), len(targets)
+    out = np.full((n_t, n_o), np.inf)
+    if n_o == 0 or n_t == 0:
+        return out
+    o_point = np.asarray(shapely.get_type_id(origins)) == shapely.GeometryType.POINT
+    t_point = np.asarray(shapely.get_type_id(targets)) == shapely.GeometryType.POINT
+    t_xy, t_owner = _vertices(targets)
+    o_xy, o_owner = _vertices(origins)
+    o_shapes = {i: Shape(ell, origins[i]) for i in np.flatnonzero(~o_point)}
+    t_shapes = {j: Shape(ell, targets[j]) for j in np.flatnonzero(~t_point)}
+    # Target vertices to every origin.
+    if o_point.any():
+        ox, oy = shapely.get_x(origins[o_point]), shapely.get_y(origins[o_point])
+        cols = np.flatnonzero(o_point)
+        d = ell.distance(np.repeat(t_xy[:, 0], cols.size), np.repeat(t_xy[:, 1], cols.size),
+                         np.tile(ox, len(t_xy)), np.tile(oy, len(t_xy))).reshape(len(t_xy), cols.size)
+        for k, c in enumerate(cols):
+            np.minimum.at(out[:, c], t_owner, d[:, k])
+    for i, shape in o_shapes.items():
+        np.minimum.at(out[:, i], t_owner, shape.distance_from(t_xy[:, 0], t_xy[:, 1]))
+    # Origin vertices to every line/polygon target.
+    for j, shape in t_shapes.items():
+        d = shape.distance_from(o_xy[:, 0], o_xy[:, 1])
+        np.minimum.at(out[j], o_owner, d)
+    # Lines and polygons that meet are at distance 0.
+    for i, oshape in o_shapes.items():
+        drawn = oshape.draw()
+        shapely.prepare(drawn)
+        for j, tshape in t_shapes.items():
+            if out[j, i] > 0 and shapely.intersects(drawn, tshape.draw()):
+                out[j, i] = 0.0
+    return out
+
+
+def _vertices(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All vertices of the geometries (rings without their closing repeat) and their owner positions."""
+    xy, owner = [], []
+    for k, g in enumerate(values):
+        pts, _, _ = _parts(g)
+        arr = np.unique(np.asarray(pts, dtype=float).reshape(-1, 2), axis=0)
+        xy.append(arr)
+        owner.append(np.full(len(arr), k))
+    return np.concatenate(xy), np.concatenate(owner)

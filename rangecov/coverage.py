@@ -28,6 +28,7 @@ from typing import Union
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from scipy.spatial import cKDTree
 
 from . import _frames
@@ -330,20 +331,38 @@ def _count_within(ell: Ellipsoid, origins: _Points, reach: np.ndarray, targets: 
     return counts
 
 
+HOW = ("any", "all", "centroid", "area")
+
+
+def _is_point_frame(obj) -> bool:
+    """True when every present, non-empty geometry is a point (the fast engine's case)."""
+    values = np.asarray(obj.geometry.values if isinstance(obj, gpd.GeoDataFrame) else obj.values, dtype=object)
+    kinds = np.asarray(shapely.get_type_id(values))
+    ok = (kinds == shapely.GeometryType.POINT) | (kinds == -1) | np.asarray(shapely.is_empty(values))
+    return bool(ok.all())
+
+
 def coverage(
     origins: gpd.GeoDataFrame | gpd.GeoSeries,
     targets: gpd.GeoDataFrame | gpd.GeoSeries,
     reach: Reach,
     *,
+    how: str = "any",
+    min_covered: float = 0.5,
+    tolerance=None,
     ellipsoid: str = "WGS84",
 ) -> CoverageReport:
     """Which targets lie within geodesic reach of the origins, exactly.
 
     Parameters
     ----------
-    origins, targets : GeoDataFrame or GeoSeries of points
-        Any CRS pyproj knows; coordinates are transformed to longitude and
-        latitude (EPSG:4326) internally. Neither object is modified.
+    origins : GeoDataFrame or GeoSeries
+        Points, lines or polygons (and multi-parts, mixed), in any CRS
+        pyproj knows. The distance to a line or polygon is to its nearest
+        point, with edges read as geodesics; a target inside an origin
+        polygon is at distance 0. Not modified.
+    targets : GeoDataFrame or GeoSeries
+        Points, lines or polygons (mixed allowed). Not modified.
     reach : distance, column name or (low, high)
         A distance (a number is metres; a string carries its unit, e.g.
         ``"190 mi"``, see :func:`rangecov.parse_distance`); or the name of a
@@ -351,6 +370,19 @@ def coverage(
         or a ``(low, high)`` pair for an uncertain reach: a target is
         ``"in"`` when some origin is within ``low``, ``"out"`` when none is
         within ``high``, and ``"marginal"`` otherwise (both ends inclusive).
+    how : {"any", "all", "centroid", "area"}, default "any"
+        When a line or polygon target counts as in reach: any part of it
+        within reach; all of it; its centroid (shapely's, in lon/lat); or
+        the covered share of its area (polygons only; ``covered_share``
+        column, ``"in"`` when the share is at least ``min_covered``). For
+        point targets the first three agree.
+    min_covered : float, default 0.5
+        With ``how="area"``: the share of a target's area that must be in
+        reach, in (0, 1].
+    tolerance : distance, optional
+        With ``how="all"`` or ``"area"``: the tolerance of the reach regions
+        the decision is drawn from (:func:`rangecov.buffer`); default 10 m or
+        1% of the smallest reach.
     ellipsoid : str, default "WGS84"
         Any ``ellps`` name pyproj knows, including ``"sphere"``.
 
@@ -358,22 +390,38 @@ def coverage(
     -------
     CoverageReport
         ``report.targets`` is the caller's targets (same index, order, columns
-        and CRS) plus ``distance_m``, ``nearest_origin``, ``margin_m``,
-        ``covering_origin``, ``in_reach`` and ``status``; ``report.origins``
-        adds ``targets_in_reach``; ``report.count``, ``report.share`` and
-        ``report.summary()`` give the totals.
+        and CRS) plus ``distance_m`` (to the nearest point of the target;
+        for ``how="centroid"`` of its centroid), ``nearest_origin``,
+        ``margin_m``, ``covering_origin``, ``in_reach`` and ``status`` (and
+        ``covered_share`` for ``how="area"``); ``report.origins`` adds
+        ``targets_in_reach`` (targets any part of which is within that
+        origin's own reach; centroids for ``how="centroid"``);
+        ``report.count``, ``report.share`` and ``report.summary()`` give the
+        totals. For ``how="all"`` and ``"area"`` the decision may rest on
+        several origins together, so ``margin_m`` is NaN and
+        ``covering_origin`` is None.
 
     Notes
     -----
     Model: geodesics on the chosen ellipsoid, points on its surface (height 0).
 
-    Error bound: ``distance_m`` is Karney's geodesic distance (pyproj's C port
-    of GeographicLib), within 15 nm of the true ellipsoidal distance, so within
-    1 µm of the pure-Python ``geographiclib`` package. The in/out decision is
-    made on that distance, so it agrees with GeographicLib for every target
-    farther than ~15 nm from the reach boundary. No target is settled by a
-    bound alone in this table: bounds only decide which origins need not be
-    measured (see ``docs/exactness.md``).
+    Error bound: ``distance_m`` is exact. For points it is Karney's geodesic
+    distance (pyproj's C port of GeographicLib, within 15 nm of the true
+    ellipsoidal distance); to lines and polygons it is exact to 1 mm
+    (``docs/exactness.md``, "Distance to a geodesic segment"). With
+    ``how="any"`` or ``"centroid"`` the in/out decision is made on it, so it
+    agrees with GeographicLib except within those bounds of the boundary.
+
+    With ``how="all"`` and ``"area"`` the decision rests on reach regions
+    drawn within ``tolerance`` of the true boundary: drawn at ``reach -
+    tolerance`` they lie inside the true region, drawn at ``reach +
+    tolerance`` they contain it. A target is ``"in"`` only if it qualifies
+    against the inner drawing, ``"out"`` only if it fails against the outer
+    one, and ``"marginal"`` (not counted in ``count``) when the two
+    disagree, i.e. when the answer depends on the boundary within the
+    tolerance. ``covered_share`` is measured against the region drawn at the
+    reach itself; its error is at most ``tolerance`` times the length of the
+    reach boundary inside the target, divided by the target's area.
 
     When two origins are equally near (bit-for-bit equal distances, or equal
     margins), the lower position in ``origins`` is reported.
@@ -395,6 +443,21 @@ def coverage(
     1       Engels-2    out
     """
     ell = get_ellipsoid(ellipsoid)
+    if how not in HOW:
+        raise ValueError(f"how={how!r} is not one of {', '.join(map(repr, HOW))}")
+    if isinstance(min_covered, bool) or not isinstance(min_covered, numbers.Real) or not 0 < min_covered <= 1:
+        raise ValueError(f"min_covered must be a share in (0, 1], got {min_covered!r}")
+    _frames.check_frame(origins, "origins")
+    _frames.check_frame(targets, "targets")
+    if how != "area" and _is_point_frame(origins) and _is_point_frame(targets):
+        return _point_coverage(ell, origins, targets, reach)
+    from . import _areal
+
+    return _areal.shape_coverage(ell, origins, targets, reach, how=how, min_covered=min_covered, tolerance=tolerance)
+
+
+def _point_coverage(ell: Ellipsoid, origins, targets, reach) -> CoverageReport:
+    """The exact point engine: k-d tree search plus one Karney solve per target."""
     o_lon, o_lat = _frames.point_lonlat(origins, "origins")
     t_lon, t_lat = _frames.point_lonlat(targets, "targets")
     spec = _parse_reach(reach, origins, o_lon.size)
@@ -424,7 +487,25 @@ def coverage(
     # Codes into STATUS_CATEGORIES ("in", "marginal", "out"); building the
     # categorical from codes avoids a million-string detour.
     status = np.where(margin >= 0, 0, np.where(high_margin >= 0, 1, 2)).astype(np.int8)
-    out = _frames.as_frame(targets, "targets", TARGET_COLUMNS)
+    return _report(
+        ell, origins, targets, spec, distance=distance, nearest=nearest, margin=margin, covering=covering,
+        status=status, count_origins=lambda: _count_within(ell, o_pts, spec.low, t_pts),
+    )
+
+
+def _report(
+    ell: Ellipsoid, origins, targets, spec: _ReachSpec, *, distance, nearest, margin, covering, status,
+    count_origins, extra: dict | None = None,
+) -> CoverageReport:
+    """Append the result columns to a copy of the targets and wrap it in a report.
+
+    ``nearest``/``covering`` are origin positions (or None for "no origin");
+    ``status`` holds codes into STATUS_CATEGORIES; ``extra`` adds columns
+    after ``status`` (e.g. ``covered_share``).
+    """
+    extra = extra or {}
+    n_t = len(targets)
+    out = _frames.as_frame(targets, "targets", TARGET_COLUMNS + tuple(extra))
 
     def labels(pos):
         if pos is None:
@@ -437,11 +518,13 @@ def coverage(
     out["covering_origin"] = labels(covering)
     out["in_reach"] = status == 0
     out["status"] = pd.Categorical.from_codes(status, categories=STATUS_CATEGORIES)
+    for name, values in extra.items():
+        out[name] = values
     return CoverageReport(
         targets=out,
         origins_input=origins,
         reach_label=spec.label,
         reach_kind=spec.kind,
         ellipsoid=ell,
-        count_origins=lambda: _count_within(ell, o_pts, spec.low, t_pts),
+        count_origins=count_origins,
     )

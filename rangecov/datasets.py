@@ -27,6 +27,14 @@ class Scenario:
         The scenario's reach, e.g. ``"190 mi"``.
     claim : str
         The public statement the scenario checks, quoted with its source.
+    regions : GeoDataFrame
+        Boundary polygons (EPSG:4326) indexed by ISO 3166-2 code, with
+        ``name``, ``name_en``, ``country`` and ``source``.
+    held_proxy : GeoDataFrame
+        A stand-in for Ukrainian-held ground (EPSG:4326), indexed by name,
+        with ``kind`` and ``source``; what it leaves out is in ``held_note``.
+    held_note : str
+        What the proxy is and is not.
     """
 
     name: str
@@ -34,6 +42,9 @@ class Scenario:
     airfields: gpd.GeoDataFrame
     reach: str
     claim: str
+    regions: gpd.GeoDataFrame | None = None
+    held_proxy: gpd.GeoDataFrame | None = None
+    held_note: str = ""
 
 
 def _read_points(package_dir: str, filename: str) -> gpd.GeoDataFrame:
@@ -41,6 +52,11 @@ def _read_points(package_dir: str, filename: str) -> gpd.GeoDataFrame:
         table = pd.read_csv(fh, keep_default_na=False, na_values={"lat": [""], "lon": [""]})
     geometry = gpd.points_from_xy(table.pop("lon"), table.pop("lat"), crs="EPSG:4326")
     return gpd.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326")
+
+
+def _read_geojson(package_dir: str, filename: str) -> gpd.GeoDataFrame:
+    with resources.files("rangecov").joinpath("data", package_dir, filename).open("rb") as fh:
+        return gpd.read_file(fh).set_crs("EPSG:4326", allow_override=True)
 
 
 def atacms_kursk_2024() -> Scenario:
@@ -63,6 +79,12 @@ def atacms_kursk_2024() -> Scenario:
         (``glide_bomb_base``, ``military_aviation``, ``strategic_bomber``),
         the ``source`` of each coordinate and its ``uncertainty_km``. Sources
         and their certainty are in ``rangecov/data/atacms_kursk_2024/README.md``.
+        ``regions``: Kursk Oblast and its neighbours (Natural Earth 1:50m,
+        public domain) and the Sumy, Kharkiv and Chernihiv oblasts
+        (geoBoundaries, © OpenStreetMap contributors, ODbL-1.0), matched on
+        ISO 3166-2. ``held_proxy``: those three Ukrainian oblasts plus a
+        notional Sudzha salient, standing in for Ukrainian-held ground near
+        Kursk in autumn 2024 (see ``held_note``).
 
     Examples
     --------
@@ -74,6 +96,18 @@ def atacms_kursk_2024() -> Scenario:
     """
     sites = _read_points("atacms_kursk_2024", "launch_sites.csv").set_index("name")
     airfields = _read_points("atacms_kursk_2024", "airfields.csv").set_index("name")
+    regions = _read_geojson("atacms_kursk_2024", "border_regions.geojson").set_index("iso_3166_2")
+    salient = _read_geojson("atacms_kursk_2024", "sudzha_salient.geojson")
+    ua = regions[regions["country"] == "UA"]
+    held = gpd.GeoDataFrame(
+        {
+            "name": list(ua["name_en"]) + list(salient["name"]),
+            "kind": ["oblast"] * len(ua) + ["salient"],
+            "source": list(ua["source"]) + ["hand-drawn, notional (rangecov)"],
+        },
+        geometry=list(ua.geometry) + list(salient.geometry),
+        crs="EPSG:4326",
+    ).set_index("name")
     return Scenario(
         name="ATACMS and the Kursk region, November 2024",
         launch_sites=sites,
@@ -83,5 +117,15 @@ def atacms_kursk_2024() -> Scenario:
             "US officials, Aug-Sep 2024 (WSJ citing a US official, 27 Aug; White House NSC "
             "spokesman John Kirby, 4 Sep; widely reported as the Pentagon's assessment): about 90% "
             "of the Russian aircraft launching glide bombs are based beyond ATACMS range (~300 km)."
+        ),
+        regions=regions,
+        held_proxy=held,
+        held_note=(
+            "Proxy for Ukrainian-held ground: the whole of the Sumy, Kharkiv and Chernihiv oblasts "
+            "plus a notional Sudzha salient in Kursk Oblast. It overstates held ground where Russia "
+            "held parts of Kharkiv Oblast (around Kupiansk and Vovchansk) and leaves out the rest of "
+            "the front, notably the southern front (Donetsk, Zaporizhzhia, Kherson), which is nearer "
+            "to the airfields around Rostov, Krasnodar and Crimea. The country outline is not used: "
+            "it shows pre-2022 borders, not the 2024 front line."
         ),
     )

@@ -166,6 +166,7 @@ class Ellipsoid:
         return inner * (1.0 - 1e-12) - PRUNE_SLACK_M
 
 
+@functools.lru_cache(maxsize=1)
 def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 

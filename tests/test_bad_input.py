@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from shapely import LineString, Point, Polygon
 
 import rangecov
@@ -35,15 +36,48 @@ def test_no_crs(origins, targets):
         rangecov.coverage(origins, targets.set_crs(None, allow_override=True), 1000)
 
 
-@pytest.mark.parametrize(
-    "geom,kind",
-    [(Polygon([(0, 0), (1, 0), (1, 1)]), "Polygon"), (LineString([(0, 0), (1, 1)]), "LineString")],
-)
-def test_non_point_geometry(origins, targets, geom, kind):
+def test_points_only_where_points_are_needed(origins):
+    line = gpd.GeoSeries([LineString([(0, 0), (1, 1)])], crs="EPSG:4326")
+    with pytest.raises(ValueError, match=r"origins must contain points only; found LineString at index label 0"):
+        rangecov.rings(line, distances=["10 km"])
+
+
+def test_invalid_polygon_names_make_valid(origins, targets):
     bad = targets.copy()
-    bad.loc[1, "geometry"] = geom
-    with pytest.raises(ValueError, match=rf"targets must contain points only; found {kind} at index label 1\. Lines and polygons .* later release"):
+    bad.loc[1, "geometry"] = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])  # a bow tie
+    with pytest.raises(ValueError, match=r"targets has invalid geometry at index label 1 \(Self-intersection.*make_valid"):
         rangecov.coverage(origins, bad, 1000)
+
+
+def test_geometry_collection_refused(origins, targets):
+    bad = targets.copy()
+    bad.loc[1, "geometry"] = shapely.GeometryCollection([Point(0, 0), LineString([(0, 0), (1, 1)])])
+    with pytest.raises(ValueError, match=r"targets has geometry collections at index label 1"):
+        rangecov.coverage(origins, bad, 1000)
+
+
+def test_bad_how_and_min_covered(origins, targets):
+    with pytest.raises(ValueError, match=r"how='some' is not one of 'any', 'all', 'centroid', 'area'"):
+        rangecov.coverage(origins, targets, 1000, how="some")
+    with pytest.raises(ValueError, match=r"min_covered must be a share in \(0, 1\], got 1.5"):
+        rangecov.coverage(origins, targets, 1000, how="area", min_covered=1.5)
+    with pytest.raises(ValueError, match=r'targets must be polygons for how="area"'):
+        rangecov.coverage(origins, targets, 1000, how="area")
+
+
+def test_bad_tolerance(origins):
+    with pytest.raises(ValueError, match=r"tolerance must be positive"):
+        rangecov.buffer(origins, "10 km", tolerance=0)
+    with pytest.raises(ValueError, match=r"tolerance '20 km' \(20000 m\) is not smaller than the distance"):
+        rangecov.buffer(origins, "10 km", tolerance="20 km")
+    with pytest.raises(ValueError, match=r"distance must be positive"):
+        rangecov.buffer(origins, 0)
+    with pytest.raises(TypeError, match=r"must be a GeoSeries or GeoDataFrame with a CRS"):
+        rangecov.buffer(Point(0, 0), "10 km")
+    with pytest.raises(ValueError, match=r"geoms has no CRS"):
+        rangecov.buffer(origins.set_crs(None, allow_override=True), "10 km")
+    with pytest.raises(ValueError, match=r"distance has 3 values but there are 2 rows"):
+        rangecov.buffer(origins, [1, 2, 3])
 
 
 def test_missing_and_empty_geometry(origins, targets):
