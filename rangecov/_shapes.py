@@ -210,13 +210,22 @@ def _drop_specks(ell: Ellipsoid, geom: BaseGeometry, tol: float) -> BaseGeometry
 
 
 def _fill(ell: Ellipsoid, poly: BaseGeometry, tol: float) -> BaseGeometry:
-    """A polygon with its edges densified along geodesics (straight and geodesic readings agree)."""
-    rings = []
-    for ring in [poly.exterior, *poly.interiors]:
+    """A polygon with geodesic edges drawn in lon/lat within ``tol``.
+
+    Edges take the short way round, as geodesics do, so a ring crossing
+    ±180° is cut there (RFC 7946); a ring winding around a pole encloses it
+    on its left (exterior rings counter-clockwise, as RFC 7946 asks).
+    """
+    def drawn(ring, interior_left):
         c = np.asarray(ring.coords)[:, :2]
         x, y = densify(ell, c[:, 0], c[:, 1], tol, closed=True)
-        rings.append(np.column_stack((x, y)))
-    return shapely.Polygon(rings[0], rings[1:])
+        return _disk.ring_polygon(x, y, interior_left=interior_left)
+
+    shell = drawn(poly.exterior, True)
+    holes = [drawn(r, False) for r in poly.interiors]
+    if holes:
+        shell = shapely.difference(shell, shapely.union_all(holes))
+    return _disk._polygonal(shell)
 
 
 # --- exact distances between geometries -------------------------------------
