@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import textwrap
 
+import pandas as pd
+import shapely
+
+from .area import area_coverage
+from .buffer import default_tolerance
+from .buffer import reach as reach_region
 from .coverage import coverage
 from .datasets import atacms_kursk_2024
+from .geodesy import get_ellipsoid
+from .units import parse_distance
 
 __all__ = ["run_demo"]
 
@@ -66,5 +74,66 @@ def run_demo() -> str:
         "That statement counts aircraft, not airfields: a base hosting many glide-bomb",
         "aircraft weighs more in it than a small one, and aircraft move between bases.",
         "The share above counts each airfield once, so the two numbers measure different things.",
+        "",
     ]
+    lines += _areas(s) + [""] + _held_territory(s)
     return "\n".join(lines)
+
+
+def _areas(s) -> list[str]:
+    """Kursk Oblast and its neighbours: how much of each lies within reach of the launch sites."""
+    ell = get_ellipsoid("WGS84")
+    region = reach_region(s.launch_sites, "reach").iloc[0]
+    area_km2 = sum(abs(ell.geod.geometry_area_perimeter(p)[0]) for p in shapely.get_parts(region)) / 1e6
+    table = area_coverage(s.launch_sites, s.regions, "reach")
+    shown = pd.DataFrame(
+        {
+            "region": table["name_en"],
+            "area km2": table["area_km2"].round(0).astype(int),
+            "within reach km2": table["covered_km2"].round(0).astype(int),
+            "share": (100 * table["covered_share"]).round(1).astype(str) + "%",
+        }
+    )
+    shown.index.name = "ISO 3166-2"
+    kursk = table.loc["RU-KRS"]
+    tol = default_tolerance(s.launch_sites["reach"].map(parse_distance).min())
+    return [
+        f"Reach region of the {len(s.launch_sites)} launch sites ({s.reach}, drawn within {tol:g} m of the true",
+        f"geodesic boundary): {area_km2:,.0f} km² in {shapely.get_num_coordinates(region):,} vertices.",
+        "",
+        f"Share of each oblast's area within {s.reach} of the launch sites (areas on the WGS84",
+        f"ellipsoid; covered areas exact up to {tol:g} m times the boundary length inside each oblast):",
+        shown.to_string(),
+        "",
+        f"Kursk Oblast: {100 * kursk['covered_share']:.1f}% of its {kursk['area_km2']:,.0f} km² lies within {s.reach}",
+        f"(the official area is 29,997 km²; this 1:50m boundary gives {kursk['area_km2'] - 29_997:+,.0f} km²,",
+        f"{100 * (kursk['area_km2'] / 29_997 - 1):+.2f}%).",
+    ]
+
+
+def _held_territory(s) -> list[str]:
+    """The airfield question as US officials framed it: within 300 km of Ukrainian-held ground."""
+    report = coverage(s.held_proxy, s.airfields, "300 km")
+    t = report.targets
+    g = report.summary(by="role").loc["glide_bomb_base"]
+    total, count = int(g["total"]), int(g["count"])
+    bases = t[t["role"] == "glide_bomb_base"]
+    table = pd.DataFrame(
+        {
+            "distance km": (bases["distance_m"] / 1000).round(1),
+            "nearest held area": bases["nearest_origin"],
+            "in reach": bases["in_reach"].map({True: "yes", False: "no"}),
+        }
+    ).sort_values("distance km")
+    table.index.name = "glide-bomb base"
+    return [
+        "The same question framed as US officials framed it: airfields within 300 km of",
+        "Ukrainian-held territory (distance to the nearest point of each held area).",
+        *textwrap.wrap(s.held_note, 88),
+        "",
+        table.to_string(),
+        "",
+        f"All airfields: {report!r}",
+        f"Glide-bomb bases within 300 km of held territory: {count} of {total} "
+        f"({100 * count / total:.1f}%); beyond it: {total - count} of {total} ({100 * (total - count) / total:.1f}%).",
+    ]

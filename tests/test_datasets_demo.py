@@ -53,6 +53,36 @@ def test_demo_prints_table_and_share():
     assert f"All airfields: {report!r}" in out
 
 
+def test_demo_prints_areas_and_held_territory():
+    out = subprocess.run(
+        [sys.executable, "-m", "rangecov", "demo"], capture_output=True, text=True, check=True
+    ).stdout
+    s = rangecov.datasets.atacms_kursk_2024()
+    table = rangecov.area_coverage(s.launch_sites, s.regions, "reach")
+    kursk = table.loc["RU-KRS"]
+    assert f"Kursk Oblast: {100 * kursk['covered_share']:.1f}% of its {kursk['area_km2']:,.0f} km²" in out
+    for name in table["name_en"]:
+        assert name in out
+    held = rangecov.coverage(s.held_proxy, s.airfields, "300 km")
+    g = held.summary(by="role").loc["glide_bomb_base"]
+    total, count = int(g["total"]), int(g["count"])
+    assert f"Glide-bomb bases within 300 km of held territory: {count} of {total}" in out
+    assert "southern front" in out and "pre-2022" in out
+
+
+def test_scenario_regions_and_held_proxy():
+    s = rangecov.datasets.atacms_kursk_2024()
+    assert set(s.regions.index) == {"RU-KRS", "RU-BEL", "RU-BRY", "RU-ORL", "RU-VOR", "RU-LIP", "RU-ROS",
+                                    "UA-59", "UA-63", "UA-74"}
+    assert s.regions.crs.to_epsg() == 4326 and s.regions.is_valid.all()
+    assert list(s.held_proxy["kind"]) == ["oblast"] * 3 + ["salient"]
+    assert s.regions.loc[s.regions["country"] == "UA", "source"].str.contains("ODbL").all()
+    # The salient lies mostly inside Kursk Oblast, as drawn.
+    salient = s.held_proxy.geometry.iloc[-1]
+    kursk = s.regions.loc["RU-KRS"].geometry
+    assert salient.intersection(kursk).area / salient.area > 0.9
+
+
 def test_cli_without_command_is_usage_error():
     proc = subprocess.run([sys.executable, "-m", "rangecov"], capture_output=True, text=True)
     assert proc.returncode == 2 and "usage: rangecov" in proc.stderr
