@@ -98,9 +98,16 @@ def edge_midpoints(ell: Ellipsoid, lon1, lat1, lon2, lat2, p1=None, p2=None):
     g_lon, g_lat = ell.surface_below(0.5 * (p1 + p2))
     s_lon = lon1 + 0.5 * _wrap(lon2 - lon1)
     s_lat = 0.5 * (lat1 + lat2)
-    # Chord to geodesic for sub-kilometre separations: a relative 1e-6 is
-    # far more than the difference (bound 3 of docs/exactness.md).
-    sep = np.linalg.norm(ell.ecef(s_lon, s_lat) - ell.ecef(g_lon, g_lat), axis=1) * (1.0 + 1e-6)
+    # The two midpoints are metres apart at most: their distance is the
+    # local-tangent-plane norm of the lon/lat difference (radii of curvature
+    # M and N at their mean latitude) to a relative O(sep / R); 1e-3 covers it.
+    phi = np.radians(0.5 * (s_lat + g_lat))
+    w2 = 1.0 - ell.e2 * np.sin(phi) ** 2
+    n_rad = ell.a / np.sqrt(w2)
+    m_rad = n_rad * (1.0 - ell.e2) / w2
+    dx = np.radians(_wrap(s_lon - g_lon)) * n_rad * np.cos(phi)
+    dy = np.radians(s_lat - g_lat) * m_rad
+    sep = np.hypot(dx, dy) * (1.0 + 1e-3)
     return g_lon, g_lat, sep + _MIDPOINT_SLACK_M, chord
 
 
@@ -118,33 +125,38 @@ def boundary(
 
     Returns ``(owner, alpha, lon, lat)`` sorted by owner then azimuth
     (degrees, in [0, 360)); ``lon`` in [-180, 180]. Requires ``s < cut_floor``.
+
+    Only azimuths 0–180° are traced and tested: reflection in the centre's
+    meridian plane is an isometry of the ellipsoid that maps straight lon/lat
+    lines to straight lon/lat lines, so azimuth ``360 - alpha`` gives the
+    mirror image of every vertex and edge, with the same deviations.
     """
     n = clon.size
     step = np.degrees(_initial_step(ell, s, tol))
-    counts = np.ceil(360.0 / step).astype(np.intp)
+    halves = np.ceil(180.0 / step).astype(np.intp)
+    counts = halves + 1  # both 0° and 180°
     owner = np.repeat(np.arange(n), counts)
     first = np.repeat(np.cumsum(counts) - counts, counts)
-    alpha = (np.arange(owner.size) - first) * np.repeat(360.0 / counts, counts)
+    k = np.arange(owner.size) - first
+    alpha = np.where(k == halves[owner], 180.0, k * np.repeat(180.0 / halves, counts))
     lon, lat, _ = ell.forward(clon[owner], clat[owner], alpha, s[owner])
-    ok = np.zeros(owner.size, dtype=bool)  # edge from this vertex to the next one
+    # ok[i]: the edge from vertex i to i + 1 passed (the 180° vertex has none).
+    ok = alpha == 180.0
     for _ in range(_MAX_ROUNDS):
         todo = np.flatnonzero(~ok)
         if todo.size == 0:
             break
-        nxt = _next(owner)
-        j = nxt[todo]
+        j = todo + 1
         o = owner[todo]
-        xyz = ell.ecef(lon, lat)
-        dev = _deviation(ell, clon[o], clat[o], s[o], lon[todo], lat[todo], lon[j], lat[j], xyz[todo], xyz[j])
+        p1 = ell.ecef(lon[todo], lat[todo])
+        p2 = ell.ecef(lon[j], lat[j])
+        dev = _deviation(ell, clon[o], clat[o], s[o], lon[todo], lat[todo], lon[j], lat[j], p1, p2)
         bad = dev > _MID_SHARE * tol[o]
         ok[todo[~bad]] = True
         split = todo[bad]
         if split.size == 0:
             break
-        a1 = alpha[split]
-        a2 = np.where(j[bad] == split, a1 + 360.0, alpha[j[bad]])
-        a2 = np.where(a2 <= a1, a2 + 360.0, a2)
-        new_alpha = np.remainder(0.5 * (a1 + a2), 360.0)
+        new_alpha = 0.5 * (alpha[split] + alpha[split + 1])
         new_owner = owner[split]
         nlon, nlat, _ = ell.forward(clon[new_owner], clat[new_owner], new_alpha, s[new_owner])
         owner, alpha, lon, lat, ok = _merge(
@@ -152,17 +164,15 @@ def boundary(
         )
     else:  # pragma: no cover - only reachable for a boundary through a pole
         raise RuntimeError("disk boundary did not converge; a boundary through a pole?")
-    return owner, alpha, lon, lat
-
-
-def _next(owner: np.ndarray) -> np.ndarray:
-    """Position of the next vertex of the same disk (wrapping to its first)."""
-    n = owner.size
-    nxt = np.arange(1, n + 1)
-    last = np.r_[owner[1:] != owner[:-1], True]
-    starts = np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1]
-    nxt[last] = starts
-    return nxt
+    # Mirror 180° < alpha < 360° from 0° < alpha < 180°.
+    inner = (alpha > 0.0) & (alpha < 180.0)
+    m_owner = owner[inner][::-1]
+    m_alpha = 360.0 - alpha[inner][::-1]
+    m_lon = clon[m_owner] - _wrap(lon[inner][::-1] - clon[m_owner])
+    m_lat = lat[inner][::-1]
+    owner, alpha, lon, lat = (np.concatenate(v) for v in ((owner, m_owner), (alpha, m_alpha), (lon, m_lon), (lat, m_lat)))
+    order = np.lexsort((alpha, owner))
+    return owner[order], alpha[order], _wrap(lon[order]), lat[order]
 
 
 def _merge(old, new):
