@@ -241,13 +241,9 @@ def disks(
     for i in np.flatnonzero(globe):
         out[i] = WORLD
     band = ~globe & (s >= cut_floor(ell))
-    if band.any():
-        raise NotImplementedError(
-            f"distances from {cut_floor(ell) / 1000:,.1f} km up to the antipodal distance "
-            f"{hm / 1000:,.1f} km (where the disk is the globe minus a sliver around the antipode) "
-            "are not supported yet; use a distance below that range or at least the antipodal distance"
-        )
-    todo = np.flatnonzero(~globe)
+    for i in np.flatnonzero(band):
+        out[i] = _polygonal(shapely.difference(WORLD, _far_hole(ell, clon[i], clat[i], s[i], tol[i])))
+    todo = np.flatnonzero(~globe & ~band)
     if todo.size == 0:
         return out
     # Which poles each disk contains (distance to a pole along the meridian).
@@ -376,3 +372,68 @@ def _both_poles(ell, clon, clat, s, alpha, lon, lat):
         alpha, ulon, lat = _insert_crossings(ell, clon, clat, s, alpha, lon, ulon, lat, meridian)
     hole = fold(shapely.Polygon(np.column_stack((ulon, lat))))
     return _polygonal(shapely.difference(WORLD, hole))
+
+
+def _far_hole(ell: Ellipsoid, clon: float, clat: float, s: float, tol: float) -> BaseGeometry:
+    """The points farther than ``s`` from ``C``, for ``cut_floor <= s <`` the antipodal distance.
+
+    Beyond ``pi * b`` some geodesics from ``C`` stop being shortest before
+    they reach ``s``, so ``Direct(C, alpha, s)`` no longer traces the
+    boundary. The region beyond ``s`` is then a small patch around the
+    antipode ``A`` of ``C`` (tens of kilometres across on WGS84), traced by
+    rays from ``A``: along each, the distance from ``C`` falls from its
+    maximum at ``A``, and bisection finds where it crosses ``s``. Edges get
+    the same midpoint test as disk boundaries.
+    """
+    alon = float(_wrap(np.array(clon + 180.0)))
+    alat = -clat
+
+    def radius(beta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n = beta.size
+        ax, ay = np.full(n, alon), np.full(n, alat)
+        cx, cy = np.full(n, clon), np.full(n, clat)
+        far = lambda r: ell.distance(cx, cy, *ell.forward(ax, ay, beta, r)[:2]) > s  # noqa: E731
+        lo = np.zeros(n)
+        # Within hm - s of A every point is beyond s (triangle inequality).
+        hi = np.full(n, max(2.0 * (half_meridian(ell) - s), 1_000.0))
+        for _ in range(60):
+            grow = far(hi)
+            if not grow.any():
+                break
+            lo = np.where(grow, hi, lo)
+            hi = np.where(grow, 2.0 * hi, hi)
+        for _ in range(64):
+            mid = 0.5 * (lo + hi)
+            f = far(mid)
+            lo = np.where(f, mid, lo)
+            hi = np.where(f, hi, mid)
+        r = 0.5 * (lo + hi)
+        x, y, _ = ell.forward(ax, ay, beta, r)
+        return r, x, y
+
+    beta = np.linspace(0.0, 360.0, 65)[:-1]
+    _, lon, lat = radius(beta)
+    ok = np.zeros(beta.size, dtype=bool)
+    for _ in range(_MAX_ROUNDS):
+        todo = np.flatnonzero(~ok)
+        if todo.size == 0:
+            break
+        j = np.where(todo + 1 == beta.size, 0, todo + 1)
+        n = todo.size
+        dev = _deviation(ell, np.full(n, clon), np.full(n, clat), np.full(n, s), lon[todo], lat[todo], lon[j], lat[j])
+        bad = dev > _MID_SHARE * tol
+        ok[todo[~bad]] = True
+        split = todo[bad]
+        if split.size == 0:
+            break
+        b2 = np.where(split + 1 == beta.size, 360.0, beta[np.minimum(split + 1, beta.size - 1)])
+        new_beta = 0.5 * (beta[split] + b2)
+        _, nlon, nlat = radius(new_beta)
+        beta = np.r_[beta, new_beta]
+        lon = np.r_[lon, nlon]
+        lat = np.r_[lat, nlat]
+        ok = np.r_[ok, np.zeros(split.size, dtype=bool)]
+        order = np.argsort(beta, kind="stable")
+        beta, lon, lat, ok = beta[order], lon[order], lat[order], ok[order]
+    # Azimuth grows clockwise seen from above: the hole is on the right.
+    return ring_polygon(lon, lat, interior_left=False)

@@ -116,10 +116,11 @@ def buffer(
     its midpoint, so their number follows the distance, tolerance and
     latitude. See ``docs/exactness.md``.
 
-    Point buffers work for every distance up to the whole globe except the
-    band from ``pi * b`` (19,970 km on WGS84) to the antipodal distance
-    (20,004 km), which raises ``NotImplementedError``. Lines and polygons
-    work up to 9,000 km.
+    Point buffers work for every distance up to the whole globe (from the
+    antipodal distance, 20,004 km on WGS84, on). Beyond ``pi * b``
+    (19,970 km) the region is the globe minus a small patch around the
+    antipode, traced from there. Lines and polygons work up to 9,000 km
+    (``NotImplementedError`` beyond).
 
     Examples
     --------

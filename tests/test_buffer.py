@@ -127,12 +127,32 @@ def test_disk_containing_both_poles_is_globe_minus_hole(rng):
     assert not geom.contains(Point(-170.0, -20.0))  # the antipode
 
 
-def test_whole_globe_and_unsupported_band():
+def test_whole_globe():
     hm = _disk.half_meridian(ELL)
     assert disk_of(5.0, 5.0, hm).equals(_disk.WORLD)
     assert disk_of(5.0, 5.0, 25_000_000.0).equals(_disk.WORLD)
-    with pytest.raises(NotImplementedError, match="not supported yet"):
-        disk_of(5.0, 5.0, 0.5 * (_disk.cut_floor(ELL) + hm))
+
+
+@pytest.mark.parametrize("lon,lat", [(5.0, 5.0), (0.0, 0.0), (30.0, 60.0), (170.0, 20.0), (100.0, -89.99)])
+@pytest.mark.parametrize("where", [0.0, 0.5, 0.99999])
+def test_beyond_cut_floor_is_globe_minus_far_patch(lon, lat, where, rng):
+    """Between pi*b and the antipodal distance: boundary within tolerance, and a
+    dense grid around the antipode classified as the true distances say
+    (outside a band of one tolerance)."""
+    d = _disk.cut_floor(ELL) + where * (_disk.half_meridian(ELL) - _disk.cut_floor(ELL))
+    geom = disk_of(lon, lat, d)
+    assert geom.is_valid
+    x, y = boundary_samples(geom)
+    s = ELL.distance(np.full(x.size, lon), np.full(x.size, lat), x, y)
+    assert np.abs(s - d).max() <= 10.0
+    alon, alat = lon + 180.0, -lat
+    gx = alon + rng.uniform(-1.5, 1.5, 4000)
+    gy = np.clip(alat + rng.uniform(-0.7, 0.7, 4000), -90, 90)
+    gx = (gx + 180.0) % 360.0 - 180.0
+    true = ELL.distance(np.full(gx.size, lon), np.full(gx.size, lat), gx, gy)
+    inside = shapely.contains_xy(geom, gx, gy) | shapely.intersects_xy(geom, gx, gy)
+    clear = np.abs(true - d) > 10.0
+    np.testing.assert_array_equal(inside[clear], (true <= d)[clear])
 
 
 def test_direct_is_shortest_below_cut_floor(rng):
