@@ -15,7 +15,7 @@ def python_blocks():
 
 
 def test_ten_line_example_runs_and_prints_what_it_says():
-    (block,) = python_blocks()
+    block = python_blocks()[0]
     code_lines = [ln for ln in block.strip().splitlines() if ln.strip()]
     assert len(code_lines) <= 10
     out = io.StringIO()
@@ -37,3 +37,17 @@ def test_parse_distance_claim():
 
     assert "`rangecov.parse_distance(\"190 mi\")` returns 305775.36" in README.read_text(encoding="utf-8")
     assert rangecov.parse_distance("190 mi") == 305775.36
+
+
+def test_polygon_example_runs_and_prints_what_it_says():
+    first, second = python_blocks()
+    out = io.StringIO()
+    scope: dict = {}
+    with contextlib.redirect_stdout(out):
+        exec(compile(first, "README.md", "exec"), scope)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(second, "README.md", "exec"), scope)
+    promised = [m.strip() for m in re.findall(r"print\(.*\)\s+# (.*)", second)]
+    assert out.getvalue().strip().splitlines() == promised
+    assert scope["region"].index.tolist() == ["all"] and scope["region"].is_valid.all()
