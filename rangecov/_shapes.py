@@ -303,23 +303,18 @@ class Shape:
         best = ell.distance(px, py, self.vx[near], self.vy[near])
         # Other vertices can only win if their chord is below that bound.
         if self.vx.size > 1:
-            cand = self.vtree.query_ball_point(xyz, best + PRUNE_SLACK_M)
-            lens = np.fromiter(map(len, cand), dtype=np.intp, count=n)
-            if lens.sum() > n:
-                rows = np.repeat(np.arange(n), lens)
-                cols = np.concatenate([np.asarray(c, dtype=np.intp) for c in cand])
-                d = ell.distance(px[rows], py[rows], self.vx[cols], self.vy[cols])
-                np.minimum.at(best, rows, d)
+            rows, cols = _pairs(self.vtree, xyz, best + PRUNE_SLACK_M)
+            keep = cols != near[rows]
+            rows, cols = rows[keep], cols[keep]
+            if rows.size:
+                np.minimum.at(best, rows, ell.distance(px[rows], py[rows], self.vx[cols], self.vy[cols]))
         if self.etree is not None:
             # Edge e can only win if chord(P, mid_e) - half_e <= best.
-            cand = self.etree.query_ball_point(xyz, best + self.half.max() + PRUNE_SLACK_M)
-            lens = np.fromiter(map(len, cand), dtype=np.intp, count=n)
-            if lens.sum():
-                rows = np.repeat(np.arange(n), lens)
-                cols = np.concatenate([np.asarray(c, dtype=np.intp) for c in cand if len(c)])
-                chord = np.linalg.norm(xyz[rows] - self.mid[cols], axis=1)
-                keep = chord - self.half[cols] <= best[rows] + PRUNE_SLACK_M
-                rows, cols = rows[keep], cols[keep]
+            rows, cols = _pairs(self.etree, xyz, best + self.half.max() + PRUNE_SLACK_M)
+            chord = np.linalg.norm(xyz[rows] - self.mid[cols], axis=1)
+            keep = chord - self.half[cols] <= best[rows] + PRUNE_SLACK_M
+            rows, cols = rows[keep], cols[keep]
+            if rows.size:
                 e = self.edges[cols]
                 d, _ = segment_distance(ell, px[rows], py[rows], e[:, 0], e[:, 1], e[:, 2], e[:, 3])
                 np.minimum.at(best, rows, d)
@@ -372,11 +367,16 @@ def distance_matrix(ell: Ellipsoid, origins: np.ndarray, targets: np.ndarray) ->
 
 
 def _vertices(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """All vertices of the geometries (rings without their closing repeat) and their owner positions."""
-    xy, owner = [], []
-    for k, g in enumerate(values):
-        pts, _, _ = _parts(g)
-        arr = np.unique(np.asarray(pts, dtype=float).reshape(-1, 2), axis=0)
-        xy.append(arr)
-        owner.append(np.full(len(arr), k))
-    return np.concatenate(xy), np.concatenate(owner)
+    """All vertices of the geometries and their owner positions (ring closings repeat; harmless)."""
+    xy, owner = shapely.get_coordinates(values, return_index=True)
+    return xy, owner
+
+
+def _pairs(tree, xyz: np.ndarray, radius: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, item) pairs with chord <= radius[row], via the point engine's k-nearest escalation."""
+    from .coverage import _FIRST_K, _query, _within_chord
+    from .geodesy import _workers
+
+    workers = _workers()
+    chord, idx = _query(tree, xyz, min(_FIRST_K, tree.n), workers)
+    return _within_chord(tree, xyz, radius, workers, chord, idx)

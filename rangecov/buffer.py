@@ -218,7 +218,8 @@ def reach(
             raise ValueError(f"by={by!r} is not a column of origins; columns: {', '.join(map(str, cols))}")
         keys = pd.Index(origins[by])
     # Identical origin-and-reach rows give identical disks; draw each once.
-    key_codes, uniques = pd.factorize(keys, sort=True)
+    # Missing group labels form their own group rather than vanishing.
+    key_codes, uniques = pd.factorize(keys, sort=True, use_na_sentinel=False)
     wkb = shapely.to_wkb(values)
     frame = pd.DataFrame({"k": key_codes, "w": wkb, "d": dist})
     first = ~frame.duplicated()
@@ -340,13 +341,11 @@ def rings(
     owner = np.concatenate([np.full(b.size - 1, i) for i, b in enumerate(bounds)])
     inner = np.concatenate([b[:-1] for b in bounds])
     outer = np.concatenate([b[1:] for b in bounds])
-    radii = np.unique(np.r_[inner[inner > 0] if inner.size else [], outer])
     # One disk per distinct (origin, radius), then annuli as differences.
     need = pd.DataFrame({"o": np.r_[owner, owner[inner > 0]], "r": np.r_[outer, inner[inner > 0]]}).drop_duplicates()
     disks = _disk.disks(ell, lon[need["o"].to_numpy()], lat[need["o"].to_numpy()], need["r"].to_numpy(),
                         np.full(len(need), tol))
     lookup = {(o, r): g for o, r, g in zip(need["o"], need["r"], disks)}
-    del radii
     rows = []
     for o, lo_, hi_, k in zip(owner, inner, outer, _ring_numbers(owner)):
         g = lookup[(o, hi_)]

@@ -304,6 +304,9 @@ def test_reach_by_group_and_empty():
     assert out.loc["a"].geom_type == "Polygon"
     with pytest.raises(ValueError, match="by='nope' is not a column"):
         rangecov.reach(origins, "100 km", by="nope")
+    origins.loc[1, "side"] = None  # a missing label is a group of its own, not dropped
+    out = rangecov.reach(origins, "100 km", by="side")
+    assert len(out) == 2 and out.index.isna().sum() == 1
 
 
 def test_rings_by_list_interval_and_annulus():
