@@ -349,3 +349,14 @@ def test_rings_bad_input():
         rangecov.rings(site, min_range="300 km", max_range="100 km")
     with pytest.raises(ValueError, match="radials"):
         rangecov.rings(site, distances=["1 km"], radials=-1)
+
+
+def test_line_buffers_beyond_9000_km_are_refused_clearly():
+    line = gpd.GeoSeries([LineString([(0, 0), (1, 1)])], crs="EPSG:4326")
+    with pytest.raises(NotImplementedError, match="supported up to 9,000 km"):
+        rangecov.buffer(line, "9500 km")
+
+
+def test_empty_geometry_refused():
+    with pytest.raises(ValueError, match="geoms has empty geometry at index label 1"):
+        rangecov.buffer(gpd.GeoSeries([Point(0, 0), Point()], crs="EPSG:4326"), "1 km")
