@@ -14,31 +14,44 @@ from .geodesy import Ellipsoid
 __all__: list[str] = []
 
 
-def geodesic_area(ell: Ellipsoid, geom: BaseGeometry) -> float:
-    """Area in m² of a lon/lat (Multi)Polygon with geodesic edges (GeographicLib's polygon area)."""
-    if geom is None or geom.is_empty:
-        return 0.0
-    total = 0.0
-    for part in shapely.get_parts(geom):
-        if part.geom_type == "Polygon":
-            area, _ = ell.geod.geometry_area_perimeter(part)
-            total += abs(area)
-    return total
+geodesic_area = _shapes.geodesic_area
 
 
 def draw(ell: Ellipsoid, geom: BaseGeometry) -> BaseGeometry:
     """A geometry with its edges drawn within 1 mm of the geodesics, for shapely predicates."""
     if geom.geom_type == "Point":
-        return geom
+        return shapely.Point(float(_disk._wrap(np.array(geom.x))), geom.y)
     return _shapes.Shape(ell, geom).draw()
 
 
 def region(ell: Ellipsoid, origins: np.ndarray, dist: np.ndarray, tol: float) -> BaseGeometry:
-    """Union of the origins' buffers at their own distances, drawn within ``tol``."""
+    """Union of the origins' buffers at their own distances, drawn within ``tol``.
+
+    An origin whose distance is not positive contributes itself (drawn
+    within 1 mm): the points within 0 of it.
+    """
     if len(origins) == 0:
         return shapely.Polygon()
-    pieces = _buffer_values(ell, origins, dist, np.full(len(origins), tol))
-    return _disk._polygonal(shapely.union_all(pieces))
+    pos = dist > 0
+    pieces = _buffer_values(ell, origins[pos], dist[pos], np.full(int(pos.sum()), tol)) if pos.any() else []
+    pieces += [draw(ell, g) for g in origins[~pos]]
+    return shapely.union_all(pieces)
+
+
+def centroids(values: np.ndarray) -> np.ndarray:
+    """shapely's lon/lat centroids, taken after unwrapping geometries cut at ±180°.
+
+    A geometry whose parts span more than 180° of longitude is assumed to be
+    cut at the antimeridian: its western longitudes are moved by +360° first,
+    and the centroid is wrapped back into [-180, 180].
+    """
+    out = np.asarray(shapely.centroid(values), dtype=object)
+    b = shapely.bounds(values)
+    for k in np.flatnonzero(b[:, 2] - b[:, 0] > 180.0):
+        moved = shapely.transform(values[k], lambda xy: np.column_stack((np.where(xy[:, 0] < 0, xy[:, 0] + 360.0, xy[:, 0]), xy[:, 1])))
+        c = shapely.centroid(moved)
+        out[k] = shapely.Point(float(_disk._wrap(np.array(c.x))), c.y)
+    return out
 
 
 def check_polygons(values: np.ndarray, index, argname: str, why: str) -> None:
@@ -58,7 +71,7 @@ def shape_coverage(ell: Ellipsoid, origins, targets, reach, *, how: str, min_cov
     spec = _parse_reach(reach, origins, n_o)
     if how == "area":
         check_polygons(t_vals, targets.index, "targets", 'for how="area"')
-    probe = shapely.centroid(t_vals) if how == "centroid" else t_vals
+    probe = centroids(t_vals) if how == "centroid" else t_vals
     dist = _shapes.distance_matrix(ell, o_vals, probe)
     if n_o:
         nearest = np.argmin(dist, axis=1)
@@ -67,22 +80,27 @@ def shape_coverage(ell: Ellipsoid, origins, targets, reach, *, how: str, min_cov
         nearest, distance = None, np.full(n_t, np.inf)
     counts = (dist <= spec.low[None, :]).sum(axis=0)
     extra = {}
-    if how in ("any", "centroid"):
-        if n_o:
-            m = spec.low[None, :] - dist
-            covering = np.argmax(m, axis=1)
-            margin = m[np.arange(n_t), covering]
-            high_margin = (spec.high[None, :] - dist).max(axis=1)
-        else:
-            covering, margin, high_margin = None, np.full(n_t, -np.inf), np.full(n_t, -np.inf)
-        status = np.where(margin >= 0, 0, np.where(high_margin >= 0, 1, 2)).astype(np.int8)
+    t_point = np.asarray(shapely.get_type_id(probe)) == shapely.GeometryType.POINT
+    # Distances decide "any", "centroid", and points under "all" (for a
+    # point, all of it is any of it).
+    if n_o:
+        m = spec.low[None, :] - dist
+        covering = np.argmax(m, axis=1)
+        margin = m[np.arange(n_t), covering]
+        high_margin = (spec.high[None, :] - dist).max(axis=1)
     else:
-        status = np.full(n_t, 2, dtype=np.int8)
+        covering, margin, high_margin = None, np.full(n_t, -np.inf), np.full(n_t, -np.inf)
+    status = np.where(margin >= 0, 0, np.where(high_margin >= 0, 1, 2)).astype(np.int8)
+    if how in ("all", "area"):
         share = np.zeros(n_t)
+        drawn_rows = ~t_point if how == "all" else np.ones(n_t, dtype=bool)
+        status[drawn_rows] = 2
         # Only targets with some part within the high reach can qualify.
-        near = (dist <= spec.high[None, :]).any(axis=1) if n_o else np.zeros(n_t, dtype=bool)
+        near = drawn_rows & ((dist <= spec.high[None, :]).any(axis=1) if n_o else np.zeros(n_t, dtype=bool))
         if near.any():
-            tol = float(_tolerances(tolerance, np.array([spec.low.min()]))[0])
+            reaches = np.r_[spec.low, spec.high]
+            ref = reaches[reaches > 0].min() if (reaches > 0).any() else 1.0
+            tol = float(_tolerances(tolerance, np.array([ref]))[0])
             inner = region(ell, o_vals, spec.low - tol, tol)
             outer = region(ell, o_vals, spec.high + tol, tol)
             shapely.prepare(inner)
@@ -100,7 +118,10 @@ def shape_coverage(ell: Ellipsoid, origins, targets, reach, *, how: str, min_cov
                 status[t] = 0 if lo >= min_covered else (2 if hi < min_covered else 1)
         if how == "area":
             extra["covered_share"] = share
-        covering, margin = None, np.full(n_t, np.nan)
+        # The decision may rest on several origins together: no single margin.
+        if covering is not None:
+            covering = np.where(drawn_rows, -1, covering)
+        margin = np.where(drawn_rows, np.nan, margin)
     return _report(
         ell, origins, targets, spec, distance=distance, nearest=nearest, margin=margin, covering=covering,
         status=status, count_origins=lambda: counts, extra=extra,
@@ -115,8 +136,9 @@ def covered_areas(
     shapely.prepare(reach_region)
     areas, covered, geoms = [], [], []
     for g in regions:
-        areas.append(geodesic_area(ell, g))
-        piece = _disk._polygonal(shapely.intersection(draw(ell, g), reach_region))
+        drawn = draw(ell, g)
+        areas.append(geodesic_area(ell, drawn))
+        piece = _disk._polygonal(shapely.intersection(drawn, reach_region))
         covered.append(geodesic_area(ell, piece))
         geoms.append(piece)
     return np.asarray(areas), np.asarray(covered), geoms

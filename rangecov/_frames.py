@@ -232,6 +232,23 @@ def lonlat_geometries(obj, argname: str) -> np.ndarray:
             f"{argname} has latitude beyond ±90° at {describe_labels(index[off])}; are longitude "
             "and latitude swapped? Coordinates are (x=longitude, y=latitude)"
         )
+    # An edge from -180 to 180 along a parallel is a full circle in the
+    # lon/lat reading but a zero-length geodesic: a polar cap written as a
+    # lon/lat box would silently collapse.
+    kinds = np.asarray(shapely.get_type_id(values))
+    lined = np.flatnonzero((kinds != shapely.GeometryType.POINT) & (kinds != shapely.GeometryType.MULTIPOINT))
+    if lined.size:
+        xy, owner = shapely.get_coordinates(values[lined], return_index=True)
+        same = owner[1:] == owner[:-1]
+        full = same & (np.abs(xy[1:, 0] - xy[:-1, 0]) >= 360.0) & (xy[1:, 1] == xy[:-1, 1]) & (np.abs(xy[1:, 1]) < 90.0)
+        if full.any():
+            rows = np.unique(lined[owner[1:][full]])
+            raise ValueError(
+                f"{argname} has an edge from -180° to 180° along a parallel at {describe_labels(index[rows])}; "
+                "rangecov reads edges as geodesics, for which that edge has zero length. To follow the "
+                f"parallel (e.g. a polar cap), add vertices along it first, e.g. {argname}.segmentize(1) "
+                "(one vertex per degree)"
+            )
     invalid = ~np.asarray(shapely.is_valid(values))
     if invalid.any():
         reasons = "; ".join(shapely.is_valid_reason(values[invalid][:_MAX_LABELS]))

@@ -152,7 +152,7 @@ def _offsets(ell, a, b, az, length, d, tol, side):
 
 def buffer_shape(ell: Ellipsoid, geom: BaseGeometry, d: float, tol: float) -> BaseGeometry:
     """Buffer of one lon/lat line or polygon geometry (edges read as geodesics)."""
-    if d > MAX_SHAPE_DISTANCE_M:
+    if d - tol > MAX_SHAPE_DISTANCE_M:
         raise NotImplementedError(
             f"buffers of lines and polygons are supported up to {MAX_SHAPE_DISTANCE_M / 1000:,.0f} km; "
             f"got {d / 1000:,.1f} km"
@@ -209,20 +209,51 @@ def _drop_specks(ell: Ellipsoid, geom: BaseGeometry, tol: float) -> BaseGeometry
     return _disk._polygonal(shapely.union_all(out))
 
 
+def earth_area(ell: Ellipsoid) -> float:
+    """Total surface area of the ellipsoid in m²."""
+    if ell.e2 == 0.0:
+        return 4.0 * np.pi * ell.a**2
+    e = np.sqrt(ell.e2)
+    return float(2.0 * np.pi * ell.a**2 * (1.0 + (1.0 - ell.e2) / e * np.arctanh(e)))
+
+
+def geodesic_area(ell: Ellipsoid, geom: BaseGeometry) -> float:
+    """Area in m² of a lon/lat (Multi)Polygon with geodesic edges (GeographicLib's polygon area).
+
+    Each part is oriented first (exterior counter-clockwise, holes
+    clockwise), so its interior is on the left and holes subtract whatever
+    direction they were drawn in. GeographicLib's signed area lies within
+    half the Earth's area; a negative value for a counter-clockwise part
+    means its region is the larger one, and the Earth's area is added back.
+    """
+    if geom is None or geom.is_empty:
+        return 0.0
+    total = 0.0
+    for part in shapely.get_parts(geom):
+        if part.geom_type == "Polygon":
+            area, _ = ell.geod.geometry_area_perimeter(shapely.geometry.polygon.orient(part, 1.0))
+            total += area if area >= 0 else area + earth_area(ell)
+    return total
+
+
 def _fill(ell: Ellipsoid, poly: BaseGeometry, tol: float) -> BaseGeometry:
     """A polygon with geodesic edges drawn in lon/lat within ``tol``.
 
     Edges take the short way round, as geodesics do, so a ring crossing
-    ±180° is cut there (RFC 7946); a ring winding around a pole encloses it
-    on its left (exterior rings counter-clockwise, as RFC 7946 asks).
+    ±180° is cut there (RFC 7946). A ring that winds once around the Earth
+    (around a pole) splits it in two; the polygon is the smaller side,
+    whichever way the ring runs (as GeographicLib's signed area, which lies
+    within half the Earth's area, reads it).
     """
-    def drawn(ring, interior_left):
+    def drawn(ring):
         c = np.asarray(ring.coords)[:, :2]
         x, y = densify(ell, c[:, 0], c[:, 1], tol, closed=True)
-        return _disk.ring_polygon(x, y, interior_left=interior_left)
+        # The signed geodesic area is positive when the smaller side is on the left.
+        signed, _ = ell.geod.polygon_area_perimeter(c[:, 0], c[:, 1])
+        return _disk.ring_polygon(x, y, interior_left=signed >= 0)
 
-    shell = drawn(poly.exterior, True)
-    holes = [drawn(r, False) for r in poly.interiors]
+    shell = drawn(poly.exterior)
+    holes = [drawn(r) for r in poly.interiors]
     if holes:
         shell = shapely.difference(shell, shapely.union_all(holes))
     return _disk._polygonal(shell)
@@ -292,7 +323,7 @@ class Shape:
         from .geodesy import PRUNE_SLACK_M
 
         ell = self.ell
-        px = np.asarray(px, dtype=float)
+        px = _disk._wrap(np.asarray(px, dtype=float))  # the drawn fill lies in [-180, 180]
         py = np.asarray(py, dtype=float)
         n = px.size
         if n == 0:
@@ -319,7 +350,8 @@ class Shape:
                 d, _ = segment_distance(ell, px[rows], py[rows], e[:, 0], e[:, 1], e[:, 2], e[:, 3])
                 np.minimum.at(best, rows, d)
         if self.fill is not None:
-            inside = shapely.contains_xy(self.fill, px, py)
+            # On the boundary counts: a point on ±180° where the fill is cut is inside.
+            inside = shapely.intersects_xy(self.fill, px, py)
             best[inside] = 0.0
         return best
 

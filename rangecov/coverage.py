@@ -499,7 +499,8 @@ def _report(
 ) -> CoverageReport:
     """Append the result columns to a copy of the targets and wrap it in a report.
 
-    ``nearest``/``covering`` are origin positions (or None for "no origin");
+    ``nearest``/``covering`` are origin positions (or None for "no origin";
+    -1 for rows without a single one);
     ``status`` holds codes into STATUS_CATEGORIES; ``extra`` adds columns
     after ``status`` (e.g. ``covered_share``).
     """
@@ -510,7 +511,10 @@ def _report(
     def labels(pos):
         if pos is None:
             return pd.Series([None] * n_t, index=out.index, dtype=object)
-        return pd.Series(origins.index.take(pos), index=out.index)
+        pos = np.asarray(pos)
+        series = pd.Series(origins.index.take(np.maximum(pos, 0)), index=out.index)
+        # -1: no single origin (e.g. a polygon covered by several together).
+        return series.astype(object).where(pos >= 0, None) if (pos < 0).any() else series
 
     out["distance_m"] = distance
     out["nearest_origin"] = labels(nearest)

@@ -239,3 +239,81 @@ def test_multipolygon_across_antimeridian_area():
     unsplit = Polygon([(179.0, 60.0), (-179.0, 60.0), (-179.0, 61.0), (179.0, 61.0)])
     one = rangecov.area_coverage(site, gpd.GeoSeries([unsplit], crs="EPSG:4326"), "1000 km")
     assert one["covered_share"].iloc[0] == pytest.approx(1.0, abs=1e-9)
+
+
+# --- regressions found in review ------------------------------------------
+
+
+def test_polar_cap_means_the_same_whichever_way_the_ring_runs():
+    lons = np.linspace(-180, 180, 37)
+    cap = Polygon([(x, 80) for x in lons] + [(180, 90), (-180, 90)])
+    probes = gpd.GeoSeries([Point(0, 89), Point(0, 0)], crs="EPSG:4326")
+    results = []
+    for ring in (cap, cap.reverse()):
+        area = rangecov.area_coverage(probes, gpd.GeoSeries([ring], crs="EPSG:4326"), "1000 km")
+        dist = rangecov.coverage(gpd.GeoSeries([ring], crs="EPSG:4326"), probes, "1 m").targets["distance_m"]
+        results.append((area["area_km2"].iloc[0], dist.iloc[0], dist.iloc[1]))
+    assert results[0] == pytest.approx(results[1], rel=1e-12)
+    area_km2, d_in, d_out = results[0]
+    assert 3.8e6 < area_km2 < 4.0e6 and d_in == 0.0 and 8.8e6 < d_out < 8.9e6
+
+
+def test_points_on_the_antimeridian_and_beyond_180_are_inside():
+    poly = gpd.GeoSeries([Polygon([(179, -3), (-179, -3), (-179, 3), (179, 3)])], crs="EPSG:4326")
+    pts = gpd.GeoSeries([Point(180, 0), Point(-180, 0), Point(179.999, 0), Point(540, 0)], crs="EPSG:4326")
+    assert rangecov.coverage(poly, pts, "10 km").targets["distance_m"].tolist() == [0.0] * 4
+    box_ = gpd.GeoSeries([Polygon([(-175, 0), (-165, 0), (-165, 10), (-175, 10)])], crs="EPSG:4326")
+    pts = gpd.GeoSeries([Point(-170, 5), Point(190, 5), Point(550, 5)], crs="EPSG:4326")
+    assert rangecov.coverage(box_, pts, "10 km").targets["distance_m"].tolist() == [0.0] * 3
+
+
+def test_hole_drawn_in_the_same_direction_still_subtracts():
+    shell = [(30, 50), (36, 50), (36, 54), (30, 54)]
+    hole = [(31, 51), (35, 51), (35, 53), (31, 53)]
+    same = Polygon(shell, [hole])
+    proper = shapely.geometry.polygon.orient(same, 1.0)
+    site = gpd.GeoSeries([Point(33, 52)], crs="EPSG:4326")
+    a = rangecov.area_coverage(site, gpd.GeoSeries([same, proper], crs="EPSG:4326"), "50 km")
+    assert a["area_km2"].iloc[0] == pytest.approx(a["area_km2"].iloc[1], rel=1e-9)
+    assert a["covered_share"].iloc[0] == pytest.approx(a["covered_share"].iloc[1], rel=1e-9)
+
+
+def test_zero_low_reach_with_all_and_area():
+    site = gpd.GeoSeries([Point(30, 50)], crs="EPSG:4326")
+    target = gpd.GeoSeries([shapely.box(30.1, 50.1, 30.2, 50.2)], crs="EPSG:4326")
+    for how in ("all", "area"):
+        assert rangecov.coverage(site, target, (0, "100 km"), how=how).targets["status"].iloc[0] == "marginal"
+    held = gpd.GeoSeries([shapely.box(29, 49, 31, 51)], crs="EPSG:4326")
+    assert rangecov.coverage(held, target, 0, how="all").targets["status"].iloc[0] == "in"
+
+
+def test_centroid_of_a_geometry_cut_at_the_antimeridian():
+    split = MultiPolygon([shapely.box(175, -1, 180, 1), shapely.box(-180, -1, -175, 1)])
+    site = gpd.GeoSeries([Point(180, 0)], crs="EPSG:4326")
+    t = rangecov.coverage(site, gpd.GeoSeries([split], crs="EPSG:4326"), "10 km", how="centroid").targets
+    assert t["distance_m"].iloc[0] < 1.0 and t["status"].iloc[0] == "in"
+
+
+def test_lon_lat_box_around_a_pole_is_refused_with_a_hint():
+    site = gpd.GeoSeries([Point(0, -80)], crs="EPSG:4326")
+    with pytest.raises(ValueError, match=r"edge from -180° to 180° along a parallel.*segmentize"):
+        rangecov.area_coverage(site, gpd.GeoSeries([shapely.box(-180, -90, 180, -60)], crs="EPSG:4326"), "10 km")
+    dense = gpd.GeoSeries([shapely.box(-180, -90, 180, -60)], crs="EPSG:4326").segmentize(1)
+    out = rangecov.area_coverage(site, dense, "10 km")
+    assert 3.3e7 < out["area_km2"].iloc[0] < 3.5e7  # the cap south of 60°S: A (1 - sin 60°) / 2 = 34.2 million km²
+
+
+def test_points_in_a_mixed_frame_keep_distance_semantics_under_all():
+    reach = 200_000.0
+    end = ELL.forward(10.0, 45.0, 30.0, reach - 3.0)
+    targets = gpd.GeoSeries([Point(end[0][0], end[1][0]), shapely.box(10.1, 45.1, 10.2, 45.2)], crs="EPSG:4326")
+    t = rangecov.coverage(gpd.GeoSeries([Point(10, 45)], crs="EPSG:4326"), targets, reach, how="all").targets
+    assert t["status"].tolist() == ["in", "in"]
+    assert t["margin_m"].iloc[0] == pytest.approx(3.0, abs=1e-6) and np.isnan(t["margin_m"].iloc[1])
+    assert t["covering_origin"].iloc[0] == 0 and t["covering_origin"].iloc[1] is None
+
+
+def test_line_origin_at_9000_km_with_all():
+    line = gpd.GeoSeries([LineString([(0, 0), (1, 1)])], crs="EPSG:4326")
+    target = gpd.GeoSeries([shapely.box(2, 2, 3, 3)], crs="EPSG:4326")
+    assert rangecov.coverage(line, target, "9000 km", how="all").targets["status"].iloc[0] == "in"
