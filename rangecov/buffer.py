@@ -82,7 +82,10 @@ def buffer(
     geoms : GeoSeries or GeoDataFrame
         Points, lines or polygons (and multi-parts), in any CRS pyproj knows.
         Line and polygon edges are read as geodesics between their vertices
-        (as PostGIS ``geography`` does).
+        (as PostGIS ``geography`` does), the short way round, also across
+        ±180°; a ring around a pole encloses the smaller side it makes. An
+        edge from -180° to 180° along a parallel (a lon/lat box around a
+        pole) is refused: as a geodesic it has no length; ``segmentize`` it.
     distance : distance, column name or sequence
         A distance for every row (a number is metres; ``"190 mi"`` carries its
         unit, see :func:`rangecov.parse_distance`), the name of a column of

@@ -359,8 +359,10 @@ def coverage(
     origins : GeoDataFrame or GeoSeries
         Points, lines or polygons (and multi-parts, mixed), in any CRS
         pyproj knows. The distance to a line or polygon is to its nearest
-        point, with edges read as geodesics; a target inside an origin
-        polygon is at distance 0. Not modified.
+        point, with edges read as geodesics (the short way, also across
+        ±180°); a target inside an origin polygon is at distance 0. A ring
+        around a pole encloses the smaller of the two sides it makes,
+        whichever way it runs. Not modified.
     targets : GeoDataFrame or GeoSeries
         Points, lines or polygons (mixed allowed). Not modified.
     reach : distance, column name or (low, high)
@@ -372,7 +374,8 @@ def coverage(
         within ``high``, and ``"marginal"`` otherwise (both ends inclusive).
     how : {"any", "all", "centroid", "area"}, default "any"
         When a line or polygon target counts as in reach: any part of it
-        within reach; all of it; its centroid (shapely's, in lon/lat); or
+        within reach; all of it; its centroid (shapely's, in lon/lat, taken
+        after unwrapping geometries cut at ±180°); or
         the covered share of its area (polygons only; ``covered_share``
         column, ``"in"`` when the share is at least ``min_covered``). For
         point targets the first three agree.
