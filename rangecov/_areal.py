@@ -17,13 +17,6 @@ __all__: list[str] = []
 geodesic_area = _shapes.geodesic_area
 
 
-def draw(ell: Ellipsoid, geom: BaseGeometry) -> BaseGeometry:
-    """A geometry with its edges drawn within 1 mm of the geodesics, for shapely predicates."""
-    if geom.geom_type == "Point":
-        return shapely.Point(float(_disk._wrap(np.array(geom.x))), geom.y)
-    return _shapes.Shape(ell, geom).draw()
-
-
 def region(ell: Ellipsoid, origins: np.ndarray, dist: np.ndarray, tol: float) -> BaseGeometry:
     """Union of the origins' buffers at their own distances, drawn within ``tol``.
 
@@ -34,7 +27,7 @@ def region(ell: Ellipsoid, origins: np.ndarray, dist: np.ndarray, tol: float) ->
         return shapely.Polygon()
     pos = dist > 0
     pieces = _buffer_values(ell, origins[pos], dist[pos], np.full(int(pos.sum()), tol)) if pos.any() else []
-    pieces += [draw(ell, g) for g in origins[~pos]]
+    pieces += _shapes.draw_many(ell, origins[~pos])
     return shapely.union_all(pieces)
 
 
@@ -106,8 +99,8 @@ def shape_coverage(ell: Ellipsoid, origins, targets, reach, *, how: str, min_cov
             shapely.prepare(inner)
             shapely.prepare(outer)
             nominal = region(ell, o_vals, spec.low, tol) if how == "area" else None
-            for t in np.flatnonzero(near):
-                g = draw(ell, t_vals[t])
+            rows = np.flatnonzero(near)
+            for t, g in zip(rows, _shapes.draw_many(ell, t_vals[rows])):
                 if how == "all":
                     status[t] = 0 if inner.covers(g) else (1 if outer.covers(g) else 2)
                     continue
@@ -135,8 +128,7 @@ def covered_areas(
     reach_region = region(ell, origins, dist, tol)
     shapely.prepare(reach_region)
     areas, covered, geoms = [], [], []
-    for g in regions:
-        drawn = draw(ell, g)
+    for drawn in _shapes.draw_many(ell, regions):
         areas.append(geodesic_area(ell, drawn))
         piece = _disk._polygonal(shapely.intersection(drawn, reach_region))
         covered.append(geodesic_area(ell, piece))

@@ -32,37 +32,46 @@ MAX_SHAPE_DISTANCE_M = 9_000_000.0
 
 
 def densify(ell: Ellipsoid, lon: np.ndarray, lat: np.ndarray, tol: float, *, closed: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Insert points on the geodesics between consecutive vertices.
+    """Insert points on the geodesics between consecutive vertices (one line or ring).
 
     Afterwards every edge, read as a straight lon/lat line, has its midpoint
     within ``tol / 2`` of the geodesic midpoint, so the straight and the
     geodesic reading of the line agree to within the tolerance.
     """
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    if closed and lon.size > 1 and lon[0] == lon[-1] and lat[0] == lat[-1]:
-        lon, lat = lon[:-1], lat[:-1]
-    if lon.size < 2:
-        return lon, lat
-    # Work on (edge id, fraction) pairs; split failing edges in half.
-    n_edges = lon.size if closed else lon.size - 1
-    nxt = np.r_[np.arange(1, lon.size), 0][:n_edges]
-    az, _, length = ell.inverse(lon[:n_edges], lat[:n_edges], lon[nxt], lat[nxt])
-    edge = np.arange(n_edges)
-    f0 = np.zeros(n_edges)
-    f1 = np.ones(n_edges)
-    keep_e, keep_f = [np.arange(n_edges)], [np.zeros(n_edges)]
-    base_lon, base_lat = lon[:n_edges], lat[:n_edges]
+    return densify_many(ell, [(lon, lat)], tol, closed=closed)[0]
+
+
+def densify_many(ell: Ellipsoid, lines, tol: float, *, closed: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`densify` for many lines or rings at once (one set of geodesic calls for all)."""
+    prepared = []
+    for lon, lat in lines:
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        if closed and lon.size > 1 and lon[0] == lon[-1] and lat[0] == lat[-1]:
+            lon, lat = lon[:-1], lat[:-1]
+        prepared.append((lon, lat))
+    n_edges = np.array([(lon.size if closed else lon.size - 1) if lon.size >= 2 else 0 for lon, _ in prepared])
+    if n_edges.sum() == 0:
+        return prepared
+    base_lon = np.concatenate([lon[:k] for (lon, _), k in zip(prepared, n_edges)])
+    base_lat = np.concatenate([lat[:k] for (_, lat), k in zip(prepared, n_edges)])
+    end_lon = np.concatenate([np.r_[lon[1:], lon[:1]][:k] for (lon, _), k in zip(prepared, n_edges)])
+    end_lat = np.concatenate([np.r_[lat[1:], lat[:1]][:k] for (_, lat), k in zip(prepared, n_edges)])
+    az, _, length = ell.inverse(base_lon, base_lat, end_lon, end_lat)
+    total = int(n_edges.sum())
+    # Work on (edge, fraction) pairs; split an edge in half while the
+    # straight and geodesic midpoints of a piece are more than tol/2 apart.
+    edge = np.arange(total)
+    f0 = np.zeros(total)
+    f1 = np.ones(total)
+    keep_e, keep_f = [np.arange(total)], [np.zeros(total)]
     for _ in range(40):
         if edge.size == 0:
             break
-        p0 = ell.forward(base_lon[edge], base_lat[edge], az[edge], f0 * length[edge])[:2]
-        p1 = ell.forward(base_lon[edge], base_lat[edge], az[edge], f1 * length[edge])[:2]
-        gm = ell.forward(base_lon[edge], base_lat[edge], az[edge], 0.5 * (f0 + f1) * length[edge])[:2]
-        mid_lon = p0[0] + 0.5 * _disk._wrap(p1[0] - p0[0])
-        mid_lat = 0.5 * (p0[1] + p1[1])
-        off = ell.distance(mid_lon, mid_lat, gm[0], gm[1])
-        bad = off > 0.5 * tol
+        a = ell.forward(base_lon[edge], base_lat[edge], az[edge], f0 * length[edge])
+        b = ell.forward(base_lon[edge], base_lat[edge], az[edge], f1 * length[edge])
+        _, _, sep, _ = _disk.edge_midpoints(ell, a[0], a[1], b[0], b[1])
+        bad = sep > 0.5 * tol
         if not bad.any():
             break
         fm = 0.5 * (f0 + f1)
@@ -79,10 +88,18 @@ def densify(ell: Ellipsoid, lon: np.ndarray, lat: np.ndarray, tol: float, *, clo
     orig = f == 0.0
     out_lon[orig] = base_lon[e[orig]]
     out_lat[orig] = base_lat[e[orig]]
-    if not closed:
-        out_lon = np.r_[out_lon, lon[-1]]
-        out_lat = np.r_[out_lat, lat[-1]]
-    return out_lon, out_lat
+    owner = np.repeat(np.arange(len(prepared)), n_edges)[e]
+    cuts = np.searchsorted(owner, np.arange(len(prepared) + 1))
+    result = []
+    for k, (lon, lat) in enumerate(prepared):
+        if n_edges[k] == 0:
+            result.append((lon, lat))
+            continue
+        x, y = out_lon[cuts[k]:cuts[k + 1]], out_lat[cuts[k]:cuts[k + 1]]
+        if not closed:
+            x, y = np.r_[x, lon[-1]], np.r_[y, lat[-1]]
+        result.append((x, y))
+    return result
 
 
 def geodesic_line(ell: Ellipsoid, lon: float, lat: float, azimuth: float, length: float, tol: float) -> BaseGeometry:
@@ -245,18 +262,7 @@ def _fill(ell: Ellipsoid, poly: BaseGeometry, tol: float) -> BaseGeometry:
     whichever way the ring runs (as GeographicLib's signed area, which lies
     within half the Earth's area, reads it).
     """
-    def drawn(ring):
-        c = np.asarray(ring.coords)[:, :2]
-        x, y = densify(ell, c[:, 0], c[:, 1], tol, closed=True)
-        # The signed geodesic area is positive when the smaller side is on the left.
-        signed, _ = ell.geod.polygon_area_perimeter(c[:, 0], c[:, 1])
-        return _disk.ring_polygon(x, y, interior_left=signed >= 0)
-
-    shell = drawn(poly.exterior)
-    holes = [drawn(r) for r in poly.interiors]
-    if holes:
-        shell = shapely.difference(shell, shapely.union_all(holes))
-    return _disk._polygonal(shell)
+    return _fills(ell, [poly], tol)[0]
 
 
 # --- exact distances between geometries -------------------------------------
@@ -267,20 +273,51 @@ def _fill(ell: Ellipsoid, poly: BaseGeometry, tol: float) -> BaseGeometry:
 EXACT_DRAW_M = 1e-3
 
 
+_UNSET = object()
+
+
+def fills_of(ell: Ellipsoid, geoms) -> list:
+    """The polygons of each geometry drawn within 1 mm of their geodesic edges (None without polygons)."""
+    return _fills(ell, geoms, EXACT_DRAW_M)
+
+
+def _fills(ell: Ellipsoid, geoms, tol: float) -> list:
+    """Polygons of each geometry drawn within ``tol``; all rings densified in one batch."""
+    rings, where = [], []
+    for k, geom in enumerate(geoms):
+        for p, poly in enumerate(g for g in shapely.get_parts(geom) if g.geom_type == "Polygon"):
+            for r, ring in enumerate([poly.exterior, *poly.interiors]):
+                c = np.asarray(ring.coords)[:, :2]
+                rings.append((c[:, 0], c[:, 1]))
+                where.append((k, p, r, c))
+    dense = densify_many(ell, rings, tol, closed=True)
+    polys: dict = {}
+    for (k, p, r, c), (x, y) in zip(where, dense):
+        # The signed geodesic area is positive when the smaller side is on the left.
+        signed, _ = ell.geod.polygon_area_perimeter(c[:, 0], c[:, 1])
+        polys.setdefault((k, p), []).append(_disk.ring_polygon(x, y, interior_left=signed >= 0))
+    out: list = [None] * len(geoms)
+    for (k, _), (shell, *holes) in polys.items():
+        piece = shapely.difference(shell, shapely.union_all(holes)) if holes else shell
+        out[k] = _disk._polygonal(piece) if out[k] is None else shapely.union_all([out[k], piece])
+    return out
+
+
 class Shape:
     """One lon/lat geometry prepared for exact point-to-geometry distances.
 
     Parts are its vertices (isolated points included), its geodesic edges
     and, for polygons, the polygon drawn with edges within 1 mm of the
-    geodesics (for the inside test).
+    geodesics (for the inside test; pass ``fill`` when computed in a batch
+    with :func:`fills_of`).
     """
 
-    def __init__(self, ell: Ellipsoid, geom: BaseGeometry) -> None:
+    def __init__(self, ell: Ellipsoid, geom: BaseGeometry, fill=_UNSET) -> None:
         from scipy.spatial import cKDTree
 
         self.ell = ell
         self.geom = geom
-        points, edges, fills = _parts(geom)
+        points, edges, _ = _parts(geom)
         v = np.unique(np.asarray(points, dtype=float).reshape(-1, 2), axis=0)
         self.vx, self.vy = v[:, 0], v[:, 1]
         self.vtree = cKDTree(ell.ecef(self.vx, self.vy))
@@ -299,7 +336,7 @@ class Shape:
         # also by chord) of its midpoint.
         self.half = 0.5 * length
         self.etree = cKDTree(self.mid) if len(e) else None
-        self.fill = shapely.union_all([_fill(ell, p, EXACT_DRAW_M) for p in fills]) if fills else None
+        self.fill = fills_of(ell, [geom])[0] if fill is _UNSET else fill
         self.drawn = None
 
     def draw(self) -> BaseGeometry:
@@ -320,40 +357,90 @@ class Shape:
 
     def distance_from(self, px: np.ndarray, py: np.ndarray) -> np.ndarray:
         """Exact geodesic distance from each point to the geometry (0 inside a polygon)."""
-        from .geodesy import PRUNE_SLACK_M
+        return distances_to_shapes(self.ell, px, py, [self])[:, 0]
 
-        ell = self.ell
-        px = _disk._wrap(np.asarray(px, dtype=float))  # the drawn fill lies in [-180, 180]
-        py = np.asarray(py, dtype=float)
-        n = px.size
-        if n == 0:
-            return np.empty(0)
-        xyz = ell.ecef(px, py)
-        # Upper bound: the exact distance to the vertex nearest by chord.
-        _, near = self.vtree.query(xyz)
-        best = ell.distance(px, py, self.vx[near], self.vy[near])
-        # Other vertices can only win if their chord is below that bound.
-        if self.vx.size > 1:
-            rows, cols = _pairs(self.vtree, xyz, best + PRUNE_SLACK_M)
-            keep = cols != near[rows]
-            rows, cols = rows[keep], cols[keep]
-            if rows.size:
-                np.minimum.at(best, rows, ell.distance(px[rows], py[rows], self.vx[cols], self.vy[cols]))
-        if self.etree is not None:
-            # Edge e can only win if chord(P, mid_e) - half_e <= best.
-            rows, cols = _pairs(self.etree, xyz, best + self.half.max() + PRUNE_SLACK_M)
-            chord = np.linalg.norm(xyz[rows] - self.mid[cols], axis=1)
-            keep = chord - self.half[cols] <= best[rows] + PRUNE_SLACK_M
-            rows, cols = rows[keep], cols[keep]
-            if rows.size:
-                e = self.edges[cols]
-                d, _ = segment_distance(ell, px[rows], py[rows], e[:, 0], e[:, 1], e[:, 2], e[:, 3])
-                np.minimum.at(best, rows, d)
-        if self.fill is not None:
-            # On the boundary counts: a point on ±180° where the fill is cut is inside.
-            inside = shapely.intersects_xy(self.fill, px, py)
-            best[inside] = 0.0
+
+def draw_many(ell: Ellipsoid, geoms) -> list[BaseGeometry]:
+    """Each geometry drawn within 1 mm of its geodesic edges, in one batch (points wrapped to ±180°)."""
+    fills = fills_of(ell, geoms)
+    lines, where = [], []
+    for k, geom in enumerate(geoms):
+        for part in shapely.get_parts(geom):
+            if part.geom_type == "LineString":
+                c = np.asarray(part.coords)
+                lines.append((c[:, 0], c[:, 1]))
+                where.append(k)
+    parts: list[list] = [[] for _ in geoms]
+    for k, (x, y) in zip(where, densify_many(ell, lines, EXACT_DRAW_M, closed=False)):
+        parts[k].append(_split_line(x, y))
+    for k, geom in enumerate(geoms):
+        for part in shapely.get_parts(geom):
+            if part.geom_type == "Point":
+                parts[k].append(shapely.Point(float(_disk._wrap(np.array(part.x))), part.y))
+        if fills[k] is not None:
+            parts[k].append(fills[k])
+    return [p[0] if len(p) == 1 else shapely.union_all(p) for p in parts]
+
+
+def shapes_of(ell: Ellipsoid, geoms) -> list[Shape]:
+    """:class:`Shape` for each geometry, with the polygon fills drawn in one batch."""
+    return [Shape(ell, g, fill=f) for g, f in zip(geoms, fills_of(ell, geoms))]
+
+
+def distances_to_shapes(ell: Ellipsoid, px: np.ndarray, py: np.ndarray, shapes: list[Shape]) -> np.ndarray:
+    """Exact geodesic distances (n_points, n_shapes) from points to geometries (0 inside a polygon).
+
+    Per geometry: an upper bound ``u`` is the exact distance to the vertex
+    nearest by chord; other vertices can only win with chord ``<= u``, an
+    edge with midpoint ``M`` and length ``L`` only with
+    ``chord(P, M) - L/2 <= u`` (docs/exactness.md, step 5). The survivors of
+    all geometries are measured together.
+    """
+    from .geodesy import PRUNE_SLACK_M
+
+    px = _disk._wrap(np.asarray(px, dtype=float))  # the drawn fills lie in [-180, 180]
+    py = np.asarray(py, dtype=float)
+    n, m = px.size, len(shapes)
+    best = np.full((n, m), np.inf)
+    if n == 0 or m == 0:
         return best
+    xyz = ell.ecef(px, py)
+    near = [sh.vtree.query(xyz)[1] for sh in shapes]
+    nx = np.concatenate([sh.vx[k] for sh, k in zip(shapes, near)])
+    ny = np.concatenate([sh.vy[k] for sh, k in zip(shapes, near)])
+    best[:] = ell.distance(np.tile(px, m), np.tile(py, m), nx, ny).reshape(m, n).T
+    v_rows, v_cols, v_x, v_y = [], [], [], []
+    e_rows, e_cols, e_seg = [], [], []
+    for k, sh in enumerate(shapes):
+        if sh.vx.size > 1:
+            rows, idx = _pairs(sh.vtree, xyz, best[:, k] + PRUNE_SLACK_M)
+            keep = idx != near[k][rows]
+            v_rows.append(rows[keep])
+            v_cols.append(np.full(int(keep.sum()), k))
+            v_x.append(sh.vx[idx[keep]])
+            v_y.append(sh.vy[idx[keep]])
+        if sh.etree is not None:
+            rows, idx = _pairs(sh.etree, xyz, best[:, k] + sh.half.max() + PRUNE_SLACK_M)
+            chord = np.linalg.norm(xyz[rows] - sh.mid[idx], axis=1)
+            keep = chord - sh.half[idx] <= best[rows, k] + PRUNE_SLACK_M
+            e_rows.append(rows[keep])
+            e_cols.append(np.full(int(keep.sum()), k))
+            e_seg.append(sh.edges[idx[keep]])
+    if v_rows:
+        rows, cols = np.concatenate(v_rows), np.concatenate(v_cols)
+        if rows.size:
+            d = ell.distance(px[rows], py[rows], np.concatenate(v_x), np.concatenate(v_y))
+            np.minimum.at(best, (rows, cols), d)
+    if e_rows:
+        rows, cols, seg = np.concatenate(e_rows), np.concatenate(e_cols), np.concatenate(e_seg)
+        if rows.size:
+            d, _ = segment_distance(ell, px[rows], py[rows], seg[:, 0], seg[:, 1], seg[:, 2], seg[:, 3])
+            np.minimum.at(best, (rows, cols), d)
+    for k, sh in enumerate(shapes):
+        if sh.fill is not None:
+            # On the boundary counts: a point on ±180° where the fill is cut is inside.
+            best[shapely.intersects_xy(sh.fill, px, py), k] = 0.0
+    return best
 
 
 def distance_matrix(ell: Ellipsoid, origins: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -372,8 +459,9 @@ def distance_matrix(ell: Ellipsoid, origins: np.ndarray, targets: np.ndarray) ->
     t_point = np.asarray(shapely.get_type_id(targets)) == shapely.GeometryType.POINT
     t_xy, t_owner = _vertices(targets)
     o_xy, o_owner = _vertices(origins)
-    o_shapes = {i: Shape(ell, origins[i]) for i in np.flatnonzero(~o_point)}
-    t_shapes = {j: Shape(ell, targets[j]) for j in np.flatnonzero(~t_point)}
+    o_idx, t_idx = np.flatnonzero(~o_point), np.flatnonzero(~t_point)
+    o_shapes = shapes_of(ell, origins[o_idx])
+    t_shapes = shapes_of(ell, targets[t_idx])
     # Target vertices to every origin.
     if o_point.any():
         ox, oy = shapely.get_x(origins[o_point]), shapely.get_y(origins[o_point])
@@ -382,17 +470,20 @@ def distance_matrix(ell: Ellipsoid, origins: np.ndarray, targets: np.ndarray) ->
                          np.tile(ox, len(t_xy)), np.tile(oy, len(t_xy))).reshape(len(t_xy), cols.size)
         for k, c in enumerate(cols):
             np.minimum.at(out[:, c], t_owner, d[:, k])
-    for i, shape in o_shapes.items():
-        np.minimum.at(out[:, i], t_owner, shape.distance_from(t_xy[:, 0], t_xy[:, 1]))
+    if o_shapes:
+        d = distances_to_shapes(ell, t_xy[:, 0], t_xy[:, 1], o_shapes)
+        for k, i in enumerate(o_idx):
+            np.minimum.at(out[:, i], t_owner, d[:, k])
     # Origin vertices to every line/polygon target.
-    for j, shape in t_shapes.items():
-        d = shape.distance_from(o_xy[:, 0], o_xy[:, 1])
-        np.minimum.at(out[j], o_owner, d)
+    if t_shapes:
+        d = distances_to_shapes(ell, o_xy[:, 0], o_xy[:, 1], t_shapes)
+        for k, j in enumerate(t_idx):
+            np.minimum.at(out[j], o_owner, d[:, k])
     # Lines and polygons that meet are at distance 0.
-    for i, oshape in o_shapes.items():
+    for oshape, i in zip(o_shapes, o_idx):
         drawn = oshape.draw()
         shapely.prepare(drawn)
-        for j, tshape in t_shapes.items():
+        for tshape, j in zip(t_shapes, t_idx):
             if out[j, i] > 0 and shapely.intersects(drawn, tshape.draw()):
                 out[j, i] = 0.0
     return out
@@ -409,6 +500,7 @@ def _pairs(tree, xyz: np.ndarray, radius: np.ndarray) -> tuple[np.ndarray, np.nd
     from .coverage import _FIRST_K, _query, _within_chord
     from .geodesy import _workers
 
-    workers = _workers()
+    # Threads cost more than they save on small queries (one per geometry here).
+    workers = _workers() if len(xyz) >= 20_000 else 1
     chord, idx = _query(tree, xyz, min(_FIRST_K, tree.n), workers)
     return _within_chord(tree, xyz, radius, workers, chord, idx)
