@@ -203,18 +203,25 @@ def crossing(ell, clon, clat, s, a1, a2, target_lon):
     return mid, lat
 
 
-def fold(poly: BaseGeometry) -> BaseGeometry:
-    """Cut a polygon drawn in unwrapped longitude into [-180, 180] pieces and merge them."""
-    minx, _, maxx, _ = poly.bounds
+def fold(geom: BaseGeometry) -> BaseGeometry:
+    """Cut a polygon or line drawn in unwrapped longitude into [-180, 180] pieces.
+
+    Polygon pieces are merged (a MultiPolygon where the cut separates them);
+    line pieces become a MultiLineString.
+    """
+    minx, _, maxx, _ = geom.bounds
     k0 = int(np.floor((minx + 180.0) / 360.0))
     k1 = int(np.floor((maxx + 180.0) / 360.0))
-    if k0 == k1 and k0 == 0:
-        return poly
+    if k0 == k1 == 0:
+        return geom
     pieces = []
     for k in range(k0, k1 + 1):
-        piece = shapely.intersection(poly, shapely.box(-180.0 + 360 * k, -90.0, 180.0 + 360 * k, 90.0))
+        piece = shapely.intersection(geom, shapely.box(-180.0 + 360 * k, -90.0, 180.0 + 360 * k, 90.0))
         if not piece.is_empty:
-            pieces.append(shapely.affinity.translate(piece, xoff=-360.0 * k))
+            pieces.extend(shapely.get_parts(shapely.affinity.translate(piece, xoff=-360.0 * k)))
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        lines = [p for p in pieces if p.geom_type == "LineString"]
+        return shapely.MultiLineString(lines) if len(lines) > 1 else lines[0]
     return _polygonal(shapely.union_all(pieces))
 
 
@@ -344,14 +351,22 @@ def ring_polygon(lon: np.ndarray, lat: np.ndarray, *, interior_left: bool) -> Ba
     return fold(shapely.Polygon(ring))
 
 
-def _no_pole(ell, clon, clat, s, alpha, lon, lat):
-    # Off the poles the boundary's longitude stays within 180° of the centre's
-    # (reaching 180° would put a pole on the minimising meridian, inside).
-    ulon = clon + _wrap(lon - clon)
+def _around(ell, clon, clat, s, alpha, lon, lat, ref):
+    """The region a pole-free boundary encloses, unwrapped about longitude ``ref`` and cut at ±180°.
+
+    Off the poles the boundary's longitude stays within 180° of the centre's
+    (reaching 180° would put a pole on the minimising meridian, inside); seen
+    from the antipode the same holds for the hole of a disk holding both poles.
+    """
+    ulon = ref + _wrap(lon - ref)
     if ulon.max() > 180.0 or ulon.min() < -180.0:
         meridian = 180.0 if ulon.max() > 180.0 else -180.0
         alpha, ulon, lat = _insert_crossings(ell, clon, clat, s, alpha, lon, ulon, lat, meridian)
     return fold(shapely.Polygon(np.column_stack((ulon, lat))))
+
+
+def _no_pole(ell, clon, clat, s, alpha, lon, lat):
+    return _around(ell, clon, clat, s, alpha, lon, lat, clon)
 
 
 def _one_pole(ell, clon, clat, s, alpha, lon, lat, *, pole):
@@ -364,13 +379,8 @@ def _one_pole(ell, clon, clat, s, alpha, lon, lat, *, pole):
 
 
 def _both_poles(ell, clon, clat, s, alpha, lon, lat):
-    # Seen from the antipode the complement is an ordinary pole-free region.
-    alon = clon + 180.0
-    ulon = alon + _wrap(lon - alon)
-    if ulon.max() > 180.0 or ulon.min() < -180.0:
-        meridian = 180.0 if ulon.max() > 180.0 else -180.0
-        alpha, ulon, lat = _insert_crossings(ell, clon, clat, s, alpha, lon, ulon, lat, meridian)
-    hole = fold(shapely.Polygon(np.column_stack((ulon, lat))))
+    # The globe minus the pole-free region around the antipode.
+    hole = _around(ell, clon, clat, s, alpha, lon, lat, clon + 180.0)
     return _polygonal(shapely.difference(WORLD, hole))
 
 

@@ -289,10 +289,11 @@ def per_row_distance(value, obj, n: int, argname: str, *, positive: bool = False
         if positive and metres <= 0:
             raise ValueError(f"{argname} must be positive, got {value!r}")
         return np.full(n, metres)
+    missing = [label for label, v in items if pd.api.types.is_scalar(v) and pd.isna(v)]
+    if missing:
+        raise ValueError(f"{where} has missing values at {describe_labels(missing)}")
     out = np.empty(len(items))
     for i, (label, v) in enumerate(items):
-        if pd.api.types.is_scalar(v) and pd.isna(v):
-            raise ValueError(f"{where} has a missing value at index label {label!r}")
         try:
             out[i] = parse_distance(v)
         except (ValueError, TypeError) as err:

@@ -110,22 +110,9 @@ def geodesic_line(ell: Ellipsoid, lon: float, lat: float, azimuth: float, length
 
 
 def _split_line(x: np.ndarray, y: np.ndarray) -> BaseGeometry:
-    raw = np.diff(x)
-    steps = _disk._wrap(raw)
-    ux = x[0] + np.r_[0.0, np.cumsum(steps)]
-    line = shapely.LineString(np.column_stack((ux, y)))
-    minx, _, maxx, _ = line.bounds
-    k0 = int(np.floor((minx + 180.0) / 360.0))
-    k1 = int(np.floor((maxx + 180.0) / 360.0))
-    if k0 == k1 == 0:
-        return line
-    parts = []
-    for k in range(k0, k1 + 1):
-        piece = shapely.intersection(line, shapely.box(-180.0 + 360 * k, -90.0, 180.0 + 360 * k, 90.0))
-        if not piece.is_empty:
-            parts.extend(shapely.get_parts(shapely.affinity.translate(piece, xoff=-360.0 * k)))
-    parts = [p for p in parts if p.geom_type == "LineString"]
-    return shapely.MultiLineString(parts) if len(parts) > 1 else parts[0]
+    """A line through lon/lat vertices, joined the short way round and cut at ±180°."""
+    ux = x[0] + np.r_[0.0, np.cumsum(_disk._wrap(np.diff(x)))]
+    return _disk.fold(shapely.LineString(np.column_stack((ux, y))))
 
 
 def _parts(geom: BaseGeometry):

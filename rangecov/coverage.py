@@ -72,20 +72,7 @@ def _parse_reach(reach, origins, n_origins: int) -> _ReachSpec:
     columns = list(origins.columns) if isinstance(origins, gpd.GeoDataFrame) else []
     if isinstance(reach, str) and reach in columns:
         values = origins[reach]
-        low = np.empty(n_origins)
-        bad = []
-        for i, (label, v) in enumerate(values.items()):
-            if pd.api.types.is_scalar(v) and pd.isna(v):
-                bad.append(label)
-                continue
-            try:
-                low[i] = parse_distance(v)
-            except (ValueError, TypeError) as err:
-                raise ValueError(f"reach column {reach!r} at index label {label!r}: {err}") from None
-        if bad:
-            raise ValueError(
-                f"reach column {reach!r} has missing values at {_frames.describe_labels(bad)}"
-            )
+        low = _frames.per_row_distance(reach, origins, n_origins, "reach")
         if low.size and np.all(low == low[0]):
             text = _label(values.iloc[0], low[0])
             label = f"{text[:-1]}; column {reach!r})" if text.endswith(")") else f"{text} (column {reach!r})"
