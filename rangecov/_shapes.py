@@ -319,6 +319,8 @@ class Shape:
             length = np.empty(0)
             self.mid = np.empty((0, 3))
         self.edges = e
+        self.ea = ell.ecef(e[:, 0], e[:, 1]) if len(e) else np.empty((0, 3))
+        self.eb = ell.ecef(e[:, 2], e[:, 3]) if len(e) else np.empty((0, 3))
         # Every point of an edge is within half its length (geodesic, so
         # also by chord) of its midpoint.
         self.half = 0.5 * length
@@ -410,6 +412,7 @@ def distances_to_shapes(ell: Ellipsoid, px: np.ndarray, py: np.ndarray, shapes: 
             rows, idx = _pairs(sh.etree, xyz, best[:, k] + sh.half.max() + PRUNE_SLACK_M)
             chord = np.linalg.norm(xyz[rows] - sh.mid[idx], axis=1)
             keep = chord - sh.half[idx] <= best[rows, k] + PRUNE_SLACK_M
+            keep[keep] = ~_foot_outside(xyz[rows[keep]], sh.ea[idx[keep]], sh.eb[idx[keep]], sh.half[idx[keep]], ell.a)
             e_rows.append(rows[keep])
             e_cols.append(np.full(int(keep.sum()), k))
             e_seg.append(sh.edges[idx[keep]])
@@ -428,6 +431,28 @@ def distances_to_shapes(ell: Ellipsoid, px: np.ndarray, py: np.ndarray, shapes: 
             # On the boundary counts: a point on ±180° where the fill is cut is inside.
             best[shapely.intersects_xy(sh.fill, px, py), k] = 0.0
     return best
+
+
+def _foot_outside(p: np.ndarray, a: np.ndarray, b: np.ndarray, half: np.ndarray, radius: float) -> np.ndarray:
+    """Edges whose nearest point to ``p`` is surely an end (so the vertex distances decide).
+
+    At an end, if the chord to ``p`` and the chord along the edge make an
+    obtuse angle with margin (cosine below -0.01), the geodesic leaves that end
+    moving away from ``p`` (at A) or arrives still approaching it (at B): the
+    distance along an edge of at most 1,000 km then has no interior minimum
+    (docs/exactness.md, step 5). Only applied within half an Earth radius,
+    where chord and geodesic directions agree to well under 0.01 rad.
+    """
+    ab = b - a
+    ap = p - a
+    bp = p - b
+    n_ab = np.linalg.norm(ab, axis=1)
+    n_ap = np.linalg.norm(ap, axis=1)
+    n_bp = np.linalg.norm(bp, axis=1)
+    away_a = np.einsum("ij,ij->i", ab, ap) < -0.01 * n_ab * n_ap
+    on_at_b = np.einsum("ij,ij->i", -ab, bp) < -0.01 * n_ab * n_bp
+    close = (n_ap < 0.5 * radius) & (n_bp < 0.5 * radius) & (2.0 * half <= 1_000_000.0)
+    return (away_a | on_at_b) & close
 
 
 def distance_matrix(ell: Ellipsoid, origins: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -466,13 +491,11 @@ def distance_matrix(ell: Ellipsoid, origins: np.ndarray, targets: np.ndarray) ->
         d = distances_to_shapes(ell, o_xy[:, 0], o_xy[:, 1], t_shapes)
         for k, j in enumerate(t_idx):
             np.minimum.at(out[j], o_owner, d[:, k])
-    # Lines and polygons that meet are at distance 0.
-    for oshape, i in zip(o_shapes, o_idx):
-        drawn = oshape.draw()
-        shapely.prepare(drawn)
-        for tshape, j in zip(t_shapes, t_idx):
-            if out[j, i] > 0 and shapely.intersects(drawn, tshape.draw()):
-                out[j, i] = 0.0
+    # Lines and polygons that meet are at distance 0 (edges drawn within 1 mm).
+    if o_shapes and t_shapes:
+        tree = shapely.STRtree([sh.draw() for sh in t_shapes])
+        o_hit, t_hit = tree.query([sh.draw() for sh in o_shapes], predicate="intersects")
+        out[t_idx[t_hit], o_idx[o_hit]] = 0.0
     return out
 
 

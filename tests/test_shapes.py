@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from geographiclib.geodesic import Geodesic
@@ -317,3 +318,19 @@ def test_line_origin_at_9000_km_with_all():
     line = gpd.GeoSeries([LineString([(0, 0), (1, 1)])], crs="EPSG:4326")
     target = gpd.GeoSeries([shapely.box(2, 2, 3, 3)], crs="EPSG:4326")
     assert rangecov.coverage(line, target, "9000 km", how="all").targets["status"].iloc[0] == "in"
+
+
+def test_end_pruning_never_changes_a_distance(monkeypatch, rng):
+    """The obtuse-angle rule (_foot_outside) only skips edges whose nearest point is an end."""
+    from rangecov import _frames, _shapes
+
+    cx, cy = rng.uniform(30, 40, 20), rng.uniform(45, 55, 20)
+    origins = gpd.GeoSeries([shapely.box(x, y, x + 0.5, y + 0.3) for x, y in zip(cx, cy)], crs="EPSG:4326")
+    line = gpd.GeoSeries([LineString([(20, 40), (30, 47), (45, 46), (50, 60)])], crs="EPSG:4326")
+    pts = gpd.GeoSeries.from_xy(rng.uniform(15, 60, 400), rng.uniform(35, 65, 400), crs="EPSG:4326")
+    o = _frames.lonlat_geometries(pd.concat([origins, line], ignore_index=True), "origins")
+    t = _frames.lonlat_geometries(pts, "targets")
+    pruned = _shapes.distance_matrix(ELL, o, t)
+    monkeypatch.setattr(_shapes, "_foot_outside", lambda p, a, b, h, r: np.zeros(len(p), dtype=bool))
+    full = _shapes.distance_matrix(ELL, o, t)
+    np.testing.assert_allclose(pruned, full, rtol=0, atol=1e-6)
