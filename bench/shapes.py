@@ -7,7 +7,8 @@ Run by hand (not in CI):
 Cases (deterministic data, each in its own subprocess so peak RSS is its own):
 
 - point origins (launch sites) × small polygon targets (districts, 0.2° × 0.15°
-  boxes) with ``how="any"``, ``"all"`` and ``"area"``;
+  boxes) with ``how="any"``, ``"all"`` and ``"area"``, and polygon origins
+  (0.5° × 0.3° boxes) × the same targets;
 - the scenario's held-territory proxy (3 oblasts of ~5,000 vertices each and
   a salient) as origins × random point targets (airfields, towns).
 
@@ -31,6 +32,7 @@ CASES = [
     ("100 points × 2,000 polygons", "any"),
     ("100 points × 2,000 polygons", "all"),
     ("100 points × 2,000 polygons", "area"),
+    ("100 polygons × 2,000 polygons", "any"),
     ("4 held-territory polygons × 10,000 points", "any"),
     ("4 held-territory polygons × 100,000 points", "any"),
 ]
@@ -44,8 +46,12 @@ def run_case(name: str, how: str) -> dict:
     import rangecov
 
     rng = np.random.default_rng(3)
-    if name.startswith("100 points"):
-        origins = gpd.GeoSeries.from_xy(rng.uniform(30, 40, 100), rng.uniform(45, 55, 100), crs="EPSG:4326")
+    if name.startswith("100"):
+        ox, oy = rng.uniform(30, 40, 100), rng.uniform(45, 55, 100)
+        if name.startswith("100 points"):
+            origins = gpd.GeoSeries.from_xy(ox, oy, crs="EPSG:4326")
+        else:
+            origins = gpd.GeoSeries([shapely.box(a, b, a + 0.5, b + 0.3) for a, b in zip(ox, oy)], crs="EPSG:4326")
         x, y = rng.uniform(25, 45, 2000), rng.uniform(42, 58, 2000)
         targets = gpd.GeoSeries([shapely.box(a, b, a + 0.2, b + 0.15) for a, b in zip(x, y)], crs="EPSG:4326")
         reach = "190 mi"
