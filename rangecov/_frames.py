@@ -67,6 +67,26 @@ def check_frame(obj, argname: str) -> gpd.GeoSeries:
     return geoms
 
 
+def _refuse_missing(geoms, index, argname: str) -> None:
+    missing = np.asarray(geoms.isna())
+    if missing.any():
+        raise ValueError(
+            f"{argname} has missing geometry (None) at {describe_labels(index[missing])}; "
+            f"drop those rows, e.g. {argname}[~{argname}.geometry.isna()]"
+        )
+
+
+def _to_lonlat(crs: pyproj.CRS, argname: str) -> pyproj.Transformer:
+    """The transformer from the caller's CRS to EPSG:4326, or a ValueError naming the argument."""
+    try:
+        return pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    except pyproj.exceptions.ProjError as err:
+        raise ValueError(
+            f"{argname}: its CRS {crs.name!r} cannot be converted to longitude/latitude on the "
+            f"Earth (EPSG:4326): {err}"
+        ) from None
+
+
 def point_lonlat(obj, argname: str) -> tuple[np.ndarray, np.ndarray]:
     """Longitude and latitude in degrees (EPSG:4326) of a frame of points.
 
@@ -78,12 +98,7 @@ def point_lonlat(obj, argname: str) -> tuple[np.ndarray, np.ndarray]:
     values = geoms.values
     index = obj.index
 
-    missing = np.asarray(geoms.isna())
-    if missing.any():
-        raise ValueError(
-            f"{argname} has missing geometry (None) at {describe_labels(index[missing])}; "
-            f"drop those rows, e.g. {argname}[~{argname}.geometry.isna()]"
-        )
+    _refuse_missing(geoms, index, argname)
     empty = np.asarray(shapely.is_empty(values))
     kinds = np.asarray(shapely.get_type_id(values))
     not_point = (kinds != shapely.GeometryType.POINT) & ~empty
@@ -108,13 +123,7 @@ def point_lonlat(obj, argname: str) -> tuple[np.ndarray, np.ndarray]:
 
     crs = pyproj.CRS.from_user_input(geoms.crs)
     if crs.to_epsg() != 4326:
-        try:
-            transformer = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-        except pyproj.exceptions.ProjError as err:
-            raise ValueError(
-                f"{argname}: its CRS {crs.name!r} cannot be converted to longitude/latitude on the "
-                f"Earth (EPSG:4326): {err}"
-            ) from None
+        transformer = _to_lonlat(crs, argname)
         if crs.is_geocentric:
             # Earth-centred X/Y/Z needs all three coordinates.
             z = shapely.get_z(values)
@@ -184,12 +193,7 @@ def lonlat_geometries(obj, argname: str) -> np.ndarray:
     geoms = check_frame(obj, argname)
     values = np.asarray(geoms.values, dtype=object)
     index = obj.index
-    missing = np.asarray(geoms.isna())
-    if missing.any():
-        raise ValueError(
-            f"{argname} has missing geometry (None) at {describe_labels(index[missing])}; "
-            f"drop those rows, e.g. {argname}[~{argname}.geometry.isna()]"
-        )
+    _refuse_missing(geoms, index, argname)
     empty = np.asarray(shapely.is_empty(values))
     if empty.any():
         raise ValueError(f"{argname} has empty geometry at {describe_labels(index[empty])}; drop those rows")
@@ -211,13 +215,7 @@ def lonlat_geometries(obj, argname: str) -> np.ndarray:
                 f"{argname} uses the geocentric CRS {crs.name!r}; lines and polygons need a "
                 f"geographic or projected CRS (convert with {argname}.to_crs('EPSG:4326'))"
             )
-        try:
-            transformer = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-        except pyproj.exceptions.ProjError as err:
-            raise ValueError(
-                f"{argname}: its CRS {crs.name!r} cannot be converted to longitude/latitude on the "
-                f"Earth (EPSG:4326): {err}"
-            ) from None
+        transformer = _to_lonlat(crs, argname)
         values = shapely.transform(values, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
         bad = ~np.isfinite(shapely.bounds(values)).all(axis=1)
         if bad.any():

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 import rangecov
 from conftest import check_against_oracle
@@ -37,10 +38,16 @@ def test_scenario_against_oracle():
     assert t.loc["Kursk-Khalino", "status"] == "in" and t.loc["Mozdok", "status"] == "out"
 
 
-def test_demo_prints_table_and_share():
-    out = subprocess.run(
+@pytest.fixture(scope="module")
+def demo_output() -> str:
+    """``python -m rangecov demo``, run once for the tests that read it."""
+    return subprocess.run(
         [sys.executable, "-m", "rangecov", "demo"], capture_output=True, text=True, check=True
     ).stdout
+
+
+def test_demo_prints_table_and_share(demo_output):
+    out = demo_output
     s = rangecov.datasets.atacms_kursk_2024()
     report = rangecov.coverage(s.launch_sites, s.airfields, "reach")
     g = report.summary(by="role").loc["glide_bomb_base"]
@@ -53,10 +60,8 @@ def test_demo_prints_table_and_share():
     assert f"All airfields: {report!r}" in out
 
 
-def test_demo_prints_areas_and_held_territory():
-    out = subprocess.run(
-        [sys.executable, "-m", "rangecov", "demo"], capture_output=True, text=True, check=True
-    ).stdout
+def test_demo_prints_areas_and_held_territory(demo_output):
+    out = demo_output
     s = rangecov.datasets.atacms_kursk_2024()
     table = rangecov.area_coverage(s.launch_sites, s.regions, "reach")
     kursk = table.loc["RU-KRS"]
