@@ -266,7 +266,7 @@ def disks(
         if north[k] and south[k]:
             out[i] = _both_poles(*args)
         elif north[k] or south[k]:
-            out[i] = _one_pole(*args, pole=90.0 if north[k] else -90.0)
+            out[i] = _one_pole(*args)  # ring_polygon finds which pole from the winding
         else:
             out[i] = _no_pole(*args)
     return out
@@ -369,7 +369,7 @@ def _no_pole(ell, clon, clat, s, alpha, lon, lat):
     return _around(ell, clon, clat, s, alpha, lon, lat, clon)
 
 
-def _one_pole(ell, clon, clat, s, alpha, lon, lat, *, pole):
+def _one_pole(ell, clon, clat, s, alpha, lon, lat):
     # Unwrap along the boundary: it winds once around the pole, 360° in all.
     steps = _wrap(np.diff(np.r_[lon, lon[0]]))
     ulon = lon[0] + np.r_[0.0, np.cumsum(steps[:-1])]

@@ -331,17 +331,7 @@ class Shape:
     def draw(self) -> BaseGeometry:
         """The geometry with edges drawn within 1 mm of the geodesics (for shapely predicates)."""
         if self.drawn is None:
-            parts = []
-            for part in shapely.get_parts(self.geom):
-                if part.geom_type == "Point":
-                    parts.append(part)
-                elif part.geom_type == "LineString":
-                    c = np.asarray(part.coords)
-                    x, y = densify(self.ell, c[:, 0], c[:, 1], EXACT_DRAW_M, closed=False)
-                    parts.append(_split_line(x, y))
-            if self.fill is not None:
-                parts.append(self.fill)
-            self.drawn = shapely.union_all(parts)
+            self.drawn = draw_many(self.ell, [self.geom], fills=[self.fill])[0]
         return self.drawn
 
     def distance_from(self, px: np.ndarray, py: np.ndarray) -> np.ndarray:
@@ -349,9 +339,12 @@ class Shape:
         return distances_to_shapes(self.ell, px, py, [self])[:, 0]
 
 
-def draw_many(ell: Ellipsoid, geoms) -> list[BaseGeometry]:
-    """Each geometry drawn within 1 mm of its geodesic edges, in one batch (points wrapped to ±180°)."""
-    fills = fills_of(ell, geoms)
+def draw_many(ell: Ellipsoid, geoms, fills=None) -> list[BaseGeometry]:
+    """Each geometry drawn within 1 mm of its geodesic edges, in one batch (points wrapped to ±180°).
+
+    ``fills``: the geometries' :func:`fills_of`, when already at hand.
+    """
+    fills = fills_of(ell, geoms) if fills is None else fills
     lines, where = [], []
     for k, geom in enumerate(geoms):
         for part in shapely.get_parts(geom):
