@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from . import datasets
 from .area import area_coverage
 from .buffer import buffer, default_tolerance, reach, rings
+from .compare import Comparison, compare
 from .coverage import coverage
 from .geodesy import Ellipsoid, ellipsoid_names, get_ellipsoid
 from .report import CoverageReport
@@ -29,6 +30,8 @@ __all__ = [
     "buffer",
     "reach",
     "rings",
+    "compare",
+    "Comparison",
     "default_tolerance",
     "CoverageReport",
     "parse_distance",

@@ -117,8 +117,18 @@ def shape_coverage(ell: Ellipsoid, origins, targets, reach, *, how: str, min_cov
         margin = np.where(drawn_rows, np.nan, margin)
     return _report(
         ell, origins, targets, spec, distance=distance, nearest=nearest, margin=margin, covering=covering,
-        status=status, count_origins=lambda: counts, extra=extra,
+        status=status, count_origins=lambda: counts, extra=extra, how=how, tolerance=tolerance,
+        factors=lambda: _ratios(dist, spec.low),
     )
+
+
+def _ratios(dist: np.ndarray, reach: np.ndarray) -> np.ndarray:
+    """``min_j dist[:, j] / reach_j`` per row; a reach of 0 gives 0 on the origin, infinity off it."""
+    if dist.shape[1] == 0:
+        return np.full(dist.shape[0], np.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(reach[None, :] > 0, dist / np.where(reach > 0, reach, 1.0)[None, :], np.where(dist == 0, 0.0, np.inf))
+    return ratio.min(axis=1)
 
 
 def covered_areas(

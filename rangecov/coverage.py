@@ -249,6 +249,46 @@ def _max_margin(
     return margin, arg
 
 
+def _min_ratio(ell: Ellipsoid, origins: _Points, reach: np.ndarray, targets: _Points) -> np.ndarray:
+    """For each target, ``min_j s_j / reach_j`` exactly: the factor by which every origin's reach
+    must be scaled for the target to come within reach.
+
+    An origin of reach 0 gives 0 for a target on it and infinity otherwise.
+    The search mirrors :func:`_best`: an upper bound ``f`` from the nearest
+    origin, then only origins with chord ``<= f * max(reach)`` (chord is a
+    lower bound of ``s``) whose lower bound ``<= f * reach_j`` are measured.
+    """
+    n_t = len(targets)
+    out = np.full(n_t, np.inf)
+    if len(origins) == 0 or n_t == 0:
+        return out
+    zero = reach <= 0
+    if zero.any():
+        keep = np.flatnonzero(zero)
+        s, _ = _nearest(ell, origins.take(keep), targets)
+        out[s == 0] = 0.0
+    pos = np.flatnonzero(~zero)
+    if pos.size == 0:
+        return out
+    sub, r = origins.take(pos), reach[pos]
+    s, j = _nearest(ell, sub, targets)
+    bound = np.minimum(out, s / r[j])
+    todo = np.flatnonzero(np.isfinite(bound) & (bound > 0))
+    if todo.size == 0 or pos.size == 1:
+        return bound
+    workers = _workers()
+    tree = cKDTree(sub.xyz)
+    radius = bound[todo] * r.max() + PRUNE_SLACK_M
+    row, cand = _within_chord(tree, targets.xyz[todo], radius, workers, *_query(tree, targets.xyz[todo], min(_FIRST_K, len(sub)), workers))
+    tgt = todo[row]
+    lower = ell.lower_bound(targets.xyz[tgt], sub.xyz[cand])
+    keep = lower - PRUNE_SLACK_M <= bound[tgt] * r[cand]
+    tgt, cand = tgt[keep], cand[keep]
+    ratio = ell.distance(targets.lon[tgt], targets.lat[tgt], sub.lon[cand], sub.lat[cand]) / r[cand]
+    np.minimum.at(bound, tgt, ratio)
+    return bound
+
+
 def _leaves(tree: cKDTree) -> tuple[np.ndarray, np.ndarray]:
     """Start and end positions (into ``tree.indices``) of the tree's leaves, in order."""
     starts, ends = [], []
@@ -480,19 +520,21 @@ def _point_coverage(ell: Ellipsoid, origins, targets, reach) -> CoverageReport:
     return _report(
         ell, origins, targets, spec, distance=distance, nearest=nearest, margin=margin, covering=covering,
         status=status, count_origins=lambda: _count_within(ell, o_pts, spec.low, t_pts),
+        factors=lambda: _min_ratio(ell, o_pts, spec.low, t_pts), how="any", tolerance=None,
     )
 
 
 def _report(
     ell: Ellipsoid, origins, targets, spec: _ReachSpec, *, distance, nearest, margin, covering, status,
-    count_origins, extra: dict | None = None,
+    count_origins, factors, how: str, tolerance, extra: dict | None = None,
 ) -> CoverageReport:
     """Append the result columns to a copy of the targets and wrap it in a report.
 
     ``nearest``/``covering`` are origin positions (or None for "no origin";
     -1 for rows without a single one);
     ``status`` holds codes into STATUS_CATEGORIES; ``extra`` adds columns
-    after ``status`` (e.g. ``covered_share``).
+    after ``status`` (e.g. ``covered_share``). ``count_origins`` and
+    ``factors`` are computed only when the report is asked for them.
     """
     extra = extra or {}
     n_t = len(targets)
@@ -517,8 +559,10 @@ def _report(
     return CoverageReport(
         targets=out,
         origins_input=origins,
-        reach_label=spec.label,
-        reach_kind=spec.kind,
+        spec=spec,
+        how=how,
+        tolerance=tolerance,
         ellipsoid=ell,
         count_origins=count_origins,
+        factors=factors,
     )

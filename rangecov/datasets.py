@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import geopandas as gpd
 import pandas as pd
 
-__all__ = ["Scenario", "atacms_kursk_2024"]
+__all__ = ["Scenario", "atacms_kursk_2024", "world_countries", "world_cities"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,12 @@ class Scenario:
         with ``kind`` and ``source``; what it leaves out is in ``held_note``.
     held_note : str
         What the proxy is and is not.
+    reaches : dict
+        Named reaches to compare, e.g. ``{"ATACMS": "190 mi", "GMLRS": "70 km"}``.
+    launch_sites_before : GeoDataFrame
+        The origins before a change of the front (a subset of ``launch_sites``).
+    before_note : str
+        What ``launch_sites_before`` stands for.
     """
 
     name: str
@@ -45,6 +51,9 @@ class Scenario:
     regions: gpd.GeoDataFrame | None = None
     held_proxy: gpd.GeoDataFrame | None = None
     held_note: str = ""
+    reaches: dict = field(default_factory=dict)
+    launch_sites_before: gpd.GeoDataFrame | None = None
+    before_note: str = ""
 
 
 def _read_points(package_dir: str, filename: str) -> gpd.GeoDataFrame:
@@ -84,7 +93,11 @@ def atacms_kursk_2024() -> Scenario:
         (geoBoundaries, © OpenStreetMap contributors, ODbL-1.0), matched on
         ISO 3166-2. ``held_proxy``: those three Ukrainian oblasts plus a
         notional Sudzha salient, standing in for Ukrainian-held ground near
-        Kursk in autumn 2024 (see ``held_note``).
+        Kursk in autumn 2024 (see ``held_note``). ``reaches``: ATACMS
+        ("190 mi") and GMLRS ("70 km", the commonly published range of the
+        M30/M31 guided rocket fired by the same launchers).
+        ``launch_sites_before``: the six sites held before Ukraine's August
+        2024 move into Kursk Oblast (all but Sudzha).
 
     Examples
     --------
@@ -120,6 +133,12 @@ def atacms_kursk_2024() -> Scenario:
         ),
         regions=regions,
         held_proxy=held,
+        reaches={"ATACMS": "190 mi", "GMLRS": "70 km"},
+        launch_sites_before=sites[sites["oblast"] != "Kursk (RU)"],
+        before_note=(
+            "Launch sites before 6 August 2024, when Ukraine moved into Kursk Oblast: the six sites "
+            "on Ukrainian ground, without Sudzha (in the salient held from August 2024)."
+        ),
         held_note=(
             "Proxy for Ukrainian-held ground: the whole of the Sumy, Kharkiv and Chernihiv oblasts "
             "plus a notional Sudzha salient in Kursk Oblast. It overstates held ground where Russia "
@@ -129,3 +148,38 @@ def atacms_kursk_2024() -> Scenario:
             "it shows pre-2022 borders, not the 2024 front line."
         ),
     )
+
+
+def world_countries() -> gpd.GeoDataFrame:
+    """The world's countries at 1:110m (Natural Earth, public domain), EPSG:4326.
+
+    177 rows indexed by ISO 3166-1 alpha-3 code (``adm0_a3``), with ``name``,
+    ``name_long``, ``iso_a3``, ``continent`` and ``pop_est``. Pre-2022
+    boundaries, drawn de facto; meant as a map background and for examples.
+    Source: ``rangecov/data/natural_earth/README.md``.
+
+    Examples
+    --------
+    >>> from rangecov import datasets
+    >>> len(datasets.world_countries())
+    177
+    """
+    return _read_geojson("natural_earth", "countries_110m.geojson").set_index("adm0_a3")
+
+
+def world_cities() -> gpd.GeoDataFrame:
+    """243 capitals and major cities (Natural Earth 1:110m populated places), EPSG:4326.
+
+    Indexed by city name, with ``country`` (Natural Earth's ``adm0name``),
+    ``iso_a2`` and ``pop_max``. Source: ``rangecov/data/natural_earth/README.md``.
+
+    Examples
+    --------
+    >>> from rangecov import datasets
+    >>> cities = datasets.world_cities()
+    >>> cities.loc["Tokyo", "country"]
+    'Japan'
+    """
+    places = _read_geojson("natural_earth", "places_110m.geojson")
+    places = places.rename(columns={"adm0name": "country"}).drop(columns=["latitude", "longitude"])
+    return places.set_index("name")[["country", "iso_a2", "pop_max", "geometry"]]

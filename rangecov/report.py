@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import numbers
+from fractions import Fraction
 from functools import cached_property
 from typing import Callable
 
@@ -11,13 +14,15 @@ import pandas as pd
 
 from . import _frames
 from .geodesy import Ellipsoid
+from .units import format_distance, parse_distance
 
-__all__ = ["CoverageReport", "TARGET_COLUMNS", "SUMMARY_COLUMNS", "STATUS_CATEGORIES"]
+__all__ = ["CoverageReport", "TARGET_COLUMNS", "SUMMARY_COLUMNS", "STATUS_CATEGORIES", "SCHEMA"]
 
 TARGET_COLUMNS = ("distance_m", "nearest_origin", "margin_m", "covering_origin", "in_reach", "status")
 ORIGIN_COLUMNS = ("targets_in_reach",)
 SUMMARY_COLUMNS = ("total", "count", "share", "marginal")
 STATUS_CATEGORIES = ("in", "marginal", "out")
+SCHEMA = "rangecov.coverage/1"
 
 
 class CoverageReport:
@@ -45,6 +50,11 @@ class CoverageReport:
         ``count / total`` (NaN when there are no targets).
     reach : str
         The reach as the headline states it, e.g. ``"190 mi (305.8 km)"``.
+    reach_kind : str
+        ``"scalar"`` (one distance), ``"band"`` (a (low, high) pair) or
+        ``"column"`` (a reach per origin).
+    how : str
+        The ``how=`` the report was made with.
     ellipsoid : Ellipsoid
         The model the distances were computed on.
     """
@@ -54,17 +64,23 @@ class CoverageReport:
         *,
         targets: gpd.GeoDataFrame,
         origins_input,
-        reach_label: str,
-        reach_kind: str,
+        spec,
+        how: str,
+        tolerance,
         ellipsoid: Ellipsoid,
         count_origins: Callable[[], np.ndarray],
+        factors: Callable[[], np.ndarray],
     ) -> None:
         self.targets = targets
-        self.reach = reach_label
-        self.reach_kind = reach_kind
+        self.reach = spec.label
+        self.reach_kind = spec.kind
+        self.how = how
         self.ellipsoid = ellipsoid
+        self._spec = spec
+        self._tolerance = tolerance
         self._origins_input = origins_input
         self._count_origins = count_origins
+        self._factors = factors
         status = targets["status"]
         self.total = int(len(targets))
         self.count = int((status == "in").sum())
@@ -127,6 +143,250 @@ class CoverageReport:
         table["share"] = table["count"] / table["total"].where(table["total"] > 0)
         return table[list(SUMMARY_COLUMNS)]
 
+    # -- questions asked next: how does the share grow with the reach? ------------------
+
+    @property
+    def _per_origin(self) -> bool:
+        """True when origins have differing reach: curves then scale every reach by one factor."""
+        return self.reach_kind == "column" and not self._spec.uniform
+
+    def _curve_values(self) -> np.ndarray:
+        """Per target, the smallest common reach (metres) or factor that puts it in reach."""
+        if self.how in ("all", "area"):
+            raise NotImplementedError(
+                f'curve() and required_reach() need one distance per target; with how={self.how!r} the '
+                "decision rests on drawn regions, not on a distance. Make the report with how='any' or "
+                "'centroid', or run coverage() once per reach"
+            )
+        if self._per_origin:
+            if "_curve_factors" not in self.__dict__:
+                self.__dict__["_curve_factors"] = np.asarray(self._factors(), dtype=float)
+            return self.__dict__["_curve_factors"]
+        return self.targets["distance_m"].to_numpy(dtype=float)
+
+    def curve(self, reaches=None, *, factors=None) -> pd.DataFrame:
+        """The share of targets in reach as a function of one common reach, exactly.
+
+        Computed in one pass from the per-target distances (a target is in
+        reach of ``r`` when its ``distance_m <= r``), not by re-running
+        coverage. For a report made with a reach per origin (a column with
+        differing values) every origin's reach is instead scaled by one
+        ``factor``: a target is in when ``s_j <= factor * reach_j`` for some
+        origin ``j``, and the table says so in its columns and in
+        ``table.attrs["reach"]``.
+
+        Parameters
+        ----------
+        reaches : sequence of distances, optional
+            Where to evaluate (numbers are metres; strings carry units, e.g.
+            ``["70 km", "190 mi"]``). Default: every distinct target distance,
+            i.e. every step of the curve.
+        factors : sequence of float, optional
+            For a per-origin reach only: the factors to evaluate. Default:
+            every step.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``reach_m`` (or ``factor``), ``total``, ``count``, ``share``.
+            Marginal targets are not a separate class here: the curve has one
+            reach, so each target is in or out.
+
+        Notes
+        -----
+        Exact in the sense of ``distance_m``: the count at ``r`` is the number
+        of targets whose exact distance is at most ``r``. With a band reach
+        the curve ignores the band (one common reach). Not available for
+        ``how="all"`` or ``"area"``, which are decided on drawn regions.
+
+        Examples
+        --------
+        >>> from rangecov import coverage, datasets
+        >>> s = datasets.atacms_kursk_2024()
+        >>> report = coverage(s.launch_sites, s.airfields, s.reach)
+        >>> report.curve(["70 km", "190 mi", "500 km"])
+             reach_m  total  count     share
+        0   70000.00     17      0  0.000000
+        1  305775.36     17      5  0.294118
+        2  500000.00     17     11  0.647059
+        """
+        values = self._curve_values()
+        if self._per_origin:
+            if reaches is not None:
+                raise ValueError(
+                    f"this report has a reach per origin ({self.reach}); its curve scales every origin's "
+                    "reach by one factor: pass factors=[...] instead of reaches"
+                )
+            column, points = "factor", _factor_values(factors, values)
+            meaning = f"each origin's own reach ({self.reach}) times factor"
+        else:
+            if factors is not None:
+                raise ValueError(
+                    "factors= is for reports made with a reach per origin; this one has one reach: pass reaches=[...]"
+                )
+            column, points = "reach_m", _reach_values(reaches, values)
+            meaning = "one common reach for every origin, in metres"
+        ordered = np.sort(values)
+        count = np.searchsorted(ordered, points, side="right")
+        total = self.total
+        table = pd.DataFrame(
+            {column: points, "total": total, "count": count, "share": count / total if total else np.nan}
+        )
+        table.attrs["reach"] = meaning
+        return table
+
+    def required_reach(self, share: float = 0.9) -> float:
+        """The smallest common reach that puts at least ``share`` of the targets in reach, exactly.
+
+        It is the distance of the ``ceil(share * total)``-th nearest target,
+        so it is exact as ``distance_m`` is. For a report made with a reach
+        per origin it is the smallest *factor* by which every origin's reach
+        must be scaled (see :meth:`curve`). Infinity when that many targets
+        cannot be reached at all (no origins); NaN with no targets.
+
+        Examples
+        --------
+        >>> from rangecov import coverage, datasets, format_distance
+        >>> s = datasets.atacms_kursk_2024()
+        >>> report = coverage(s.launch_sites, s.airfields, s.reach)
+        >>> format_distance(report.required_reach(0.5))
+        '372.8 km'
+        """
+        if isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 < share <= 1:
+            raise ValueError(f"share must be a number in (0, 1], got {share!r}")
+        values = self._curve_values()
+        if self.total == 0:
+            return float("nan")
+        # Fraction keeps 0.9 * 10 at 9, not 9.000000000000002 (which would ask for 10 targets).
+        k = math.ceil(Fraction(share).limit_denominator(10**9) * self.total)
+        return float(np.sort(values)[k - 1])
+
+    # -- pictures (matplotlib / folium, imported when called) ----------------------------
+
+    def plot(self, ax=None, **kwargs):
+        """Map of the reach regions, origins and targets by status (matplotlib); see :func:`rangecov.plot.plot_report`."""
+        from .plot import plot_report
+
+        return plot_report(self, ax=ax, **kwargs)
+
+    def explore(self, **kwargs):
+        """Interactive map (folium, through geopandas ``explore``); see :func:`rangecov.plot.explore_report`."""
+        from .plot import explore_report
+
+        return explore_report(self, **kwargs)
+
+    def plot_curve(self, ax=None, **kwargs):
+        """Share in reach against reach (matplotlib); see :func:`rangecov.plot.plot_curve`."""
+        from .plot import plot_curve
+
+        return plot_curve(self, ax=ax, **kwargs)
+
+    def _reach_regions(self, tolerance=None) -> gpd.GeoDataFrame:
+        """The reach region as drawn polygons (EPSG:4326): ``"reach"``, plus ``"high"`` for a band.
+
+        Drawn within ``tolerance`` (default: 10 m or 1% of the smallest reach)
+        by :func:`rangecov.buffer`; cached per tolerance.
+        """
+        cache = self.__dict__.setdefault("_regions_cache", {})
+        if tolerance not in cache:
+            from . import _areal
+            from .buffer import _tolerances
+
+            values = _frames.lonlat_geometries(self._origins_input, "origins")
+            spec = self._spec
+            reaches = np.r_[spec.low, spec.high]
+            ref = reaches[reaches > 0].min() if (reaches > 0).any() else 1.0
+            tol = float(_tolerances(tolerance, np.array([ref]))[0])
+            names, geoms = ["reach"], [_areal.region(self.ellipsoid, values, spec.low, tol)]
+            if self.reach_kind == "band":
+                names.append("high")
+                geoms.append(_areal.region(self.ellipsoid, values, spec.high, tol))
+            cache[tolerance] = gpd.GeoDataFrame(
+                {"region": names, "tolerance_m": tol}, geometry=geoms, crs="EPSG:4326"
+            ).set_index("region")
+        return cache[tolerance]
+
+    # -- files and JSON ------------------------------------------------------------------------
+
+    def to_dict(self, *, by: str | None = None, targets: bool = False) -> dict:
+        """The summary as plain JSON-serialisable Python (the CLI's ``--format json``).
+
+        The schema (``"schema": "rangecov.coverage/1"``) is documented in
+        ``docs/cli.md``; keys are only ever added within a schema version.
+
+        Parameters
+        ----------
+        by : str, optional
+            Add ``"groups"``: one summary per value of this target column.
+        targets : bool, default False
+            Add ``"targets"``: one record per target (``id``, ``distance_m``,
+            ``nearest_origin``, ``margin_m``, ``covering_origin``, ``status``).
+
+        Examples
+        --------
+        >>> import json
+        >>> from rangecov import coverage, datasets
+        >>> s = datasets.atacms_kursk_2024()
+        >>> d = coverage(s.launch_sites, s.airfields, s.reach).to_dict()
+        >>> d["count"], d["total"], round(d["share"], 4)
+        (5, 17, 0.2941)
+        >>> _ = json.dumps(d)
+        """
+        from . import __version__
+
+        spec = self._spec
+        low = _json_number(spec.low[0]) if spec.low.size and spec.uniform else None
+        out = {
+            "schema": SCHEMA,
+            "rangecov_version": __version__,
+            "headline": repr(self),
+            "reach": self.reach,
+            "reach_kind": self.reach_kind,
+            "reach_m": low,
+            "reach_high_m": _json_number(spec.high[0]) if self.reach_kind == "band" else None,
+            "how": self.how,
+            "ellipsoid": self.ellipsoid.name,
+            "origins": self.n_origins,
+            "total": self.total,
+            "count": self.count,
+            "marginal": self.marginal,
+            "out": self.total - self.count - self.marginal,
+            "share": _json_number(self.share),
+        }
+        if by is not None:
+            table = self.summary(by=by)
+            out["groups"] = [
+                {"group": _json_value(key), "total": int(row["total"]), "count": int(row["count"]),
+                 "marginal": int(row["marginal"]), "share": _json_number(row["share"])}
+                for key, row in table.iterrows()
+            ]
+        if targets:
+            t = self.targets
+            out["targets"] = [
+                {"id": _json_value(i), "distance_m": _json_number(d), "nearest_origin": _json_value(n),
+                 "margin_m": _json_number(m), "covering_origin": _json_value(c), "status": str(st)}
+                for i, d, n, m, c, st in zip(
+                    t.index, t["distance_m"], t["nearest_origin"], t["margin_m"], t["covering_origin"], t["status"]
+                )
+            ]
+        return out
+
+    def to_file(self, path, *, layer: str = "targets", overwrite: bool = False):
+        """Write the targets (or ``layer="origins"``) table, format by extension.
+
+        ``.geojson`` (reprojected to EPSG:4326 as RFC 7946 asks), ``.gpkg``,
+        ``.parquet`` (GeoParquet) or ``.csv`` (points as ``lon``/``lat``,
+        other geometry as WKT). Index labels are written as a column.
+        Refuses to replace an existing file unless ``overwrite=True``.
+        Returns the path written. See :func:`rangecov.io.write_frame`.
+        """
+        from .io import write_frame
+
+        if layer not in ("targets", "origins"):
+            raise ValueError(f"layer must be 'targets' or 'origins', got {layer!r}")
+        frame = self.targets if layer == "targets" else self.origins
+        return write_frame(frame, path, overwrite=overwrite, layer=layer)
+
     def __repr__(self) -> str:
         pct = "n/a" if self.total == 0 else f"{100 * self.share:.1f}%"
         n_o = self.n_origins
@@ -140,3 +400,45 @@ class CoverageReport:
 
     def _repr_html_(self) -> str:
         return f"<p><b>{self!r}</b></p>" + self.summary().to_html()
+
+
+def _json_number(x) -> float | None:
+    """A float for JSON: NaN and infinities become None (JSON has neither)."""
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def _json_value(x):
+    """Index labels and group keys as JSON scalars (numpy types unwrapped, NaN/None as None)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+        return None
+    if isinstance(x, np.generic):
+        x = x.item()
+    return x if isinstance(x, (str, int, float, bool)) else str(x)
+
+
+def _reach_values(reaches, values: np.ndarray) -> np.ndarray:
+    if reaches is None:
+        return np.unique(values[np.isfinite(values)])
+    if isinstance(reaches, (str, numbers.Real)):
+        reaches = [reaches]
+    out = []
+    for r in reaches:
+        try:
+            out.append(parse_distance(r))
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"reaches: {err}") from None
+    return np.asarray(out, dtype=float)
+
+
+def _factor_values(factors, values: np.ndarray) -> np.ndarray:
+    if factors is None:
+        return np.unique(values[np.isfinite(values)])
+    arr = np.atleast_1d(np.asarray(factors, dtype=object))
+    try:
+        out = arr.astype(float)
+    except (TypeError, ValueError):
+        raise ValueError(f"factors must be non-negative numbers, got {factors!r}") from None
+    if not np.all(np.isfinite(out) & (out >= 0)):
+        raise ValueError(f"factors must be non-negative finite numbers, got {factors!r}")
+    return out

@@ -1,0 +1,149 @@
+"""Two coverage reports side by side: which targets changed status, and by how much margin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .report import STATUS_CATEGORIES, TARGET_COLUMNS, CoverageReport
+
+__all__ = ["compare", "Comparison"]
+
+# Columns a report may add beside TARGET_COLUMNS; dropped from the shared target columns.
+_RESULT_COLUMNS = TARGET_COLUMNS + ("covered_share",)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The result of :func:`compare`.
+
+    Attributes
+    ----------
+    labels : tuple of str
+        The names of the two reports, e.g. ``("ATACMS", "GMLRS")``.
+    targets : GeoDataFrame
+        The targets (the caller's columns, index and CRS, taken from the
+        first report) plus, per label ``L``, ``status_L``, ``distance_m_L``
+        and ``margin_m_L``; then ``change`` (``"in → out"`` and so on, or
+        ``"unchanged"``) and ``margin_change_m`` (second margin minus first;
+        positive means the second reaches further past the target).
+    summary : DataFrame
+        Two rows, indexed by label: ``reach``, ``total``, ``count``,
+        ``share``, ``marginal``.
+    """
+
+    labels: tuple[str, str]
+    targets: gpd.GeoDataFrame
+    summary: pd.DataFrame
+
+    @property
+    def changed(self) -> gpd.GeoDataFrame:
+        """The targets whose status differs, largest margin change first."""
+        rows = self.targets[self.targets["change"] != "unchanged"]
+        return rows.sort_values("margin_change_m", ascending=False, kind="stable")
+
+    def __repr__(self) -> str:
+        a, b = self.labels
+        lines = []
+        for label in self.labels:
+            row = self.summary.loc[label]
+            pct = "n/a" if row["total"] == 0 else f"{100 * row['share']:.1f}%"
+            lines.append(f"{label}: {row['count']} of {row['total']} in reach ({pct}) within {row['reach']}")
+        moves = self.targets["change"].value_counts()
+        moves = moves[(moves.index != "unchanged") & (moves > 0)]
+        if len(moves):
+            detail = ", ".join(f"{n} {change}" for change, n in moves.items() if n)
+            lines.append(f"{int(moves.sum())} target(s) changed status from {a} to {b}: {detail}")
+        else:
+            lines.append(f"no target changed status from {a} to {b}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + repr(self) + "</pre>" + self.summary.to_html()
+
+
+def compare(
+    report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple[str, str] = ("a", "b")
+) -> Comparison:
+    """Compare two coverage reports of the same targets.
+
+    Typical uses: two reaches from the same origins (ATACMS against GMLRS),
+    or the same reach from two sets of origins (launch sites before and
+    after a move).
+
+    Parameters
+    ----------
+    report_a, report_b : CoverageReport
+        Reports from :func:`rangecov.coverage` over the same targets (same
+        index labels in the same order).
+    labels : (str, str), default ("a", "b")
+        Names for the two reports, used in column names and the summary.
+
+    Returns
+    -------
+    Comparison
+        ``.targets`` (every target with both statuses, distances and margins,
+        the ``change`` and ``margin_change_m``), ``.changed`` (only the
+        targets that moved) and ``.summary`` (two rows).
+
+    Notes
+    -----
+    Statuses and margins are those of the two reports, so the error bounds
+    are theirs (see :func:`rangecov.coverage`). ``margin_change_m`` is NaN
+    where either margin is (``how="all"``/``"area"`` on drawn targets).
+
+    Examples
+    --------
+    >>> from rangecov import compare, coverage, datasets
+    >>> s = datasets.atacms_kursk_2024()
+    >>> atacms = coverage(s.launch_sites, s.airfields, "190 mi")
+    >>> gmlrs = coverage(s.launch_sites, s.airfields, "70 km")
+    >>> c = compare(atacms, gmlrs, labels=("ATACMS", "GMLRS"))
+    >>> c.summary[["count", "total"]]
+            count  total
+    ATACMS      5     17
+    GMLRS       0     17
+    >>> c.changed["change"].value_counts()["in → out"]
+    np.int64(5)
+    """
+    for name, rep in (("report_a", report_a), ("report_b", report_b)):
+        if not isinstance(rep, CoverageReport):
+            raise TypeError(f"{name} must be a CoverageReport from rangecov.coverage(), got {type(rep).__name__}")
+    if (
+        not isinstance(labels, (tuple, list))
+        or len(labels) != 2
+        or not all(isinstance(v, str) and v.strip() for v in labels)
+        or labels[0] == labels[1]
+    ):
+        raise ValueError(f"labels must be two different non-empty strings, e.g. ('ATACMS', 'GMLRS'); got {labels!r}")
+    a, b = labels
+    ta, tb = report_a.targets, report_b.targets
+    if len(ta) != len(tb) or not ta.index.equals(tb.index):
+        raise ValueError(
+            "report_a and report_b must cover the same targets (same index labels in the same order); "
+            f"got {len(ta)} and {len(tb)} targets"
+            + ("" if len(ta) != len(tb) else " with different labels or order")
+        )
+    keep = [c for c in ta.columns if c not in _RESULT_COLUMNS]
+    out = ta[keep].copy()
+    for label, t in ((a, ta), (b, tb)):
+        out[f"status_{label}"] = t["status"].to_numpy()
+        out[f"distance_m_{label}"] = t["distance_m"].to_numpy()
+        out[f"margin_m_{label}"] = t["margin_m"].to_numpy()
+    sa = ta["status"].astype(str).to_numpy()
+    sb = tb["status"].astype(str).to_numpy()
+    moves = [f"{x} → {y}" for x in STATUS_CATEGORIES for y in STATUS_CATEGORIES if x != y]
+    change = np.where(sa == sb, "unchanged", np.char.add(np.char.add(sa.astype(str), " → "), sb.astype(str)))
+    out["change"] = pd.Categorical(change, categories=moves + ["unchanged"])
+    out["margin_change_m"] = tb["margin_m"].to_numpy(dtype=float) - ta["margin_m"].to_numpy(dtype=float)
+    summary = pd.DataFrame(
+        [
+            {"reach": rep.reach, "total": rep.total, "count": rep.count, "share": rep.share, "marginal": rep.marginal}
+            for rep in (report_a, report_b)
+        ],
+        index=pd.Index([a, b]),
+    )
+    return Comparison(labels=(a, b), targets=out, summary=summary)
