@@ -7,7 +7,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from . import _disk, _frames, _shapes
+from . import _disk, _frames, _progress, _shapes
 from .buffer import _buffer_values, _tolerances
 from .geodesy import Ellipsoid
 
@@ -17,7 +17,7 @@ __all__: list[str] = []
 geodesic_area = _shapes.geodesic_area
 
 
-def region(ell: Ellipsoid, origins: np.ndarray, dist: np.ndarray, tol: float) -> BaseGeometry:
+def region(ell: Ellipsoid, origins: np.ndarray, dist: np.ndarray, tol: float, progress=False) -> BaseGeometry:
     """Union of the origins' buffers at their own distances, drawn within ``tol``.
 
     An origin whose distance is not positive contributes itself (drawn
@@ -26,7 +26,7 @@ def region(ell: Ellipsoid, origins: np.ndarray, dist: np.ndarray, tol: float) ->
     if len(origins) == 0:
         return shapely.Polygon()
     pos = dist > 0
-    pieces = _buffer_values(ell, origins[pos], dist[pos], np.full(int(pos.sum()), tol)) if pos.any() else []
+    pieces = _buffer_values(ell, origins[pos], dist[pos], np.full(int(pos.sum()), tol), progress) if pos.any() else []
     pieces += _shapes.draw_many(ell, origins[~pos])
     return shapely.union_all(pieces)
 
@@ -54,7 +54,11 @@ def check_polygons(values: np.ndarray, index, argname: str, why: str) -> None:
         raise ValueError(f"{argname} must be polygons {why}; found other geometry at {_frames.describe_labels(index[bad])}")
 
 
-def shape_coverage(ell: Ellipsoid, origins, targets, reach, *, how: str, min_covered: float, tolerance):
+# Targets per slice of the distance computation (one progress step).
+_SLICE = 256
+
+
+def shape_coverage(ell: Ellipsoid, origins, targets, reach, *, how: str, min_covered: float, tolerance, progress=None):
     """``coverage`` for origins or targets that include lines or polygons (see its docstring)."""
     from .coverage import _parse_reach, _report
 
@@ -65,7 +69,11 @@ def shape_coverage(ell: Ellipsoid, origins, targets, reach, *, how: str, min_cov
     if how == "area":
         check_polygons(t_vals, targets.index, "targets", 'for how="area"')
     probe = centroids(t_vals) if how == "centroid" else t_vals
-    dist = _shapes.distance_matrix(ell, o_vals, probe)
+    dist = np.empty((n_t, n_o))
+    o_shapes = _shapes.origin_shapes(ell, o_vals)
+    # Targets are independent, so slices change nothing but let a bar advance.
+    for part in _progress.chunks(n_t, _SLICE, desc="distances", unit="target", progress=progress):
+        dist[part] = _shapes.distance_matrix(ell, o_vals, probe[part], o_shapes)
     if n_o:
         nearest = np.argmin(dist, axis=1)
         distance = dist[np.arange(n_t), nearest]
@@ -100,15 +108,17 @@ def shape_coverage(ell: Ellipsoid, origins, targets, reach, *, how: str, min_cov
             shapely.prepare(outer)
             nominal = region(ell, o_vals, spec.low, tol) if how == "area" else None
             rows = np.flatnonzero(near)
-            for t, g in zip(rows, _shapes.draw_many(ell, t_vals[rows])):
-                if how == "all":
-                    status[t] = 0 if inner.covers(g) else (1 if outer.covers(g) else 2)
-                    continue
-                total = geodesic_area(ell, g)
-                lo = geodesic_area(ell, shapely.intersection(g, inner)) / total
-                hi = geodesic_area(ell, shapely.intersection(g, outer)) / total
-                share[t] = geodesic_area(ell, shapely.intersection(g, nominal)) / total
-                status[t] = 0 if lo >= min_covered else (2 if hi < min_covered else 1)
+            with _progress.bar(rows.size, desc=f"how={how}", unit="target", progress=progress) as pb:
+                for t, g in zip(rows, _shapes.draw_many(ell, t_vals[rows])):
+                    pb.update(1)
+                    if how == "all":
+                        status[t] = 0 if inner.covers(g) else (1 if outer.covers(g) else 2)
+                        continue
+                    total = geodesic_area(ell, g)
+                    lo = geodesic_area(ell, shapely.intersection(g, inner)) / total
+                    hi = geodesic_area(ell, shapely.intersection(g, outer)) / total
+                    share[t] = geodesic_area(ell, shapely.intersection(g, nominal)) / total
+                    status[t] = 0 if lo >= min_covered else (2 if hi < min_covered else 1)
         if how == "area":
             extra["covered_share"] = share
         # The decision may rest on several origins together: no single margin.
@@ -132,21 +142,23 @@ def _ratios(dist: np.ndarray, reach: np.ndarray) -> np.ndarray:
 
 
 def covered_areas(
-    ell: Ellipsoid, origins: np.ndarray, dist: np.ndarray, tol: float, regions: np.ndarray
+    ell: Ellipsoid, origins: np.ndarray, dist: np.ndarray, tol: float, regions: np.ndarray, progress=None
 ) -> tuple[np.ndarray, np.ndarray, list[BaseGeometry]]:
     """Area, covered area (m²) and covered geometry of each region."""
-    reach_region = region(ell, origins, dist, tol)
+    reach_region = region(ell, origins, dist, tol, progress=progress)
     shapely.prepare(reach_region)
     areas, covered, geoms = [], [], []
-    for drawn in _shapes.draw_many(ell, regions):
-        areas.append(geodesic_area(ell, drawn))
-        piece = _disk._polygonal(shapely.intersection(drawn, reach_region))
-        covered.append(geodesic_area(ell, piece))
-        geoms.append(piece)
+    with _progress.bar(len(regions), desc="areas", unit="region", progress=progress) as pb:
+        for drawn in _shapes.draw_many(ell, regions):
+            areas.append(geodesic_area(ell, drawn))
+            piece = _disk._polygonal(shapely.intersection(drawn, reach_region))
+            covered.append(geodesic_area(ell, piece))
+            geoms.append(piece)
+            pb.update(1)
     return np.asarray(areas), np.asarray(covered), geoms
 
 
-def area_table(ell, origins, regions, reach, *, tolerance, keep_geometry):
+def area_table(ell, origins, regions, reach, *, tolerance, keep_geometry, progress=None):
     """The body of :func:`rangecov.area_coverage`."""
     o_vals = _frames.lonlat_geometries(origins, "origins")
     r_vals = _frames.lonlat_geometries(regions, "regions")
@@ -155,7 +167,7 @@ def area_table(ell, origins, regions, reach, *, tolerance, keep_geometry):
         raise TypeError("area_coverage takes one reach (a distance or a column of origins), not a band")
     dist = _frames.per_row_distance(reach, origins, len(o_vals), "reach", positive=True)
     tol = float(_tolerances(tolerance, np.array([dist.min()]))[0]) if len(dist) else 1.0
-    area, covered, geoms = covered_areas(ell, o_vals, dist, tol, r_vals)
+    area, covered, geoms = covered_areas(ell, o_vals, dist, tol, r_vals, progress=progress)
     out = _frames.as_frame(regions, "regions", ("area_km2", "covered_km2", "covered_share", "covered_geometry"))
     out["area_km2"] = area / 1e6
     out["covered_km2"] = covered / 1e6

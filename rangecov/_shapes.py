@@ -448,13 +448,17 @@ def _foot_outside(p: np.ndarray, a: np.ndarray, b: np.ndarray, half: np.ndarray,
     return (away_a | on_at_b) & close
 
 
-def distance_matrix(ell: Ellipsoid, origins: np.ndarray, targets: np.ndarray) -> np.ndarray:
+def distance_matrix(
+    ell: Ellipsoid, origins: np.ndarray, targets: np.ndarray, o_shapes: list | None = None
+) -> np.ndarray:
     """Exact geodesic distances (n_targets, n_origins) between lon/lat geometries.
 
     The distance between two geometries is that between their nearest
     points: 0 if they meet, else attained at a vertex of one of them (two
     geodesic edges that do not cross are nearest at an end of one of them),
     so it is the smallest vertex-to-geometry distance either way.
+    ``o_shapes`` may pass :func:`origin_shapes` of ``origins`` built once for
+    several calls (targets handled in slices).
     """
     n_o, n_t = len(origins), len(targets)
     out = np.full((n_t, n_o), np.inf)
@@ -465,7 +469,8 @@ def distance_matrix(ell: Ellipsoid, origins: np.ndarray, targets: np.ndarray) ->
     t_xy, t_owner = _vertices(targets)
     o_xy, o_owner = _vertices(origins)
     o_idx, t_idx = np.flatnonzero(~o_point), np.flatnonzero(~t_point)
-    o_shapes = shapes_of(ell, origins[o_idx])
+    if o_shapes is None:
+        o_shapes = origin_shapes(ell, origins)
     t_shapes = shapes_of(ell, targets[t_idx])
     # Target vertices to every origin.
     if o_point.any():
@@ -490,6 +495,12 @@ def distance_matrix(ell: Ellipsoid, origins: np.ndarray, targets: np.ndarray) ->
         o_hit, t_hit = tree.query([sh.draw() for sh in o_shapes], predicate="intersects")
         out[t_idx[t_hit], o_idx[o_hit]] = 0.0
     return out
+
+
+def origin_shapes(ell: Ellipsoid, origins: np.ndarray) -> list:
+    """The :class:`Shape` of every line/polygon origin, in order (points are measured directly)."""
+    o_point = np.asarray(shapely.get_type_id(origins)) == shapely.GeometryType.POINT
+    return shapes_of(ell, origins[np.flatnonzero(~o_point)])
 
 
 def _vertices(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from . import _areal
+from . import _areal, _progress
 from .geodesy import get_ellipsoid
 
 __all__ = ["area_coverage"]
@@ -18,6 +18,7 @@ def area_coverage(
     tolerance=None,
     keep_geometry: bool = False,
     ellipsoid: str = "WGS84",
+    progress: bool | None = None,
 ) -> gpd.GeoDataFrame:
     """The area of each region and how much of it lies within reach of the origins.
 
@@ -37,6 +38,10 @@ def area_coverage(
         Also return the covered part of each region as a
         ``covered_geometry`` column (EPSG:4326).
     ellipsoid : str, default "WGS84"
+    progress : bool or None, default None
+        A tqdm bar on stderr: ``None`` shows one only when stderr is a
+        terminal and the work lasts more than about a second; ``True``
+        always (needs ``tqdm``); ``False`` never.
 
     Returns
     -------
@@ -70,5 +75,8 @@ def area_coverage(
     RU-VOR      Voronezh  52200.163          0.829
     """
     ell = get_ellipsoid(ellipsoid)
-    out, _ = _areal.area_table(ell, origins, regions, reach, tolerance=tolerance, keep_geometry=keep_geometry)
+    _progress.check(progress)
+    out, _ = _areal.area_table(
+        ell, origins, regions, reach, tolerance=tolerance, keep_geometry=keep_geometry, progress=progress
+    )
     return out

@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from . import _disk, _frames, _shapes
+from . import _disk, _frames, _progress, _shapes
 from .geodesy import Ellipsoid, get_ellipsoid
 from .units import parse_distance
 
@@ -74,6 +74,7 @@ def buffer(
     *,
     tolerance=None,
     ellipsoid: str = "WGS84",
+    progress: bool | None = None,
 ) -> gpd.GeoSeries:
     """The region within a geodesic distance of each geometry, as lon/lat polygons.
 
@@ -96,6 +97,10 @@ def buffer(
         distance.
     ellipsoid : str, default "WGS84"
         Any ``ellps`` name pyproj knows.
+    progress : bool or None, default None
+        A tqdm bar on stderr: ``None`` shows one only when stderr is a
+        terminal and the work lasts more than about a second; ``True``
+        always (needs ``tqdm``); ``False`` never.
 
     Returns
     -------
@@ -140,23 +145,35 @@ def buffer(
     dist = _frames.per_row_distance(distance, geoms, n, "distance", positive=True)
     tol = _tolerances(tolerance, dist)
     ell = get_ellipsoid(ellipsoid)
-    out = _buffer_values(ell, values, dist, tol)
+    _progress.check(progress)
+    out = _buffer_values(ell, values, dist, tol, progress)
     return gpd.GeoSeries(out, index=geoms.index.copy(), crs="EPSG:4326", name="geometry")
 
 
-def _buffer_values(ell: Ellipsoid, values: np.ndarray, dist: np.ndarray, tol: np.ndarray) -> list[BaseGeometry]:
+# Point buffers per batch (one progress step); batches keep the vectorised disk tracing efficient.
+_POINT_BATCH = 256
+
+
+def _buffer_values(
+    ell: Ellipsoid, values: np.ndarray, dist: np.ndarray, tol: np.ndarray, progress=False
+) -> list[BaseGeometry]:
     """Buffers of lon/lat shapely geometries (already checked)."""
     kinds = np.asarray(shapely.get_type_id(values))
     is_point = kinds == shapely.GeometryType.POINT
     out: list[BaseGeometry] = [None] * len(values)  # type: ignore[list-item]
     pts = np.flatnonzero(is_point)
-    if pts.size:
-        x = shapely.get_x(values[pts])
-        y = shapely.get_y(values[pts])
-        for k, g in zip(pts, _disk.disks(ell, x, y, dist[pts], tol[pts])):
-            out[k] = g
-    for k in np.flatnonzero(~is_point):
-        out[k] = _shapes.buffer_shape(ell, values[k], float(dist[k]), float(tol[k]))
+    others = np.flatnonzero(~is_point)
+    with _progress.bar(len(values), desc="buffers", unit="geom", progress=progress) as pb:
+        for start in range(0, pts.size, _POINT_BATCH):
+            batch = pts[start:start + _POINT_BATCH]
+            x = shapely.get_x(values[batch])
+            y = shapely.get_y(values[batch])
+            for k, g in zip(batch, _disk.disks(ell, x, y, dist[batch], tol[batch])):
+                out[k] = g
+            pb.update(batch.size)
+        for k in others:
+            out[k] = _shapes.buffer_shape(ell, values[k], float(dist[k]), float(tol[k]))
+            pb.update(1)
     return out
 
 
@@ -167,6 +184,7 @@ def reach(
     tolerance=None,
     by: str | None = None,
     ellipsoid: str = "WGS84",
+    progress: bool | None = None,
 ) -> gpd.GeoSeries:
     """The dissolved region within reach of any origin: one (Multi)Polygon per group.
 
@@ -182,6 +200,10 @@ def reach(
         A column of ``origins``; one region per distinct value (sorted),
         indexed by it. Without it, a single row labelled ``"all"``.
     ellipsoid : str, default "WGS84"
+    progress : bool or None, default None
+        A tqdm bar on stderr: ``None`` shows one only when stderr is a
+        terminal and the work lasts more than about a second; ``True``
+        always (needs ``tqdm``); ``False`` never.
 
     Returns
     -------
@@ -227,7 +249,8 @@ def reach(
     frame = pd.DataFrame({"k": key_codes, "w": wkb, "d": dist})
     first = ~frame.duplicated()
     idx = np.flatnonzero(first.to_numpy())
-    pieces = _buffer_values(ell, values[idx], dist[idx], tol[idx])
+    _progress.check(progress)
+    pieces = _buffer_values(ell, values[idx], dist[idx], tol[idx], progress)
     groups: list[BaseGeometry] = []
     for code in range(len(uniques)):
         members = [p for p, c in zip(pieces, key_codes[idx]) if c == code]

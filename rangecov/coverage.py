@@ -31,7 +31,7 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from . import _frames
+from . import _frames, _progress
 from .geodesy import PRUNE_SLACK_M, Ellipsoid, _workers, get_ellipsoid
 from .report import STATUS_CATEGORIES, TARGET_COLUMNS, CoverageReport
 from .units import format_distance, parse_distance
@@ -378,6 +378,7 @@ def coverage(
     min_covered: float = 0.5,
     tolerance=None,
     ellipsoid: str = "WGS84",
+    progress: bool | None = None,
 ) -> CoverageReport:
     """Which targets lie within geodesic reach of the origins, exactly.
 
@@ -415,6 +416,10 @@ def coverage(
         1% of the smallest reach.
     ellipsoid : str, default "WGS84"
         Any ``ellps`` name pyproj knows, including ``"sphere"``.
+    progress : bool or None, default None
+        A tqdm bar on stderr: ``None`` shows one only when stderr is a
+        terminal and the work lasts more than about a second; ``True``
+        always (needs ``tqdm``); ``False`` never.
 
     Returns
     -------
@@ -473,6 +478,7 @@ def coverage(
     1       Engels-2    out
     """
     ell = get_ellipsoid(ellipsoid)
+    _progress.check(progress)
     if how not in HOW:
         raise ValueError(f"how={how!r} is not one of {', '.join(map(repr, HOW))}")
     if isinstance(min_covered, bool) or not isinstance(min_covered, numbers.Real) or not 0 < min_covered <= 1:
@@ -480,13 +486,19 @@ def coverage(
     _frames.check_frame(origins, "origins")
     _frames.check_frame(targets, "targets")
     if how != "area" and _is_point_frame(origins) and _is_point_frame(targets):
-        return _point_coverage(ell, origins, targets, reach)
+        return _point_coverage(ell, origins, targets, reach, progress)
     from . import _areal
 
-    return _areal.shape_coverage(ell, origins, targets, reach, how=how, min_covered=min_covered, tolerance=tolerance)
+    return _areal.shape_coverage(
+        ell, origins, targets, reach, how=how, min_covered=min_covered, tolerance=tolerance, progress=progress
+    )
 
 
-def _point_coverage(ell: Ellipsoid, origins, targets, reach) -> CoverageReport:
+# Targets per slice of the point engine (one progress step).
+_SLICE = 1 << 18
+
+
+def _point_coverage(ell: Ellipsoid, origins, targets, reach, progress) -> CoverageReport:
     """The exact point engine: k-d tree search plus one Karney solve per target."""
     o_lon, o_lat = _frames.point_lonlat(origins, "origins")
     t_lon, t_lat = _frames.point_lonlat(targets, "targets")
@@ -505,13 +517,23 @@ def _point_coverage(ell: Ellipsoid, origins, targets, reach) -> CoverageReport:
         distance = margin = high_margin = np.empty(0)
         nearest = covering = np.empty(0, dtype=np.intp)
     else:
-        distance, nearest = _nearest(ell, o_pts, t_pts)
+        distance, nearest = np.empty(n_t), np.empty(n_t, dtype=np.intp)
+        margin, covering = (distance, nearest) if spec.uniform else (np.empty(n_t), np.empty(n_t, dtype=np.intp))
+        # Each target's answer is independent of the others, so slicing the
+        # targets changes nothing but lets a bar advance. Slices are large
+        # (and at least twice the origins) so rebuilding the origins' tree
+        # per slice stays a small share of the work.
+        size = max(_SLICE, 2 * o_lon.size)
+        for part in _progress.chunks(n_t, size, desc="coverage", unit="target", progress=progress):
+            sub = t_pts.take(np.arange(part.start, part.stop))
+            distance[part], nearest[part] = _nearest(ell, o_pts, sub)
+            if not spec.uniform:
+                margin[part], covering[part] = _max_margin(ell, o_pts, spec.low, sub)
         if spec.uniform:
             margin = spec.low[0] - distance
             high_margin = spec.high[0] - distance
             covering = nearest
         else:
-            margin, covering = _max_margin(ell, o_pts, spec.low, t_pts)
             high_margin = margin  # per-origin reach has no band
 
     # Codes into STATUS_CATEGORIES ("in", "marginal", "out"); building the
