@@ -16,6 +16,7 @@ from .buffer import buffer, default_tolerance, reach, rings
 from .compare import Comparison, compare
 from .coverage import coverage
 from .geodesy import Ellipsoid, ellipsoid_names, get_ellipsoid
+from .io import read
 from .report import CoverageReport
 from .units import format_distance, parse_distance
 
@@ -34,6 +35,7 @@ __all__ = [
     "Comparison",
     "default_tolerance",
     "CoverageReport",
+    "read",
     "parse_distance",
     "format_distance",
     "get_ellipsoid",

@@ -1,37 +1,456 @@
 """The ``rangecov`` command line (also ``python -m rangecov``).
 
-Exit codes: 0 success, 2 bad input or usage (a one-line message on stderr).
+Exit codes: 0 success (and the share threshold met), 1 a ``--min-share`` /
+``--max-share`` threshold not met, 2 bad input or usage, each with a one-line
+message on stderr (``--debug`` shows the traceback instead). The JSON output
+follows the schemas in ``docs/cli.md``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from . import __version__
 
 __all__ = ["main"]
 
+EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE = 0, 1, 2
+FORMATS = ("table", "json", "csv", "geojson")
+# --out's extension picks the format when --format is not given.
+_OUT_FORMATS = {".json": "json", ".csv": "csv", ".geojson": "geojson", ".gpkg": "gpkg", ".parquet": "parquet"}
+AREA_SCHEMA = "rangecov.area/1"
 
-def _demo(args: argparse.Namespace) -> int:
+
+class UsageError(ValueError):
+    """A mistake on the command line: reported in one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (and exit code 2) instead of usage plus error."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+# -- shared steps ---------------------------------------------------------------------------
+
+
+# Rows are labelled by the first of these columns that is present and unique, so
+# that results name origins and targets ("nearest_origin": "Sumy") not row numbers.
+LABEL_COLUMNS = ("name", "id")
+
+
+def _read(path: str, args: argparse.Namespace, what: str):
+    from .io import _kind, _NoCRS, read
+
+    # --lon/--lat/--crs describe table inputs; a spatial file carries its own
+    # geometry and CRS, and takes --crs only when it has none.
+    table = _kind(Path(path)) == "table"
+    try:
+        try:
+            frame = read(path, lon=args.lon, lat=args.lat, crs=args.crs) if table else read(path)
+        except _NoCRS:
+            if args.crs is None:
+                raise
+            frame = read(path, crs=args.crs)
+    except (ValueError, TypeError, FileNotFoundError) as err:
+        raise UsageError(f"{what}: {err}") from err
+    for name in LABEL_COLUMNS:
+        match = [c for c in frame.columns if isinstance(c, str) and c.strip().lower() == name]
+        if match and frame[match[0]].notna().all() and frame[match[0]].is_unique:
+            return frame.set_index(match[0])
+    return frame
+
+
+def _share(text: str) -> float:
+    """A share from the command line: 0.9 or 90%."""
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share (use e.g. 0.9 or 90%)") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share between 0 and 1 (or 0% and 100%)")
+    return value
+
+
+def _distance(text: str) -> str:
+    """Check a distance early so that a typo is a usage error, not a failure after reading files."""
+    from .units import parse_distance
+
+    try:
+        parse_distance(text)
+    except (ValueError, TypeError) as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
+
+
+def _out_format(args: argparse.Namespace, allowed: Sequence[str]) -> str:
+    """The format to write: --format if given, else by --out's extension, else a table."""
+    if args.out is None:
+        return args.format or "table"
+    ext = Path(args.out).suffix.lower()
+    by_ext = _OUT_FORMATS.get(ext)
+    if by_ext is None or by_ext not in allowed:
+        exts = ", ".join(e for e, f in _OUT_FORMATS.items() if f in allowed)
+        raise UsageError(f"--out {args.out}: unknown extension {ext or '(none)'!r}; use one of {exts}")
+    if args.format is not None and args.format != by_ext:
+        raise UsageError(f"--format {args.format} does not match --out {args.out} (a {by_ext} file); drop one")
+    return by_ext
+
+
+def _check_out(path: str | None, force: bool, flag: str = "--out") -> None:
+    """Refuse early (before any work) to replace a file without --force."""
+    if path is None:
+        return
+    p = Path(path)
+    if p.is_dir():
+        raise UsageError(f"{flag} {path} is a folder; give a file name")
+    if p.exists() and not force:
+        raise UsageError(f"{flag} {path} exists; pass --force to replace it")
+    if not p.parent.exists():
+        raise UsageError(f"{flag} {path}: folder {p.parent} does not exist")
+
+
+def _emit(text: str, args: argparse.Namespace) -> None:
+    """Write text to --out (refusing to overwrite without --force) or to stdout."""
+    if args.out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    _check_out(args.out, args.force)
+    Path(args.out).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    _note(f"wrote {args.out}", args)
+
+
+def _write_frame(frame, args: argparse.Namespace) -> None:
+    from .io import write_frame
+
+    write_frame(frame, args.out, overwrite=args.force)
+    _note(f"wrote {args.out}", args)
+
+
+def _note(text: str, args: argparse.Namespace) -> None:
+    """Informational lines go to stderr, so stdout stays pure data; --quiet drops them."""
+    if not args.quiet:
+        print(text, file=sys.stderr)
+
+
+def _threshold(share: float, args: argparse.Namespace, what: str) -> int:
+    """Exit code 1, with a one-line reason, when --min-share/--max-share is not met."""
+    if args.min_share is not None and not share >= args.min_share:
+        print(f"rangecov: threshold not met: {what} {_pct(share)} is below --min-share {_pct(args.min_share)}",
+              file=sys.stderr)
+        return EXIT_THRESHOLD
+    if args.max_share is not None and not share <= args.max_share:
+        print(f"rangecov: threshold not met: {what} {_pct(share)} is above --max-share {_pct(args.max_share)}",
+              file=sys.stderr)
+        return EXIT_THRESHOLD
+    return EXIT_OK
+
+
+def _pct(x: float) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
+
+
+def _progress(args: argparse.Namespace):
+    return False if args.quiet else None
+
+
+# -- coverage ------------------------------------------------------------------------------------
+
+
+def _reach_argument(args: argparse.Namespace, origins):
+    if args.reach_column is not None:
+        if args.reach_column not in origins.columns:
+            cols = ", ".join(map(str, origins.columns.drop(origins.geometry.name, errors="ignore")))
+            raise UsageError(f"--reach-column {args.reach_column!r} is not a column of ORIGINS; columns: {cols}")
+        return args.reach_column
+    if getattr(args, "band", None) is not None:
+        return tuple(args.band)
+    return args.reach
+
+
+def _target_table(report, by: str | None):
+    """The targets as a readable table: labels, status, distances and margins in km."""
+    import pandas as pd
+
+    t = report.targets
+    table = pd.DataFrame(index=t.index)
+    if by is not None:
+        table[by] = t[by]
+    table["status"] = t["status"].astype(str)
+    table["distance_km"] = (t["distance_m"] / 1000).round(1)
+    table["margin_km"] = (t["margin_m"] / 1000).round(1)
+    table["nearest_origin"] = t["nearest_origin"]
+    if "covered_share" in t.columns:
+        table["covered_share"] = t["covered_share"].round(3)
+    return table
+
+
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    from .coverage import coverage
+
+    fmt = _out_format(args, ("json", "csv", "geojson", "gpkg", "parquet"))
+    _check_out(args.out, args.force)
+    origins = _read(args.origins, args, "ORIGINS")
+    targets = _read(args.targets, args, "TARGETS")
+    if args.by is not None and args.by not in targets.columns:
+        cols = ", ".join(map(str, targets.columns.drop(targets.geometry.name, errors="ignore")))
+        raise UsageError(f"--by {args.by!r} is not a column of TARGETS; columns: {cols}")
+    report = coverage(
+        origins,
+        targets,
+        _reach_argument(args, origins),
+        how=args.how,
+        tolerance=args.tolerance,
+        ellipsoid=args.ellipsoid,
+        progress=_progress(args),
+    )
+    if fmt == "table":
+        import pandas as pd
+
+        lines = [repr(report), ""]
+        summary = report.summary(by=args.by)
+        summary["share"] = summary["share"].map(_pct)
+        lines.append(summary.to_string())
+        lines.append("")
+        with pd.option_context("display.max_rows", args.rows, "display.width", 120):
+            lines.append(_target_table(report, args.by).to_string(max_rows=args.rows))
+        _emit("\n".join(lines), args)
+    elif fmt == "json":
+        _emit(json.dumps(report.to_dict(by=args.by, targets=True), indent=2, allow_nan=False), args)
+    elif fmt in ("csv", "geojson") and args.out is None:
+        from .io import frame_text
+
+        sys.stdout.write(frame_text(report.targets, fmt))
+    else:
+        _write_frame(report.targets, args)
+    return _threshold(report.share, args, "share in reach")
+
+
+# -- reach ------------------------------------------------------------------------------------------
+
+
+def _cmd_reach(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from ._shapes import geodesic_area
+    from .buffer import reach
+    from .geodesy import get_ellipsoid
+
+    _out_format(args, ("geojson", "gpkg", "parquet", "csv"))
+    _check_out(args.out, args.force)
+    origins = _read(args.origins, args, "ORIGINS")
+    if args.by is not None and args.by not in origins.columns:
+        cols = ", ".join(map(str, origins.columns.drop(origins.geometry.name, errors="ignore")))
+        raise UsageError(f"--by {args.by!r} is not a column of ORIGINS; columns: {cols}")
+    distance = _reach_argument(args, origins)
+    regions = reach(
+        origins, distance, tolerance=args.tolerance, by=args.by, ellipsoid=args.ellipsoid,
+        progress=_progress(args),
+    )
+    frame = regions.to_frame()
+    frame.index.name = args.by or "region"
+    ell = get_ellipsoid(args.ellipsoid)
+    frame.insert(0, "area_km2", [geodesic_area(ell, g) / 1e6 for g in regions.values])
+    _write_frame(frame, args)
+    total = float(np.sum(frame["area_km2"]))
+    tol = args.tolerance or "default tolerance"
+    _note(f"{len(frame)} region(s), {total:,.0f} km² in all, within {tol} of the true boundary", args)
+    return EXIT_OK
+
+
+# -- area -------------------------------------------------------------------------------------------
+
+
+def _cmd_area(args: argparse.Namespace) -> int:
+    from .area import area_coverage
+
+    fmt = _out_format(args, ("json", "csv", "geojson", "gpkg", "parquet"))
+    _check_out(args.out, args.force)
+    origins = _read(args.origins, args, "ORIGINS")
+    regions = _read(args.regions, args, "REGIONS")
+    distance = _reach_argument(args, origins)
+    table = area_coverage(
+        origins, regions, distance, tolerance=args.tolerance, ellipsoid=args.ellipsoid, progress=_progress(args)
+    )
+    area = float(table["area_km2"].sum())
+    covered = float(table["covered_km2"].sum())
+    share = covered / area if area > 0 else float("nan")
+    if fmt == "table":
+        shown = table.drop(columns=[table.geometry.name]).copy()
+        shown = shown[[c for c in shown.columns if c not in ("area_km2", "covered_km2", "covered_share")]
+                      + ["area_km2", "covered_km2", "covered_share"]]
+        shown["area_km2"] = shown["area_km2"].round(1)
+        shown["covered_km2"] = shown["covered_km2"].round(1)
+        shown["covered_share"] = shown["covered_share"].map(_pct)
+        head = f"{covered:,.1f} of {area:,.1f} km² ({_pct(share)}) within {_reach_text(args)} of {len(origins)} origin(s)"
+        _emit(head + "\n\n" + shown.to_string(), args)
+    elif fmt == "json":
+        _emit(json.dumps(_area_dict(table, args, area, covered, share, len(origins)), indent=2, allow_nan=False), args)
+    elif fmt in ("csv", "geojson") and args.out is None:
+        from .io import frame_text
+
+        sys.stdout.write(frame_text(table, fmt))
+    else:
+        _write_frame(table, args)
+    return _threshold(share, args, "covered share of the area")
+
+
+def _reach_text(args: argparse.Namespace) -> str:
+    return f"column {args.reach_column!r}" if args.reach_column else str(args.reach)
+
+
+def _area_dict(table, args, area, covered, share, n_origins) -> dict:
+    from .report import _json_number, _json_value
+
+    return {
+        "schema": AREA_SCHEMA,
+        "rangecov_version": __version__,
+        "reach": _reach_text(args),
+        "ellipsoid": args.ellipsoid,
+        "origins": n_origins,
+        "area_km2": _json_number(area),
+        "covered_km2": _json_number(covered),
+        "covered_share": _json_number(share),
+        "regions": [
+            {"id": _json_value(i), "area_km2": _json_number(a), "covered_km2": _json_number(c),
+             "covered_share": _json_number(s)}
+            for i, a, c, s in zip(table.index, table["area_km2"], table["covered_km2"], table["covered_share"])
+        ],
+    }
+
+
+# -- demo -------------------------------------------------------------------------------------------
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
+    if args.plot is not None:
+        if Path(args.plot).suffix.lower() not in (".png", ".svg", ".pdf"):
+            raise UsageError(f"--plot {args.plot}: use a .png, .svg or .pdf file name")
+        _check_out(args.plot, args.force, "--plot")
     print(run_demo())
-    return 0
+    if args.plot is not None:
+        from .demo import save_demo_map
+
+        save_demo_map(args.plot)
+        _note(f"wrote {args.plot}", args)
+    return EXIT_OK
+
+
+# -- the parser -------------------------------------------------------------------------------------
+
+_EXAMPLES = """\
+examples:
+  rangecov demo --plot kursk.png
+  rangecov coverage sites.csv airfields.geojson --reach "190 mi" --by role
+  rangecov coverage sites.csv airfields.csv --reach "300 km" --format json --out result.json
+  rangecov coverage sites.csv airfields.csv --band "180 mi" "200 mi" --max-share 10%
+  rangecov reach sites.csv --reach "190 mi" --out reach.geojson
+  rangecov area sites.csv regions.gpkg --reach "300 km"
+
+exit codes: 0 success (threshold met), 1 threshold not met, 2 bad input or usage.
+Inputs: anything geopandas reads (GeoJSON, GeoPackage, Shapefile, GeoParquet), or
+CSV/TSV/Parquet tables with lon/lat columns (EPSG:4326 unless --crs says otherwise).
+Rows are named by a unique "name" (else "id") column when there is one, else numbered from 0.
+"""
+
+
+def _common(p: argparse.ArgumentParser, *, reach_required: bool = True) -> None:
+    g = p.add_argument_group("reach (one of)")
+    group = g.add_mutually_exclusive_group(required=reach_required)
+    group.add_argument("--reach", type=_distance, metavar="D", help='one reach for every origin, e.g. "190 mi"')
+    group.add_argument("--reach-column", metavar="COL", help="a column of ORIGINS with a reach per origin")
+    return group
+
+
+def _io_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lon", metavar="COL", help="longitude column of table inputs (default: found by name)")
+    p.add_argument("--lat", metavar="COL", help="latitude column of table inputs (default: found by name)")
+    p.add_argument("--crs", metavar="CRS", help="CRS of table inputs (default EPSG:4326), or of a spatial file without one")
+    p.add_argument("--ellipsoid", default="WGS84", metavar="E", help="pyproj ellipsoid name (default WGS84)")
+    p.add_argument("--tolerance", type=_distance, metavar="T", help="tolerance of drawn reach regions (default 10 m)")
+    p.add_argument("--force", action="store_true", help="replace an existing output file")
+    p.add_argument("--quiet", action="store_true", help="no progress bars and no notes on stderr")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an error")
+
+
+def _thresholds(p: argparse.ArgumentParser, what: str) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--min-share", type=_share, metavar="X", help=f"exit 1 unless the {what} is at least X (0.9 or 90%%)")
+    g.add_argument("--max-share", type=_share, metavar="X", help=f"exit 1 unless the {what} is at most X")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="rangecov",
         description="Exact geodesic reach coverage: which targets lie within reach of which origins.",
-        epilog="example:\n  rangecov demo        # the bundled ATACMS / Kursk 2024 scenario",
+        epilog=_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"rangecov {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    cov = sub.add_parser(
+        "coverage", help="which targets are within reach, and what share",
+        description="Which TARGETS lie within geodesic reach of ORIGINS (exact, WGS84).",
+        epilog=_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cov.add_argument("origins", metavar="ORIGINS", help="file of origins (points, lines or polygons)")
+    cov.add_argument("targets", metavar="TARGETS", help="file of targets")
+    group = _common(cov)
+    group.add_argument("--band", nargs=2, type=_distance, metavar=("LOW", "HIGH"),
+                       help="an uncertain reach: in within LOW, marginal up to HIGH")
+    cov.add_argument("--by", metavar="COL", help="summarise by this column of TARGETS")
+    cov.add_argument("--how", choices=("any", "all", "centroid", "area"), default="any",
+                     help="when a line/polygon target counts as in reach (default any)")
+    cov.add_argument("--format", choices=FORMATS, help="output format (default table, or by --out's extension)")
+    cov.add_argument("--out", metavar="FILE", help="write to FILE (.json, .csv, .geojson, .gpkg, .parquet)")
+    cov.add_argument("--rows", type=int, default=60, metavar="N", help="targets shown by --format table (default 60)")
+    _thresholds(cov, "share of targets in reach")
+    _io_options(cov)
+    cov.set_defaults(func=_cmd_coverage)
+
+    rea = sub.add_parser(
+        "reach", help="write the reach region (geodesic buffer, dissolved) to a file",
+        description="Write the region within reach of ORIGINS (drawn within --tolerance of the true boundary).",
+        epilog=_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rea.add_argument("origins", metavar="ORIGINS")
+    _common(rea)
+    rea.add_argument("--by", metavar="COL", help="one region per value of this column of ORIGINS")
+    rea.add_argument("--out", metavar="FILE", required=True, help="output file (.geojson, .gpkg, .parquet, .csv)")
+    rea.add_argument("--format", choices=("geojson",), help=argparse.SUPPRESS)
+    _io_options(rea)
+    rea.set_defaults(func=_cmd_reach)
+
+    area = sub.add_parser(
+        "area", help="the share of each region's area within reach",
+        description="The area of each polygon in REGIONS and the part of it within reach of ORIGINS.",
+        epilog=_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    area.add_argument("origins", metavar="ORIGINS")
+    area.add_argument("regions", metavar="REGIONS", help="file of polygons")
+    _common(area)
+    area.add_argument("--format", choices=FORMATS, help="output format (default table, or by --out's extension)")
+    area.add_argument("--out", metavar="FILE", help="write to FILE (.json, .csv, .geojson, .gpkg, .parquet)")
+    _thresholds(area, "covered share of the total area")
+    _io_options(area)
+    area.set_defaults(func=_cmd_area)
+
     demo = sub.add_parser("demo", help="run the bundled ATACMS / Kursk (Nov 2024) scenario")
-    demo.set_defaults(func=_demo)
+    demo.add_argument("--plot", metavar="FILE", help="also write the scenario map (.png, .svg or .pdf)")
+    demo.add_argument("--force", action="store_true", help="replace an existing --plot file")
+    demo.add_argument("--quiet", action="store_true", help="no notes on stderr")
+    demo.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    demo.set_defaults(func=_cmd_demo)
     return parser
 
 
@@ -41,5 +460,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
-        return 2
-    return args.func(args)
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("rangecov: interrupted", file=sys.stderr)
+        return 130
+    except (UsageError, ValueError, TypeError, KeyError, OSError, ImportError, NotImplementedError) as err:
+        if args.debug:
+            raise
+        message = " ".join(str(err).split()) or type(err).__name__
+        print(f"rangecov {args.command}: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as err:  # a bug: still exit 2, never 1, which would read as "threshold not met"
+        if args.debug:
+            raise
+        message = " ".join(str(err).split())
+        print(f"rangecov {args.command}: internal error ({type(err).__name__}: {message}); "
+              "rerun with --debug and report it", file=sys.stderr)
+        return EXIT_USAGE

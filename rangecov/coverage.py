@@ -63,7 +63,8 @@ def _label(value, metres: float) -> str:
     if isinstance(value, str):
         text = " ".join(value.split())
         km = format_distance(metres)
-        return text if text.replace(" ", "") == km.replace(" ", "") else f"{text} ({km})"
+        same = text.replace(" ", "").replace(",", "") == km.replace(" ", "").replace(",", "")
+        return text if same else f"{text} ({km})"
     return format_distance(metres)
 
 

@@ -15,7 +15,7 @@ from .datasets import atacms_kursk_2024
 from .geodesy import get_ellipsoid
 from .units import parse_distance
 
-__all__ = ["run_demo"]
+__all__ = ["run_demo", "save_demo_map"]
 
 
 def run_demo() -> str:
@@ -137,3 +137,45 @@ def _held_territory(s) -> list[str]:
         f"Glide-bomb bases within 300 km of held territory: {count} of {total} "
         f"({100 * count / total:.1f}%); beyond it: {total - count} of {total} ({100 * (total - count) / total:.1f}%).",
     ]
+
+
+def save_demo_map(path, *, dpi: int = 150):
+    """Draw the ATACMS / Kursk scenario as a map and save it (PNG, or any format matplotlib writes).
+
+    The seven notional launch areas, their 190-mile reach region and the
+    17 airfields by status, labelled, over the Kursk-area oblast outlines.
+    Drawn on a figure of its own with the Agg renderer, so it works without a
+    display and leaves pyplot's state (and a notebook's figures) alone.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Where to write; the format follows the extension.
+    dpi : int, default 150
+        Resolution of raster formats.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    from pathlib import Path
+
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as err:
+        raise ImportError('the demo map needs matplotlib: pip install "rangecov[plot]"') from err
+
+    s = atacms_kursk_2024()
+    report = coverage(s.launch_sites, s.airfields, s.reach)
+    # Oblast outlines named without the " Oblast" suffix, to keep the map quiet.
+    regions = s.regions.assign(label=s.regions["name_en"].str.replace(" Oblast", "", regex=False))
+    fig = Figure(figsize=(9, 8.5))
+    FigureCanvasAgg(fig)  # attaches itself to the figure
+    ax = fig.add_subplot()
+    report.plot(ax=ax, labels=True, background=regions, background_labels="label")
+    path = Path(path)
+    fig.savefig(path, dpi=dpi, bbox_inches="tight")
+    fig.clear()
+    return path

@@ -350,10 +350,14 @@ def _same_crs(a: pyproj.CRS, b: pyproj.CRS) -> bool:
     return code is not None and code == b.to_epsg()
 
 
+class _NoCRS(ValueError):
+    """A spatial file without a CRS (the command line then applies its --crs)."""
+
+
 def _settle_crs(frame: gpd.GeoDataFrame, path: Path, user_crs: pyproj.CRS | None) -> gpd.GeoDataFrame:
     if frame.crs is None:
         if user_crs is None:
-            raise ValueError(
+            raise _NoCRS(
                 f"{path} has no CRS, so its coordinates cannot be placed on the Earth; "
                 "pass crs= with the CRS they are in, e.g. crs='EPSG:4326' for longitude/latitude in degrees"
             )
@@ -654,6 +658,14 @@ def write_frame(
         for leftover in ("", "-journal", "-wal", "-shm"):  # SQLite (GeoPackage) side files too
             Path(f"{temporary}{leftover}").unlink(missing_ok=True)
     return path
+
+
+def frame_text(frame: gpd.GeoDataFrame, fmt: str) -> str:
+    """The text ``write_frame`` would write for ``"csv"`` or ``"geojson"``, for standard output."""
+    table = _prepare(frame, fmt)
+    if fmt == "csv":
+        return table.to_csv(index=False)
+    return table.to_json(na="null", drop_id=True, to_wgs84=False) + "\n"
 
 
 def _write(table: pd.DataFrame, path: Path, fmt: str, *, layer: str) -> None:
