@@ -260,7 +260,15 @@ def _cmd_reach(args: argparse.Namespace) -> int:
     frame.insert(0, "area_km2", [geodesic_area(ell, g) / 1e6 for g in regions.values])
     _write_frame(frame, args)
     total = float(np.sum(frame["area_km2"]))
-    tol = args.tolerance or "default tolerance"
+    if args.tolerance is None:
+        from ._frames import per_row_distance
+        from .buffer import default_tolerance
+        from .units import format_distance
+
+        metres = per_row_distance(distance, origins, len(origins), "reach", positive=True)
+        tol = format_distance(default_tolerance(metres.min())) if len(metres) else "-"
+    else:
+        tol = args.tolerance
     _note(f"{len(frame)} region(s), {total:,.0f} km² in all, within {tol} of the true boundary", args)
     return EXIT_OK
 

@@ -39,15 +39,54 @@ def test_parse_distance_claim():
     assert rangecov.parse_distance("190 mi") == 305775.36
 
 
-def test_polygon_example_runs_and_prints_what_it_says():
-    first, second = python_blocks()
-    out = io.StringIO()
+def test_every_python_block_runs_in_order_and_prints_what_it_says(tmp_path, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    monkeypatch.chdir(tmp_path)  # the blocks write a file
     scope: dict = {}
-    with contextlib.redirect_stdout(out):
-        exec(compile(first, "README.md", "exec"), scope)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(second, "README.md", "exec"), scope)
-    promised = [m.strip() for m in re.findall(r"print\(.*\)\s+# (.*)", second)]
-    assert out.getvalue().strip().splitlines() == promised
+    for block in python_blocks():
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, "README.md", "exec"), scope)
+        promised = [m.strip() for m in re.findall(r"print\(.*\)\s+# (.*)", block)]
+        assert out.getvalue().strip().splitlines() == promised
     assert scope["region"].index.tolist() == ["all"] and scope["region"].is_valid.all()
+    assert type(scope["m"]).__name__ == "Map"
+    assert len(scope["mine"]) == 17 and (tmp_path / "airfields_in_reach.geojson").exists()
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_shell_lines_run_with_the_exit_codes_they_state(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    text = README.read_text(encoding="utf-8")
+    block = text.split("## From a shell", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    lines = [ln for ln in block.splitlines() if ln.strip()]
+    assert len(lines) == 3 and all(ln.startswith("rangecov ") for ln in lines)
+    data = Path(__file__).resolve().parents[1] / "rangecov" / "data" / "atacms_kursk_2024"
+    shutil.copy(data / "launch_sites.csv", tmp_path / "sites.csv")
+    shutil.copy(data / "airfields.csv", tmp_path / "airfields.csv")
+    script = Path(sys.executable).parent / "rangecov"
+    for line in lines:
+        command, _, comment = line.partition("#")
+        expected = int(m.group(1)) if (m := re.search(r"exit (\d)", comment)) else 0
+        done = subprocess.run(f"{script} {command.split(' ', 1)[1]}", shell=True, cwd=tmp_path,
+                              capture_output=True, text=True)
+        assert done.returncode == expected, (line, done.stderr)
+        if "29.4%" in comment:
+            assert "29.4%" in done.stdout.splitlines()[0]
+    assert (tmp_path / "reach.geojson").exists()
+
+
+def test_scenario_map_is_committed_and_shown_first():
+    text = README.read_text(encoding="utf-8")
+    image = re.search(r"!\[[^\]]*\]\(([^)]+\.png)\)", text)
+    assert image and text.index(image.group(0)) < text.index("## Ten lines")
+    path = README.parent / image.group(1)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (README.parent / "docs" / "make_figures.py").exists()
