@@ -10,6 +10,7 @@ import shapely
 from .area import area_coverage
 from .buffer import default_tolerance
 from .buffer import reach as reach_region
+from .compare import compare
 from .coverage import coverage
 from .datasets import atacms_kursk_2024
 from .geodesy import get_ellipsoid
@@ -76,8 +77,25 @@ def run_demo() -> str:
         "The share above counts each airfield once, so the two numbers measure different things.",
         "",
     ]
-    lines += _areas(s) + [""] + _held_territory(s)
+    lines += _areas(s) + [""] + _held_territory(s) + [""] + _comparisons(s, report)
     return "\n".join(lines)
+
+
+def _comparisons(s, report) -> list[str]:
+    """ATACMS against GMLRS from the same sites, and the sites before and after August 2024."""
+    gmlrs = coverage(s.launch_sites, s.airfields, s.reaches["GMLRS"])
+    before = coverage(s.launch_sites_before, s.airfields, s.reach)
+    moved = compare(before, report, labels=("before", "after"))
+    gains = moved.targets["margin_change_m"].sort_values(ascending=False)
+    gains = gains[gains > 0]
+    return [
+        f"ATACMS against GMLRS ({s.reaches['GMLRS']}) from the same launch sites:",
+        *repr(compare(report, gmlrs, labels=("ATACMS", "GMLRS"))).splitlines(),
+        "",
+        "Before (without Sudzha) and after the August 2024 move into Kursk Oblast:",
+        *repr(moved).splitlines(),
+        "Margins gained: " + ", ".join(f"{name} +{m / 1000:.1f} km" for name, m in gains.items()) + ".",
+    ]
 
 
 def _areas(s) -> list[str]:

@@ -102,3 +102,18 @@ def test_console_script_runs_demo():
     assert script.exists(), "the rangecov console script is not installed"
     proc = subprocess.run([str(script), "demo"], capture_output=True, text=True)
     assert proc.returncode == 0 and "Glide-bomb bases within 190 mi" in proc.stdout
+
+
+def test_demo_prints_the_comparisons(demo_output):
+    from rangecov import compare, coverage, datasets
+
+    s = datasets.atacms_kursk_2024()
+    atacms = coverage(s.launch_sites, s.airfields, s.reach)
+    gmlrs = coverage(s.launch_sites, s.airfields, s.reaches["GMLRS"])
+    before = coverage(s.launch_sites_before, s.airfields, s.reach)
+    for line in repr(compare(atacms, gmlrs, labels=("ATACMS", "GMLRS"))).splitlines()[1:]:
+        assert line in demo_output
+    moved = compare(before, atacms, labels=("before", "after"))
+    assert moved.changed.empty and "no target changed status from before to after" in demo_output
+    best = moved.targets["margin_change_m"].idxmax()
+    assert f"{best} +{moved.targets.loc[best, 'margin_change_m'] / 1000:.1f} km" in demo_output
