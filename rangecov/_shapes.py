@@ -339,12 +339,13 @@ class Shape:
         return distances_to_shapes(self.ell, px, py, [self])[:, 0]
 
 
-def draw_many(ell: Ellipsoid, geoms, fills=None) -> list[BaseGeometry]:
-    """Each geometry drawn within 1 mm of its geodesic edges, in one batch (points wrapped to ±180°).
+def draw_many(ell: Ellipsoid, geoms, fills=None, tol: float = EXACT_DRAW_M) -> list[BaseGeometry]:
+    """Each geometry drawn within ``tol`` (1 mm) of its geodesic edges, in one batch (points wrapped to ±180°).
 
-    ``fills``: the geometries' :func:`fills_of`, when already at hand.
+    ``fills``: the geometries' :func:`fills_of`, when already at hand. A
+    coarser ``tol`` is for pictures only (maps draw edges within 250 m).
     """
-    fills = fills_of(ell, geoms) if fills is None else fills
+    fills = _fills(ell, geoms, tol) if fills is None else fills
     lines, where = [], []
     for k, geom in enumerate(geoms):
         for part in shapely.get_parts(geom):
@@ -353,7 +354,7 @@ def draw_many(ell: Ellipsoid, geoms, fills=None) -> list[BaseGeometry]:
                 lines.append((c[:, 0], c[:, 1]))
                 where.append(k)
     parts: list[list] = [[] for _ in geoms]
-    for k, (x, y) in zip(where, densify_many(ell, lines, EXACT_DRAW_M, closed=False)):
+    for k, (x, y) in zip(where, densify_many(ell, lines, tol, closed=False)):
         parts[k].append(_split_line(x, y))
     for k, geom in enumerate(geoms):
         for part in shapely.get_parts(geom):
@@ -373,13 +374,12 @@ def distances_to_shapes(ell: Ellipsoid, px: np.ndarray, py: np.ndarray, shapes: 
     """Exact geodesic distances (n_points, n_shapes) from points to geometries (0 inside a polygon).
 
     Per geometry: an upper bound ``u`` is the exact distance to the vertex
-    nearest by chord; other vertices can only win with chord ``<= u``, an
+    nearest by chord; other vertices can only win with chord ``<= c(u)``, an
     edge with midpoint ``M`` and length ``L`` only with
-    ``chord(P, M) - L/2 <= u`` (docs/exactness.md, step 5). The survivors of
+    ``chord(P, M) - L/2 <= c(u)``, where ``c(u) <= u`` is
+    :meth:`Ellipsoid.chord_reach` (docs/exactness.md, steps 2a and 5). The survivors of
     all geometries are measured together.
     """
-    from .geodesy import PRUNE_SLACK_M
-
     px = _disk._wrap(np.asarray(px, dtype=float))  # the drawn fills lie in [-180, 180]
     py = np.asarray(py, dtype=float)
     n, m = px.size, len(shapes)
@@ -395,16 +395,17 @@ def distances_to_shapes(ell: Ellipsoid, px: np.ndarray, py: np.ndarray, shapes: 
     e_rows, e_cols, e_seg = [], [], []
     for k, sh in enumerate(shapes):
         if sh.vx.size > 1:
-            rows, idx = _pairs(sh.vtree, xyz, best[:, k] + PRUNE_SLACK_M)
+            rows, idx = _pairs(sh.vtree, xyz, ell.chord_reach(best[:, k]))
             keep = idx != near[k][rows]
             v_rows.append(rows[keep])
             v_cols.append(np.full(int(keep.sum()), k))
             v_x.append(sh.vx[idx[keep]])
             v_y.append(sh.vy[idx[keep]])
         if sh.etree is not None:
-            rows, idx = _pairs(sh.etree, xyz, best[:, k] + sh.half.max() + PRUNE_SLACK_M)
+            reach = ell.chord_reach(best[:, k])
+            rows, idx = _pairs(sh.etree, xyz, reach + sh.half.max())
             chord = np.linalg.norm(xyz[rows] - sh.mid[idx], axis=1)
-            keep = chord - sh.half[idx] <= best[rows, k] + PRUNE_SLACK_M
+            keep = chord - sh.half[idx] <= reach[rows]
             keep[keep] = ~_foot_outside(xyz[rows[keep]], sh.ea[idx[keep]], sh.eb[idx[keep]], sh.half[idx[keep]], ell.a)
             e_rows.append(rows[keep])
             e_cols.append(np.full(int(keep.sum()), k))

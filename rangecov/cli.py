@@ -164,11 +164,26 @@ def _progress(args: argparse.Namespace):
 # -- coverage ------------------------------------------------------------------------------------
 
 
+def _require_column(frame, column: str, flag: str, what: str) -> None:
+    """A usage error naming the flag and listing the columns when ``column`` is not one of ``frame``'s."""
+    if column not in frame.columns:
+        cols = ", ".join(map(str, frame.columns.drop(frame.geometry.name, errors="ignore")))
+        raise UsageError(f"{flag} {column!r} is not a column of {what}; columns: {cols}")
+
+
+def _write_or_print(frame, fmt: str, args: argparse.Namespace) -> None:
+    """CSV/GeoJSON text on stdout, or any format into --out."""
+    if fmt in ("csv", "geojson") and args.out is None:
+        from .io import frame_text
+
+        sys.stdout.write(frame_text(frame, fmt))
+    else:
+        _write_frame(frame, args)
+
+
 def _reach_argument(args: argparse.Namespace, origins):
     if args.reach_column is not None:
-        if args.reach_column not in origins.columns:
-            cols = ", ".join(map(str, origins.columns.drop(origins.geometry.name, errors="ignore")))
-            raise UsageError(f"--reach-column {args.reach_column!r} is not a column of ORIGINS; columns: {cols}")
+        _require_column(origins, args.reach_column, "--reach-column", "ORIGINS")
         return args.reach_column
     if getattr(args, "band", None) is not None:
         return tuple(args.band)
@@ -199,9 +214,8 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     _check_out(args.out, args.force)
     origins = _read(args.origins, args, "ORIGINS")
     targets = _read(args.targets, args, "TARGETS")
-    if args.by is not None and args.by not in targets.columns:
-        cols = ", ".join(map(str, targets.columns.drop(targets.geometry.name, errors="ignore")))
-        raise UsageError(f"--by {args.by!r} is not a column of TARGETS; columns: {cols}")
+    if args.by is not None:
+        _require_column(targets, args.by, "--by", "TARGETS")
     report = coverage(
         origins,
         targets,
@@ -224,12 +238,8 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         _emit("\n".join(lines), args)
     elif fmt == "json":
         _emit(json.dumps(report.to_dict(by=args.by, targets=True), indent=2, allow_nan=False), args)
-    elif fmt in ("csv", "geojson") and args.out is None:
-        from .io import frame_text
-
-        sys.stdout.write(frame_text(report.targets, fmt))
     else:
-        _write_frame(report.targets, args)
+        _write_or_print(report.targets, fmt, args)
     return _threshold(report.share, args, "share in reach")
 
 
@@ -246,9 +256,8 @@ def _cmd_reach(args: argparse.Namespace) -> int:
     _out_format(args, ("geojson", "gpkg", "parquet", "csv"))
     _check_out(args.out, args.force)
     origins = _read(args.origins, args, "ORIGINS")
-    if args.by is not None and args.by not in origins.columns:
-        cols = ", ".join(map(str, origins.columns.drop(origins.geometry.name, errors="ignore")))
-        raise UsageError(f"--by {args.by!r} is not a column of ORIGINS; columns: {cols}")
+    if args.by is not None:
+        _require_column(origins, args.by, "--by", "ORIGINS")
     distance = _reach_argument(args, origins)
     regions = reach(
         origins, distance, tolerance=args.tolerance, by=args.by, ellipsoid=args.ellipsoid,
@@ -301,12 +310,8 @@ def _cmd_area(args: argparse.Namespace) -> int:
         _emit(head + "\n\n" + shown.to_string(), args)
     elif fmt == "json":
         _emit(json.dumps(_area_dict(table, args, area, covered, share, len(origins)), indent=2, allow_nan=False), args)
-    elif fmt in ("csv", "geojson") and args.out is None:
-        from .io import frame_text
-
-        sys.stdout.write(frame_text(table, fmt))
     else:
-        _write_frame(table, args)
+        _write_or_print(table, fmt, args)
     return _threshold(share, args, "covered share of the area")
 
 

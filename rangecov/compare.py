@@ -31,8 +31,8 @@ class Comparison:
         ``"unchanged"``) and ``margin_change_m`` (second margin minus first;
         positive means the second reaches further past the target).
     summary : DataFrame
-        Two rows, indexed by label: ``reach``, ``total``, ``count``,
-        ``share``, ``marginal``.
+        Two rows, indexed by label: ``reach``, ``how``, ``ellipsoid``,
+        ``total``, ``count``, ``share``, ``marginal``.
     """
 
     labels: tuple[str, str]
@@ -91,7 +91,9 @@ def compare(
 
     Notes
     -----
-    Statuses and margins are those of the two reports, so the error bounds
+    The reports may differ in anything but their targets (same labels, order
+    and geometry): reach, origins, ``how`` or ellipsoid; the summary shows
+    each report's ``reach``, ``how`` and ellipsoid. Statuses and margins are those of the two reports, so the error bounds
     are theirs (see :func:`rangecov.coverage`). ``margin_change_m`` is NaN
     where either margin is (``how="all"``/``"area"`` on drawn targets).
 
@@ -127,10 +129,29 @@ def compare(
             f"got {len(ta)} and {len(tb)} targets"
             + ("" if len(ta) != len(tb) else " with different labels or order")
         )
+    ga, gb = ta.geometry, tb.geometry
+    if ga.crs != gb.crs:
+        gb = gb.to_crs(ga.crs)
+    same = np.asarray(ga.geom_equals_exact(gb, tolerance=1e-9)) | (np.asarray(ga.isna()) & np.asarray(gb.isna()))
+    if not same.all():
+        from ._frames import describe_labels
+
+        raise ValueError(
+            "report_a and report_b must cover the same targets; the geometry differs at "
+            f"{describe_labels(ta.index[~same])}"
+        )
     keep = [c for c in ta.columns if c not in _RESULT_COLUMNS]
+    added = [f"{col}_{label}" for label in (a, b) for col in ("status", "distance_m", "margin_m")]
+    added += ["change", "margin_change_m"]
+    clash = [c for c in added if c in keep]
+    if clash:
+        raise ValueError(
+            f"the targets already have column(s) {', '.join(map(repr, clash))}, which compare() adds; "
+            "rename them or pick other labels"
+        )
     out = ta[keep].copy()
     for label, t in ((a, ta), (b, tb)):
-        out[f"status_{label}"] = t["status"].to_numpy()
+        out[f"status_{label}"] = t["status"].array
         out[f"distance_m_{label}"] = t["distance_m"].to_numpy()
         out[f"margin_m_{label}"] = t["margin_m"].to_numpy()
     sa = ta["status"].astype(str).to_numpy()
@@ -141,7 +162,8 @@ def compare(
     out["margin_change_m"] = tb["margin_m"].to_numpy(dtype=float) - ta["margin_m"].to_numpy(dtype=float)
     summary = pd.DataFrame(
         [
-            {"reach": rep.reach, "total": rep.total, "count": rep.count, "share": rep.share, "marginal": rep.marginal}
+            {"reach": rep.reach, "how": rep.how, "ellipsoid": rep.ellipsoid.name, "total": rep.total,
+             "count": rep.count, "share": rep.share, "marginal": rep.marginal}
             for rep in (report_a, report_b)
         ],
         index=pd.Index([a, b]),

@@ -196,7 +196,7 @@ def _best(
         return best, arg
 
     # No origin with chord beyond this can beat `best`: reach_j - s_j <= max_reach - chord_j.
-    radius = reach.max() - best + PRUNE_SLACK_M
+    radius = ell.chord_reach(reach.max() - best)
     todo = np.flatnonzero(chord[:, 1] <= radius)
     if todo.size == 0:
         return best, arg
@@ -228,7 +228,7 @@ def _nearest(ell: Ellipsoid, origins: _Points, targets: _Points) -> tuple[np.nda
     """Exact geodesic distance to the nearest origin and its position."""
     keep = _first_unique(origins.lon, origins.lat)
     neg, arg = _best(ell, origins.take(keep), np.zeros(keep.size), targets)
-    return -neg, keep[arg]
+    return 0.0 - neg, keep[arg]  # not -neg: a target on an origin is at 0.0, not -0.0
 
 
 def _max_margin(
@@ -279,7 +279,7 @@ def _min_ratio(ell: Ellipsoid, origins: _Points, reach: np.ndarray, targets: _Po
         return bound
     workers = _workers()
     tree = cKDTree(sub.xyz)
-    radius = bound[todo] * r.max() + PRUNE_SLACK_M
+    radius = ell.chord_reach(bound[todo] * r.max())
     row, cand = _within_chord(tree, targets.xyz[todo], radius, workers, *_query(tree, targets.xyz[todo], min(_FIRST_K, len(sub)), workers))
     tgt = todo[row]
     lower = ell.lower_bound(targets.xyz[tgt], sub.xyz[cand])
@@ -310,7 +310,7 @@ def _count_within(ell: Ellipsoid, origins: _Points, reach: np.ndarray, targets: 
 
     The targets go into a k-d tree whose leaves are treated as boxes. A box
     wholly within the chord that surely keeps ``s <= reach`` (bound 3) is
-    counted whole; a box wholly beyond chord ``reach`` (bound 1) is skipped;
+    counted whole; a box wholly beyond chord ``C(reach)`` (step 2a) is skipped;
     points of the boxes in between are tested by chord, and the few in the
     ambiguous band between the two chords are measured exactly.
     """
@@ -325,7 +325,7 @@ def _count_within(ell: Ellipsoid, origins: _Points, reach: np.ndarray, targets: 
     lo = np.minimum.reduceat(pts, starts, axis=0)
     hi = np.maximum.reduceat(pts, starts, axis=0)
     inner = ell.chord_surely_within(reach)
-    outer = reach + PRUNE_SLACK_M
+    outer = ell.chord_reach(reach)
     pair_o, pair_t = [], []
     chunk = max(1, 500_000 // starts.size)
     for c0 in range(0, n_o, chunk):
@@ -522,9 +522,9 @@ def _point_coverage(ell: Ellipsoid, origins, targets, reach, progress) -> Covera
         margin, covering = (distance, nearest) if spec.uniform else (np.empty(n_t), np.empty(n_t, dtype=np.intp))
         # Each target's answer is independent of the others, so slicing the
         # targets changes nothing but lets a bar advance. Slices are large
-        # (and at least twice the origins) so rebuilding the origins' tree
+        # (and at least eight times the origins) so rebuilding the origins' tree
         # per slice stays a small share of the work.
-        size = max(_SLICE, 2 * o_lon.size)
+        size = max(_SLICE, 8 * o_lon.size)
         for part in _progress.chunks(n_t, size, desc="coverage", unit="target", progress=progress):
             sub = t_pts.take(np.arange(part.start, part.stop))
             distance[part], nearest[part] = _nearest(ell, o_pts, sub)

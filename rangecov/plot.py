@@ -18,6 +18,8 @@ Usually called through the report: ``report.plot()``, ``report.explore()``,
 
 from __future__ import annotations
 
+import numbers
+
 import json
 import math
 import textwrap
@@ -78,6 +80,10 @@ def _import_matplotlib():
 def _new_axes(ax, figsize):
     """The caller's axes, or new ones from pyplot (only then is pyplot imported)."""
     if ax is not None:
+        from matplotlib.axes import Axes
+
+        if not isinstance(ax, Axes):
+            raise TypeError(f"ax must be a matplotlib Axes (or None for new ones), got {type(ax).__name__}")
         return ax
     import matplotlib.pyplot as plt
 
@@ -116,35 +122,21 @@ _DRAW_TOL_M = 250.0
 
 
 def _geodesic_drawing(ell, values: np.ndarray) -> np.ndarray:
-    """Lines and polygons with their geodesic edges drawn in lon/lat (as rangecov reads them)."""
-    from . import _disk, _shapes
+    """Lines and polygons with their geodesic edges drawn in lon/lat (as rangecov reads them); None if empty."""
+    from . import _shapes
 
-    fills = _shapes._fills(ell, values, _DRAW_TOL_M)
-    lines, where = [], []
-    for k, geom in enumerate(values):
-        for part in shapely.get_parts(geom):
-            if part.geom_type == "LineString":
-                c = np.asarray(part.coords)[:, :2]
-                lines.append((c[:, 0], c[:, 1]))
-                where.append(k)
-    parts: list[list] = [[] for _ in values]
-    for k, (x, y) in zip(where, _shapes.densify_many(ell, lines, _DRAW_TOL_M, closed=False)):
-        parts[k].append(_shapes._split_line(x, y))
-    for k, geom in enumerate(values):
-        for part in shapely.get_parts(geom):
-            if part.geom_type == "Point":
-                parts[k].append(shapely.Point(float(_disk._wrap(np.array(part.x))), part.y))
-        if fills[k] is not None:
-            parts[k].append(fills[k])
+    drawn = _shapes.draw_many(ell, values, tol=_DRAW_TOL_M)
     out = np.empty(len(values), dtype=object)
-    for k, p in enumerate(parts):
-        out[k] = p[0] if len(p) == 1 else shapely.union_all(p) if p else None
+    for k, g in enumerate(drawn):
+        out[k] = None if g is None or g.is_empty else g
     return out
 
 
 def _wrap_lon(lon, lon0: float):
     """Longitudes moved into [lon0 - 180, lon0 + 180)."""
-    return lon0 - 180.0 + np.mod(np.asarray(lon, dtype=float) - lon0 + 180.0, 360.0)
+    from ._disk import _wrap
+
+    return lon0 + _wrap(np.asarray(lon, dtype=float) - lon0)
 
 
 def _lon_arc(lons: np.ndarray) -> tuple[float, float]:
@@ -892,6 +884,8 @@ def plot_report(
         ax.set_title(textwrap.fill(repr(report), 80), fontsize=11)
     elif isinstance(title, str):
         ax.set_title(title, fontsize=11)
+    elif title is not False and title is not None:
+        raise TypeError(f"title must be True (the headline), False or a string, got {title!r}")
 
     if legend is not False:
         points = np.vstack([t_xy[t_point], o_xy[o_point]]) if len(t_xy) or len(o_xy) else np.empty((0, 2))
@@ -1151,7 +1145,7 @@ def plot_curve(
     >>> plt.close(ax.figure)
     """
     _import_matplotlib()
-    if share is not None and (isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1):
+    if share is not None and (isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 < share <= 1):
         raise ValueError(f"share must be a number in (0, 1] or None, got {share!r}")
     table = report.curve()  # raises for how="all"/"area", with the reason
     per_origin = report._per_origin

@@ -257,8 +257,9 @@ class CoverageReport:
         values = self._curve_values()
         if self.total == 0:
             return float("nan")
-        # Fraction keeps 0.9 * 10 at 9, not 9.000000000000002 (which would ask for 10 targets).
-        k = math.ceil(Fraction(share).limit_denominator(10**9) * self.total)
+        # Fraction keeps 0.9 * 10 at 9, not 9.000000000000002 (which would ask
+        # for 10 targets); a share too small for it still needs one target.
+        k = max(1, math.ceil(Fraction(float(share)).limit_denominator(10**9) * self.total))
         return float(np.sort(values)[k - 1])
 
     # -- pictures (matplotlib / folium, imported when called) ----------------------------
@@ -343,7 +344,7 @@ class CoverageReport:
             "reach": self.reach,
             "reach_kind": self.reach_kind,
             "reach_m": low,
-            "reach_high_m": _json_number(spec.high[0]) if self.reach_kind == "band" else None,
+            "reach_high_m": _json_number(spec.high[0]) if self.reach_kind == "band" and spec.high.size else None,
             "how": self.how,
             "ellipsoid": self.ellipsoid.name,
             "origins": self.n_origins,

@@ -34,6 +34,15 @@ def test_bounds_hold(rng, ellipsoid):
     assert (chord <= s + tol).all()
     # Bound 2: b * theta <= geodesic (and the combined lower bound).
     assert (ell.lower_bound(p, q) <= s + tol).all()
+    # Step 2a: the chord of any pair within s is at most chord_reach(s), and
+    # so every pair the search must consider is inside that radius; also for
+    # pairs at the poles and on the equator.
+    assert (chord <= ell.chord_reach(s)).all()
+    extra = np.array([[0, 90, 0, -90], [10, 90, 170, 89.9], [0, 0, 180, 0], [0, 0, 179.5, 0], [0, 0, 0, 90]])
+    for lo1, la1, lo2, la2 in extra:
+        pe, qe = ell.ecef(np.array([lo1]), np.array([la1])), ell.ecef(np.array([lo2]), np.array([la2]))
+        se = g.Inverse(la1, lo1, la2, lo2)["s12"]
+        assert np.linalg.norm(pe - qe) <= ell.chord_reach(se)
     # Bound 3: s <= 2 rho asin(c / 2 rho) wherever c < 2 rho.
     rho = ell.rho
     ok = chord < 2 * rho
@@ -79,3 +88,13 @@ def test_ecef_matches_pyproj(rng):
     tr = pyproj.Transformer.from_crs("EPSG:4979", "EPSG:4978", always_xy=True)
     x, y, z = tr.transform(lon, lat, np.zeros(100))
     np.testing.assert_allclose(ell.ecef(lon, lat), np.column_stack([x, y, z]), rtol=0, atol=1e-6)
+
+
+def test_chord_reach_is_tighter_than_the_distance_far_away():
+    ell = rangecov.get_ellipsoid("WGS84")
+    near, far = ell.chord_reach(np.array([300e3, 9_000e3]))
+    assert near == pytest.approx(300e3, abs=1e-2)
+    assert far < 8_400e3  # the search radius of a target 9,000 km from every origin
+    sphere = rangecov.get_ellipsoid("sphere")
+    # On a sphere it is the chord of the arc itself.
+    assert sphere.chord_reach(9_000e3) == pytest.approx(2 * sphere.a * np.sin(9_000e3 / (2 * sphere.a)), rel=1e-9)

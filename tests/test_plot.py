@@ -140,7 +140,12 @@ def test_bad_arguments_say_what_to_do(report):
         plot_report(report, crs="EPSG:4978")  # geocentric
     with pytest.raises(TypeError, match="background must be"):
         plot_report(report, background="oblasts")
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+        plot_report(report, ax="left")
     assert plt.get_fignums() == []  # refused before drawing anything
+    with pytest.raises(TypeError, match="title must be True"):
+        plot_report(report, title=1)
+    assert plot_curve(report, share=np.float32(0.5)).get_title()
 
 
 def test_background_outlines_and_names(report, scenario):

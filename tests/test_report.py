@@ -7,6 +7,7 @@ import math
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from geographiclib.geodesic import Geodesic
 from shapely import Point, box
@@ -208,3 +209,34 @@ def test_to_dict_is_json_and_complete():
     json.dumps(empty, allow_nan=False)
     assert empty["targets"][0]["distance_m"] is None
     assert empty["targets"][0]["nearest_origin"] is None
+
+
+def test_compare_refuses_other_geometry_and_column_clashes():
+    origins = _frame([0.0], [0.0])
+    a = coverage(origins, _frame([1.0, 2.0], [0.0, 0.0]), "200 km")
+    moved = coverage(origins, _frame([1.0, 2.5], [0.0, 0.0]), "200 km")
+    with pytest.raises(ValueError, match="geometry differs at index label 1"):
+        compare(a, moved)
+    # The same places in another CRS are the same targets.
+    merc = coverage(origins, _frame([1.0, 2.0], [0.0, 0.0]).to_crs("EPSG:3857"), "200 km")
+    assert compare(a, merc).changed.empty
+    clashing = _frame([1.0], [0.0], change=["x"])
+    r = coverage(origins, clashing, "200 km")
+    with pytest.raises(ValueError, match="'change'"):
+        compare(r, r)
+    c = compare(a, coverage(origins, _frame([1.0, 2.0], [0.0, 0.0]), "120 km"))
+    assert isinstance(c.targets["status_a"].dtype, pd.CategoricalDtype)
+    assert list(c.summary.columns) == ["reach", "how", "ellipsoid", "total", "count", "share", "marginal"]
+
+
+def test_required_reach_tiny_share_and_numpy_share():
+    origins = _frame([0.0], [0.0])
+    report = coverage(origins, _frame([0.0, 1.0, 2.0, 3.0], [0.0] * 4), "1 km")
+    assert report.required_reach(1e-12) == 0.0
+    assert math.copysign(1.0, report.required_reach(1e-12)) == 1.0  # 0.0, not -0.0
+    assert report.required_reach(np.float32(0.5)) == report.required_reach(0.5)
+
+
+def test_to_dict_band_without_origins():
+    d = coverage(_frame([], []), _frame([1.0], [0.0]), ("1 km", "2 km")).to_dict()
+    assert d["reach_kind"] == "band" and d["reach_high_m"] is None and d["count"] == 0
