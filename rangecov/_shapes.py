@@ -234,9 +234,18 @@ def geodesic_area(ell: Ellipsoid, geom: BaseGeometry) -> float:
         return 0.0
     total = 0.0
     for part in shapely.get_parts(geom):
-        if part.geom_type == "Polygon":
-            area, _ = ell.geod.geometry_area_perimeter(shapely.geometry.polygon.orient(part, 1.0))
-            total += area if area >= 0 else area + earth_area(ell)
+        if part.geom_type != "Polygon":
+            continue
+        if shapely.Polygon(part.exterior).equals(_disk.WORLD):
+            # The whole lon/lat rectangle (the region of a reach beyond the
+            # antipodal distance) runs up one side of ±180° and down the other:
+            # as a geodesic ring it encloses nothing, so count it as the globe
+            # and take its holes out.
+            holes = [shapely.Polygon(ring) for ring in part.interiors]
+            total += earth_area(ell) - sum(geodesic_area(ell, h) for h in holes)
+            continue
+        area, _ = ell.geod.geometry_area_perimeter(shapely.geometry.polygon.orient(part, 1.0))
+        total += area if area >= 0 else area + earth_area(ell)
     return total
 
 

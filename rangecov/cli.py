@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
+import traceback
 from pathlib import Path
 from typing import Sequence
 
@@ -60,11 +62,40 @@ def _read(path: str, args: argparse.Namespace, what: str):
             frame = read(path, crs=args.crs)
     except (ValueError, TypeError, FileNotFoundError) as err:
         raise UsageError(f"{what}: {err}") from err
+    if table and args.crs is not None and len(frame):
+        _refuse_degrees_as_metres(frame, args.crs, what, path)
     for name in LABEL_COLUMNS:
         match = [c for c in frame.columns if isinstance(c, str) and c.strip().lower() == name]
-        if match and frame[match[0]].notna().all() and frame[match[0]].is_unique:
+        if not match:
+            continue
+        if frame[match[0]].notna().all() and frame[match[0]].is_unique:
             return frame.set_index(match[0])
+        _note(f"{what}: column {match[0]!r} is not unique (or has blanks), so rows are named by position", args)
     return frame
+
+
+def _refuse_degrees_as_metres(frame, crs: str, what: str, path: str) -> None:
+    """--crs applies to every table input; catch a table of degrees read as projected metres."""
+    import pyproj
+
+    if pyproj.CRS.from_user_input(crs).is_geographic:
+        return
+    b = frame.total_bounds
+    if -180 <= b[0] and b[2] <= 180 and -90 <= b[1] and b[3] <= 90:
+        raise UsageError(
+            f"{what}: {path} looks like longitude/latitude in degrees (all within ±180/±90), but --crs {crs} "
+            "is projected and applies to every table input; convert the other table, or leave --crs out"
+        )
+
+
+# The library's messages name keyword arguments (crs='EPSG:4326'); on the
+# command line the same advice reads as flags (--crs EPSG:4326).
+_KEYWORD = re.compile(r"\b(lon|lat|crs|how)=(?:'([^']*)'|\"([^\"]*)\")")
+
+
+def _as_flags(message: str) -> str:
+    """A library error message with its keyword arguments written as the command's flags."""
+    return _KEYWORD.sub(lambda m: f"--{m.group(1)} {m.group(2) if m.group(2) is not None else m.group(3)}", message)
 
 
 def _share(text: str) -> float:
@@ -76,6 +107,16 @@ def _share(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a share (use e.g. 0.9 or 90%)") from None
     if not 0 <= value <= 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a share between 0 and 1 (or 0% and 100%)")
+    return value
+
+
+def _rows(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of rows (0 or more)")
     return value
 
 
@@ -104,11 +145,14 @@ def _out_format(args: argparse.Namespace, allowed: Sequence[str]) -> str:
     return by_ext
 
 
-def _check_out(path: str | None, force: bool, flag: str = "--out") -> None:
-    """Refuse early (before any work) to replace a file without --force."""
+def _check_out(path: str | None, force: bool, flag: str = "--out", inputs: Sequence[str] = ()) -> None:
+    """Refuse early (before any work) to replace a file without --force, and an input ever."""
     if path is None:
         return
     p = Path(path)
+    for given in inputs:
+        if Path(given).exists() and p.exists() and p.resolve() == Path(given).resolve():
+            raise UsageError(f"{flag} {path} is one of the input files; write the result elsewhere")
     if p.is_dir():
         raise UsageError(f"{flag} {path} is a folder; give a file name")
     if p.exists() and not force:
@@ -142,6 +186,9 @@ def _note(text: str, args: argparse.Namespace) -> None:
 
 def _threshold(share: float, args: argparse.Namespace, what: str) -> int:
     """Exit code 1, with a one-line reason, when --min-share/--max-share is not met."""
+    if (args.min_share is not None or args.max_share is not None) and math.isnan(share):
+        print(f"rangecov: threshold not met: the {what} is undefined (nothing to measure)", file=sys.stderr)
+        return EXIT_THRESHOLD
     if args.min_share is not None and not share >= args.min_share:
         print(f"rangecov: threshold not met: {what} {_pct(share)} is below --min-share {_pct(args.min_share)}",
               file=sys.stderr)
@@ -202,6 +249,9 @@ def _target_table(report, by: str | None):
     table["distance_km"] = (t["distance_m"] / 1000).round(1)
     table["margin_km"] = (t["margin_m"] / 1000).round(1)
     table["nearest_origin"] = t["nearest_origin"]
+    if report.reach_kind == "column":
+        # With a reach per origin the margin belongs to the covering origin, not the nearest.
+        table["covering_origin"] = t["covering_origin"]
     if "covered_share" in t.columns:
         table["covered_share"] = t["covered_share"].round(3)
     return table
@@ -211,7 +261,7 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     from .coverage import coverage
 
     fmt = _out_format(args, ("json", "csv", "geojson", "gpkg", "parquet"))
-    _check_out(args.out, args.force)
+    _check_out(args.out, args.force, inputs=(args.origins, args.targets))
     origins = _read(args.origins, args, "ORIGINS")
     targets = _read(args.targets, args, "TARGETS")
     if args.by is not None:
@@ -232,9 +282,10 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         summary = report.summary(by=args.by)
         summary["share"] = summary["share"].map(_pct)
         lines.append(summary.to_string())
-        lines.append("")
-        with pd.option_context("display.max_rows", args.rows, "display.width", 120):
-            lines.append(_target_table(report, args.by).to_string(max_rows=args.rows))
+        if args.rows > 0:
+            lines.append("")
+            with pd.option_context("display.width", 120):
+                lines.append(_target_table(report, args.by).to_string(max_rows=args.rows))
         _emit("\n".join(lines), args)
     elif fmt == "json":
         _emit(json.dumps(report.to_dict(by=args.by, targets=True), indent=2, allow_nan=False), args)
@@ -254,7 +305,7 @@ def _cmd_reach(args: argparse.Namespace) -> int:
     from .geodesy import get_ellipsoid
 
     _out_format(args, ("geojson", "gpkg", "parquet", "csv"))
-    _check_out(args.out, args.force)
+    _check_out(args.out, args.force, inputs=(args.origins,))
     origins = _read(args.origins, args, "ORIGINS")
     if args.by is not None:
         _require_column(origins, args.by, "--by", "ORIGINS")
@@ -289,7 +340,7 @@ def _cmd_area(args: argparse.Namespace) -> int:
     from .area import area_coverage
 
     fmt = _out_format(args, ("json", "csv", "geojson", "gpkg", "parquet"))
-    _check_out(args.out, args.force)
+    _check_out(args.out, args.force, inputs=(args.origins, args.regions))
     origins = _read(args.origins, args, "ORIGINS")
     regions = _read(args.regions, args, "REGIONS")
     distance = _reach_argument(args, origins)
@@ -306,7 +357,9 @@ def _cmd_area(args: argparse.Namespace) -> int:
         shown["area_km2"] = shown["area_km2"].round(1)
         shown["covered_km2"] = shown["covered_km2"].round(1)
         shown["covered_share"] = shown["covered_share"].map(_pct)
-        head = f"{covered:,.1f} of {area:,.1f} km² ({_pct(share)}) within {_reach_text(args)} of {len(origins)} origin(s)"
+        n_o = len(origins)
+        head = (f"{covered:,.1f} of {area:,.1f} km² ({_pct(share)}) within {_reach_text(args)} "
+                f"of {n_o} origin{'s' if n_o != 1 else ''}")
         _emit(head + "\n\n" + shown.to_string(), args)
     elif fmt == "json":
         _emit(json.dumps(_area_dict(table, args, area, covered, share, len(origins)), indent=2, allow_nan=False), args)
@@ -385,9 +438,9 @@ def _common(p: argparse.ArgumentParser, *, reach_required: bool = True) -> None:
 
 
 def _io_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lon", metavar="COL", help="longitude column of table inputs (default: found by name)")
-    p.add_argument("--lat", metavar="COL", help="latitude column of table inputs (default: found by name)")
-    p.add_argument("--crs", metavar="CRS", help="CRS of table inputs (default EPSG:4326), or of a spatial file without one")
+    p.add_argument("--lon", metavar="COL", help="longitude column of every table input (default: found by name)")
+    p.add_argument("--lat", metavar="COL", help="latitude column of every table input (default: found by name)")
+    p.add_argument("--crs", metavar="CRS", help="CRS of every table input (default EPSG:4326), and of a spatial file without one")
     p.add_argument("--ellipsoid", default="WGS84", metavar="E", help="pyproj ellipsoid name (default WGS84)")
     p.add_argument("--tolerance", type=_distance, metavar="T", help="tolerance of drawn reach regions (default 10 m)")
     p.add_argument("--force", action="store_true", help="replace an existing output file")
@@ -426,7 +479,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="when a line/polygon target counts as in reach (default any)")
     cov.add_argument("--format", choices=FORMATS, help="output format (default table, or by --out's extension)")
     cov.add_argument("--out", metavar="FILE", help="write to FILE (.json, .csv, .geojson, .gpkg, .parquet)")
-    cov.add_argument("--rows", type=int, default=60, metavar="N", help="targets shown by --format table (default 60)")
+    cov.add_argument("--rows", type=_rows, default=60, metavar="N",
+                     help="targets shown by --format table (default 60; 0 for none)")
     _thresholds(cov, "share of targets in reach")
     _io_options(cov)
     cov.set_defaults(func=_cmd_coverage)
@@ -481,13 +535,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except (UsageError, ValueError, TypeError, KeyError, OSError, ImportError, NotImplementedError) as err:
         if args.debug:
-            raise
-        message = " ".join(str(err).split()) or type(err).__name__
+            traceback.print_exc()
+            return EXIT_USAGE  # not Python's 1, which would read as "threshold not met"
+        message = _as_flags(" ".join(str(err).split()) or type(err).__name__)
         print(f"rangecov {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as err:  # a bug: still exit 2, never 1, which would read as "threshold not met"
         if args.debug:
-            raise
+            traceback.print_exc()
+            return EXIT_USAGE
         message = " ".join(str(err).split())
         print(f"rangecov {args.command}: internal error ({type(err).__name__}: {message}); "
               "rerun with --debug and report it", file=sys.stderr)

@@ -496,7 +496,7 @@ def coverage(
 
 
 # Targets per slice of the point engine (one progress step).
-_SLICE = 1 << 18
+_SLICE = 1 << 17
 
 
 def _point_coverage(ell: Ellipsoid, origins, targets, reach, progress) -> CoverageReport:

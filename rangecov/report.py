@@ -385,6 +385,12 @@ class CoverageReport:
 
         if layer not in ("targets", "origins"):
             raise ValueError(f"layer must be 'targets' or 'origins', got {layer!r}")
+        if str(path).lower().endswith(".json"):
+            # The command line's .json is the summary document; the table needs its own name.
+            raise ValueError(
+                "to_file writes a table: use .geojson (or .gpkg, .parquet, .csv); for the JSON summary "
+                "use json.dump(report.to_dict(targets=True), f)"
+            )
         frame = self.targets if layer == "targets" else self.origins
         return write_frame(frame, path, overwrite=overwrite, layer=layer)
 

@@ -172,7 +172,7 @@ BAD = [
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--out", "r.txt"], "unknown extension"),
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--format", "csv", "--out", "r.json"],
      "does not match"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--out", "sites.csv"], "pass --force"),
+    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--out", "regions.gpkg"], "pass --force"),
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--out", "no/such/dir/r.json"],
      "does not exist"),
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--lon", "east"], "east"),
@@ -187,6 +187,7 @@ BAD = [
     (["reach", "sites.csv", "--reach", "190 mi", "--out", "r.json.txt"], "unknown extension"),
     (["area", "sites.csv", "airfields.geojson", "--reach", "300 km"], "polygons"),
     (["demo", "--plot", "map.txt"], ".png"),
+    (["coverage", "sites.csv", "airfields.geojson", "--reach", "300000"], "unit"),
 ]
 
 
@@ -201,10 +202,72 @@ def test_mistakes_exit_2_with_one_line_naming_the_problem(argv, phrase, files, c
         one_line_error(err)
 
 
-def test_debug_shows_the_traceback(files, capsys, monkeypatch):
+def test_debug_shows_the_traceback_and_still_exits_2(files, capsys, monkeypatch):
     monkeypatch.chdir(files)
-    with pytest.raises(ValueError):
-        main(["coverage", "nocoords.csv", "airfields.geojson", "--reach", "1 km", "--debug"])
+    code, _, err = call(["coverage", "nocoords.csv", "airfields.geojson", "--reach", "1 km", "--debug"], capsys)
+    assert code == 2 and "Traceback" in err
+
+
+def test_messages_name_flags_not_keywords(files, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(files)
+    (tmp_path / "swapped.csv").write_text("name,lon,lat\nA,50.9,134.8\n")
+    code, _, err = call(["coverage", str(tmp_path / "swapped.csv"), "airfields.geojson", "--reach", "1 km"], capsys)
+    assert code == 2 and "--lon lat" in err and "--lat lon" in err and "lon='lat'" not in err
+
+
+def test_rows_zero_and_negative(files, capsys, monkeypatch):
+    monkeypatch.chdir(files)
+    base = ["coverage", "sites.csv", "airfields.geojson", "--reach", "190 mi"]
+    code, out, _ = call(base + ["--rows", "0"], capsys)
+    assert code == 0 and "Kursk-Khalino" not in out and out.startswith("5 of 17")
+    code, _, err = call(base + ["--rows", "-1"], capsys)
+    assert code == 2 and "--rows" in err and "number of rows" in err
+
+
+def test_out_may_not_replace_an_input_even_with_force(files, capsys, monkeypatch, tmp_path):
+    import shutil
+
+    shutil.copy(files / "sites.csv", tmp_path / "s.csv")
+    before = (tmp_path / "s.csv").read_text()
+    code, _, err = call(["coverage", str(tmp_path / "s.csv"), str(files / "airfields.geojson"), "--reach", "1 km",
+                         "--out", str(tmp_path / "s.csv"), "--force"], capsys)
+    assert code == 2 and "one of the input files" in err
+    assert (tmp_path / "s.csv").read_text() == before
+
+
+def test_projected_crs_with_a_degrees_table_is_refused(files, capsys, monkeypatch):
+    monkeypatch.chdir(files)
+    code, _, err = call(["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--crs", "EPSG:3857"], capsys)
+    assert code == 2 and "looks like longitude/latitude in degrees" in err
+
+
+def test_per_origin_table_shows_the_covering_origin_and_duplicate_names_are_noted(files, tmp_path, capsys):
+    (tmp_path / "o.csv").write_text("name,lon,lat,reach\nNear,0,0,10 km\nFar,1,0,1000 km\n")
+    (tmp_path / "t.csv").write_text("name,lon,lat\nT,0.3,0,\n")
+    (tmp_path / "t.csv").write_text("name,lon,lat\nT,0.3,0\n")
+    code, out, _ = call(["coverage", str(tmp_path / "o.csv"), str(tmp_path / "t.csv"), "--reach-column", "reach"],
+                        capsys)
+    assert code == 0 and "covering_origin" in out and "Far" in out
+    (tmp_path / "dup.csv").write_text("name,lon,lat\nA,0,0\nA,1,0\n")
+    code, _, err = call(["coverage", str(tmp_path / "dup.csv"), str(tmp_path / "t.csv"), "--reach", "50 km"], capsys)
+    assert code == 0 and "not unique" in err
+
+
+def test_no_targets_with_a_threshold_is_not_met(files, tmp_path, capsys, monkeypatch):
+    (tmp_path / "none.csv").write_text("name,lon,lat\n")
+    monkeypatch.chdir(files)
+    code, _, err = call(["coverage", "sites.csv", str(tmp_path / "none.csv"), "--reach", "1 km", "--min-share", "0"],
+                        capsys)
+    assert code == 1 and "undefined" in err
+
+
+def test_reach_of_the_whole_globe_reports_its_area(files, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(files)
+    out = tmp_path / "globe.geojson"
+    code, _, err = call(["reach", "sites.csv", "--reach", "20010 km", "--out", str(out)], capsys)
+    assert code == 0
+    area = json.loads(out.read_text())["features"][0]["properties"]["area_km2"]
+    assert area == pytest.approx(510_065_621.7, rel=1e-9)
 
 
 def test_outputs_by_extension_and_to_stdout(files, tmp_path, capsys, monkeypatch):

@@ -240,3 +240,17 @@ def test_required_reach_tiny_share_and_numpy_share():
 def test_to_dict_band_without_origins():
     d = coverage(_frame([], []), _frame([1.0], [0.0]), ("1 km", "2 km")).to_dict()
     assert d["reach_kind"] == "band" and d["reach_high_m"] is None and d["count"] == 0
+
+
+def test_to_file_refuses_json_and_points_to_to_dict(tmp_path):
+    report = coverage(_frame([0.0], [0.0]), _frame([1.0], [0.0]), "200 km")
+    with pytest.raises(ValueError, match=r"to_dict\(targets=True\)"):
+        report.to_file(tmp_path / "r.json")
+    with pytest.raises(ValueError, match="layer must be"):
+        report.to_file(tmp_path / "r.geojson", layer="both")
+    report.to_file(tmp_path / "r.geojson")
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        report.to_file(tmp_path / "r.geojson")
+    report.to_file(tmp_path / "o.gpkg", layer="origins")
+    back = rangecov.read(tmp_path / "o.gpkg")
+    assert back["targets_in_reach"].tolist() == [1]

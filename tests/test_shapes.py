@@ -334,3 +334,17 @@ def test_end_pruning_never_changes_a_distance(monkeypatch, rng):
     monkeypatch.setattr(_shapes, "_foot_outside", lambda p, a, b, h, r: np.zeros(len(p), dtype=bool))
     full = _shapes.distance_matrix(ELL, o, t)
     np.testing.assert_allclose(pruned, full, rtol=0, atol=1e-6)
+
+
+def test_area_of_the_whole_globe_and_of_the_globe_minus_a_far_patch():
+    import geopandas as gpd
+
+    from rangecov._shapes import earth_area, geodesic_area
+
+    ell = rangecov.get_ellipsoid("WGS84")
+    origin = gpd.GeoSeries(gpd.points_from_xy([30.0], [50.0]), crs="EPSG:4326")
+    whole = rangecov.reach(origin, "20010 km").iloc[0]
+    assert geodesic_area(ell, whole) == pytest.approx(earth_area(ell), rel=1e-12)
+    # Between pi*b and the antipodal distance: the globe minus a small patch around the antipode.
+    almost = geodesic_area(ell, rangecov.reach(origin, "19990 km").iloc[0])
+    assert earth_area(ell) - 5e9 < almost < earth_area(ell)
