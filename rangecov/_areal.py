@@ -55,7 +55,7 @@ def check_polygons(values: np.ndarray, index, argname: str, why: str) -> None:
 
 
 # Targets per slice of the distance computation (one progress step).
-_SLICE = 256
+_SLICE = 1024
 
 
 def shape_coverage(ell: Ellipsoid, origins, targets, reach, *, how: str, min_covered: float, tolerance, progress=None):
