@@ -44,10 +44,10 @@ class _Parser(argparse.ArgumentParser):
 
 # Rows are labelled by the first of these columns that is present and unique, so
 # that results name origins and targets ("nearest_origin": "Sumy") not row numbers.
-LABEL_COLUMNS = ("name", "id")
+LABEL_COLUMNS = ("name", "id", "label", "site")
 
 
-def _read(path: str, args: argparse.Namespace, what: str):
+def _read(path: str, args: argparse.Namespace, what: str, names: str | None = None):
     from .io import _kind, _NoCRS, read
 
     # --lon/--lat/--crs describe table inputs; a spatial file carries its own
@@ -64,6 +64,12 @@ def _read(path: str, args: argparse.Namespace, what: str):
         raise UsageError(f"{what}: {err}") from err
     if table and args.crs is not None and len(frame):
         _refuse_degrees_as_metres(frame, args.crs, what, path)
+    if names is not None:
+        flag = "--origin-names" if what == "ORIGINS" else "--target-names"
+        _require_column(frame, names, flag, what)
+        if not (frame[names].notna().all() and frame[names].is_unique):
+            raise UsageError(f"{flag} {names!r}: the column has blanks or repeated values; names must be unique")
+        return frame.set_index(names)
     for name in LABEL_COLUMNS:
         match = [c for c in frame.columns if isinstance(c, str) and c.strip().lower() == name]
         if not match:
@@ -262,8 +268,8 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
     fmt = _out_format(args, ("json", "csv", "geojson", "gpkg", "parquet"))
     _check_out(args.out, args.force, inputs=(args.origins, args.targets))
-    origins = _read(args.origins, args, "ORIGINS")
-    targets = _read(args.targets, args, "TARGETS")
+    origins = _read(args.origins, args, "ORIGINS", args.origin_names)
+    targets = _read(args.targets, args, "TARGETS", args.target_names)
     if args.by is not None:
         _require_column(targets, args.by, "--by", "TARGETS")
     report = coverage(
@@ -306,7 +312,7 @@ def _cmd_reach(args: argparse.Namespace) -> int:
 
     _out_format(args, ("geojson", "gpkg", "parquet", "csv"))
     _check_out(args.out, args.force, inputs=(args.origins,))
-    origins = _read(args.origins, args, "ORIGINS")
+    origins = _read(args.origins, args, "ORIGINS", args.origin_names)
     if args.by is not None:
         _require_column(origins, args.by, "--by", "ORIGINS")
     distance = _reach_argument(args, origins)
@@ -341,8 +347,8 @@ def _cmd_area(args: argparse.Namespace) -> int:
 
     fmt = _out_format(args, ("json", "csv", "geojson", "gpkg", "parquet"))
     _check_out(args.out, args.force, inputs=(args.origins, args.regions))
-    origins = _read(args.origins, args, "ORIGINS")
-    regions = _read(args.regions, args, "REGIONS")
+    origins = _read(args.origins, args, "ORIGINS", args.origin_names)
+    regions = _read(args.regions, args, "REGIONS", args.target_names)
     distance = _reach_argument(args, origins)
     table = area_coverage(
         origins, regions, distance, tolerance=args.tolerance, ellipsoid=args.ellipsoid, progress=_progress(args)
@@ -425,7 +431,8 @@ examples:
 exit codes: 0 success (threshold met), 1 threshold not met, 2 bad input or usage.
 Inputs: anything geopandas reads (GeoJSON, GeoPackage, Shapefile, GeoParquet), or
 CSV/TSV/Parquet tables with lon/lat columns (EPSG:4326 unless --crs says otherwise).
-Rows are named by a unique "name" (else "id") column when there is one, else numbered from 0.
+Rows are named by a unique "name" (else "id", "label", "site") column, or the one given by
+--origin-names/--target-names; else numbered from 0.
 """
 
 
@@ -440,6 +447,10 @@ def _common(p: argparse.ArgumentParser, *, reach_required: bool = True) -> None:
 def _io_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lon", metavar="COL", help="longitude column of every table input (default: found by name)")
     p.add_argument("--lat", metavar="COL", help="latitude column of every table input (default: found by name)")
+    p.add_argument("--origin-names", metavar="COL", help="column naming the origins (default: name, id, label or site)")
+    if p.prog.split()[-1] != "reach":
+        p.add_argument("--target-names", metavar="COL",
+                       help="column naming the targets/regions (default: name, id, label or site)")
     p.add_argument("--crs", metavar="CRS", help="CRS of every table input (default EPSG:4326), and of a spatial file without one")
     p.add_argument("--ellipsoid", default="WGS84", metavar="E", help="pyproj ellipsoid name (default WGS84)")
     p.add_argument("--tolerance", type=_distance, metavar="T", help="tolerance of drawn reach regions (default 10 m)")

@@ -325,3 +325,19 @@ def test_documented_json_schemas_match_the_output(files, capsys, monkeypatch):
     area = json.loads(out)
     assert list(documented["rangecov.area/1"]) == list(area)
     assert list(documented["rangecov.area/1"]["regions"][0]) == list(area["regions"][0])
+
+
+def test_rows_are_named_by_a_site_column_or_the_one_given(tmp_path, capsys):
+    (tmp_path / "radars.csv").write_text("Site,LAT,Lng,code\nKeflavik,63.97,-22.6,K\nBodo,67.27,14.36,B\n")
+    (tmp_path / "towns.csv").write_text("town,lat,lon\nReykjavik,64.15,-21.94\nTromso,69.65,18.96\n")
+    code, out, _ = call(["coverage", str(tmp_path / "radars.csv"), str(tmp_path / "towns.csv"), "--reach", "400 km",
+                         "--target-names", "town", "--format", "json"], capsys)
+    doc = json.loads(out)
+    assert code == 0 and [t["id"] for t in doc["targets"]] == ["Reykjavik", "Tromso"]
+    assert [t["nearest_origin"] for t in doc["targets"]] == ["Keflavik", "Bodo"]
+    code, out, _ = call(["coverage", str(tmp_path / "radars.csv"), str(tmp_path / "towns.csv"), "--reach", "400 km",
+                         "--origin-names", "code", "--format", "json"], capsys)
+    assert [t["nearest_origin"] for t in json.loads(out)["targets"]] == ["K", "B"]
+    code, _, err = call(["coverage", str(tmp_path / "radars.csv"), str(tmp_path / "towns.csv"), "--reach", "400 km",
+                         "--origin-names", "nope"], capsys)
+    assert code == 2 and "--origin-names 'nope' is not a column of ORIGINS" in err
