@@ -271,7 +271,7 @@ class CoverageReport:
         return plot_report(self, ax=ax, **kwargs)
 
     def explore(self, **kwargs):
-        """Interactive map (folium, through geopandas ``explore``); see :func:`rangecov.plot.explore_report`."""
+        """Interactive map (folium, with geopandas' ``explore`` keywords ``m=``, ``tiles=``); see :func:`rangecov.plot.explore_report`."""
         from .plot import explore_report
 
         return explore_report(self, **kwargs)
