@@ -237,8 +237,11 @@ def test_shape_buffer_holds_tolerance(name, d):
     geom = rangecov.buffer(gpd.GeoSeries([shape], crs="EPSG:4326"), d).iloc[0]
     assert geom.is_valid
     x, y = boundary_samples(geom, n=4)
-    dist = distance_to_shape(shape, x, y)
-    assert np.abs(dist - d).max() <= 10.0
+    # Every sample against the package's exact distance, a subsample against brute force over every edge.
+    exact = _shapes.distances_to_shapes(ELL, x, y, _shapes.shapes_of(ELL, [shape]))[:, 0]
+    assert np.abs(exact - d).max() <= 10.0
+    pick = np.random.default_rng(0).choice(x.size, size=min(800, x.size), replace=False)
+    np.testing.assert_allclose(distance_to_shape(shape, x[pick], y[pick]), exact[pick], atol=1e-3)
     if name == "polygon_hole" and d == 10_000.0:
         assert len(geom.interiors) == 1  # the hole survives a small buffer
     if name == "polygon_hole" and d == 300_000.0:
@@ -360,3 +363,34 @@ def test_line_buffers_beyond_9000_km_are_refused_clearly():
 def test_empty_geometry_refused():
     with pytest.raises(ValueError, match="geoms has empty geometry at index label 1"):
         rangecov.buffer(gpd.GeoSeries([Point(0, 0), Point()], crs="EPSG:4326"), "1 km")
+
+
+def _wiggly(n, seed, closed):
+    """A detailed outline: n vertices 0.3-3 km apart around (35°E, 50°N), with a few long edges."""
+    rng = np.random.default_rng(seed)
+    t = np.sort(rng.uniform(0, 2 * np.pi, n))
+    t[: n // 50] = np.linspace(0, 0.6, n // 50)  # a run of ~10 km edges that keep their sweeps
+    t = np.sort(t)
+    r = 0.6 + 0.05 * rng.standard_normal(n).cumsum() / np.sqrt(n)
+    xy = np.column_stack((35 + r * np.cos(t) / np.cos(np.radians(50)), 50 + r * np.sin(t)))
+    return Polygon(xy) if closed else LineString(xy[: n // 2])
+
+
+@pytest.mark.parametrize("closed", [True, False], ids=["polygon", "line"])
+@pytest.mark.parametrize("d", [5_000.0, 300_000.0])
+def test_detailed_outline_buffer_holds_tolerance(closed, d):
+    """Short edges lose their sweeps (their sliver is below tol/4); the boundary must still hold tol."""
+    shape = _wiggly(300, 11, closed)
+    assert shape.is_valid
+    edges = np.asarray(shape.exterior.coords if closed else shape.coords)
+    _, _, length = ELL.inverse(edges[:-1, 0], edges[:-1, 1], edges[1:, 0], edges[1:, 1])
+    swept = length**2 > 2 * d * 10.0
+    assert (~swept).sum() > 20 and swept.any()  # the case under test: edges with and without sweeps
+    geom = rangecov.buffer(gpd.GeoSeries([shape], crs="EPSG:4326"), d).iloc[0]
+    assert geom.is_valid
+    x, y = boundary_samples(geom, n=4)
+    # Every sample against the package's exact distance, a subsample against brute force over every edge.
+    exact = _shapes.distances_to_shapes(ELL, x, y, _shapes.shapes_of(ELL, [shape]))[:, 0]
+    assert np.abs(exact - d).max() <= 10.0
+    pick = np.random.default_rng(0).choice(x.size, size=min(800, x.size), replace=False)
+    np.testing.assert_allclose(distance_to_shape(shape, x[pick], y[pick]), exact[pick], atol=1e-3)
