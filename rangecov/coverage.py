@@ -195,7 +195,8 @@ def _best(
     if n_o == 1:
         return best, arg
 
-    # No origin with chord beyond this can beat `best`: reach_j - s_j <= max_reach - chord_j.
+    # An origin that beats `best` has s_j < reach_j - best <= max_reach - best,
+    # so its chord is within C(max_reach - best) (docs/exactness.md, step 2a).
     radius = ell.chord_reach(reach.max() - best)
     todo = np.flatnonzero(chord[:, 1] <= radius)
     if todo.size == 0:
@@ -256,8 +257,9 @@ def _min_ratio(ell: Ellipsoid, origins: _Points, reach: np.ndarray, targets: _Po
 
     An origin of reach 0 gives 0 for a target on it and infinity otherwise.
     The search mirrors :func:`_best`: an upper bound ``f`` from the nearest
-    origin, then only origins with chord ``<= f * max(reach)`` (chord is a
-    lower bound of ``s``) whose lower bound ``<= f * reach_j`` are measured.
+    origin, then only origins with chord ``<= C(f * max(reach))`` (step 2a)
+    whose lower bound is ``<= f * reach_j`` are measured (docs/exactness.md,
+    step 3, "per-origin factor").
     """
     n_t = len(targets)
     out = np.full(n_t, np.inf)
