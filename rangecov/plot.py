@@ -237,7 +237,8 @@ def _choose_crs(lon: np.ndarray, lat: np.ndarray) -> tuple[pyproj.CRS, str]:
     Regional ("aeqd"): azimuthal equidistant centred on the data when it spans
     less than 100° of longitude and of latitude and holds no pole. Polar
     ("polar"): azimuthal equidistant centred on the pole when everything is
-    poleward of 45°. Otherwise ("world"): Equal Earth.
+    poleward of 45°, or when the data hold a pole and stay in its
+    hemisphere. Otherwise ("world"): Equal Earth.
     """
     if lon.size == 0:
         return pyproj.CRS.from_user_input("EPSG:8857"), "world"
@@ -252,8 +253,13 @@ def _choose_crs(lon: np.ndarray, lat: np.ndarray) -> tuple[pyproj.CRS, str]:
             "aeqd",
         )
     centre = _world_centre(west, span)
-    if south >= _POLAR_MIN_LAT or north <= -_POLAR_MIN_LAT:
-        lat0 = 90 if south >= _POLAR_MIN_LAT else -90
+    # Data around a pole (a reach region holding it) that stays in that
+    # hemisphere reads best from above the pole too; Equal Earth would
+    # stretch the cap along the map's top edge.
+    polar_north = south >= _POLAR_MIN_LAT or (north >= 89.99 and south >= 0.0)
+    polar_south = north <= -_POLAR_MIN_LAT or (south <= -89.99 and north <= 0.0)
+    if polar_north or polar_south:
+        lat0 = 90 if polar_north else -90
         # Centred on the data's longitudes, the cut meridian (centre + 180°) falls in their largest gap.
         centre = 0.0 if span > 300.0 else float(_wrap_lon(round(west + span / 2.0), 0.0))
         return (

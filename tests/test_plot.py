@@ -253,6 +253,20 @@ def test_region_around_a_pole_is_whole():
     assert not np.any(np.hypot(*path.vertices.T) < 1e3)
 
 
+def test_a_cap_reaching_low_latitudes_is_still_seen_from_above_the_pole():
+    # A 3,000-mile ring from Alaska holds the North Pole and reaches ~20°N: polar
+    # azimuthal, where the ring is round, not Equal Earth, where it smears along the top.
+    origins = gpd.GeoDataFrame({"reach": ["3000 mi", "400 km"]},
+                               geometry=[shapely.Point(-149.19, 64.29), shapely.Point(14.36, 67.27)], crs="EPSG:4326")
+    targets = gpd.GeoSeries([shapely.Point(-21.94, 64.15), shapely.Point(0, 90)], crs="EPSG:4326")
+    ax = coverage(origins, targets, "reach").plot()
+    paths = paths_of(ax, "rangecov:reach")
+    assert any(p.contains_point((0.0, 0.0)) for p in paths)  # the pole at the centre, inside
+    assert not paths_of(ax, "rangecov:sphere")  # no world outline: not a world view
+    big = max(paths, key=lambda p: np.ptp(p.vertices[:, 0]))
+    assert extent_ratio(big.vertices) == pytest.approx(1.0, abs=0.1)
+
+
 def test_without_matplotlib_the_error_says_what_to_install(report, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match=r'pip install "rangecov\[plot\]"'):
