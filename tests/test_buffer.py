@@ -220,6 +220,26 @@ def distance_to_shape(geom, x, y):
     return best
 
 
+def buffered_within_tolerance(shape, d, *, brute_force=None):
+    """Buffer ``shape`` at ``d`` (default 10 m tolerance) and check every boundary sample stays within 10 m.
+
+    By default every sample is measured by brute force over every edge. With
+    ``brute_force=n`` (large outlines), every sample is measured with the
+    package's exact distance (step 5) and n of them by brute force as well.
+    """
+    geom = rangecov.buffer(gpd.GeoSeries([shape], crs="EPSG:4326"), d).iloc[0]
+    assert geom.is_valid
+    x, y = boundary_samples(geom, n=4)
+    if brute_force is None:
+        dist = distance_to_shape(shape, x, y)
+    else:
+        dist = _shapes.distances_to_shapes(ELL, x, y, _shapes.shapes_of(ELL, [shape]))[:, 0]
+        pick = np.random.default_rng(0).choice(x.size, size=min(brute_force, x.size), replace=False)
+        np.testing.assert_allclose(distance_to_shape(shape, x[pick], y[pick]), dist[pick], atol=1e-3)
+    assert np.abs(dist - d).max() <= 10.0
+    return geom
+
+
 SHAPES = {
     "line": LineString([(30, 50), (35, 51), (36, 48)]),
     "polygon": Polygon([(30, 50), (35, 51), (36, 48), (30, 50)]),
@@ -234,14 +254,7 @@ SHAPES = {
 @pytest.mark.parametrize("d", [10_000.0, 300_000.0])
 def test_shape_buffer_holds_tolerance(name, d):
     shape = SHAPES[name]
-    geom = rangecov.buffer(gpd.GeoSeries([shape], crs="EPSG:4326"), d).iloc[0]
-    assert geom.is_valid
-    x, y = boundary_samples(geom, n=4)
-    # Every sample against the package's exact distance, a subsample against brute force over every edge.
-    exact = _shapes.distances_to_shapes(ELL, x, y, _shapes.shapes_of(ELL, [shape]))[:, 0]
-    assert np.abs(exact - d).max() <= 10.0
-    pick = np.random.default_rng(0).choice(x.size, size=min(800, x.size), replace=False)
-    np.testing.assert_allclose(distance_to_shape(shape, x[pick], y[pick]), exact[pick], atol=1e-3)
+    geom = buffered_within_tolerance(shape, d)
     if name == "polygon_hole" and d == 10_000.0:
         assert len(geom.interiors) == 1  # the hole survives a small buffer
     if name == "polygon_hole" and d == 300_000.0:
@@ -386,11 +399,4 @@ def test_detailed_outline_buffer_holds_tolerance(closed, d):
     _, _, length = ELL.inverse(edges[:-1, 0], edges[:-1, 1], edges[1:, 0], edges[1:, 1])
     swept = length**2 > 2 * d * 10.0
     assert (~swept).sum() > 20 and swept.any()  # the case under test: edges with and without sweeps
-    geom = rangecov.buffer(gpd.GeoSeries([shape], crs="EPSG:4326"), d).iloc[0]
-    assert geom.is_valid
-    x, y = boundary_samples(geom, n=4)
-    # Every sample against the package's exact distance, a subsample against brute force over every edge.
-    exact = _shapes.distances_to_shapes(ELL, x, y, _shapes.shapes_of(ELL, [shape]))[:, 0]
-    assert np.abs(exact - d).max() <= 10.0
-    pick = np.random.default_rng(0).choice(x.size, size=min(800, x.size), replace=False)
-    np.testing.assert_allclose(distance_to_shape(shape, x[pick], y[pick]), exact[pick], atol=1e-3)
+    buffered_within_tolerance(shape, d, brute_force=800)
