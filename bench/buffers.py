@@ -51,6 +51,7 @@ def make_points(n: int, seed: int = 12):
 # ----------------------------------------------------------------------------- methods
 # Each returns (list of polygons in lon/lat, seconds to draw them).
 
+
 def m_rangecov(lon, lat, reach_m, tol):
     import geopandas as gpd
 
@@ -98,8 +99,10 @@ def m_postgis(lon, lat, reach_m, _):
         pg._psql(port, "CREATE EXTENSION postgis; CREATE TABLE o (id int, lon float8, lat float8);")
         pg._psql(port, "COPY o FROM STDIN WITH (FORMAT csv)", stdin=pg._csv(np.arange(lon.size), lon, lat))
         t0 = time.perf_counter()
-        text = pg._psql(port, "SELECT ST_AsText(ST_Buffer(ST_MakePoint(lon, lat)::geography, "
-                        f"{reach_m})::geometry) FROM o ORDER BY id;")
+        text = pg._psql(
+            port,
+            f"SELECT ST_AsText(ST_Buffer(ST_MakePoint(lon, lat)::geography, {reach_m})::geometry) FROM o ORDER BY id;",
+        )
         secs = time.perf_counter() - t0
     return [shapely.from_wkt(line) for line in text.strip().splitlines()], secs
 
@@ -170,8 +173,9 @@ def exact_points(n: int, reach_m: float, n_points: int):
     lon, lat = make_origins(n)
     px, py = make_points(n_points)
     t0 = time.perf_counter()
-    report = rangecov.coverage(gpd.GeoSeries.from_xy(lon, lat, crs="EPSG:4326"),
-                               gpd.GeoSeries.from_xy(px, py, crs="EPSG:4326"), reach_m)
+    report = rangecov.coverage(
+        gpd.GeoSeries.from_xy(lon, lat, crs="EPSG:4326"), gpd.GeoSeries.from_xy(px, py, crs="EPSG:4326"), reach_m
+    )
     return report.targets["in_reach"].to_numpy(), time.perf_counter() - t0
 
 
@@ -197,8 +201,10 @@ def main() -> None:
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"# command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print()
-    print("| origins | reach | method | buffers s | dissolve s | vertices/ring | max abs dev m | mean dev at edge midpoints m "
-          "| peak RSS MB | 1M points: buffer+dissolve+PIP s | misclassified of 1M |")
+    print(
+        "| origins | reach | method | buffers s | dissolve s | vertices/ring | max abs dev m | mean dev at edge midpoints m "
+        "| peak RSS MB | 1M points: buffer+dissolve+PIP s | misclassified of 1M |"
+    )
     print("|" + "---|" * 11)
     tmpdir = Path(os.environ.get("TMPDIR", "/tmp"))
     for n in (int(v) for v in args.origins.split(",")):
@@ -212,8 +218,13 @@ def main() -> None:
                 out = tmpdir / f"rangecov_bench_{os.getpid()}.npy"
                 env = dict(os.environ, RANGECOV_BENCH_OUT=str(out))
                 try:
-                    proc = subprocess.run([sys.executable, __file__, "--worker", method, str(n), repr(reach_m), str(n_pts)],
-                                          capture_output=True, text=True, timeout=args.timeout, env=env)
+                    proc = subprocess.run(
+                        [sys.executable, __file__, "--worker", method, str(n), repr(reach_m), str(n_pts)],
+                        capture_output=True,
+                        text=True,
+                        timeout=args.timeout,
+                        env=env,
+                    )
                 except subprocess.TimeoutExpired:
                     print(f"| {n:,} | {reach_text} | {method} | not finished in {args.timeout} s |||||||||", flush=True)
                     continue
@@ -228,11 +239,16 @@ def main() -> None:
                     mis = f"{int((inside != truth).sum()):,}"
                     pip = f"{r['seconds'] + r['dissolve'] + r['pip']:.2f}"
                     out.unlink()
-                print(f"| {n:,} | {reach_text} | {method} | {r['seconds']:.3f} | {r['dissolve']:.3f} | {r['verts']:,.0f} | "
-                      f"{r['worst']:,.2f} | {r['mean_mid']:+,.2f} | {r['rss_mb']:.0f} | {pip} | {mis} |", flush=True)
+                print(
+                    f"| {n:,} | {reach_text} | {method} | {r['seconds']:.3f} | {r['dissolve']:.3f} | {r['verts']:,.0f} | "
+                    f"{r['worst']:,.2f} | {r['mean_mid']:+,.2f} | {r['rss_mb']:.0f} | {pip} | {mis} |",
+                    flush=True,
+                )
             if n_pts:
-                print(f"| {n:,} | {reach_text} | exact: rangecov.coverage on the 1M points | | | | | | | {exact_secs:.2f} | 0 |",
-                      flush=True)
+                print(
+                    f"| {n:,} | {reach_text} | exact: rangecov.coverage on the 1M points | | | | | | | {exact_secs:.2f} | 0 |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

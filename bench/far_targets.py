@@ -77,15 +77,16 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for n in (int(v) for v in args.sizes.split(",")):
         for label, kind in PLACEMENTS.items():
-            done = subprocess.run(
-                [sys.executable, __file__, "--case", kind, str(n)], capture_output=True, text=True
-            )
+            done = subprocess.run([sys.executable, __file__, "--case", kind, str(n)], capture_output=True, text=True)
             if done.returncode != 0:
                 print(f"| 1,000 × {n:,} | {label} | failed |  |  | exit {done.returncode} |")
                 continue
             r = json.loads(done.stdout)
-            print(f"| 1,000 × {n:,} | {label} | {r['time']:.2f} | {n / r['time']:,.0f} | {r['rss']:.0f} | "
-                  f"{r['headline']} |", flush=True)
+            print(
+                f"| 1,000 × {n:,} | {label} | {r['time']:.2f} | {n / r['time']:,.0f} | {r['rss']:.0f} | "
+                f"{r['headline']} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

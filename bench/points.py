@@ -39,6 +39,7 @@ BOUNDARY_PER_SIDE = 36  # 72 boundary targets, as in the issue's BallTree note
 
 # ----------------------------------------------------------------------------- data
 
+
 def make_data(n_origins: int, n_targets: int, reach_m: float, seed: int = 7):
     """Origins in a border-sized box, targets in a theatre around it, plus boundary targets."""
     import pyproj
@@ -54,11 +55,11 @@ def make_data(n_origins: int, n_targets: int, reach_m: float, seed: int = 7):
     # latitude 50 east of the origin box, 0.5° apart, the targets due north or south
     # of them, where no other origin is within reach.
     g = pyproj.Geod(ellps="WGS84")
-    o_lon[n_origins - k:] = 46.0 + 0.5 * np.arange(k)
-    o_lat[n_origins - k:] = 50.0
+    o_lon[n_origins - k :] = 46.0 + 0.5 * np.arange(k)
+    o_lat[n_origins - k :] = 50.0
     az = rng.uniform(-10, 10, k) + np.where(np.arange(k) % 2 == 0, 0.0, 180.0)
-    out_lon, out_lat, _ = g.fwd(o_lon[n_origins - k:], o_lat[n_origins - k:], az, np.full(k, reach_m + 0.01))
-    in_lon, in_lat, _ = g.fwd(o_lon[n_origins - k:], o_lat[n_origins - k:], az, np.full(k, reach_m - 0.01))
+    out_lon, out_lat, _ = g.fwd(o_lon[n_origins - k :], o_lat[n_origins - k :], az, np.full(k, reach_m + 0.01))
+    in_lon, in_lat, _ = g.fwd(o_lon[n_origins - k :], o_lat[n_origins - k :], az, np.full(k, reach_m - 0.01))
     t_lon = np.r_[t_lon, out_lon, in_lon]
     t_lat = np.r_[t_lat, out_lat, in_lat]
     boundary = np.zeros(t_lon.size, dtype=bool)
@@ -76,6 +77,7 @@ def frames(o_lon, o_lat, t_lon, t_lat):
 
 # ----------------------------------------------------------------------------- methods
 # Each returns (in_reach mask over the targets it decided, distances or None, note).
+
 
 def m_data_only(o_lon, o_lat, t_lon, t_lat, reach_m, args):
     frames(o_lon, o_lat, t_lon, t_lat)
@@ -116,8 +118,13 @@ def m_brute(o_lon, o_lat, t_lon, t_lat, reach_m, args):
         d = g.inv(np.full(subset.size, x), np.full(subset.size, y), t_lon[subset], t_lat[subset])[2]
         np.minimum(best, d, out=best)
     elapsed = (time.perf_counter() - t0) * t_lon.size / subset.size
-    return (subset, best <= reach_m, best,
-            f"pyproj Geod.inv on every pair, timed on {subset.size:,} targets, extrapolated", elapsed)
+    return (
+        subset,
+        best <= reach_m,
+        best,
+        f"pyproj Geod.inv on every pair, timed on {subset.size:,} targets, extrapolated",
+        elapsed,
+    )
 
 
 def m_balltree(o_lon, o_lat, t_lon, t_lat, reach_m, args):
@@ -185,6 +192,7 @@ METHODS = {
 
 # ----------------------------------------------------------------------------- worker
 
+
 def worker(method: str, n_o: int, n_t: int, reach_m: float, out: str, brute_subset: int) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     args = argparse.Namespace(brute_subset=brute_subset)
@@ -246,8 +254,10 @@ def main() -> None:
     if unknown:
         sys.exit(f"unknown method(s) {unknown}; choose from {list(METHODS)}")
     print(f"# rangecov {rangecov.__version__} point benchmark — {time.strftime('%Y-%m-%d')}")
-    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"numpy {np.__version__}")
+    print(
+        f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"numpy {np.__version__}"
+    )
     print(f"# command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print()
     header = "| origins × targets | reach | method | time s | targets/s | peak RSS MB | misclassified | boundary misclassified | note |"
@@ -281,10 +291,16 @@ def main() -> None:
                         d_ref = load(results["rangecov"][1] + ".dist.npy")
                         note += f"; max abs distance error {np.abs(load(out + '.dist.npy') - d_ref).max():.0f} m"
                     secs = info["seconds"]
-                    rate = f"{n_t / secs:,.0f}" if secs == secs and secs > 0 and method not in ("data only", "rangecov origins") else ""
-                    print(f"| {n_o:,} × {n_t:,} | {reach_text.strip()} | {method} | "
-                          f"{'' if secs != secs else f'{secs:.2f}'} | {rate} | {info['rss_mb']:.0f} | {mis} | {bmis} | {note} |",
-                          flush=True)
+                    rate = (
+                        f"{n_t / secs:,.0f}"
+                        if secs == secs and secs > 0 and method not in ("data only", "rangecov origins")
+                        else ""
+                    )
+                    print(
+                        f"| {n_o:,} × {n_t:,} | {reach_text.strip()} | {method} | "
+                        f"{'' if secs != secs else f'{secs:.2f}'} | {rate} | {info['rss_mb']:.0f} | {mis} | {bmis} | {note} |",
+                        flush=True,
+                    )
 
 
 if __name__ == "__main__":

@@ -30,8 +30,9 @@ def _ensure_installed() -> None:
         return
     if os.geteuid() != 0:
         raise RuntimeError(f"PostGIS is not installed; run: sudo apt-get install postgresql-15 {POSTGIS_PACKAGE}")
-    subprocess.run(["apt-get", "install", "-y", "-q", "postgresql-15", POSTGIS_PACKAGE],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-q", "postgresql-15", POSTGIS_PACKAGE], check=True, capture_output=True
+    )
 
 
 def _free_port() -> int:
@@ -50,12 +51,20 @@ def _cluster():
     if as_pg:
         shutil.chown(root, "postgres")
     port = _free_port()
-    subprocess.run([*as_pg, f"{PG_BIN}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"],
-                   check=True, capture_output=True)
-    opts = (f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c max_parallel_workers_per_gather=2 "
-            "-c shared_buffers=1GB -c work_mem=256MB -c fsync=off -c synchronous_commit=off")
-    subprocess.run([*as_pg, f"{PG_BIN}/pg_ctl", "-D", data, "-o", opts, "-w", "-l", os.path.join(root, "log"), "start"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*as_pg, f"{PG_BIN}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+    )
+    opts = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c max_parallel_workers_per_gather=2 "
+        "-c shared_buffers=1GB -c work_mem=256MB -c fsync=off -c synchronous_commit=off"
+    )
+    subprocess.run(
+        [*as_pg, f"{PG_BIN}/pg_ctl", "-D", data, "-o", opts, "-w", "-l", os.path.join(root, "log"), "start"],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield port
     finally:
@@ -65,9 +74,29 @@ def _cluster():
 
 def _psql(port: int, sql: str, stdin: str | None = None) -> str:
     proc = subprocess.run(
-        ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-         "-d", "postgres", "-c", sql],
-        input=stdin, capture_output=True, text=True, check=True)
+        [
+            "psql",
+            "-X",
+            "-q",
+            "-At",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-c",
+            sql,
+        ],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return proc.stdout
 
 
@@ -85,12 +114,17 @@ def postgis_exists(o_lon, o_lat, t_lon, t_lat, reach_m: float):
         for name, lon, lat in (("o", o_lon, o_lat), ("t", t_lon, t_lat)):
             _psql(port, f"CREATE UNLOGGED TABLE {name}_raw (id int, lon float8, lat float8);")
             _psql(port, f"COPY {name}_raw FROM STDIN WITH (FORMAT csv);", stdin=_csv(np.arange(lon.size), lon, lat))
-            _psql(port, f"CREATE UNLOGGED TABLE {name} AS SELECT id, "
-                        f"ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography AS g FROM {name}_raw;")
+            _psql(
+                port,
+                f"CREATE UNLOGGED TABLE {name} AS SELECT id, "
+                f"ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography AS g FROM {name}_raw;",
+            )
         _psql(port, "CREATE INDEX ON o USING gist (g); ANALYZE o; ANALYZE t;")
         load_s = time.perf_counter() - t0
-        query = (f"COPY (SELECT t.id FROM t WHERE EXISTS "
-                 f"(SELECT 1 FROM o WHERE ST_DWithin(o.g, t.g, {reach_m!r}))) TO STDOUT;")
+        query = (
+            f"COPY (SELECT t.id FROM t WHERE EXISTS "
+            f"(SELECT 1 FROM o WHERE ST_DWithin(o.g, t.g, {reach_m!r}))) TO STDOUT;"
+        )
         t0 = time.perf_counter()
         out = _psql(port, query)
         query_s = time.perf_counter() - t0

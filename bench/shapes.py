@@ -63,8 +63,12 @@ def run_case(name: str, how: str) -> dict:
     t0 = time.perf_counter()
     report = rangecov.coverage(origins, targets, reach, how=how)
     secs = time.perf_counter() - t0
-    return {"seconds": secs, "n": len(targets), "headline": repr(report),
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "seconds": secs,
+        "n": len(targets),
+        "headline": repr(report),
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def main() -> None:
@@ -86,8 +90,10 @@ def main() -> None:
             print(f"| {name} | {how} | failed: {(proc.stderr.strip().splitlines() or ['?'])[-1]} | | | |", flush=True)
             continue
         r = json.loads(proc.stdout.strip().splitlines()[-1])
-        print(f"| {name} | {how} | {r['seconds']:.2f} | {r['n'] / r['seconds']:,.0f} | {r['rss_mb']:.0f} | {r['headline']} |",
-              flush=True)
+        print(
+            f"| {name} | {how} | {r['seconds']:.2f} | {r['n'] / r['seconds']:,.0f} | {r['rss_mb']:.0f} | {r['headline']} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -41,7 +41,9 @@ def centroids(values: np.ndarray) -> np.ndarray:
     out = np.asarray(shapely.centroid(values), dtype=object)
     b = shapely.bounds(values)
     for k in np.flatnonzero(b[:, 2] - b[:, 0] > 180.0):
-        moved = shapely.transform(values[k], lambda xy: np.column_stack((np.where(xy[:, 0] < 0, xy[:, 0] + 360.0, xy[:, 0]), xy[:, 1])))
+        moved = shapely.transform(
+            values[k], lambda xy: np.column_stack((np.where(xy[:, 0] < 0, xy[:, 0] + 360.0, xy[:, 0]), xy[:, 1]))
+        )
         c = shapely.centroid(moved)
         out[k] = shapely.Point(float(_disk._wrap(np.array(c.x))), c.y)
     return out
@@ -51,7 +53,9 @@ def check_polygons(values: np.ndarray, index, argname: str, why: str) -> None:
     kinds = np.asarray(shapely.get_type_id(values))
     bad = (kinds != shapely.GeometryType.POLYGON) & (kinds != shapely.GeometryType.MULTIPOLYGON)
     if bad.any():
-        raise ValueError(f"{argname} must be polygons {why}; found other geometry at {_frames.describe_labels(index[bad])}")
+        raise ValueError(
+            f"{argname} must be polygons {why}; found other geometry at {_frames.describe_labels(index[bad])}"
+        )
 
 
 # Targets per slice of the distance computation (one progress step).
@@ -126,8 +130,19 @@ def shape_coverage(ell: Ellipsoid, origins, targets, reach, *, how: str, min_cov
             covering = np.where(drawn_rows, -1, covering)
         margin = np.where(drawn_rows, np.nan, margin)
     return _report(
-        ell, origins, targets, spec, distance=distance, nearest=nearest, margin=margin, covering=covering,
-        status=status, count_origins=lambda: counts, extra=extra, how=how, tolerance=tolerance,
+        ell,
+        origins,
+        targets,
+        spec,
+        distance=distance,
+        nearest=nearest,
+        margin=margin,
+        covering=covering,
+        status=status,
+        count_origins=lambda: counts,
+        extra=extra,
+        how=how,
+        tolerance=tolerance,
         factors=lambda: _ratios(dist, spec.low),
     )
 
@@ -137,7 +152,9 @@ def _ratios(dist: np.ndarray, reach: np.ndarray) -> np.ndarray:
     if dist.shape[1] == 0:
         return np.full(dist.shape[0], np.inf)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(reach[None, :] > 0, dist / np.where(reach > 0, reach, 1.0)[None, :], np.where(dist == 0, 0.0, np.inf))
+        ratio = np.where(
+            reach[None, :] > 0, dist / np.where(reach > 0, reach, 1.0)[None, :], np.where(dist == 0, 0.0, np.inf)
+        )
     return ratio.min(axis=1)
 
 

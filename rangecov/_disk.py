@@ -170,7 +170,9 @@ def boundary(
     m_alpha = 360.0 - alpha[inner][::-1]
     m_lon = clon[m_owner] - _wrap(lon[inner][::-1] - clon[m_owner])
     m_lat = lat[inner][::-1]
-    owner, alpha, lon, lat = (np.concatenate(v) for v in ((owner, m_owner), (alpha, m_alpha), (lon, m_lon), (lat, m_lat)))
+    owner, alpha, lon, lat = (
+        np.concatenate(v) for v in ((owner, m_owner), (alpha, m_alpha), (lon, m_lon), (lat, m_lat))
+    )
     order = np.lexsort((alpha, owner))
     return owner[order], alpha[order], _wrap(lon[order]), lat[order]
 
@@ -233,9 +235,7 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
-def disks(
-    ell: Ellipsoid, clon: np.ndarray, clat: np.ndarray, s: np.ndarray, tol: np.ndarray
-) -> list[BaseGeometry]:
+def disks(ell: Ellipsoid, clon: np.ndarray, clat: np.ndarray, s: np.ndarray, tol: np.ndarray) -> list[BaseGeometry]:
     """Polygons (EPSG:4326) of the geodesic disks of radius ``s`` about each centre."""
     clon = np.asarray(clon, dtype=float)
     clat = np.asarray(clat, dtype=float)

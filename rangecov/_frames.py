@@ -48,9 +48,7 @@ def check_frame(obj, argname: str) -> gpd.GeoSeries:
                 "; for a table with longitude/latitude columns use "
                 "geopandas.GeoDataFrame(df, geometry=geopandas.points_from_xy(df.lon, df.lat), crs='EPSG:4326')"
             )
-        raise TypeError(
-            f"{argname} must be a geopandas GeoDataFrame or GeoSeries, got {type(obj).__name__}{hint}"
-        )
+        raise TypeError(f"{argname} must be a geopandas GeoDataFrame or GeoSeries, got {type(obj).__name__}{hint}")
     if geoms.crs is None:
         raise ValueError(
             f"{argname} has no CRS, so its coordinates cannot be placed on the Earth; "
@@ -82,8 +80,7 @@ def _to_lonlat(crs: pyproj.CRS, argname: str) -> pyproj.Transformer:
         return pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
     except pyproj.exceptions.ProjError as err:
         raise ValueError(
-            f"{argname}: its CRS {crs.name!r} cannot be converted to longitude/latitude on the "
-            f"Earth (EPSG:4326): {err}"
+            f"{argname}: its CRS {crs.name!r} cannot be converted to longitude/latitude on the Earth (EPSG:4326): {err}"
         ) from None
 
 
@@ -109,17 +106,13 @@ def point_lonlat(obj, argname: str) -> tuple[np.ndarray, np.ndarray]:
             f"{describe_labels(index[not_point])}; use e.g. {argname}.representative_point()"
         )
     if empty.any():
-        raise ValueError(
-            f"{argname} has empty geometry at {describe_labels(index[empty])}; drop those rows"
-        )
+        raise ValueError(f"{argname} has empty geometry at {describe_labels(index[empty])}; drop those rows")
 
     x = shapely.get_x(values)
     y = shapely.get_y(values)
     bad = ~(np.isfinite(x) & np.isfinite(y))
     if bad.any():
-        raise ValueError(
-            f"{argname} has NaN or infinite coordinates at {describe_labels(index[bad])}"
-        )
+        raise ValueError(f"{argname} has NaN or infinite coordinates at {describe_labels(index[bad])}")
 
     crs = pyproj.CRS.from_user_input(geoms.crs)
     if crs.to_epsg() != 4326:

@@ -33,9 +33,7 @@ def _tqdm(progress):
         from tqdm import tqdm
     except ImportError:
         if progress:
-            raise ImportError(
-                'progress=True needs the tqdm package: pip install "rangecov[progress]"'
-            ) from None
+            raise ImportError('progress=True needs the tqdm package: pip install "rangecov[progress]"') from None
         return None
     if progress is None:
         stream = sys.stderr

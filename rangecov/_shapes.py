@@ -31,7 +31,9 @@ __all__: list[str] = []
 MAX_SHAPE_DISTANCE_M = 9_000_000.0
 
 
-def densify(ell: Ellipsoid, lon: np.ndarray, lat: np.ndarray, tol: float, *, closed: bool) -> tuple[np.ndarray, np.ndarray]:
+def densify(
+    ell: Ellipsoid, lon: np.ndarray, lat: np.ndarray, tol: float, *, closed: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """Insert points on the geodesics between consecutive vertices (one line or ring).
 
     Afterwards every edge, read as a straight lon/lat line, has its midpoint
@@ -95,7 +97,7 @@ def densify_many(ell: Ellipsoid, lines, tol: float, *, closed: bool) -> list[tup
         if n_edges[k] == 0:
             result.append((lon, lat))
             continue
-        x, y = out_lon[cuts[k]:cuts[k + 1]], out_lat[cuts[k]:cuts[k + 1]]
+        x, y = out_lon[cuts[k] : cuts[k + 1]], out_lat[cuts[k] : cuts[k + 1]]
         if not closed:
             x, y = np.r_[x, lon[-1]], np.r_[y, lat[-1]]
         result.append((x, y))
@@ -145,7 +147,9 @@ def _offsets(ell, a, b, az, length, d, tol, side):
         # Both readings of every edge between consecutive offset points.
         g_lon, g_lat, sep, chord = _disk.edge_midpoints(ell, lon[:-1], lat[:-1], lon[1:], lat[1:])
         k = g_lon.size
-        ds, _ = segment_distance(ell, g_lon, g_lat, np.full(k, a[0]), np.full(k, a[1]), np.full(k, b[0]), np.full(k, b[1]))
+        ds, _ = segment_distance(
+            ell, g_lon, g_lat, np.full(k, a[0]), np.full(k, a[1]), np.full(k, b[0]), np.full(k, b[1])
+        )
         dev = np.where(chord > _disk.MAX_EDGE_M, np.inf, np.abs(ds - d) + sep)
         bad = np.flatnonzero(dev > _disk._MID_SHARE * tol)
         if bad.size == 0:
@@ -494,8 +498,12 @@ def distance_matrix(
     if o_point.any():
         ox, oy = shapely.get_x(origins[o_point]), shapely.get_y(origins[o_point])
         cols = np.flatnonzero(o_point)
-        d = ell.distance(np.repeat(t_xy[:, 0], cols.size), np.repeat(t_xy[:, 1], cols.size),
-                         np.tile(ox, len(t_xy)), np.tile(oy, len(t_xy))).reshape(len(t_xy), cols.size)
+        d = ell.distance(
+            np.repeat(t_xy[:, 0], cols.size),
+            np.repeat(t_xy[:, 1], cols.size),
+            np.tile(ox, len(t_xy)),
+            np.tile(oy, len(t_xy)),
+        ).reshape(len(t_xy), cols.size)
         for k, c in enumerate(cols):
             np.minimum.at(out[:, c], t_owner, d[:, k])
     if o_shapes:

@@ -165,7 +165,7 @@ def _buffer_values(
     others = np.flatnonzero(~is_point)
     with _progress.bar(len(values), desc="buffers", unit="geom", progress=progress) as pb:
         for start in range(0, pts.size, _POINT_BATCH):
-            batch = pts[start:start + _POINT_BATCH]
+            batch = pts[start : start + _POINT_BATCH]
             x = shapely.get_x(values[batch])
             y = shapely.get_y(values[batch])
             for k, g in zip(batch, _disk.disks(ell, x, y, dist[batch], tol[batch])):
@@ -327,12 +327,13 @@ def rings(
     origins = _as_geoseries_input(origins, "origins")
     lon, lat = _frames.point_lonlat(origins, "origins")
     n = lon.size
-    modes = [distances is not None, interval is not None or count is not None,
-             min_range is not None or max_range is not None]
+    modes = [
+        distances is not None,
+        interval is not None or count is not None,
+        min_range is not None or max_range is not None,
+    ]
     if sum(modes) != 1:
-        raise ValueError(
-            "give exactly one of: distances=[...]; interval= with count=; or min_range= with max_range="
-        )
+        raise ValueError("give exactly one of: distances=[...]; interval= with count=; or min_range= with max_range=")
     if not isinstance(radials, (int, np.integer)) or isinstance(radials, bool) or radials < 0:
         raise ValueError(f"radials must be a non-negative whole number, got {radials!r}")
     bounds: list[np.ndarray] = []  # per origin, the ring radii incl. the inner start
@@ -357,7 +358,8 @@ def rings(
     if positive.size == 0:
         return gpd.GeoDataFrame(
             {"origin": [], "ring": [], "inner_m": [], "outer_m": [], "kind": [], "azimuth": []},
-            geometry=[], crs="EPSG:4326",
+            geometry=[],
+            crs="EPSG:4326",
         )
     if tolerance is None:
         tol = float(default_tolerance(positive.min()))
@@ -369,8 +371,9 @@ def rings(
     outer = np.concatenate([b[1:] for b in bounds])
     # One disk per distinct (origin, radius), then annuli as differences.
     need = pd.DataFrame({"o": np.r_[owner, owner[inner > 0]], "r": np.r_[outer, inner[inner > 0]]}).drop_duplicates()
-    disks = _disk.disks(ell, lon[need["o"].to_numpy()], lat[need["o"].to_numpy()], need["r"].to_numpy(),
-                        np.full(len(need), tol))
+    disks = _disk.disks(
+        ell, lon[need["o"].to_numpy()], lat[need["o"].to_numpy()], need["r"].to_numpy(), np.full(len(need), tol)
+    )
     lookup = {(o, r): g for o, r, g in zip(need["o"], need["r"], disks)}
     rows = []
     for o, lo_, hi_, k in zip(owner, inner, outer, _ring_numbers(owner)):
@@ -382,8 +385,17 @@ def rings(
         far = bounds[o].max()
         for j in range(radials):
             az = 360.0 * j / radials
-            rows.append((origins.index[o], 0, 0.0, float(far), "radial", az,
-                         _shapes.geodesic_line(ell, lon[o], lat[o], az, far, tol)))
+            rows.append(
+                (
+                    origins.index[o],
+                    0,
+                    0.0,
+                    float(far),
+                    "radial",
+                    az,
+                    _shapes.geodesic_line(ell, lon[o], lat[o], az, far, tol),
+                )
+            )
     frame = pd.DataFrame(rows, columns=["origin", "ring", "inner_m", "outer_m", "kind", "azimuth", "geometry"])
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 

@@ -196,12 +196,16 @@ def _threshold(share: float, args: argparse.Namespace, what: str) -> int:
         print(f"rangecov: threshold not met: the {what} is undefined (nothing to measure)", file=sys.stderr)
         return EXIT_THRESHOLD
     if args.min_share is not None and not share >= args.min_share:
-        print(f"rangecov: threshold not met: {what} {_pct(share)} is below --min-share {_pct(args.min_share)}",
-              file=sys.stderr)
+        print(
+            f"rangecov: threshold not met: {what} {_pct(share)} is below --min-share {_pct(args.min_share)}",
+            file=sys.stderr,
+        )
         return EXIT_THRESHOLD
     if args.max_share is not None and not share <= args.max_share:
-        print(f"rangecov: threshold not met: {what} {_pct(share)} is above --max-share {_pct(args.max_share)}",
-              file=sys.stderr)
+        print(
+            f"rangecov: threshold not met: {what} {_pct(share)} is above --max-share {_pct(args.max_share)}",
+            file=sys.stderr,
+        )
         return EXIT_THRESHOLD
     return EXIT_OK
 
@@ -317,7 +321,11 @@ def _cmd_reach(args: argparse.Namespace) -> int:
         _require_column(origins, args.by, "--by", "ORIGINS")
     distance = _reach_argument(args, origins)
     regions = reach(
-        origins, distance, tolerance=args.tolerance, by=args.by, ellipsoid=args.ellipsoid,
+        origins,
+        distance,
+        tolerance=args.tolerance,
+        by=args.by,
+        ellipsoid=args.ellipsoid,
         progress=_progress(args),
     )
     frame = regions.to_frame()
@@ -358,14 +366,18 @@ def _cmd_area(args: argparse.Namespace) -> int:
     share = covered / area if area > 0 else float("nan")
     if fmt == "table":
         shown = table.drop(columns=[table.geometry.name]).copy()
-        shown = shown[[c for c in shown.columns if c not in ("area_km2", "covered_km2", "covered_share")]
-                      + ["area_km2", "covered_km2", "covered_share"]]
+        shown = shown[
+            [c for c in shown.columns if c not in ("area_km2", "covered_km2", "covered_share")]
+            + ["area_km2", "covered_km2", "covered_share"]
+        ]
         shown["area_km2"] = shown["area_km2"].round(1)
         shown["covered_km2"] = shown["covered_km2"].round(1)
         shown["covered_share"] = shown["covered_share"].map(_pct)
         n_o = len(origins)
-        head = (f"{covered:,.1f} of {area:,.1f} km² ({_pct(share)}) within {_reach_text(args)} "
-                f"of {n_o} origin{'s' if n_o != 1 else ''}")
+        head = (
+            f"{covered:,.1f} of {area:,.1f} km² ({_pct(share)}) within {_reach_text(args)} "
+            f"of {n_o} origin{'s' if n_o != 1 else ''}"
+        )
         _emit(head + "\n\n" + shown.to_string(), args)
     elif fmt == "json":
         _emit(json.dumps(_area_dict(table, args, area, covered, share, len(origins)), indent=2, allow_nan=False), args)
@@ -391,8 +403,12 @@ def _area_dict(table, args, area, covered, share, n_origins) -> dict:
         "covered_km2": _json_number(covered),
         "covered_share": _json_number(share),
         "regions": [
-            {"id": _json_value(i), "area_km2": _json_number(a), "covered_km2": _json_number(c),
-             "covered_share": _json_number(s)}
+            {
+                "id": _json_value(i),
+                "area_km2": _json_number(a),
+                "covered_km2": _json_number(c),
+                "covered_share": _json_number(s),
+            }
             for i, a, c, s in zip(table.index, table["area_km2"], table["covered_km2"], table["covered_share"])
         ],
     }
@@ -449,9 +465,12 @@ def _io_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lat", metavar="COL", help="latitude column of every table input (default: found by name)")
     p.add_argument("--origin-names", metavar="COL", help="column naming the origins (default: name, id, label or site)")
     if p.prog.split()[-1] != "reach":
-        p.add_argument("--target-names", metavar="COL",
-                       help="column naming the targets/regions (default: name, id, label or site)")
-    p.add_argument("--crs", metavar="CRS", help="CRS of every table input (default EPSG:4326), and of a spatial file without one")
+        p.add_argument(
+            "--target-names", metavar="COL", help="column naming the targets/regions (default: name, id, label or site)"
+        )
+    p.add_argument(
+        "--crs", metavar="CRS", help="CRS of every table input (default EPSG:4326), and of a spatial file without one"
+    )
     p.add_argument("--ellipsoid", default="WGS84", metavar="E", help="pyproj ellipsoid name (default WGS84)")
     p.add_argument("--tolerance", type=_distance, metavar="T", help="tolerance of drawn reach regions (default 10 m)")
     p.add_argument("--force", action="store_true", help="replace an existing output file")
@@ -461,7 +480,9 @@ def _io_options(p: argparse.ArgumentParser) -> None:
 
 def _thresholds(p: argparse.ArgumentParser, what: str) -> None:
     g = p.add_mutually_exclusive_group()
-    g.add_argument("--min-share", type=_share, metavar="X", help=f"exit 1 unless the {what} is at least X (0.9 or 90%%)")
+    g.add_argument(
+        "--min-share", type=_share, metavar="X", help=f"exit 1 unless the {what} is at least X (0.9 or 90%%)"
+    )
     g.add_argument("--max-share", type=_share, metavar="X", help=f"exit 1 unless the {what} is at most X")
 
 
@@ -476,30 +497,44 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     cov = sub.add_parser(
-        "coverage", help="which targets are within reach, and what share",
+        "coverage",
+        help="which targets are within reach, and what share",
         description="Which TARGETS lie within geodesic reach of ORIGINS (exact, WGS84).",
-        epilog=_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     cov.add_argument("origins", metavar="ORIGINS", help="file of origins (points, lines or polygons)")
     cov.add_argument("targets", metavar="TARGETS", help="file of targets")
     group = _common(cov)
-    group.add_argument("--band", nargs=2, type=_distance, metavar=("LOW", "HIGH"),
-                       help="an uncertain reach: in within LOW, marginal up to HIGH")
+    group.add_argument(
+        "--band",
+        nargs=2,
+        type=_distance,
+        metavar=("LOW", "HIGH"),
+        help="an uncertain reach: in within LOW, marginal up to HIGH",
+    )
     cov.add_argument("--by", metavar="COL", help="summarise by this column of TARGETS")
-    cov.add_argument("--how", choices=("any", "all", "centroid", "area"), default="any",
-                     help="when a line/polygon target counts as in reach (default any)")
+    cov.add_argument(
+        "--how",
+        choices=("any", "all", "centroid", "area"),
+        default="any",
+        help="when a line/polygon target counts as in reach (default any)",
+    )
     cov.add_argument("--format", choices=FORMATS, help="output format (default table, or by --out's extension)")
     cov.add_argument("--out", metavar="FILE", help="write to FILE (.json, .csv, .geojson, .gpkg, .parquet)")
-    cov.add_argument("--rows", type=_rows, default=60, metavar="N",
-                     help="targets shown by --format table (default 60; 0 for none)")
+    cov.add_argument(
+        "--rows", type=_rows, default=60, metavar="N", help="targets shown by --format table (default 60; 0 for none)"
+    )
     _thresholds(cov, "share of targets in reach")
     _io_options(cov)
     cov.set_defaults(func=_cmd_coverage)
 
     rea = sub.add_parser(
-        "reach", help="write the reach region (geodesic buffer, dissolved) to a file",
+        "reach",
+        help="write the reach region (geodesic buffer, dissolved) to a file",
         description="Write the region within reach of ORIGINS (drawn within --tolerance of the true boundary).",
-        epilog=_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     rea.add_argument("origins", metavar="ORIGINS")
     _common(rea)
@@ -510,9 +545,11 @@ def _parser() -> argparse.ArgumentParser:
     rea.set_defaults(func=_cmd_reach)
 
     area = sub.add_parser(
-        "area", help="the share of each region's area within reach",
+        "area",
+        help="the share of each region's area within reach",
         description="The area of each polygon in REGIONS and the part of it within reach of ORIGINS.",
-        epilog=_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     area.add_argument("origins", metavar="ORIGINS")
     area.add_argument("regions", metavar="REGIONS", help="file of polygons")
@@ -556,6 +593,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
             return EXIT_USAGE
         message = " ".join(str(err).split())
-        print(f"rangecov {args.command}: internal error ({type(err).__name__}: {message}); "
-              "rerun with --debug and report it", file=sys.stderr)
+        print(
+            f"rangecov {args.command}: internal error ({type(err).__name__}: {message}); "
+            "rerun with --debug and report it",
+            file=sys.stderr,
+        )
         return EXIT_USAGE

@@ -65,9 +65,7 @@ class Comparison:
         return "<pre>" + repr(self) + "</pre>" + self.summary.to_html()
 
 
-def compare(
-    report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple[str, str] = ("a", "b")
-) -> Comparison:
+def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple[str, str] = ("a", "b")) -> Comparison:
     """Compare two coverage reports of the same targets.
 
     Typical uses: two reaches from the same origins (ATACMS against GMLRS),
@@ -126,8 +124,7 @@ def compare(
     if len(ta) != len(tb) or not ta.index.equals(tb.index):
         raise ValueError(
             "report_a and report_b must cover the same targets (same index labels in the same order); "
-            f"got {len(ta)} and {len(tb)} targets"
-            + ("" if len(ta) != len(tb) else " with different labels or order")
+            f"got {len(ta)} and {len(tb)} targets" + ("" if len(ta) != len(tb) else " with different labels or order")
         )
     ga, gb = ta.geometry, tb.geometry
     if ga.crs != gb.crs:
@@ -162,8 +159,15 @@ def compare(
     out["margin_change_m"] = tb["margin_m"].to_numpy(dtype=float) - ta["margin_m"].to_numpy(dtype=float)
     summary = pd.DataFrame(
         [
-            {"reach": rep.reach, "how": rep.how, "ellipsoid": rep.ellipsoid.name, "total": rep.total,
-             "count": rep.count, "share": rep.share, "marginal": rep.marginal}
+            {
+                "reach": rep.reach,
+                "how": rep.how,
+                "ellipsoid": rep.ellipsoid.name,
+                "total": rep.total,
+                "count": rep.count,
+                "share": rep.share,
+                "marginal": rep.marginal,
+            }
             for rep in (report_a, report_b)
         ],
         index=pd.Index([a, b]),

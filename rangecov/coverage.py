@@ -101,9 +101,7 @@ def _parse_reach(reach, origins, n_origins: int) -> _ReachSpec:
             metres = parse_distance(reach)
         except ValueError as err:
             where = f"; origins has columns: {', '.join(map(str, columns))}" if columns else ""
-            raise ValueError(
-                f"reach {reach!r} is neither a column of origins nor a distance ({err}){where}"
-            ) from None
+            raise ValueError(f"reach {reach!r} is neither a column of origins nor a distance ({err}){where}") from None
     elif isinstance(reach, numbers.Real) and not isinstance(reach, bool):
         metres = parse_distance(reach)
     else:
@@ -166,7 +164,9 @@ def _within_chord(
     row, col = np.nonzero(inside)
     pairs_row, pairs_origin = [row], [idx[row, col]]
     if more.size and k < _MORE_K:
-        r, o = _within_chord(tree, xyz[more], radius[more], workers, *_query(tree, xyz[more], min(_MORE_K, tree.n), workers))
+        r, o = _within_chord(
+            tree, xyz[more], radius[more], workers, *_query(tree, xyz[more], min(_MORE_K, tree.n), workers)
+        )
         pairs_row.append(more[r])
         pairs_origin.append(o)
     elif more.size:
@@ -177,9 +177,7 @@ def _within_chord(
     return np.concatenate(pairs_row), np.concatenate(pairs_origin)
 
 
-def _best(
-    ell: Ellipsoid, origins: _Points, reach: np.ndarray, targets: _Points
-) -> tuple[np.ndarray, np.ndarray]:
+def _best(ell: Ellipsoid, origins: _Points, reach: np.ndarray, targets: _Points) -> tuple[np.ndarray, np.ndarray]:
     """For each target, ``max_j (reach_j - s_j)`` and the ``j`` attaining it, exactly.
 
     With ``reach`` all zero this is minus the nearest geodesic distance. Ties
@@ -232,12 +230,12 @@ def _nearest(ell: Ellipsoid, origins: _Points, targets: _Points) -> tuple[np.nda
     return 0.0 - neg, keep[arg]  # not -neg: a target on an origin is at 0.0, not -0.0
 
 
-def _max_margin(
-    ell: Ellipsoid, origins: _Points, reach: np.ndarray, targets: _Points
-) -> tuple[np.ndarray, np.ndarray]:
+def _max_margin(ell: Ellipsoid, origins: _Points, reach: np.ndarray, targets: _Points) -> tuple[np.ndarray, np.ndarray]:
     """Exact ``max_j (reach_j - s_j)`` over origins with differing reach, and its position."""
     values = np.unique(reach)
-    groups = [np.flatnonzero(reach == v) for v in values] if values.size <= _MAX_REACH_GROUPS else [np.arange(reach.size)]
+    groups = (
+        [np.flatnonzero(reach == v) for v in values] if values.size <= _MAX_REACH_GROUPS else [np.arange(reach.size)]
+    )
     margin = np.full(len(targets), -np.inf)
     arg = np.zeros(len(targets), dtype=np.intp)
     for members in groups:
@@ -282,7 +280,9 @@ def _min_ratio(ell: Ellipsoid, origins: _Points, reach: np.ndarray, targets: _Po
     workers = _workers()
     tree = cKDTree(sub.xyz)
     radius = ell.chord_reach(bound[todo] * r.max())
-    row, cand = _within_chord(tree, targets.xyz[todo], radius, workers, *_query(tree, targets.xyz[todo], min(_FIRST_K, len(sub)), workers))
+    row, cand = _within_chord(
+        tree, targets.xyz[todo], radius, workers, *_query(tree, targets.xyz[todo], min(_FIRST_K, len(sub)), workers)
+    )
     tgt = todo[row]
     lower = ell.lower_bound(targets.xyz[tgt], sub.xyz[cand])
     keep = lower - PRUNE_SLACK_M <= bound[tgt] * r[cand]
@@ -543,15 +543,38 @@ def _point_coverage(ell: Ellipsoid, origins, targets, reach, progress) -> Covera
     # categorical from codes avoids a million-string detour.
     status = np.where(margin >= 0, 0, np.where(high_margin >= 0, 1, 2)).astype(np.int8)
     return _report(
-        ell, origins, targets, spec, distance=distance, nearest=nearest, margin=margin, covering=covering,
-        status=status, count_origins=lambda: _count_within(ell, o_pts, spec.low, t_pts),
-        factors=lambda: _min_ratio(ell, o_pts, spec.low, t_pts), how="any", tolerance=None,
+        ell,
+        origins,
+        targets,
+        spec,
+        distance=distance,
+        nearest=nearest,
+        margin=margin,
+        covering=covering,
+        status=status,
+        count_origins=lambda: _count_within(ell, o_pts, spec.low, t_pts),
+        factors=lambda: _min_ratio(ell, o_pts, spec.low, t_pts),
+        how="any",
+        tolerance=None,
     )
 
 
 def _report(
-    ell: Ellipsoid, origins, targets, spec: _ReachSpec, *, distance, nearest, margin, covering, status,
-    count_origins, factors, how: str, tolerance, extra: dict | None = None,
+    ell: Ellipsoid,
+    origins,
+    targets,
+    spec: _ReachSpec,
+    *,
+    distance,
+    nearest,
+    margin,
+    covering,
+    status,
+    count_origins,
+    factors,
+    how: str,
+    tolerance,
+    extra: dict | None = None,
 ) -> CoverageReport:
     """Append the result columns to a copy of the targets and wrap it in a report.
 

@@ -103,9 +103,7 @@ class Ellipsoid:
             lat = np.arctan2(z + e2 * n * s, p)
         return lon, np.degrees(lat)
 
-    def distance(
-        self, lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
-    ) -> np.ndarray:
+    def distance(self, lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
         """Exact geodesic distances in metres between paired points (Karney 2013).
 
         Large inputs are split over threads; pyproj releases the GIL inside
@@ -140,9 +138,7 @@ class Ellipsoid:
         qu = q / np.sqrt(np.einsum("ij,ij->i", q, q))[:, None]
         # Kahan's angle formula: well conditioned at 0 and at pi alike.
         diff, summ = pu - qu, pu + qu
-        theta = 2.0 * np.arctan2(
-            np.sqrt(np.einsum("ij,ij->i", diff, diff)), np.sqrt(np.einsum("ij,ij->i", summ, summ))
-        )
+        theta = 2.0 * np.arctan2(np.sqrt(np.einsum("ij,ij->i", diff, diff)), np.sqrt(np.einsum("ij,ij->i", summ, summ)))
         return np.maximum(chord, self.b * theta)
 
     def chord_reach(self, s) -> np.ndarray:
@@ -230,14 +226,10 @@ def get_ellipsoid(name: str = "WGS84") -> Ellipsoid:
     6356752.3142
     """
     if not isinstance(name, str):
-        raise TypeError(
-            f"ellipsoid must be a name such as 'WGS84' or 'sphere', got {type(name).__name__} {name!r}"
-        )
+        raise TypeError(f"ellipsoid must be a name such as 'WGS84' or 'sphere', got {type(name).__name__} {name!r}")
     names = pyproj.get_ellps_map()
     if name not in names:
-        raise ValueError(
-            f"ellipsoid {name!r} is not known; accepted names: {', '.join(sorted(names))}"
-        )
+        raise ValueError(f"ellipsoid {name!r} is not known; accepted names: {', '.join(sorted(names))}")
     geod = pyproj.Geod(ellps=name)
     if geod.b > geod.a:
         raise ValueError(f"ellipsoid {name!r} is prolate; only oblate ellipsoids and spheres are supported")

@@ -176,9 +176,7 @@ def read(
 
     kind = _kind(path)
     if layer is not None and kind in ("table", "parquet"):
-        raise ValueError(
-            f"layer= applies to files with several layers, such as GeoPackage; {path} has one table"
-        )
+        raise ValueError(f"layer= applies to files with several layers, such as GeoPackage; {path} has one table")
     if kind == "table":
         return _points_from_table(_read_table(path), path, lon=lon, lat=lat, crs=user_crs)
     if kind == "parquet" and not _has_geo_metadata(path):
@@ -321,8 +319,7 @@ def _read_gdal(path: Path, *, layer, known: bool) -> pd.DataFrame:
         # Say which one we took, so the choice is never silent (pyogrio's own
         # warning would point into pyogrio rather than at the caller).
         warnings.warn(
-            f"{path} has {len(layers)} layers ({listed}); reading the first, {layers[0]!r}; "
-            "choose one with layer=",
+            f"{path} has {len(layers)} layers ({listed}); reading the first, {layers[0]!r}; choose one with layer=",
             UserWarning,
             stacklevel=3,  # the caller of read()
         )
@@ -381,9 +378,7 @@ def _default_index(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _is_default_index(index: pd.Index) -> bool:
-    return (
-        isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and index.name is None
-    )
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and index.name is None
 
 
 def _list_columns(columns: Sequence) -> str:
@@ -414,6 +409,7 @@ def _shown_values(values: Sequence) -> str:
 
 def _find_column(columns: Sequence, wanted: str | None, candidates: Sequence[str], argname: str, path: Path):
     """The column named by lon=/lat=, or the first auto-detected one, or None."""
+
     def normal(name) -> str:
         return str(name).strip().casefold()
 
@@ -607,14 +603,11 @@ def write_frame(
         hint = ""
         if isinstance(frame, pd.DataFrame):
             hint = (
-                "; make one with geopandas.GeoDataFrame(df, geometry=..., crs=...), "
-                "or use df.to_csv for a plain table"
+                "; make one with geopandas.GeoDataFrame(df, geometry=..., crs=...), or use df.to_csv for a plain table"
             )
         raise TypeError(f"frame must be a geopandas GeoDataFrame, got {type(frame).__name__}{hint}")
     if frame.active_geometry_name is None or frame.active_geometry_name not in frame.columns:
-        raise ValueError(
-            "frame has no active geometry column; set one with frame.set_geometry('column_name')"
-        )
+        raise ValueError("frame has no active geometry column; set one with frame.set_geometry('column_name')")
     if frame.crs is None:
         raise ValueError(
             "frame has no CRS, so its file could not be placed on the Earth when read back; "
@@ -626,9 +619,7 @@ def write_frame(
     try:
         path = Path(os.fspath(path))
     except TypeError:
-        raise TypeError(
-            f"{argname} must be a file path (str or os.PathLike), got {type(path).__name__}"
-        ) from None
+        raise TypeError(f"{argname} must be a file path (str or os.PathLike), got {type(path).__name__}") from None
     suffix = path.suffix.lower()
     if suffix not in _WRITE_FORMATS:
         which = f"extension {path.suffix!r}" if path.suffix else "no extension"
@@ -651,9 +642,7 @@ def write_frame(
         _write(table, temporary, fmt, layer=layer or path.stem)
         os.replace(temporary, path)
     except (RuntimeError, ValueError, TypeError, NotImplementedError) as err:
-        raise ValueError(
-            f"frame could not be written as {_FORMAT_NAMES[fmt]} to {path}: {_first_line(err)}"
-        ) from err
+        raise ValueError(f"frame could not be written as {_FORMAT_NAMES[fmt]} to {path}: {_first_line(err)}") from err
     finally:
         for leftover in ("", "-journal", "-wal", "-shm"):  # SQLite (GeoPackage) side files too
             Path(f"{temporary}{leftover}").unlink(missing_ok=True)

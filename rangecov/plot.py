@@ -381,12 +381,14 @@ def _sphere_outline(lon0: float) -> shapely.Polygon:
     lo, hi = lon0 - 180.0, lon0 + 180.0
     lons = np.linspace(lo, hi, 361)
     lats = np.linspace(-90.0, 90.0, 181)
-    ring = np.concatenate([
-        np.column_stack([np.full(lats.size, lo), lats]),
-        np.column_stack([lons, np.full(lons.size, 90.0)]),
-        np.column_stack([np.full(lats.size, hi), lats[::-1]]),
-        np.column_stack([lons[::-1], np.full(lons.size, -90.0)]),
-    ])
+    ring = np.concatenate(
+        [
+            np.column_stack([np.full(lats.size, lo), lats]),
+            np.column_stack([lons, np.full(lons.size, 90.0)]),
+            np.column_stack([np.full(lats.size, hi), lats[::-1]]),
+            np.column_stack([lons[::-1], np.full(lons.size, -90.0)]),
+        ]
+    )
     return shapely.Polygon(ring)
 
 
@@ -476,8 +478,16 @@ def _place_labels(ax, items, obstacles: np.ndarray, patheffects) -> list:
             continue
         dx, dy, ha, va = _LABEL_SPOTS[0]
         t = ax.annotate(
-            text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-            path_effects=halo, zorder=8, annotation_clip=False, **style,
+            text,
+            (x, y),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            path_effects=halo,
+            zorder=8,
+            annotation_clip=False,
+            **style,
         )
         ext = t.get_window_extent()
         w, h = ext.width + 2, ext.height + 2  # + the halo
@@ -522,17 +532,43 @@ def _place_area_labels(ax, xy: np.ndarray, texts, view, obstacles: np.ndarray, p
     for (x, y), text in zip(xy, texts):
         if not text or not np.isfinite(x) or not (view[0] <= x <= view[2] and view[1] <= y <= view[3]):
             continue
-        t = ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points", ha="center", va="center",
-                        fontsize=7, color="#808080", style="italic", zorder=2.5, path_effects=halo,
-                        gid="rangecov:background-label")
+        t = ax.annotate(
+            text,
+            (x, y),
+            xytext=(0, 0),
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="#808080",
+            style="italic",
+            zorder=2.5,
+            path_effects=halo,
+            gid="rangecov:background-label",
+        )
         ext = t.get_window_extent()
-        for dx, dy in ((0, 0), (0, 9), (0, -9), (14, 0), (-14, 0), (12, 9), (-12, -9), (12, -9), (-12, 9),
-                       (0, 17), (0, -17), (22, 0), (-22, 0)):
-            box = np.array([ext.x0 + dx * px_per_pt, ext.y0 + dy * px_per_pt,
-                            ext.x1 + dx * px_per_pt, ext.y1 + dy * px_per_pt])
+        for dx, dy in (
+            (0, 0),
+            (0, 9),
+            (0, -9),
+            (14, 0),
+            (-14, 0),
+            (12, 9),
+            (-12, -9),
+            (12, -9),
+            (-12, 9),
+            (0, 17),
+            (0, -17),
+            (22, 0),
+            (-22, 0),
+        ):
+            box = np.array(
+                [ext.x0 + dx * px_per_pt, ext.y0 + dy * px_per_pt, ext.x1 + dx * px_per_pt, ext.y1 + dy * px_per_pt]
+            )
             o = np.vstack(boxes)
             hit = (np.minimum(box[2], o[:, 2]) > np.maximum(box[0], o[:, 0])) & (
-                np.minimum(box[3], o[:, 3]) > np.maximum(box[1], o[:, 1]))
+                np.minimum(box[3], o[:, 3]) > np.maximum(box[1], o[:, 1])
+            )
             if not hit.any():
                 t.xyann = (dx, dy)
                 boxes.append(box[None, :])
@@ -566,21 +602,33 @@ def _place_legend(ax, handles, points_px: np.ndarray, label_boxes: list, edge_px
     if "loc" in options or "bbox_to_anchor" in options:
         return ax.legend(handles=handles, **style)
     best, best_score = None, math.inf
-    for loc in ("lower left", "upper right", "upper left", "lower right",
-                "lower center", "upper center", "center left", "center right"):
+    for loc in (
+        "lower left",
+        "upper right",
+        "upper left",
+        "lower right",
+        "lower center",
+        "upper center",
+        "center left",
+        "center right",
+    ):
         leg = ax.legend(handles=handles, loc=loc, **style)
         b = leg.get_window_extent()
         x0, y0, x1, y1 = b.x0 - 4, b.y0 - 4, b.x1 + 4, b.y1 + 4
         score = 0.0
         if len(points_px):
-            score += 10.0 * float(((points_px[:, 0] > x0) & (points_px[:, 0] < x1)
-                                   & (points_px[:, 1] > y0) & (points_px[:, 1] < y1)).sum())
+            score += 10.0 * float(
+                (
+                    (points_px[:, 0] > x0) & (points_px[:, 0] < x1) & (points_px[:, 1] > y0) & (points_px[:, 1] < y1)
+                ).sum()
+            )
         for tb in label_boxes:
             if tb.x1 > x0 and tb.x0 < x1 and tb.y1 > y0 and tb.y0 < y1:
                 score += 5.0
         if len(edge_px):
-            score += 8.0 * float(((edge_px[:, 0] > x0) & (edge_px[:, 0] < x1)
-                                  & (edge_px[:, 1] > y0) & (edge_px[:, 1] < y1)).mean())
+            score += 8.0 * float(
+                ((edge_px[:, 0] > x0) & (edge_px[:, 0] < x1) & (edge_px[:, 1] > y0) & (edge_px[:, 1] < y1)).mean()
+            )
         if score < best_score:
             best, best_score = loc, score
         if score == 0.0:
@@ -739,8 +787,12 @@ def plot_report(
         earth = _bounds(_project(np.asarray([_sphere_outline(lon0)], dtype=object), map_crs))
         if earth is not None and (data_bounds[2] - data_bounds[0]) > 0.5 * (earth[2] - earth[0]):
             pad = 0.01 * (earth[2] - earth[0])
-            view = (min(data_bounds[0], earth[0]) - pad, min(data_bounds[1], earth[1]) - pad,
-                    max(data_bounds[2], earth[2]) + pad, max(data_bounds[3], earth[3]) + pad)
+            view = (
+                min(data_bounds[0], earth[0]) - pad,
+                min(data_bounds[1], earth[1]) - pad,
+                max(data_bounds[2], earth[2]) + pad,
+                max(data_bounds[3], earth[3]) + pad,
+            )
     grid = 1e-7 * max(view[2] - view[0], view[3] - view[1])
     r_map = {name: np.asarray([_merge_seams(g, grid) for g in v], dtype=object) for name, v in r_map.items()}
 
@@ -784,8 +836,15 @@ def plot_report(
     spec = report._spec
     if "reach" in r_map:
         _draw(ax, r_map["reach"], gid="rangecov:reach", facecolor=REACH_FILL, edgecolor="none", alpha=0.13, zorder=3)
-        _draw(ax, r_map["reach"], gid="rangecov:reach-edge", facecolor="none", edgecolor=REACH_EDGE,
-              linewidth=1.1, zorder=3.5)
+        _draw(
+            ax,
+            r_map["reach"],
+            gid="rangecov:reach-edge",
+            facecolor="none",
+            edgecolor=REACH_EDGE,
+            linewidth=1.1,
+            zorder=3.5,
+        )
     if report.reach_kind == "band":
         reach_label = f"reach (low): {format_distance(spec.low[0])}" if spec.low.size else "reach (low)"
     elif spec.low.size and spec.uniform:
@@ -795,11 +854,26 @@ def plot_report(
     handles.append(Patch(facecolor=(0.843, 0.188, 0.122, 0.13), edgecolor=REACH_EDGE, linewidth=1.1, label=reach_label))
     if report.reach_kind == "band":
         if "high" in r_map:
-            _draw(ax, r_map["high"], gid="rangecov:reach-high", facecolor="none", edgecolor=REACH_EDGE,
-                  linewidth=1.0, linestyle=(0, (4, 3)), zorder=3.5)
+            _draw(
+                ax,
+                r_map["high"],
+                gid="rangecov:reach-high",
+                facecolor="none",
+                edgecolor=REACH_EDGE,
+                linewidth=1.0,
+                linestyle=(0, (4, 3)),
+                zorder=3.5,
+            )
         high = f": {format_distance(spec.high[0])}" if spec.high.size else ""
-        handles.append(Patch(facecolor="none", edgecolor=REACH_EDGE, linewidth=1.0, linestyle=(0, (4, 3)),
-                             label=f"reach (high){high}"))
+        handles.append(
+            Patch(
+                facecolor="none",
+                edgecolor=REACH_EDGE,
+                linewidth=1.0,
+                linestyle=(0, (4, 3)),
+                label=f"reach (high){high}",
+            )
+        )
 
     # Targets by status (fixed colours and marker shapes).
     status = targets["status"].astype(str).to_numpy()
@@ -814,21 +888,54 @@ def plot_report(
         pts = rows & t_point
         shapes = np.flatnonzero(rows & ~t_point)
         if pts.any():
-            ax.scatter(t_xy[pts, 0], t_xy[pts, 1], s=marker_pt**2, marker=sty["marker"], c=sty["color"],
-                       edgecolors="white", linewidths=0.6, zorder=5, gid=f"rangecov:targets-{st}")
+            ax.scatter(
+                t_xy[pts, 0],
+                t_xy[pts, 1],
+                s=marker_pt**2,
+                marker=sty["marker"],
+                c=sty["color"],
+                edgecolors="white",
+                linewidths=0.6,
+                zorder=5,
+                gid=f"rangecov:targets-{st}",
+            )
         if shapes.size:
             polys = [t_map[i] for i in shapes if shapely.get_dimensions(t_map[i]) == 2]
             lines = [t_map[i] for i in shapes if shapely.get_dimensions(t_map[i]) == 1]
-            _draw(ax, np.asarray(polys, dtype=object), gid=f"rangecov:targets-{st}", facecolor=sty["color"],
-                  edgecolor=sty["color"], alpha=0.55, linewidth=0.8, zorder=4.5)
-            _draw(ax, np.asarray(lines, dtype=object), gid=f"rangecov:targets-{st}", color=sty["color"],
-                  linewidth=1.8, zorder=4.5)
+            _draw(
+                ax,
+                np.asarray(polys, dtype=object),
+                gid=f"rangecov:targets-{st}",
+                facecolor=sty["color"],
+                edgecolor=sty["color"],
+                alpha=0.55,
+                linewidth=0.8,
+                zorder=4.5,
+            )
+            _draw(
+                ax,
+                np.asarray(lines, dtype=object),
+                gid=f"rangecov:targets-{st}",
+                color=sty["color"],
+                linewidth=1.8,
+                zorder=4.5,
+            )
         if st == "marginal" and not may_be_marginal:
             continue
         label = f"{sty['label']} ({counts[st]})"
         if t_point.any() or not len(t_map):
-            handles.append(Line2D([], [], linestyle="none", marker=sty["marker"], markersize=marker_pt,
-                                  markerfacecolor=sty["color"], markeredgecolor="white", label=label))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker=sty["marker"],
+                    markersize=marker_pt,
+                    markerfacecolor=sty["color"],
+                    markeredgecolor="white",
+                    label=label,
+                )
+            )
         else:
             handles.append(Patch(facecolor=sty["color"], edgecolor=sty["color"], alpha=0.7, label=label))
 
@@ -839,17 +946,49 @@ def plot_report(
     n_o = report.n_origins
     o_name = f"origin{'s' if n_o != 1 else ''} ({n_o})"
     if o_point.any():
-        ax.scatter(o_xy[o_point, 0], o_xy[o_point, 1], s=70, marker="^", c=ORIGIN_COLOR, edgecolors="white",
-                   linewidths=0.8, zorder=6, gid="rangecov:origins")
+        ax.scatter(
+            o_xy[o_point, 0],
+            o_xy[o_point, 1],
+            s=70,
+            marker="^",
+            c=ORIGIN_COLOR,
+            edgecolors="white",
+            linewidths=0.8,
+            zorder=6,
+            gid="rangecov:origins",
+        )
     if (~o_point).any():
         others = o_map[~o_point]
-        _draw(ax, np.asarray([g for g in others if g is not None and shapely.get_dimensions(g) == 2], dtype=object),
-              gid="rangecov:origins", facecolor=(0, 0, 0, 0.08), edgecolor=ORIGIN_COLOR, linewidth=1.3, zorder=6)
-        _draw(ax, np.asarray([g for g in others if g is not None and shapely.get_dimensions(g) == 1], dtype=object),
-              gid="rangecov:origins", color=ORIGIN_COLOR, linewidth=1.8, zorder=6)
+        _draw(
+            ax,
+            np.asarray([g for g in others if g is not None and shapely.get_dimensions(g) == 2], dtype=object),
+            gid="rangecov:origins",
+            facecolor=(0, 0, 0, 0.08),
+            edgecolor=ORIGIN_COLOR,
+            linewidth=1.3,
+            zorder=6,
+        )
+        _draw(
+            ax,
+            np.asarray([g for g in others if g is not None and shapely.get_dimensions(g) == 1], dtype=object),
+            gid="rangecov:origins",
+            color=ORIGIN_COLOR,
+            linewidth=1.8,
+            zorder=6,
+        )
     if o_point.any() or not len(o_map):
-        handles.append(Line2D([], [], linestyle="none", marker="^", markersize=8, markerfacecolor=ORIGIN_COLOR,
-                              markeredgecolor="white", label=o_name))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="^",
+                markersize=8,
+                markerfacecolor=ORIGIN_COLOR,
+                markeredgecolor="white",
+                label=o_name,
+            )
+        )
     else:
         handles.append(Patch(facecolor=(0, 0, 0, 0.08), edgecolor=ORIGIN_COLOR, linewidth=1.3, label=o_name))
 
@@ -884,8 +1023,17 @@ def plot_report(
             for spine in ax.spines.values():
                 spine.set_visible(False)
     note = f"Geodesic reach on {report.ellipsoid.name}" + (" · background: Natural Earth" if countries else "")
-    ax.annotate(note, xy=(1.0, 0.0), xycoords="axes fraction", xytext=(0, -24 if geographic else -3),
-                textcoords="offset points", ha="right", va="top", fontsize=6.5, color="#707070")
+    ax.annotate(
+        note,
+        xy=(1.0, 0.0),
+        xycoords="axes fraction",
+        xytext=(0, -24 if geographic else -3),
+        textcoords="offset points",
+        ha="right",
+        va="top",
+        fontsize=6.5,
+        color="#707070",
+    )
     if title is True:
         ax.set_title(textwrap.fill(repr(report), 80), fontsize=11)
     elif isinstance(title, str):
@@ -906,8 +1054,14 @@ def plot_report(
         if shapes:  # line/polygon targets count by their vertices
             pts = np.concatenate([shapely.get_coordinates(g) for g in shapes])
             points_px = np.vstack([points_px, ax.transData.transform(pts[:: max(1, len(pts) // 2000)])])
-        _place_legend(ax, handles, points_px, [t.get_window_extent() for t in texts], edge_px,
-                      legend if isinstance(legend, dict) else {})
+        _place_legend(
+            ax,
+            handles,
+            points_px,
+            [t.get_window_extent() for t in texts],
+            edge_px,
+            legend if isinstance(legend, dict) else {},
+        )
     return ax
 
 
@@ -1007,9 +1161,7 @@ def explore_report(
     except ImportError as err:  # pragma: no cover - exercised only without the extra
         raise ImportError(f"rangecov's interactive maps need folium: {_PLOT_HINT}") from err
     if m is not None and kwargs:
-        raise TypeError(
-            f"explore_report: {', '.join(kwargs)} configure a new map; they cannot apply to the given m="
-        )
+        raise TypeError(f"explore_report: {', '.join(kwargs)} configure a new map; they cannot apply to the given m=")
 
     targets = report.targets
     origins = report._origins_input
@@ -1024,8 +1176,9 @@ def explore_report(
         from .datasets import world_countries
 
         land = world_countries()
-        land = gpd.GeoDataFrame({"country": land["name"].astype(str).to_numpy()}, geometry=land.geometry.values,
-                                crs=_WGS84)
+        land = gpd.GeoDataFrame(
+            {"country": land["name"].astype(str).to_numpy()}, geometry=land.geometry.values, crs=_WGS84
+        )
         folium.GeoJson(
             _feature_collection(land),
             name="Countries (Natural Earth)",
@@ -1040,15 +1193,26 @@ def explore_report(
             continue
         high = name == "high"
         metres = spec.high if high else spec.low
-        reach_text = (format_distance(metres[0]) if metres.size and bool(np.all(metres == metres[0]))
-                      else "each origin's own")
-        layer = f"Reach (high): {reach_text}" if high else (
-            f"Reach (low): {reach_text}" if report.reach_kind == "band" else f"Reach: {report.reach}")
+        reach_text = (
+            format_distance(metres[0]) if metres.size and bool(np.all(metres == metres[0])) else "each origin's own"
+        )
+        layer = (
+            f"Reach (high): {reach_text}"
+            if high
+            else (f"Reach (low): {reach_text}" if report.reach_kind == "band" else f"Reach: {report.reach}")
+        )
         frame = gpd.GeoDataFrame({"region": [layer]}, geometry=[geom], crs=_WGS84)
-        style = {"fillColor": REACH_FILL, "color": REACH_EDGE, "weight": 1.5,
-                 "fillOpacity": 0.0 if high else 0.15, "dashArray": "6 4" if high else None}
+        style = {
+            "fillColor": REACH_FILL,
+            "color": REACH_EDGE,
+            "weight": 1.5,
+            "fillOpacity": 0.0 if high else 0.15,
+            "dashArray": "6 4" if high else None,
+        }
         folium.GeoJson(
-            _feature_collection(frame), name=layer, style_function=lambda f, s=style: s,
+            _feature_collection(frame),
+            name=layer,
+            style_function=lambda f, s=style: s,
             tooltip=folium.GeoJsonTooltip(["region"], labels=False),
         ).add_to(m)
 
@@ -1057,7 +1221,8 @@ def explore_report(
         low = spec.low if spec.low.size == len(origins) else np.full(len(origins), np.nan)
         frame = gpd.GeoDataFrame(
             {"origin": [str(v) for v in origins.index], "reach": [_km(v) for v in low]},
-            geometry=o_ll.values, crs=_WGS84,
+            geometry=o_ll.values,
+            crs=_WGS84,
         )
         folium.GeoJson(
             _feature_collection(frame),
@@ -1187,9 +1352,16 @@ def plot_curve(
     required = report.required_reach(share) if share is not None else float("nan")
     x_req = required / scale if np.isfinite(required) else None
 
-    candidates = [v for v in (finite.max() / scale if finite.size else None, own, x_req,
-                              float(spec.high[0]) / scale if report.reach_kind == "band" and spec.high.size else None)
-                  if v is not None and np.isfinite(v)]
+    candidates = [
+        v
+        for v in (
+            finite.max() / scale if finite.size else None,
+            own,
+            x_req,
+            float(spec.high[0]) / scale if report.reach_kind == "band" and spec.high.size else None,
+        )
+        if v is not None and np.isfinite(v)
+    ]
     x_max = max(candidates) * 1.08 if candidates and max(candidates) > 0 else 1.0
 
     x = table[column].to_numpy(dtype=float) / scale
@@ -1203,8 +1375,7 @@ def plot_curve(
     ax.set_xlim(0, x_max)
 
     if not finite.size:
-        ax.text(0.5, 0.55, "no target is reachable (no origins)", transform=ax.transAxes, ha="center",
-                color="#707070")
+        ax.text(0.5, 0.55, "no target is reachable (no origins)", transform=ax.transAxes, ha="center", color="#707070")
 
     if share is not None:
         ax.axhline(100 * share, color="#636363", linestyle="--", linewidth=0.9, zorder=1)
@@ -1213,13 +1384,30 @@ def plot_curve(
             ax.plot([x_req], [100 * share], marker="o", color="#636363", zorder=4)
             ax.vlines(x_req, 0, 100 * share, color="#636363", linestyle=":", linewidth=0.9)
             right = x_req > 0.6 * x_max
-            ax.annotate(text, (x_req, 100 * share), xytext=(-6 if right else 6, 6), textcoords="offset points",
-                        ha="right" if right else "left", va="bottom", fontsize=9, color="#404040",
-                        gid="rangecov:required")
+            ax.annotate(
+                text,
+                (x_req, 100 * share),
+                xytext=(-6 if right else 6, 6),
+                textcoords="offset points",
+                ha="right" if right else "left",
+                va="bottom",
+                fontsize=9,
+                color="#404040",
+                gid="rangecov:required",
+            )
         else:
-            ax.annotate(f"{share:.0%} is out of reach at any distance", (0.98, 100 * share),
-                        xycoords=("axes fraction", "data"), xytext=(0, 5), textcoords="offset points",
-                        ha="right", va="bottom", fontsize=9, color="#404040", gid="rangecov:required")
+            ax.annotate(
+                f"{share:.0%} is out of reach at any distance",
+                (0.98, 100 * share),
+                xycoords=("axes fraction", "data"),
+                xytext=(0, 5),
+                textcoords="offset points",
+                ha="right",
+                va="bottom",
+                fontsize=9,
+                color="#404040",
+                gid="rangecov:required",
+            )
 
     if own is not None and np.isfinite(own):
         if report.reach_kind == "band" and spec.high.size:
@@ -1239,9 +1427,18 @@ def plot_curve(
             where, ha, dx = (own, level / 2.0), "left", 5
         else:
             where, ha, dx = (own, (level + 100.0) / 2.0), "left", 5
-        note = ax.annotate(text, where, xytext=(dx, 0), textcoords="offset points", ha=ha, va="center", fontsize=9,
-                           color=REACH_EDGE, gid="rangecov:own-reach",
-                           bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+        note = ax.annotate(
+            text,
+            where,
+            xytext=(dx, 0),
+            textcoords="offset points",
+            ha=ha,
+            va="center",
+            fontsize=9,
+            color=REACH_EDGE,
+            gid="rangecov:own-reach",
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+        )
         if ha == "left" and where[1] > level:
             # Above-right: lift the text over the curve's highest point under it.
             box = note.get_window_extent()

@@ -135,8 +135,7 @@ class CoverageReport:
         else:
             if not isinstance(by, str) or by not in self.targets.columns:
                 raise ValueError(
-                    f"by={by!r} is not a column of the targets; columns: "
-                    f"{', '.join(map(str, self.targets.columns))}"
+                    f"by={by!r} is not a column of the targets; columns: {', '.join(map(str, self.targets.columns))}"
                 )
             table = frame.groupby(self.targets[by], dropna=False, observed=False)[["total", "count", "marginal"]].sum()
         table = table.astype(int)
@@ -154,7 +153,7 @@ class CoverageReport:
         """Per target, the smallest common reach (metres) or factor that puts it in reach."""
         if self.how in ("all", "area"):
             raise NotImplementedError(
-                f'curve() and required_reach() need one distance per target; with how={self.how!r} the '
+                f"curve() and required_reach() need one distance per target; with how={self.how!r} the "
                 "decision rests on drawn regions, not on a distance. Make the report with how='any' or "
                 "'centroid', or run coverage() once per reach"
             )
@@ -357,15 +356,26 @@ class CoverageReport:
         if by is not None:
             table = self.summary(by=by)
             out["groups"] = [
-                {"group": _json_value(key), "total": int(row["total"]), "count": int(row["count"]),
-                 "marginal": int(row["marginal"]), "share": _json_number(row["share"])}
+                {
+                    "group": _json_value(key),
+                    "total": int(row["total"]),
+                    "count": int(row["count"]),
+                    "marginal": int(row["marginal"]),
+                    "share": _json_number(row["share"]),
+                }
                 for key, row in table.iterrows()
             ]
         if targets:
             t = self.targets
             out["targets"] = [
-                {"id": _json_value(i), "distance_m": _json_number(d), "nearest_origin": _json_value(n),
-                 "margin_m": _json_number(m), "covering_origin": _json_value(c), "status": str(st)}
+                {
+                    "id": _json_value(i),
+                    "distance_m": _json_number(d),
+                    "nearest_origin": _json_value(n),
+                    "margin_m": _json_number(m),
+                    "covering_origin": _json_value(c),
+                    "status": str(st),
+                }
                 for i, d, n, m, c, st in zip(
                     t.index, t["distance_m"], t["nearest_origin"], t["margin_m"], t["covering_origin"], t["status"]
                 )

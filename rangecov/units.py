@@ -57,9 +57,7 @@ ACCEPTED_UNITS = (
     "nautical mile(s), foot/feet, yard(s)"
 )
 
-_NUMBER_UNIT = re.compile(
-    r"^\s*(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<unit>.*?)\s*$"
-)
+_NUMBER_UNIT = re.compile(r"^\s*(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<unit>.*?)\s*$")
 
 
 def _unit_factor(unit: str, original: str) -> float:
@@ -75,9 +73,7 @@ def _unit_factor(unit: str, original: str) -> float:
             f"distance {original!r} has no unit; write it with one of: {ACCEPTED_UNITS} "
             "(a plain number, not a string, is taken as metres)"
         )
-    raise ValueError(
-        f"distance {original!r} has unknown unit {unit!r}; accepted units: {ACCEPTED_UNITS}"
-    )
+    raise ValueError(f"distance {original!r} has unknown unit {unit!r}; accepted units: {ACCEPTED_UNITS}")
 
 
 def parse_distance(value: float | int | str) -> float:

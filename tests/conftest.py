@@ -27,9 +27,7 @@ def oracle_matrix(o_lon, o_lat, t_lon, t_lat, ellipsoid: str = "WGS84") -> np.nd
 
 
 def points(lon, lat, index=None, **columns) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(
-        columns, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326", index=index
-    )
+    return gpd.GeoDataFrame(columns, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326", index=index)
 
 
 def check_against_oracle(origins, targets, reach, *, ellipsoid="WGS84", low=None, high=None):

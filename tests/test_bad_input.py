@@ -45,7 +45,9 @@ def test_points_only_where_points_are_needed(origins):
 def test_invalid_polygon_names_make_valid(origins, targets):
     bad = targets.copy()
     bad.loc[1, "geometry"] = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])  # a bow tie
-    with pytest.raises(ValueError, match=r"targets has invalid geometry at index label 1 \(Self-intersection.*make_valid"):
+    with pytest.raises(
+        ValueError, match=r"targets has invalid geometry at index label 1 \(Self-intersection.*make_valid"
+    ):
         rangecov.coverage(origins, bad, 1000)
 
 
@@ -105,12 +107,18 @@ def test_nan_coordinates_name_at_most_five_labels(origins):
 
 def test_latitude_beyond_90(targets):
     bad = points([50.91], [134.80], index=["swapped"])
-    with pytest.raises(ValueError, match=r"origins has latitude beyond ±90° at index label 'swapped' \(values 134.8\); are longitude and latitude swapped"):
+    with pytest.raises(
+        ValueError,
+        match=r"origins has latitude beyond ±90° at index label 'swapped' \(values 134.8\); are longitude and latitude swapped",
+    ):
         rangecov.coverage(bad, targets, 1000)
 
 
 def test_unknown_reach_column_lists_columns(origins, targets):
-    with pytest.raises(ValueError, match=r"reach 'range' is neither a column of origins nor a distance .*origins has columns: reach, geometry"):
+    with pytest.raises(
+        ValueError,
+        match=r"reach 'range' is neither a column of origins nor a distance .*origins has columns: reach, geometry",
+    ):
         rangecov.coverage(origins, targets, "range")
 
 
@@ -160,7 +168,13 @@ def test_zero_targets(origins):
     report = rangecov.coverage(origins, points([], []), "190 mi")
     assert report.count == 0 and report.total == 0 and np.isnan(report.share)
     assert list(report.targets.columns[-6:]) == [
-        "distance_m", "nearest_origin", "margin_m", "covering_origin", "in_reach", "status"]
+        "distance_m",
+        "nearest_origin",
+        "margin_m",
+        "covering_origin",
+        "in_reach",
+        "status",
+    ]
     assert report.origins["targets_in_reach"].tolist() == [0, 0]
     assert "0 of 0 targets (n/a)" in repr(report)
 
@@ -186,7 +200,10 @@ def test_geoseries_inputs_and_output_shape(origins, targets):
 
 def test_rerun_on_own_table_replaces_columns_with_warning(origins, targets):
     first = rangecov.coverage(origins, targets, "190 mi")
-    with pytest.warns(UserWarning, match="targets already has column\\(s\\) distance_m, nearest_origin, margin_m, covering_origin, in_reach, status; rangecov replaces them"):
+    with pytest.warns(
+        UserWarning,
+        match="targets already has column\\(s\\) distance_m, nearest_origin, margin_m, covering_origin, in_reach, status; rangecov replaces them",
+    ):
         second = rangecov.coverage(origins, first.targets, "70 km")
     assert list(second.targets.columns) == list(first.targets.columns)
     assert second.count <= first.count
@@ -224,12 +241,16 @@ def test_repr():
 
 def test_list_or_array_reach_is_ambiguous(origins, targets):
     for reach in ([100e3, 300e3], np.array([100e3, 300e3]), pd.Series([100e3, 300e3])):
-        with pytest.raises(TypeError, match=r"ambiguous: for a \(low, high\) band pass a tuple.*put the values in a column"):
+        with pytest.raises(
+            TypeError, match=r"ambiguous: for a \(low, high\) band pass a tuple.*put the values in a column"
+        ):
             rangecov.coverage(origins, targets, reach)
 
 
 def test_geometry_column_named_like_an_output_column(origins, targets):
-    with pytest.raises(ValueError, match=r"targets's geometry column is named 'distance_m', a column rangecov writes; rename it"):
+    with pytest.raises(
+        ValueError, match=r"targets's geometry column is named 'distance_m', a column rangecov writes; rename it"
+    ):
         rangecov.coverage(origins, targets.rename_geometry("distance_m"), "190 mi")
     report = rangecov.coverage(origins.rename_geometry("targets_in_reach"), targets, "190 mi")
     with pytest.raises(ValueError, match=r"origins's geometry column is named 'targets_in_reach'"):
@@ -264,8 +285,7 @@ def test_geocentric_crs(origins, targets):
 
 
 def test_summary_keeps_empty_categories(origins):
-    t = points([36.2956, 46.21], [51.7506, 51.48],
-               role=pd.Categorical(["a", "a"], categories=["a", "b"]))
+    t = points([36.2956, 46.21], [51.7506, 51.48], role=pd.Categorical(["a", "a"], categories=["a", "b"]))
     s = rangecov.coverage(origins, t, "190 mi").summary(by="role")
     assert list(s.index) == ["a", "b"]
     assert s.loc["b", "total"] == 0 and np.isnan(s.loc["b", "share"])

@@ -39,8 +39,9 @@ def boundary_samples(geom, n=SAMPLES):
             xs.append((x0[:, None] + f * (x1 - x0)[:, None]).ravel())
             ys.append((y0[:, None] + f * (y1 - y0)[:, None]).ravel())
             az, _, length = ELL.inverse(x0, y0, x1, y1)
-            gx, gy, _ = ELL.forward(np.repeat(x0, n + 1), np.repeat(y0, n + 1), np.repeat(az, n + 1),
-                                    (f * length[:, None]).ravel())
+            gx, gy, _ = ELL.forward(
+                np.repeat(x0, n + 1), np.repeat(y0, n + 1), np.repeat(az, n + 1), (f * length[:, None]).ravel()
+            )
             xs.append(gx)
             ys.append(gy)
     return np.concatenate(xs), np.concatenate(ys)

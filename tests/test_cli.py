@@ -115,8 +115,9 @@ def test_reach_writes_once_and_needs_force_to_replace(files, tmp_path):
     again = run("reach", str(files / "sites.csv"), "--reach", "190 mi", "--out", str(target), cwd=files)
     assert again.returncode == 2 and "--force" in again.stderr
     assert target.read_text() == "precious"
-    forced = run("reach", str(files / "sites.csv"), "--reach", "190 mi", "--out", str(target), "--force",
-                 "--quiet", cwd=files)
+    forced = run(
+        "reach", str(files / "sites.csv"), "--reach", "190 mi", "--out", str(target), "--force", "--quiet", cwd=files
+    )
     assert forced.returncode == 0 and forced.stderr == ""
     assert json.loads(target.read_text())["type"] == "FeatureCollection"
 
@@ -163,25 +164,33 @@ BAD = [
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "-5 km"], "--reach"),
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--min-share", "1.5"], "between 0 and 1"),
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--min-share", "most"], "is not a share"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--min-share", "0.5", "--max-share", "0.6"],
-     "not allowed with"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach-column", "range"], "--reach-column 'range' is not a column"),
+    (
+        ["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--min-share", "0.5", "--max-share", "0.6"],
+        "not allowed with",
+    ),
+    (
+        ["coverage", "sites.csv", "airfields.geojson", "--reach-column", "range"],
+        "--reach-column 'range' is not a column",
+    ),
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--by", "kind"], "--by 'kind' is not a column"),
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--how", "most"], "invalid choice"),
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--format", "xml"], "invalid choice"),
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--out", "r.txt"], "unknown extension"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--format", "csv", "--out", "r.json"],
-     "does not match"),
+    (
+        ["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--format", "csv", "--out", "r.json"],
+        "does not match",
+    ),
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--out", "regions.gpkg"], "pass --force"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--out", "no/such/dir/r.json"],
-     "does not exist"),
+    (
+        ["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--out", "no/such/dir/r.json"],
+        "does not exist",
+    ),
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--lon", "east"], "east"),
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--crs", "EPSG:999999"], "crs"),
     (["coverage", "nocoords.csv", "airfields.geojson", "--reach", "1 km"], "name, where"),
     (["coverage", "badnum.csv", "airfields.geojson", "--reach", "1 km"], "row"),
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--ellipsoid", "flat"], "flat"),
-    (["coverage", "sites.csv", "regions.gpkg", "--reach", "1 km", "--how", "all", "--tolerance", "5 km"],
-     "tolerance"),
+    (["coverage", "sites.csv", "regions.gpkg", "--reach", "1 km", "--how", "all", "--tolerance", "5 km"], "tolerance"),
     (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--how", "area"], "polygons"),
     (["reach", "sites.csv", "--reach", "190 mi"], "--out"),
     (["reach", "sites.csv", "--reach", "190 mi", "--out", "r.json.txt"], "unknown extension"),
@@ -229,8 +238,19 @@ def test_out_may_not_replace_an_input_even_with_force(files, capsys, monkeypatch
 
     shutil.copy(files / "sites.csv", tmp_path / "s.csv")
     before = (tmp_path / "s.csv").read_text()
-    code, _, err = call(["coverage", str(tmp_path / "s.csv"), str(files / "airfields.geojson"), "--reach", "1 km",
-                         "--out", str(tmp_path / "s.csv"), "--force"], capsys)
+    code, _, err = call(
+        [
+            "coverage",
+            str(tmp_path / "s.csv"),
+            str(files / "airfields.geojson"),
+            "--reach",
+            "1 km",
+            "--out",
+            str(tmp_path / "s.csv"),
+            "--force",
+        ],
+        capsys,
+    )
     assert code == 2 and "one of the input files" in err
     assert (tmp_path / "s.csv").read_text() == before
 
@@ -245,8 +265,9 @@ def test_per_origin_table_shows_the_covering_origin_and_duplicate_names_are_note
     (tmp_path / "o.csv").write_text("name,lon,lat,reach\nNear,0,0,10 km\nFar,1,0,1000 km\n")
     (tmp_path / "t.csv").write_text("name,lon,lat\nT,0.3,0,\n")
     (tmp_path / "t.csv").write_text("name,lon,lat\nT,0.3,0\n")
-    code, out, _ = call(["coverage", str(tmp_path / "o.csv"), str(tmp_path / "t.csv"), "--reach-column", "reach"],
-                        capsys)
+    code, out, _ = call(
+        ["coverage", str(tmp_path / "o.csv"), str(tmp_path / "t.csv"), "--reach-column", "reach"], capsys
+    )
     assert code == 0 and "covering_origin" in out and "Far" in out
     (tmp_path / "dup.csv").write_text("name,lon,lat\nA,0,0\nA,1,0\n")
     code, _, err = call(["coverage", str(tmp_path / "dup.csv"), str(tmp_path / "t.csv"), "--reach", "50 km"], capsys)
@@ -256,8 +277,9 @@ def test_per_origin_table_shows_the_covering_origin_and_duplicate_names_are_note
 def test_no_targets_with_a_threshold_is_not_met(files, tmp_path, capsys, monkeypatch):
     (tmp_path / "none.csv").write_text("name,lon,lat\n")
     monkeypatch.chdir(files)
-    code, _, err = call(["coverage", "sites.csv", str(tmp_path / "none.csv"), "--reach", "1 km", "--min-share", "0"],
-                        capsys)
+    code, _, err = call(
+        ["coverage", "sites.csv", str(tmp_path / "none.csv"), "--reach", "1 km", "--min-share", "0"], capsys
+    )
     assert code == 1 and "undefined" in err
 
 
@@ -291,18 +313,36 @@ def test_outputs_by_extension_and_to_stdout(files, tmp_path, capsys, monkeypatch
 
 def test_per_origin_reach_column_and_table_crs(files, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(files)
-    code, out, _ = call(["coverage", "sites.csv", "airfields.geojson", "--reach-column", "reach", "--format", "json"],
-                        capsys)
+    code, out, _ = call(
+        ["coverage", "sites.csv", "airfields.geojson", "--reach-column", "reach", "--format", "json"], capsys
+    )
     assert code == 0 and json.loads(out)["reach_kind"] == "column"
     # A projected table: the same sites in Web Mercator metres, named with --lon/--lat and --crs.
     import geopandas as gpd
 
     s = datasets.atacms_kursk_2024()
     merc = s.launch_sites.to_crs("EPSG:3857")
-    pd.DataFrame({"name": merc.index, "E": merc.geometry.x, "N": merc.geometry.y}).to_csv(tmp_path / "m.csv",
-                                                                                          index=False)
-    code, out, err = call(["coverage", str(tmp_path / "m.csv"), "airfields.geojson", "--reach", "190 mi",
-                           "--lon", "E", "--lat", "N", "--crs", "EPSG:3857", "--format", "json"], capsys)
+    pd.DataFrame({"name": merc.index, "E": merc.geometry.x, "N": merc.geometry.y}).to_csv(
+        tmp_path / "m.csv", index=False
+    )
+    code, out, err = call(
+        [
+            "coverage",
+            str(tmp_path / "m.csv"),
+            "airfields.geojson",
+            "--reach",
+            "190 mi",
+            "--lon",
+            "E",
+            "--lat",
+            "N",
+            "--crs",
+            "EPSG:3857",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     assert code == 0, err
     assert json.loads(out)["count"] == 5
     assert isinstance(gpd, object)
@@ -330,14 +370,48 @@ def test_documented_json_schemas_match_the_output(files, capsys, monkeypatch):
 def test_rows_are_named_by_a_site_column_or_the_one_given(tmp_path, capsys):
     (tmp_path / "radars.csv").write_text("Site,LAT,Lng,code\nKeflavik,63.97,-22.6,K\nBodo,67.27,14.36,B\n")
     (tmp_path / "towns.csv").write_text("town,lat,lon\nReykjavik,64.15,-21.94\nTromso,69.65,18.96\n")
-    code, out, _ = call(["coverage", str(tmp_path / "radars.csv"), str(tmp_path / "towns.csv"), "--reach", "400 km",
-                         "--target-names", "town", "--format", "json"], capsys)
+    code, out, _ = call(
+        [
+            "coverage",
+            str(tmp_path / "radars.csv"),
+            str(tmp_path / "towns.csv"),
+            "--reach",
+            "400 km",
+            "--target-names",
+            "town",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     doc = json.loads(out)
     assert code == 0 and [t["id"] for t in doc["targets"]] == ["Reykjavik", "Tromso"]
     assert [t["nearest_origin"] for t in doc["targets"]] == ["Keflavik", "Bodo"]
-    code, out, _ = call(["coverage", str(tmp_path / "radars.csv"), str(tmp_path / "towns.csv"), "--reach", "400 km",
-                         "--origin-names", "code", "--format", "json"], capsys)
+    code, out, _ = call(
+        [
+            "coverage",
+            str(tmp_path / "radars.csv"),
+            str(tmp_path / "towns.csv"),
+            "--reach",
+            "400 km",
+            "--origin-names",
+            "code",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     assert [t["nearest_origin"] for t in json.loads(out)["targets"]] == ["K", "B"]
-    code, _, err = call(["coverage", str(tmp_path / "radars.csv"), str(tmp_path / "towns.csv"), "--reach", "400 km",
-                         "--origin-names", "nope"], capsys)
+    code, _, err = call(
+        [
+            "coverage",
+            str(tmp_path / "radars.csv"),
+            str(tmp_path / "towns.csv"),
+            "--reach",
+            "400 km",
+            "--origin-names",
+            "nope",
+        ],
+        capsys,
+    )
     assert code == 2 and "--origin-names 'nope' is not a column of ORIGINS" in err

@@ -26,7 +26,8 @@ def test_scenario_tables():
     assert a["icao"].str.fullmatch(r"([A-Z]{4})?").all()
     # All within ~1,100 km of Kursk (51.73 N, 36.19 E), in Russia's longitude/latitude box.
     kursk = rangecov.get_ellipsoid().distance(
-        np.full(len(a), 36.19), np.full(len(a), 51.73), a.geometry.x, a.geometry.y)
+        np.full(len(a), 36.19), np.full(len(a), 51.73), a.geometry.x, a.geometry.y
+    )
     assert kursk.max() < 1_100e3
 
 
@@ -41,9 +42,7 @@ def test_scenario_against_oracle():
 @pytest.fixture(scope="module")
 def demo_output() -> str:
     """``python -m rangecov demo``, run once for the tests that read it."""
-    return subprocess.run(
-        [sys.executable, "-m", "rangecov", "demo"], capture_output=True, text=True, check=True
-    ).stdout
+    return subprocess.run([sys.executable, "-m", "rangecov", "demo"], capture_output=True, text=True, check=True).stdout
 
 
 def test_demo_prints_table_and_share(demo_output):
@@ -77,8 +76,18 @@ def test_demo_prints_areas_and_held_territory(demo_output):
 
 def test_scenario_regions_and_held_proxy():
     s = rangecov.datasets.atacms_kursk_2024()
-    assert set(s.regions.index) == {"RU-KRS", "RU-BEL", "RU-BRY", "RU-ORL", "RU-VOR", "RU-LIP", "RU-ROS",
-                                    "UA-59", "UA-63", "UA-74"}
+    assert set(s.regions.index) == {
+        "RU-KRS",
+        "RU-BEL",
+        "RU-BRY",
+        "RU-ORL",
+        "RU-VOR",
+        "RU-LIP",
+        "RU-ROS",
+        "UA-59",
+        "UA-63",
+        "UA-74",
+    }
     assert s.regions.crs.to_epsg() == 4326 and s.regions.is_valid.all()
     assert list(s.held_proxy["kind"]) == ["oblast"] * 3 + ["salient"]
     assert s.regions.loc[s.regions["country"] == "UA", "source"].str.contains("ODbL").all()

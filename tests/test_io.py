@@ -101,8 +101,9 @@ def test_empty_csv_gives_empty_frame_with_columns_and_crs(tmp_path):
 
 def test_plain_parquet_with_lon_lat_and_stored_index(tmp_path):
     path = tmp_path / "a.parquet"
-    table = pd.DataFrame({"Longitude": [30.0, 31.0], "Latitude": [50.0, 51.0], "v": [1, 2]},
-                         index=pd.Index(["a", "b"], name="site"))
+    table = pd.DataFrame(
+        {"Longitude": [30.0, 31.0], "Latitude": [50.0, 51.0], "v": [1, 2]}, index=pd.Index(["a", "b"], name="site")
+    )
     table.to_parquet(path)
     frame = read(path)
     assert list(frame.columns) == ["site", "v", "geometry"]  # the stored index comes back as a column
@@ -151,9 +152,7 @@ def test_named_column_not_there_lists_columns(tmp_path):
 
 
 def test_bad_numbers_name_one_based_data_rows(tmp_path):
-    text = "name,lon,lat\n" + "".join(
-        f"r{i},{'abc' if i == 2 else 30},{'' if i == 4 else 50}\n" for i in range(1, 6)
-    )
+    text = "name,lon,lat\n" + "".join(f"r{i},{'abc' if i == 2 else 30},{'' if i == 4 else 50}\n" for i in range(1, 6))
     path = _write_text(tmp_path / "a.csv", text)
     # Data row 1 is the first line after the header: "abc" is in data row 2.
     expected = r"column 'lon' in .*a\.csv must hold finite numbers; found 'abc' at data row 2$"
@@ -380,9 +379,7 @@ def test_csv_point_round_trip_through_read(tmp_path):
 
 
 def test_csv_non_points_as_wkt(tmp_path):
-    frame = gpd.GeoDataFrame(
-        {"name": ["box"]}, geometry=[shapely.box(30.123456789, 50, 31, 51)], crs="EPSG:4326"
-    )
+    frame = gpd.GeoDataFrame({"name": ["box"]}, geometry=[shapely.box(30.123456789, 50, 31, 51)], crs="EPSG:4326")
     table = pd.read_csv(write_frame(frame, tmp_path / "a.csv"))
     assert list(table.columns) == ["name", "geometry"]
     assert shapely.from_wkt(table["geometry"][0]).equals_exact(frame.geometry[0], 0)  # full precision

@@ -171,9 +171,7 @@ def test_projected_crs_inputs(rng):
     targets = points(t_lon, t_lat)
     direct = rangecov.coverage(origins, targets, R300)
     projected = rangecov.coverage(origins.to_crs(3857), targets.to_crs("EPSG:32636"), R300)
-    np.testing.assert_allclose(
-        projected.targets["distance_m"], direct.targets["distance_m"], rtol=0, atol=1e-3
-    )
+    np.testing.assert_allclose(projected.targets["distance_m"], direct.targets["distance_m"], rtol=0, atol=1e-3)
     assert projected.targets.crs.to_epsg() == 32636
     assert (projected.targets["status"] == direct.targets["status"]).all()
 

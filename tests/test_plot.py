@@ -215,10 +215,12 @@ def test_plot_does_not_change_the_report(report, scenario):
 
 
 def test_across_the_antimeridian():
-    origins = gpd.GeoSeries([shapely.Point(178.4, -18.1), shapely.Point(-171.8, -13.8)], index=["Suva", "Apia"],
-                            crs="EPSG:4326")
-    targets = gpd.GeoSeries([shapely.Point(175, -20), shapely.Point(-175, -21), shapely.Point(-160, -20)],
-                            crs="EPSG:4326")
+    origins = gpd.GeoSeries(
+        [shapely.Point(178.4, -18.1), shapely.Point(-171.8, -13.8)], index=["Suva", "Apia"], crs="EPSG:4326"
+    )
+    targets = gpd.GeoSeries(
+        [shapely.Point(175, -20), shapely.Point(-175, -21), shapely.Point(-160, -20)], crs="EPSG:4326"
+    )
     r = coverage(origins, targets, "800 km")
     ring = vertices_of(r.plot(), "rangecov:reach")
     # One piece around both islands, not two halves at the edges of the world.
@@ -242,8 +244,9 @@ def test_world_view_uses_equal_earth():
 
 
 def test_region_around_a_pole_is_whole():
-    origins = gpd.GeoSeries([shapely.Point(15.6, 78.2), shapely.Point(-62.3, 82.5), shapely.Point(100, 77)],
-                            crs="EPSG:4326")
+    origins = gpd.GeoSeries(
+        [shapely.Point(15.6, 78.2), shapely.Point(-62.3, 82.5), shapely.Point(100, 77)], crs="EPSG:4326"
+    )
     targets = gpd.GeoSeries([shapely.Point(x, 75) for x in range(-180, 180, 30)], crs="EPSG:4326")
     r = coverage(origins, targets, "1200 km")
     ax = r.plot()
@@ -256,8 +259,11 @@ def test_region_around_a_pole_is_whole():
 def test_a_cap_reaching_low_latitudes_is_still_seen_from_above_the_pole():
     # A 3,000-mile ring from Alaska holds the North Pole and reaches ~20°N: polar
     # azimuthal, where the ring is round, not Equal Earth, where it smears along the top.
-    origins = gpd.GeoDataFrame({"reach": ["3000 mi", "400 km"]},
-                               geometry=[shapely.Point(-149.19, 64.29), shapely.Point(14.36, 67.27)], crs="EPSG:4326")
+    origins = gpd.GeoDataFrame(
+        {"reach": ["3000 mi", "400 km"]},
+        geometry=[shapely.Point(-149.19, 64.29), shapely.Point(14.36, 67.27)],
+        crs="EPSG:4326",
+    )
     targets = gpd.GeoSeries([shapely.Point(-21.94, 64.15), shapely.Point(0, 90)], crs="EPSG:4326")
     ax = coverage(origins, targets, "reach").plot()
     paths = paths_of(ax, "rangecov:reach")
@@ -290,8 +296,13 @@ def test_explore_layers_and_tooltips_offline(report, monkeypatch):
     import folium
 
     assert isinstance(m, folium.Map)
-    for layer in ("Countries (Natural Earth)", "Reach: 190 mi (305.8 km)", "Origins (7)",
-                  "Targets in reach (5)", "Targets out of reach (12)"):
+    for layer in (
+        "Countries (Natural Earth)",
+        "Reach: 190 mi (305.8 km)",
+        "Origins (7)",
+        "Targets in reach (5)",
+        "Targets out of reach (12)",
+    ):
         assert layer in html
     for field in ('"target"', '"distance"', '"margin"', '"nearest_origin"', '"status"'):
         assert field in html

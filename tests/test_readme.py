@@ -35,7 +35,7 @@ def test_readme_shows_both_commands_first():
 def test_parse_distance_claim():
     import rangecov
 
-    assert "`rangecov.parse_distance(\"190 mi\")` returns 305775.36" in README.read_text(encoding="utf-8")
+    assert '`rangecov.parse_distance("190 mi")` returns 305775.36' in README.read_text(encoding="utf-8")
     assert rangecov.parse_distance("190 mi") == 305775.36
 
 
@@ -75,8 +75,9 @@ def test_shell_lines_run_with_the_exit_codes_they_state(tmp_path):
     for line in lines:
         command, _, comment = line.partition("#")
         expected = int(m.group(1)) if (m := re.search(r"exit (\d)", comment)) else 0
-        done = subprocess.run(f"{script} {command.split(' ', 1)[1]}", shell=True, cwd=tmp_path,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            f"{script} {command.split(' ', 1)[1]}", shell=True, cwd=tmp_path, capture_output=True, text=True
+        )
         assert done.returncode == expected, (line, done.stderr)
         if "29.4%" in comment:
             assert "29.4%" in done.stdout.splitlines()[0]

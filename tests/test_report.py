@@ -31,10 +31,7 @@ def random_case():
     lat = np.r_[np.degrees(np.arcsin(rng.uniform(-1, 1, 300))), 10.0, -10.0, 90.0, -90.0]
     targets = _frame(lon, lat)
     oracle = np.array(
-        [
-            min(WGS84.Inverse(t.y, t.x, o.y, o.x)["s12"] for o in origins.geometry)
-            for t in targets.geometry
-        ]
+        [min(WGS84.Inverse(t.y, t.x, o.y, o.x)["s12"] for o in origins.geometry) for t in targets.geometry]
     )
     return origins, targets, oracle
 
@@ -105,9 +102,7 @@ def test_per_origin_reach_curve_scales_every_reach(random_case):
     origins = origins.assign(reach=["70 km", "190 mi", "300 km", "1 km", "500 km", "0 m"])
     reach_m = np.array([rangecov.parse_distance(v) for v in origins["reach"]])
     report = coverage(origins, targets, "reach")
-    s = np.array(
-        [[WGS84.Inverse(t.y, t.x, o.y, o.x)["s12"] for o in origins.geometry] for t in targets.geometry]
-    )
+    s = np.array([[WGS84.Inverse(t.y, t.x, o.y, o.x)["s12"] for o in origins.geometry] for t in targets.geometry])
     with np.errstate(divide="ignore"):
         factor = np.where(reach_m > 0, s / np.where(reach_m > 0, reach_m, 1), np.inf).min(axis=1)
     table = report.curve()

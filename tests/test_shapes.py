@@ -67,7 +67,9 @@ def scenario():
 def test_polygon_and_line_origins_against_dense_samples(rng):
     front = LineString([(35.0, 51.3), (36.0, 50.6), (37.5, 50.2), (38.5, 49.4)])
     area = Polygon([(33.0, 50.0), (34.5, 50.2), (34.8, 51.2), (33.4, 51.6), (33.0, 50.0)])
-    origins = gpd.GeoDataFrame({"kind": ["line", "poly"]}, geometry=[front, area], index=["front", "area"], crs="EPSG:4326")
+    origins = gpd.GeoDataFrame(
+        {"kind": ["line", "poly"]}, geometry=[front, area], index=["front", "area"], crs="EPSG:4326"
+    )
     lon = rng.uniform(31.0, 41.0, 40)
     lat = rng.uniform(48.0, 53.5, 40)
     targets = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
@@ -81,7 +83,9 @@ def test_polygon_and_line_origins_against_dense_samples(rng):
         best = min(oracle.values())
         got = t["distance_m"].iloc[i]
         assert abs(got - best) <= 1e-3, (i, got, best)
-        assert t["nearest_origin"].iloc[i] == min(oracle, key=oracle.get) or abs(oracle["front"] - oracle["area"]) < 1e-3
+        assert (
+            t["nearest_origin"].iloc[i] == min(oracle, key=oracle.get) or abs(oracle["front"] - oracle["area"]) < 1e-3
+        )
         assert t["status"].iloc[i] == ("in" if got <= 100_000 else "out")
     counts = report.origins["targets_in_reach"]
     assert counts.sum() >= report.count
@@ -154,11 +158,18 @@ def test_all_and_area_are_marginal_when_the_tolerance_decides():
 def test_mixed_geometry_types_in_one_frame():
     origins = gpd.GeoDataFrame(
         geometry=[Point(30, 50), LineString([(32, 50), (33, 51)]), Polygon([(35, 50), (36, 50), (36, 51), (35, 50)])],
-        index=["pt", "line", "poly"], crs="EPSG:4326",
+        index=["pt", "line", "poly"],
+        crs="EPSG:4326",
     )
     targets = gpd.GeoDataFrame(
-        geometry=[Point(30.5, 50), LineString([(32.5, 49), (32.5, 49.5)]), shapely.box(35.2, 50.1, 35.3, 50.2), Point(45, 45)],
-        index=["a", "b", "c", "d"], crs="EPSG:4326",
+        geometry=[
+            Point(30.5, 50),
+            LineString([(32.5, 49), (32.5, 49.5)]),
+            shapely.box(35.2, 50.1, 35.3, 50.2),
+            Point(45, 45),
+        ],
+        index=["a", "b", "c", "d"],
+        crs="EPSG:4326",
     )
     t = rangecov.coverage(origins, targets, "80 km").targets
     assert t["status"].astype(str).tolist() == ["in", "in", "in", "out"]
