@@ -3,27 +3,43 @@
 Which targets lie within reach of a set of origins, and what share is that —
 on the WGS84 ellipsoid (or any other pyproj knows), exactly and fast.
 
+The names below are loaded on first use (PEP 562), so ``import rangecov.engine``
+or ``import rangecov.geodesy`` loads neither pandas, geopandas nor matplotlib.
+The layers and what each module owns: ``docs/architecture.md``.
+
 >>> import rangecov
 >>> rangecov.parse_distance("190 mi")
 305775.36
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from . import datasets
-from .area import area_coverage
-from .buffer import buffer, default_tolerance, reach, rings
-from .compare import Comparison, compare
-from .coverage import coverage
-from .geodesy import Ellipsoid, ellipsoid_names, get_ellipsoid
-from .io import read
-from .report import CoverageReport
-from .units import format_distance, parse_distance
+import importlib
+from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("rangecov")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0+unknown"
+# Public name -> the module that defines it.
+_WHERE = {
+    "coverage": "cover",
+    "area_coverage": "area",
+    "buffer": "regions",
+    "reach": "regions",
+    "rings": "regions",
+    "compare": "comparison",
+    "Comparison": "comparison",
+    "default_tolerance": "reaches",
+    "CoverageReport": "report",
+    "read": "io",
+    "parse_distance": "units",
+    "format_distance": "units",
+    "Distance": "units",
+    "Reach": "units",
+    "get_ellipsoid": "geodesy",
+    "ellipsoid_names": "geodesy",
+    "Ellipsoid": "geodesy",
+    "__version__": "version",
+}
+# Submodules reachable as attributes without an import of their own.
+_SUBMODULES = ("datasets", "engine", "errors", "geodesy", "units", "io", "plot")
 
 __all__ = [
     "coverage",
@@ -41,6 +57,43 @@ __all__ = [
     "get_ellipsoid",
     "ellipsoid_names",
     "Ellipsoid",
+    "Distance",
+    "Reach",
     "datasets",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__) | set(_SUBMODULES))
+
+
+if TYPE_CHECKING:  # static type checkers and IDEs see the names directly
+    from . import datasets
+    from . import engine as engine
+    from . import errors as errors
+    from . import geodesy as geodesy
+    from . import io as io
+    from . import plot as plot
+    from . import units as units
+    from .area import area_coverage
+    from .comparison import Comparison, compare
+    from .cover import coverage
+    from .geodesy import Ellipsoid, ellipsoid_names, get_ellipsoid
+    from .io import read
+    from .reaches import default_tolerance
+    from .regions import buffer, reach, rings
+    from .report import CoverageReport
+    from .units import Distance, Reach, format_distance, parse_distance
+    from .version import __version__

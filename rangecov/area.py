@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
 
-from . import _areal, _progress
-from .geodesy import get_ellipsoid
+from . import frames
+from . import progress as progress_bars
+from .drawing import draw_many, geodesic_area
+from .geodesy import Ellipsoid, get_ellipsoid
+from .lonlat import polygonal
+from .reaches import common_tolerance
+from .shape_buffers import dissolve
+from .shape_coverage import check_polygons
+from .units import Distance
 
 __all__ = ["area_coverage"]
 
@@ -13,9 +24,9 @@ __all__ = ["area_coverage"]
 def area_coverage(
     origins: gpd.GeoDataFrame | gpd.GeoSeries,
     regions: gpd.GeoDataFrame | gpd.GeoSeries,
-    reach,
+    reach: Distance,
     *,
-    tolerance=None,
+    tolerance: Distance | None = None,
     keep_geometry: bool = False,
     ellipsoid: str = "WGS84",
     progress: bool | None = None,
@@ -75,8 +86,44 @@ def area_coverage(
     RU-VOR      Voronezh  52200.163          0.829
     """
     ell = get_ellipsoid(ellipsoid)
-    _progress.check(progress)
-    out, _ = _areal.area_table(
+    progress_bars.check(progress)
+    out, _ = area_table(
         ell, origins, regions, reach, tolerance=tolerance, keep_geometry=keep_geometry, progress=progress
     )
     return out
+
+
+def covered_areas(
+    ell: Ellipsoid, origins: np.ndarray, dist: np.ndarray, tol: float, regions: np.ndarray, progress=None
+) -> tuple[np.ndarray, np.ndarray, list[BaseGeometry]]:
+    """Area, covered area (m²) and covered geometry of each region."""
+    reach_region = dissolve(ell, origins, dist, tol, progress=progress)[0]
+    shapely.prepare(reach_region)
+    areas, covered, geoms = [], [], []
+    with progress_bars.bar(len(regions), desc="areas", unit="region", progress=progress) as pb:
+        for drawn in draw_many(ell, regions):
+            areas.append(geodesic_area(ell, drawn))
+            piece = polygonal(shapely.intersection(drawn, reach_region))
+            covered.append(geodesic_area(ell, piece))
+            geoms.append(piece)
+            pb.update(1)
+    return np.asarray(areas), np.asarray(covered), geoms
+
+
+def area_table(ell, origins, regions, reach, *, tolerance, keep_geometry, progress=None):
+    """The body of :func:`rangecov.area_coverage`."""
+    o_vals = frames.lonlat_geometries(origins, "origins")
+    r_vals = frames.lonlat_geometries(regions, "regions")
+    check_polygons(r_vals, regions.index, "regions", "to have an area")
+    if isinstance(reach, tuple):
+        raise TypeError("area_coverage takes one reach (a distance or a column of origins), not a band")
+    dist = frames.per_row_distance(reach, origins, len(o_vals), "reach", positive=True)
+    tol = common_tolerance(tolerance, dist)
+    area, covered, geoms = covered_areas(ell, o_vals, dist, tol, r_vals, progress=progress)
+    out = frames.as_frame(regions, "regions", ("area_km2", "covered_km2", "covered_share", "covered_geometry"))
+    out["area_km2"] = area / 1e6
+    out["covered_km2"] = covered / 1e6
+    out["covered_share"] = np.where(area > 0, covered / np.where(area > 0, area, 1.0), np.nan)
+    if keep_geometry:
+        out["covered_geometry"] = gpd.GeoSeries(geoms, index=out.index, crs="EPSG:4326")
+    return out, pd.Series({"tolerance_m": tol})

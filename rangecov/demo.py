@@ -8,12 +8,13 @@ import pandas as pd
 import shapely
 
 from .area import area_coverage
-from .buffer import default_tolerance
-from .buffer import reach as reach_region
-from .compare import compare
-from .coverage import coverage
+from .comparison import compare
+from .cover import coverage
 from .datasets import atacms_kursk_2024
+from .drawing import geodesic_area
 from .geodesy import get_ellipsoid
+from .reaches import common_tolerance
+from .regions import reach as reach_region
 from .units import parse_distance
 
 __all__ = ["run_demo", "save_demo_map"]
@@ -102,7 +103,7 @@ def _areas(s) -> list[str]:
     """Kursk Oblast and its neighbours: how much of each lies within reach of the launch sites."""
     ell = get_ellipsoid("WGS84")
     region = reach_region(s.launch_sites, "reach").iloc[0]
-    area_km2 = sum(abs(ell.geod.geometry_area_perimeter(p)[0]) for p in shapely.get_parts(region)) / 1e6
+    area_km2 = geodesic_area(ell, region) / 1e6
     table = area_coverage(s.launch_sites, s.regions, "reach")
     shown = pd.DataFrame(
         {
@@ -114,7 +115,7 @@ def _areas(s) -> list[str]:
     )
     shown.index.name = "ISO 3166-2"
     kursk = table.loc["RU-KRS"]
-    tol = default_tolerance(s.launch_sites["reach"].map(parse_distance).min())
+    tol = common_tolerance(None, s.launch_sites["reach"].map(parse_distance).to_numpy())
     return [
         f"Reach region of the {len(s.launch_sites)} launch sites ({s.reach}, drawn within {tol:g} m of the true",
         f"geodesic boundary): {area_km2:,.0f} km² in {shapely.get_num_coordinates(region):,} vertices.",

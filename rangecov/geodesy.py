@@ -1,7 +1,7 @@
 """The ellipsoid model, exact geodesic distances and the chord bounds that prune them.
 
 Everything that touches the shape of the Earth lives here, so that the search
-code in :mod:`rangecov.coverage` only sees three facts (proved in
+code in :mod:`rangecov.engine` only sees three facts (proved in
 ``docs/exactness.md``):
 
 1. ``c <= s``: the straight ECEF chord ``c`` never exceeds the geodesic ``s``.
@@ -24,8 +24,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyproj
+from numpy.typing import ArrayLike
 
-__all__ = ["Ellipsoid", "get_ellipsoid", "ellipsoid_names"]
+__all__ = [
+    "Ellipsoid",
+    "get_ellipsoid",
+    "ellipsoid_names",
+    "default_workers",
+    "half_meridian",
+    "cut_floor",
+    "earth_area",
+    "segment_distance",
+]
 
 # Slack added to every pruning comparison: far above the ~1e-8 m rounding of
 # chords and Karney distances, far below anything that matters, and it only ever
@@ -71,7 +81,7 @@ class Ellipsoid:
         """Smallest principal radius of curvature, ``b**2 / a`` (meridian at the equator)."""
         return self.b * self.b / self.a
 
-    def ecef(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    def ecef(self, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
         """Earth-centred Cartesian coordinates (n, 3) of points on the surface, in metres."""
         # Reduce first, exactly (a floating-point remainder is exact), as Karney's
         # solver does; radians() of a huge longitude would lose millimetres.
@@ -103,22 +113,25 @@ class Ellipsoid:
             lat = np.arctan2(z + e2 * n * s, p)
         return lon, np.degrees(lat)
 
-    def distance(self, lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+    def distance(
+        self, lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike, *, workers: int | None = None
+    ) -> np.ndarray:
         """Exact geodesic distances in metres between paired points (Karney 2013).
 
         Large inputs are split over threads; pyproj releases the GIL inside
-        the C loop, so this scales with cores.
+        the C loop, so this scales with cores (``workers`` threads; default
+        :func:`default_workers`).
         """
-        return self.inverse(lon1, lat1, lon2, lat2)[2]
+        return self.inverse(lon1, lat1, lon2, lat2, workers=workers)[2]
 
     def inverse(
-        self, lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
+        self, lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike, *, workers: int | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Exact inverse problem: forward azimuth, back azimuth (degrees) and distance (m)."""
-        return _threaded(self.geod.inv, lon1, lat1, lon2, lat2)
+        return _threaded(self.geod.inv, lon1, lat1, lon2, lat2, workers=workers)
 
     def forward(
-        self, lon: np.ndarray, lat: np.ndarray, azimuth: np.ndarray, distance: np.ndarray
+        self, lon: ArrayLike, lat: ArrayLike, azimuth: ArrayLike, distance: ArrayLike
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Exact direct problem: end longitude, latitude and back azimuth (degrees).
 
@@ -181,20 +194,22 @@ class Ellipsoid:
 
 
 @functools.lru_cache(maxsize=1)
-def _workers() -> int:
+def default_workers() -> int:
+    """Threads used for large batches of geodesic solves and k-d queries: the cores, at most 8."""
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _threaded(func, *arrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _threaded(func, *arrays, workers: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Apply a pyproj Geod.inv/fwd-style function (4 arrays in, 3 out) over threads."""
     n = np.broadcast(*arrays).size
     args = [np.ascontiguousarray(np.broadcast_to(np.asarray(v, dtype=float), (n,))) for v in arrays]
     if n == 0:
         return np.empty(0), np.empty(0), np.empty(0)
-    workers = _workers()
+    workers = default_workers() if workers is None else workers
     if n < _PARALLEL_MIN or workers == 1:
         # pyproj writes results into copies of its inputs; ours are private already.
-        return tuple(np.asarray(v, dtype=float) for v in func(*args))
+        a, b, c = (np.asarray(v, dtype=float) for v in func(*args))
+        return a, b, c
     out = [np.empty(n) for _ in range(3)]
     bounds = np.linspace(0, n, workers * 4 + 1).astype(int)
 
@@ -206,7 +221,7 @@ def _threaded(func, *arrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(run, range(len(bounds) - 1)))
-    return tuple(out)
+    return out[0], out[1], out[2]
 
 
 @functools.lru_cache(maxsize=32)
@@ -234,6 +249,29 @@ def get_ellipsoid(name: str = "WGS84") -> Ellipsoid:
     if geod.b > geod.a:
         raise ValueError(f"ellipsoid {name!r} is prolate; only oblate ellipsoids and spheres are supported")
     return Ellipsoid(name=name, a=float(geod.a), b=float(geod.b), f=float(geod.f), geod=geod)
+
+
+def half_meridian(ell: Ellipsoid) -> float:
+    """Distance between antipodal points: the largest geodesic distance on the ellipsoid."""
+    return float(ell.geod.inv(0.0, 90.0, 0.0, -90.0)[2])
+
+
+def cut_floor(ell: Ellipsoid) -> float:
+    """A distance below which every geodesic from any point is the shortest path.
+
+    ``pi * b`` on an oblate ellipsoid: the equatorial geodesic stops being
+    shortest at longitude ``(1 - f) pi``, i.e. after ``a (1 - f) pi``; the
+    oracle tests check the claim for random starts and azimuths.
+    """
+    return float(np.pi * ell.b)
+
+
+def earth_area(ell: Ellipsoid) -> float:
+    """Total surface area of the ellipsoid in m²."""
+    if ell.e2 == 0.0:
+        return 4.0 * np.pi * ell.a**2
+    e = np.sqrt(ell.e2)
+    return float(2.0 * np.pi * ell.a**2 * (1.0 + (1.0 - ell.e2) / e * np.arctanh(e)))
 
 
 # Grid spacing for the search of the nearest point of a geodesic segment; see

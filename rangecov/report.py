@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import math
-import numbers
-from fractions import Fraction
+from collections.abc import Callable
 from functools import cached_property
-from typing import Callable
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import _frames
+from . import frames
+from .curves import factor_points, reach_points, targets_needed
 from .geodesy import Ellipsoid
-from .units import format_distance, parse_distance
+from .reaches import STATUS_CATEGORIES, ReachSpec
+from .version import __version__
 
-__all__ = ["CoverageReport", "TARGET_COLUMNS", "SUMMARY_COLUMNS", "STATUS_CATEGORIES", "SCHEMA"]
+__all__ = [
+    "CoverageReport",
+    "TARGET_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "STATUS_CATEGORIES",
+    "SCHEMA",
+    "json_number",
+    "json_value",
+]
 
 TARGET_COLUMNS = ("distance_m", "nearest_origin", "margin_m", "covering_origin", "in_reach", "status")
 ORIGIN_COLUMNS = ("targets_in_reach",)
 SUMMARY_COLUMNS = ("total", "count", "share", "marginal")
-STATUS_CATEGORIES = ("in", "marginal", "out")
 SCHEMA = "rangecov.coverage/1"
 
 
@@ -57,14 +64,79 @@ class CoverageReport:
         The ``how=`` the report was made with.
     ellipsoid : Ellipsoid
         The model the distances were computed on.
+    reach_spec : ReachSpec
+        The reach per origin (low and high) as it was read.
+    input_origins : GeoDataFrame or GeoSeries
+        The origins as the caller passed them (not copied; not modified).
+    tolerance : distance or None
+        The ``tolerance=`` the report was made with.
     """
+
+    @classmethod
+    def from_columns(
+        cls,
+        origins,
+        targets,
+        spec: ReachSpec,
+        *,
+        distance,
+        nearest,
+        margin,
+        covering,
+        status,
+        count_origins: Callable[[], np.ndarray],
+        factors: Callable[[], np.ndarray],
+        how: str,
+        tolerance,
+        ellipsoid: Ellipsoid,
+        extra: dict | None = None,
+    ) -> CoverageReport:
+        """Append the result columns to a copy of the targets and wrap it in a report.
+
+        ``nearest``/``covering`` are origin positions (or None for "no origin";
+        -1 for rows without a single one); ``status`` holds codes into
+        STATUS_CATEGORIES; ``extra`` adds columns after ``status`` (e.g.
+        ``covered_share``). ``count_origins`` and ``factors`` are computed only
+        when the report is asked for them.
+        """
+        extra = extra or {}
+        n_t = len(targets)
+        out = frames.as_frame(targets, "targets", TARGET_COLUMNS + tuple(extra))
+
+        def labels(pos):
+            if pos is None:
+                return pd.Series([None] * n_t, index=out.index, dtype=object)
+            pos = np.asarray(pos)
+            series = pd.Series(origins.index.take(np.maximum(pos, 0)), index=out.index)
+            # -1: no single origin (e.g. a polygon covered by several together).
+            return series.astype(object).where(pos >= 0, None) if (pos < 0).any() else series
+
+        out["distance_m"] = distance
+        out["nearest_origin"] = labels(nearest)
+        out["margin_m"] = margin
+        out["covering_origin"] = labels(covering)
+        out["in_reach"] = status == 0
+        # Building the categorical from codes avoids a million-string detour.
+        out["status"] = pd.Categorical.from_codes(status, categories=STATUS_CATEGORIES)
+        for name, values in extra.items():
+            out[name] = values
+        return cls(
+            targets=out,
+            input_origins=origins,
+            reach_spec=spec,
+            how=how,
+            tolerance=tolerance,
+            ellipsoid=ellipsoid,
+            count_origins=count_origins,
+            factors=factors,
+        )
 
     def __init__(
         self,
         *,
         targets: gpd.GeoDataFrame,
-        origins_input,
-        spec,
+        input_origins,
+        reach_spec: ReachSpec,
         how: str,
         tolerance,
         ellipsoid: Ellipsoid,
@@ -72,13 +144,13 @@ class CoverageReport:
         factors: Callable[[], np.ndarray],
     ) -> None:
         self.targets = targets
-        self.reach = spec.label
-        self.reach_kind = spec.kind
+        self.reach = reach_spec.label
+        self.reach_kind = reach_spec.kind
         self.how = how
         self.ellipsoid = ellipsoid
-        self._spec = spec
-        self._tolerance = tolerance
-        self._origins_input = origins_input
+        self.reach_spec = reach_spec
+        self.tolerance = tolerance
+        self.input_origins = input_origins
         self._count_origins = count_origins
         self._factors = factors
         status = targets["status"]
@@ -94,13 +166,13 @@ class CoverageReport:
     @cached_property
     def origins(self) -> gpd.GeoDataFrame:
         """The caller's origins plus ``targets_in_reach`` (computed on first access)."""
-        out = _frames.as_frame(self._origins_input, "origins", ORIGIN_COLUMNS)
+        out = frames.as_frame(self.input_origins, "origins", ORIGIN_COLUMNS)
         out["targets_in_reach"] = self._count_origins()
         return out
 
     @property
     def n_origins(self) -> int:
-        return int(len(self._origins_input))
+        return int(len(self.input_origins))
 
     def summary(self, by: str | None = None) -> pd.DataFrame:
         """Totals as a table with the columns ``total``, ``count``, ``share``, ``marginal``.
@@ -145,19 +217,20 @@ class CoverageReport:
     # -- questions asked next: how does the share grow with the reach? ------------------
 
     @property
-    def _per_origin(self) -> bool:
+    def per_origin_reach(self) -> bool:
         """True when origins have differing reach: curves then scale every reach by one factor."""
-        return self.reach_kind == "column" and not self._spec.uniform
+        return self.reach_spec.per_origin
 
-    def _curve_values(self) -> np.ndarray:
-        """Per target, the smallest common reach (metres) or factor that puts it in reach."""
+    def curve_values(self) -> np.ndarray:
+        """Per target, the smallest common reach (metres), or for a per-origin reach the smallest
+        factor, that puts it in reach (exact, as ``distance_m`` is)."""
         if self.how in ("all", "area"):
             raise NotImplementedError(
                 f"curve() and required_reach() need one distance per target; with how={self.how!r} the "
                 "decision rests on drawn regions, not on a distance. Make the report with how='any' or "
                 "'centroid', or run coverage() once per reach"
             )
-        if self._per_origin:
+        if self.per_origin_reach:
             if "_curve_factors" not in self.__dict__:
                 self.__dict__["_curve_factors"] = np.asarray(self._factors(), dtype=float)
             return self.__dict__["_curve_factors"]
@@ -209,21 +282,21 @@ class CoverageReport:
         1  305775.36     17      5  0.294118
         2  500000.00     17     11  0.647059
         """
-        values = self._curve_values()
-        if self._per_origin:
+        values = self.curve_values()
+        if self.per_origin_reach:
             if reaches is not None:
                 raise ValueError(
                     f"this report has a reach per origin ({self.reach}); its curve scales every origin's "
                     "reach by one factor: pass factors=[...] instead of reaches"
                 )
-            column, points = "factor", _factor_values(factors, values)
+            column, points = "factor", factor_points(factors, values)
             meaning = f"each origin's own reach ({self.reach}) times factor"
         else:
             if factors is not None:
                 raise ValueError(
                     "factors= is for reports made with a reach per origin; this one has one reach: pass reaches=[...]"
                 )
-            column, points = "reach_m", _reach_values(reaches, values)
+            column, points = "reach_m", reach_points(reaches, values)
             meaning = "one common reach for every origin, in metres"
         ordered = np.sort(values)
         count = np.searchsorted(ordered, points, side="right")
@@ -251,14 +324,10 @@ class CoverageReport:
         >>> format_distance(report.required_reach(0.5))
         '372.8 km'
         """
-        if isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 < share <= 1:
-            raise ValueError(f"share must be a number in (0, 1], got {share!r}")
-        values = self._curve_values()
+        k = targets_needed(share, self.total)
+        values = self.curve_values()
         if self.total == 0:
             return float("nan")
-        # Fraction keeps 0.9 * 10 at 9, not 9.000000000000002 (which would ask
-        # for 10 targets); a share too small for it still needs one target.
-        k = max(1, math.ceil(Fraction(float(share)).limit_denominator(10**9) * self.total))
         return float(np.sort(values)[k - 1])
 
     # -- pictures (matplotlib / folium, imported when called) ----------------------------
@@ -280,31 +349,6 @@ class CoverageReport:
         from .plot import plot_curve
 
         return plot_curve(self, ax=ax, **kwargs)
-
-    def _reach_regions(self, tolerance=None) -> gpd.GeoDataFrame:
-        """The reach region as drawn polygons (EPSG:4326): ``"reach"``, plus ``"high"`` for a band.
-
-        Drawn within ``tolerance`` (default: 10 m or 1% of the smallest reach)
-        by :func:`rangecov.buffer`; cached per tolerance.
-        """
-        cache = self.__dict__.setdefault("_regions_cache", {})
-        if tolerance not in cache:
-            from . import _areal
-            from .buffer import _tolerances
-
-            values = _frames.lonlat_geometries(self._origins_input, "origins")
-            spec = self._spec
-            reaches = np.r_[spec.low, spec.high]
-            ref = reaches[reaches > 0].min() if (reaches > 0).any() else 1.0
-            tol = float(_tolerances(tolerance, np.array([ref]))[0])
-            names, geoms = ["reach"], [_areal.region(self.ellipsoid, values, spec.low, tol)]
-            if self.reach_kind == "band":
-                names.append("high")
-                geoms.append(_areal.region(self.ellipsoid, values, spec.high, tol))
-            cache[tolerance] = gpd.GeoDataFrame(
-                {"region": names, "tolerance_m": tol}, geometry=geoms, crs="EPSG:4326"
-            ).set_index("region")
-        return cache[tolerance]
 
     # -- files and JSON ------------------------------------------------------------------------
 
@@ -332,10 +376,8 @@ class CoverageReport:
         (5, 17, 0.2941)
         >>> _ = json.dumps(d)
         """
-        from . import __version__
-
-        spec = self._spec
-        low = _json_number(spec.low[0]) if spec.low.size and spec.uniform else None
+        spec = self.reach_spec
+        low = json_number(spec.low[0]) if spec.low.size and spec.uniform else None
         out = {
             "schema": SCHEMA,
             "rangecov_version": __version__,
@@ -343,7 +385,7 @@ class CoverageReport:
             "reach": self.reach,
             "reach_kind": self.reach_kind,
             "reach_m": low,
-            "reach_high_m": _json_number(spec.high[0]) if self.reach_kind == "band" and spec.high.size else None,
+            "reach_high_m": json_number(spec.high[0]) if self.reach_kind == "band" and spec.high.size else None,
             "how": self.how,
             "ellipsoid": self.ellipsoid.name,
             "origins": self.n_origins,
@@ -351,17 +393,17 @@ class CoverageReport:
             "count": self.count,
             "marginal": self.marginal,
             "out": self.total - self.count - self.marginal,
-            "share": _json_number(self.share),
+            "share": json_number(self.share),
         }
         if by is not None:
             table = self.summary(by=by)
             out["groups"] = [
                 {
-                    "group": _json_value(key),
+                    "group": json_value(key),
                     "total": int(row["total"]),
                     "count": int(row["count"]),
                     "marginal": int(row["marginal"]),
-                    "share": _json_number(row["share"]),
+                    "share": json_number(row["share"]),
                 }
                 for key, row in table.iterrows()
             ]
@@ -369,11 +411,11 @@ class CoverageReport:
             t = self.targets
             out["targets"] = [
                 {
-                    "id": _json_value(i),
-                    "distance_m": _json_number(d),
-                    "nearest_origin": _json_value(n),
-                    "margin_m": _json_number(m),
-                    "covering_origin": _json_value(c),
+                    "id": json_value(i),
+                    "distance_m": json_number(d),
+                    "nearest_origin": json_value(n),
+                    "margin_m": json_number(m),
+                    "covering_origin": json_value(c),
                     "status": str(st),
                 }
                 for i, d, n, m, c, st in zip(
@@ -391,7 +433,7 @@ class CoverageReport:
         Refuses to replace an existing file unless ``overwrite=True``.
         Returns the path written. See :func:`rangecov.io.write_frame`.
         """
-        from .io import write_frame
+        from .writing import write_frame
 
         if layer not in ("targets", "origins"):
             raise ValueError(f"layer must be 'targets' or 'origins', got {layer!r}")
@@ -419,43 +461,16 @@ class CoverageReport:
         return f"<p><b>{self!r}</b></p>" + self.summary().to_html()
 
 
-def _json_number(x) -> float | None:
+def json_number(x) -> float | None:
     """A float for JSON: NaN and infinities become None (JSON has neither)."""
     x = float(x)
     return x if math.isfinite(x) else None
 
 
-def _json_value(x):
+def json_value(x):
     """Index labels and group keys as JSON scalars (numpy types unwrapped, NaN/None as None)."""
     if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
         return None
     if isinstance(x, np.generic):
         x = x.item()
     return x if isinstance(x, (str, int, float, bool)) else str(x)
-
-
-def _reach_values(reaches, values: np.ndarray) -> np.ndarray:
-    if reaches is None:
-        return np.unique(values[np.isfinite(values)])
-    if isinstance(reaches, (str, numbers.Real)):
-        reaches = [reaches]
-    out = []
-    for r in reaches:
-        try:
-            out.append(parse_distance(r))
-        except (TypeError, ValueError) as err:
-            raise type(err)(f"reaches: {err}") from None
-    return np.asarray(out, dtype=float)
-
-
-def _factor_values(factors, values: np.ndarray) -> np.ndarray:
-    if factors is None:
-        return np.unique(values[np.isfinite(values)])
-    arr = np.atleast_1d(np.asarray(factors, dtype=object))
-    try:
-        out = arr.astype(float)
-    except (TypeError, ValueError):
-        raise ValueError(f"factors must be non-negative numbers, got {factors!r}") from None
-    if not np.all(np.isfinite(out) & (out >= 0)):
-        raise ValueError(f"factors must be non-negative finite numbers, got {factors!r}")
-    return out

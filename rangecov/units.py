@@ -6,7 +6,12 @@ import math
 import numbers
 import re
 
-__all__ = ["parse_distance", "format_distance", "ACCEPTED_UNITS"]
+__all__ = ["parse_distance", "format_distance", "ACCEPTED_UNITS", "Distance", "Reach"]
+
+#: A distance: metres as a number, or a string with a unit ("190 mi", "300 km").
+Distance = float | int | str
+#: A reach: a distance, the name of a column of origins (one reach each), or a (low, high) band.
+Reach = Distance | tuple[Distance, Distance]
 
 # Symbols are case-sensitive because case carries meaning in them ("nm" is a
 # nanometre to a physicist, "M" a mega prefix); words are not.

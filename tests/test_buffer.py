@@ -15,7 +15,7 @@ from geographiclib.geodesic import Geodesic
 from shapely import LineString, MultiPoint, Point, Polygon
 
 import rangecov
-from rangecov import _disk, _shapes
+from rangecov import drawing, geodesy, lonlat, shape_distance
 from rangecov.geodesy import get_ellipsoid, segment_distance
 
 from conftest import oracle_geodesic
@@ -129,9 +129,9 @@ def test_disk_containing_both_poles_is_globe_minus_hole(rng):
 
 
 def test_whole_globe():
-    hm = _disk.half_meridian(ELL)
-    assert disk_of(5.0, 5.0, hm).equals(_disk.WORLD)
-    assert disk_of(5.0, 5.0, 25_000_000.0).equals(_disk.WORLD)
+    hm = geodesy.half_meridian(ELL)
+    assert disk_of(5.0, 5.0, hm).equals(lonlat.WORLD)
+    assert disk_of(5.0, 5.0, 25_000_000.0).equals(lonlat.WORLD)
 
 
 @pytest.mark.parametrize("lon,lat", [(5.0, 5.0), (0.0, 0.0), (30.0, 60.0), (170.0, 20.0), (100.0, -89.99)])
@@ -140,7 +140,7 @@ def test_beyond_cut_floor_is_globe_minus_far_patch(lon, lat, where, rng):
     """Between pi*b and the antipodal distance: boundary within tolerance, and a
     dense grid around the antipode classified as the true distances say
     (outside a band of one tolerance)."""
-    d = _disk.cut_floor(ELL) + where * (_disk.half_meridian(ELL) - _disk.cut_floor(ELL))
+    d = geodesy.cut_floor(ELL) + where * (geodesy.half_meridian(ELL) - geodesy.cut_floor(ELL))
     geom = disk_of(lon, lat, d)
     assert geom.is_valid
     x, y = boundary_samples(geom)
@@ -159,7 +159,7 @@ def test_beyond_cut_floor_is_globe_minus_far_patch(lon, lat, where, rng):
 def test_direct_is_shortest_below_cut_floor(rng):
     """The claim behind tracing disks with Direct: geodesics shorter than pi*b are shortest paths."""
     g = oracle_geodesic()
-    s = _disk.cut_floor(ELL) * (1 - 1e-9)
+    s = geodesy.cut_floor(ELL) * (1 - 1e-9)
     for _ in range(200):
         lat, az = rng.uniform(-90, 90), rng.uniform(0, 360)
         p = g.Direct(lat, 0.0, az, s)
@@ -217,7 +217,7 @@ def distance_to_shape(geom, x, y):
                 best = np.minimum(best, d)
         if part.geom_type == "Polygon":
             # Inside means inside the polygon with geodesic edges: densify to 1 mm first.
-            best = np.where(shapely.contains_xy(_shapes._fill(ELL, part, 1e-3), x, y), 0.0, best)
+            best = np.where(shapely.contains_xy(drawing.draw_polygon(ELL, part, 1e-3), x, y), 0.0, best)
     return best
 
 
@@ -234,7 +234,7 @@ def buffered_within_tolerance(shape, d, *, brute_force=None):
     if brute_force is None:
         dist = distance_to_shape(shape, x, y)
     else:
-        dist = _shapes.distances_to_shapes(ELL, x, y, _shapes.shapes_of(ELL, [shape]))[:, 0]
+        dist = shape_distance.distances_to_shapes(ELL, x, y, shape_distance.shapes_of(ELL, [shape]))[:, 0]
         pick = np.random.default_rng(0).choice(x.size, size=min(brute_force, x.size), replace=False)
         np.testing.assert_allclose(distance_to_shape(shape, x[pick], y[pick]), dist[pick], atol=1e-3)
     assert np.abs(dist - d).max() <= 10.0

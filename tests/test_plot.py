@@ -19,6 +19,7 @@ import shapely
 import rangecov
 from rangecov import coverage, datasets, format_distance
 from rangecov.plot import explore_report, plot_curve, plot_report
+from rangecov.regions import reach_regions
 
 REACH_M = 190 * 1609.344
 
@@ -103,7 +104,7 @@ def test_ring_is_round_in_the_default_projection(scenario):
     assert np.ptp(ring[:, 0]) == pytest.approx(2 * REACH_M, rel=0.015)
     assert np.ptp(ring[:, 1]) == pytest.approx(2 * REACH_M, rel=0.015)
     # The same ring in plain lon/lat degrees is far from round (cos 50° squeeze).
-    lonlat = shapely.get_coordinates(one._reach_regions().geometry.iloc[0])
+    lonlat = shapely.get_coordinates(reach_regions(one).geometry.iloc[0])
     assert extent_ratio(lonlat) > 1.4
 
 
@@ -211,7 +212,7 @@ def test_plot_does_not_change_the_report(report, scenario):
     explore_report(report, tiles=None)
     plot_curve(report)
     pd.testing.assert_frame_equal(report.targets, before)
-    pd.testing.assert_frame_equal(report._origins_input, sites)
+    pd.testing.assert_frame_equal(report.input_origins, sites)
 
 
 def test_across_the_antimeridian():

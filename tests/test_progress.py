@@ -11,9 +11,8 @@ import pandas as pd
 import pytest
 from shapely import box
 
-from rangecov import _areal, _progress, area_coverage, buffer, coverage, datasets
-
-coverage_module = sys.modules["rangecov.coverage"]
+from rangecov import area_coverage, buffer, coverage, datasets
+from rangecov import progress as progress_bars
 
 
 def _points(n, seed=0, **cols):
@@ -46,7 +45,7 @@ def test_default_is_silent_when_stderr_is_not_a_terminal(capsys):
 def test_auto_shows_on_a_terminal_after_the_delay(monkeypatch):
     fake = _Tty()
     monkeypatch.setattr(sys, "stderr", fake)
-    monkeypatch.setattr(_progress, "AUTO_DELAY_S", 0.0)
+    monkeypatch.setattr(progress_bars, "AUTO_DELAY_S", 0.0)
     buffer(_points(300), "50 km")
     assert "buffers" in fake.getvalue()
 
@@ -74,21 +73,37 @@ def test_progress_true_without_tqdm_says_how_to_install(monkeypatch):
     coverage(_points(2), _points(2, 1), "1 km", progress=None)
 
 
-def test_slicing_for_progress_changes_no_answer(monkeypatch):
+def test_chunks_change_no_answer():
     origins = _points(40, 2, reach=np.where(np.arange(40) % 3, 200_000.0, 350_000.0))
     targets = _points(3000, 3)
     uniform = coverage(origins, targets, "300 km").targets
     per_origin = coverage(origins, targets, "reach").targets
-    monkeypatch.setattr(coverage_module, "_SLICE", 97)
-    pd.testing.assert_frame_equal(coverage(origins, targets, "300 km").targets, uniform)
-    pd.testing.assert_frame_equal(coverage(origins, targets, "reach").targets, per_origin)
+    # Smaller than the origins, and not a divisor of the targets: honoured exactly.
+    pd.testing.assert_frame_equal(coverage(origins, targets, "300 km", chunk_size=7).targets, uniform)
+    pd.testing.assert_frame_equal(coverage(origins, targets, "reach", chunk_size=97).targets, per_origin)
 
 
-def test_slicing_shape_targets_changes_no_answer(monkeypatch):
+def test_chunks_are_honoured_exactly(monkeypatch):
+    # The bar advances by one chunk per step; record its steps (tqdm's own method, not ours).
+    import tqdm
+
+    steps = []
+    original = tqdm.tqdm.update
+    monkeypatch.setattr(tqdm.tqdm, "update", lambda self, n=1: (steps.append(n), original(self, n))[1])
+    coverage(_points(40, 2), _points(100, 3), "300 km", chunk_size=30, progress=True)
+    assert steps == [30, 30, 30, 10]
+
+
+@pytest.mark.parametrize("bad", [0, -5, 2.5, True, "10", 1e6])
+def test_chunk_size_must_be_a_positive_whole_number(bad):
+    with pytest.raises(ValueError, match=r"chunk_size must be a whole number of targets >= 1"):
+        coverage(_points(2), _points(2, 1), "1 km", chunk_size=bad)
+
+
+def test_chunks_of_shape_targets_change_no_answer():
     origins = _points(4, 4)
     rng = np.random.default_rng(6)
     x, y = rng.uniform(20, 50, 40), rng.uniform(40, 60, 40)
     targets = gpd.GeoDataFrame(geometry=[box(a, b, a + 0.5, b + 0.3) for a, b in zip(x, y)], crs="EPSG:4326")
     whole = coverage(origins, targets, "300 km", how="all").targets
-    monkeypatch.setattr(_areal, "_SLICE", 7)
-    pd.testing.assert_frame_equal(coverage(origins, targets, "300 km", how="all").targets, whole)
+    pd.testing.assert_frame_equal(coverage(origins, targets, "300 km", how="all", chunk_size=7).targets, whole)

@@ -331,26 +331,26 @@ def test_line_origin_at_9000_km_with_all():
     assert rangecov.coverage(line, target, "9000 km", how="all").targets["status"].iloc[0] == "in"
 
 
-def test_end_pruning_never_changes_a_distance(monkeypatch, rng):
-    """The obtuse-angle rule (_foot_outside) only skips edges whose nearest point is an end."""
-    from rangecov import _frames, _shapes
+def test_end_pruning_never_changes_a_distance(rng):
+    """The obtuse-angle rule (foot_outside) only skips edges whose nearest point is an end."""
+    from rangecov import frames, shape_distance
 
     cx, cy = rng.uniform(30, 40, 20), rng.uniform(45, 55, 20)
     origins = gpd.GeoSeries([shapely.box(x, y, x + 0.5, y + 0.3) for x, y in zip(cx, cy)], crs="EPSG:4326")
     line = gpd.GeoSeries([LineString([(20, 40), (30, 47), (45, 46), (50, 60)])], crs="EPSG:4326")
     pts = gpd.GeoSeries.from_xy(rng.uniform(15, 60, 400), rng.uniform(35, 65, 400), crs="EPSG:4326")
-    o = _frames.lonlat_geometries(pd.concat([origins, line], ignore_index=True), "origins")
-    t = _frames.lonlat_geometries(pts, "targets")
-    pruned = _shapes.distance_matrix(ELL, o, t)
-    monkeypatch.setattr(_shapes, "_foot_outside", lambda p, a, b, h, r: np.zeros(len(p), dtype=bool))
-    full = _shapes.distance_matrix(ELL, o, t)
+    o = frames.lonlat_geometries(pd.concat([origins, line], ignore_index=True), "origins")
+    t = frames.lonlat_geometries(pts, "targets")
+    pruned = shape_distance.distance_matrix(ELL, o, t)
+    full = shape_distance.distance_matrix(ELL, o, t, end_pruning=False)
     np.testing.assert_allclose(pruned, full, rtol=0, atol=1e-6)
 
 
 def test_area_of_the_whole_globe_and_of_the_globe_minus_a_far_patch():
     import geopandas as gpd
 
-    from rangecov._shapes import earth_area, geodesic_area
+    from rangecov.drawing import geodesic_area
+    from rangecov.geodesy import earth_area
 
     ell = rangecov.get_ellipsoid("WGS84")
     origin = gpd.GeoSeries(gpd.points_from_xy([30.0], [50.0]), crs="EPSG:4326")

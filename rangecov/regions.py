@@ -9,52 +9,25 @@ GeographicLib read them). How that is achieved is in ``docs/exactness.md``.
 
 from __future__ import annotations
 
+import weakref
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from . import _disk, _frames, _progress, _shapes
-from .geodesy import Ellipsoid, get_ellipsoid
+from . import frames
+from . import progress as progress_bars
+from .disks import disks
+from .edges import geodesic_line
+from .geodesy import get_ellipsoid
+from .lonlat import polygonal
+from .reaches import common_tolerance, spec_tolerance, tolerances
+from .shape_buffers import buffer_values, dissolve
 from .units import parse_distance
 
-__all__ = ["buffer", "reach", "rings", "default_tolerance"]
-
-DEFAULT_TOLERANCE_M = 10.0
-
-
-def default_tolerance(distance: float | np.ndarray) -> float | np.ndarray:
-    """The tolerance used when none is given: 10 m, or 1% of the distance if smaller.
-
-    Examples
-    --------
-    >>> default_tolerance(300_000.0)
-    10.0
-    >>> default_tolerance(500.0)
-    5.0
-    """
-    out = np.minimum(DEFAULT_TOLERANCE_M, 0.01 * np.asarray(distance, dtype=float))
-    return float(out) if out.ndim == 0 else out
-
-
-def _tolerances(tolerance, distance: np.ndarray) -> np.ndarray:
-    """Per-row tolerance in metres, checked against the distances."""
-    if tolerance is None:
-        return np.asarray(default_tolerance(distance), dtype=float).reshape(distance.shape)
-    try:
-        tol = parse_distance(tolerance)
-    except (ValueError, TypeError) as err:
-        raise type(err)(f"tolerance: {err}") from None
-    if tol <= 0:
-        raise ValueError(f"tolerance must be positive, got {tolerance!r}")
-    too_big = tol >= distance
-    if too_big.any():
-        raise ValueError(
-            f"tolerance {tolerance!r} ({tol:g} m) is not smaller than the distance "
-            f"({distance[too_big].min():g} m); use a tolerance below the distance, e.g. 1% of it"
-        )
-    return np.full(distance.shape, tol)
+__all__ = ["buffer", "reach", "rings", "reach_regions"]
 
 
 def _as_geoseries_input(geoms, argname: str):
@@ -140,41 +113,14 @@ def buffer(
     (['Sumy'], 4326, True)
     """
     geoms = _as_geoseries_input(geoms, "geoms")
-    values = _frames.lonlat_geometries(geoms, "geoms")
+    values = frames.lonlat_geometries(geoms, "geoms")
     n = len(values)
-    dist = _frames.per_row_distance(distance, geoms, n, "distance", positive=True)
-    tol = _tolerances(tolerance, dist)
+    dist = frames.per_row_distance(distance, geoms, n, "distance", positive=True)
+    tol = tolerances(tolerance, dist)
     ell = get_ellipsoid(ellipsoid)
-    _progress.check(progress)
-    out = _buffer_values(ell, values, dist, tol, progress)
+    progress_bars.check(progress)
+    out = buffer_values(ell, values, dist, tol, progress)
     return gpd.GeoSeries(out, index=geoms.index.copy(), crs="EPSG:4326", name="geometry")
-
-
-# Point buffers per batch (one progress step); batches keep the vectorised disk tracing efficient.
-_POINT_BATCH = 256
-
-
-def _buffer_values(
-    ell: Ellipsoid, values: np.ndarray, dist: np.ndarray, tol: np.ndarray, progress=False
-) -> list[BaseGeometry]:
-    """Buffers of lon/lat shapely geometries (already checked)."""
-    kinds = np.asarray(shapely.get_type_id(values))
-    is_point = kinds == shapely.GeometryType.POINT
-    out: list[BaseGeometry] = [None] * len(values)  # type: ignore[list-item]
-    pts = np.flatnonzero(is_point)
-    others = np.flatnonzero(~is_point)
-    with _progress.bar(len(values), desc="buffers", unit="geom", progress=progress) as pb:
-        for start in range(0, pts.size, _POINT_BATCH):
-            batch = pts[start : start + _POINT_BATCH]
-            x = shapely.get_x(values[batch])
-            y = shapely.get_y(values[batch])
-            for k, g in zip(batch, _disk.disks(ell, x, y, dist[batch], tol[batch])):
-                out[k] = g
-            pb.update(batch.size)
-        for k in others:
-            out[k] = _shapes.buffer_shape(ell, values[k], float(dist[k]), float(tol[k]))
-            pb.update(1)
-    return out
 
 
 def reach(
@@ -228,38 +174,57 @@ def reach(
     ['a', 'b']
     """
     origins = _as_geoseries_input(origins, "origins")
-    values = _frames.lonlat_geometries(origins, "origins")
+    values = frames.lonlat_geometries(origins, "origins")
     n = len(values)
-    dist = _frames.per_row_distance(reach, origins, n, "reach", positive=True)
-    tol = _tolerances(tolerance, dist)
-    if tolerance is None and n:
-        tol = np.full(n, tol.min())
+    dist = frames.per_row_distance(reach, origins, n, "reach", positive=True)
+    tol = common_tolerance(tolerance, dist) if n else 1.0
     ell = get_ellipsoid(ellipsoid)
     if by is None:
         keys = pd.Index(["all"] * n)
     else:
-        if not isinstance(origins, gpd.GeoDataFrame) or by not in origins.columns:
-            cols = list(origins.columns) if isinstance(origins, gpd.GeoDataFrame) else []
-            raise ValueError(f"by={by!r} is not a column of origins; columns: {', '.join(map(str, cols))}")
-        keys = pd.Index(origins[by])
-    # Identical origin-and-reach rows give identical disks; draw each once.
+        named = frames.named_column(origins, by)
+        if named is None:
+            columns = ", ".join(map(str, frames.column_names(origins)))
+            raise ValueError(f"by={by!r} is not a column of origins; columns: {columns}")
+        keys = pd.Index(named)
     # Missing group labels form their own group rather than vanishing.
     key_codes, uniques = pd.factorize(keys, sort=True, use_na_sentinel=False)
-    wkb = shapely.to_wkb(values)
-    frame = pd.DataFrame({"k": key_codes, "w": wkb, "d": dist})
-    first = ~frame.duplicated()
-    idx = np.flatnonzero(first.to_numpy())
-    _progress.check(progress)
-    pieces = _buffer_values(ell, values[idx], dist[idx], tol[idx], progress)
-    groups: list[BaseGeometry] = []
-    for code in range(len(uniques)):
-        members = [p for p, c in zip(pieces, key_codes[idx]) if c == code]
-        groups.append(_disk._polygonal(shapely.union_all(members)))
+    progress_bars.check(progress)
+    groups = dissolve(ell, values, dist, tol, groups=key_codes, n_groups=len(uniques), progress=progress)
     name = by if by is not None else None
     index = pd.Index(uniques, name=name) if by is not None else pd.Index(["all"])
     if n == 0:
-        index = pd.Index([], name=name)
+        index, groups = pd.Index([], name=name), []
     return gpd.GeoSeries(groups, index=index, crs="EPSG:4326", name="geometry")
+
+
+def reach_regions(report, tolerance=None) -> gpd.GeoDataFrame:
+    """The reach region of a coverage report as drawn polygons (EPSG:4326), as its maps show it.
+
+    Rows ``"reach"`` (the low reach of every origin) and, for a band,
+    ``"high"``, indexed by ``region``, with the ``tolerance_m`` they are
+    drawn within (default: 10 m or 1% of the smallest reach). The origins
+    are the report's own, each with its own reach. Cached per report and
+    tolerance, so a map and an interactive map of one report draw it once.
+    """
+    cache = _REGIONS.setdefault(report, {})
+    if tolerance not in cache:
+        values = frames.lonlat_geometries(report.input_origins, "origins")
+        spec = report.reach_spec
+        tol = spec_tolerance(tolerance, spec)
+        names, reaches = ["reach"], [spec.low]
+        if report.reach_kind == "band":
+            names.append("high")
+            reaches.append(spec.high)
+        geoms = [dissolve(report.ellipsoid, values, r, tol)[0] for r in reaches]
+        cache[tolerance] = gpd.GeoDataFrame(
+            {"region": names, "tolerance_m": tol}, geometry=geoms, crs="EPSG:4326"
+        ).set_index("region")
+    return cache[tolerance]
+
+
+# Drawn reach regions per report (dropped with the report).
+_REGIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def rings(
@@ -325,34 +290,11 @@ def rings(
     0  70000.0  300000.0
     """
     origins = _as_geoseries_input(origins, "origins")
-    lon, lat = _frames.point_lonlat(origins, "origins")
+    lon, lat = frames.point_lonlat(origins, "origins")
     n = lon.size
-    modes = [
-        distances is not None,
-        interval is not None or count is not None,
-        min_range is not None or max_range is not None,
-    ]
-    if sum(modes) != 1:
-        raise ValueError("give exactly one of: distances=[...]; interval= with count=; or min_range= with max_range=")
     if not isinstance(radials, (int, np.integer)) or isinstance(radials, bool) or radials < 0:
         raise ValueError(f"radials must be a non-negative whole number, got {radials!r}")
-    bounds: list[np.ndarray] = []  # per origin, the ring radii incl. the inner start
-    if distances is not None:
-        bounds = _ring_lists(distances, origins, n)
-    elif modes[1]:
-        if interval is None or count is None:
-            raise ValueError("interval= and count= go together: e.g. interval='50 km', count=4")
-        step = _frames.per_row_distance(interval, origins, n, "interval", positive=True)
-        cnt = _counts(count, origins, n)
-        bounds = [np.arange(c + 1) * s for s, c in zip(step, cnt)]
-    else:
-        if max_range is None:
-            raise ValueError("min_range= needs max_range=, e.g. min_range='70 km', max_range='300 km'")
-        hi = _frames.per_row_distance(max_range, origins, n, "max_range", positive=True)
-        lo = np.zeros(n) if min_range is None else _frames.per_row_distance(min_range, origins, n, "min_range")
-        if (lo >= hi).any():
-            raise ValueError("min_range must be smaller than max_range for every origin")
-        bounds = [np.array([a, b]) for a, b in zip(lo, hi)]
+    bounds = _ring_bounds(origins, n, distances, interval, count, min_range, max_range)
     ell = get_ellipsoid(ellipsoid)
     positive = np.concatenate([b[b > 0] for b in bounds]) if bounds else np.empty(0)
     if positive.size == 0:
@@ -361,43 +303,57 @@ def rings(
             geometry=[],
             crs="EPSG:4326",
         )
-    if tolerance is None:
-        tol = float(default_tolerance(positive.min()))
-    else:
-        tol = float(_tolerances(tolerance, np.array([positive.min()]))[0])
+    tol = common_tolerance(tolerance, positive)
 
     owner = np.concatenate([np.full(b.size - 1, i) for i, b in enumerate(bounds)])
     inner = np.concatenate([b[:-1] for b in bounds])
     outer = np.concatenate([b[1:] for b in bounds])
     # One disk per distinct (origin, radius), then annuli as differences.
     need = pd.DataFrame({"o": np.r_[owner, owner[inner > 0]], "r": np.r_[outer, inner[inner > 0]]}).drop_duplicates()
-    disks = _disk.disks(
+    drawn = disks(
         ell, lon[need["o"].to_numpy()], lat[need["o"].to_numpy()], need["r"].to_numpy(), np.full(len(need), tol)
     )
-    lookup = {(o, r): g for o, r, g in zip(need["o"], need["r"], disks)}
+    lookup = {(o, r): g for o, r, g in zip(need["o"], need["r"], drawn)}
     rows = []
     for o, lo_, hi_, k in zip(owner, inner, outer, _ring_numbers(owner)):
         g = lookup[(o, hi_)]
         if lo_ > 0:
-            g = _disk._polygonal(shapely.difference(g, lookup[(o, lo_)]))
+            g = polygonal(shapely.difference(g, lookup[(o, lo_)]))
         rows.append((origins.index[o], k, float(lo_), float(hi_), "ring", np.nan, g))
     for o in range(n if radials else 0):
         far = bounds[o].max()
         for j in range(radials):
             az = 360.0 * j / radials
-            rows.append(
-                (
-                    origins.index[o],
-                    0,
-                    0.0,
-                    float(far),
-                    "radial",
-                    az,
-                    _shapes.geodesic_line(ell, lon[o], lat[o], az, far, tol),
-                )
-            )
+            line = geodesic_line(ell, lon[o], lat[o], az, far, tol)
+            rows.append((origins.index[o], 0, 0.0, float(far), "radial", az, line))
     frame = pd.DataFrame(rows, columns=["origin", "ring", "inner_m", "outer_m", "kind", "azimuth", "geometry"])
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+
+
+def _ring_bounds(origins, n: int, distances, interval, count, min_range, max_range) -> list[np.ndarray]:
+    """Per origin, the ring radii in metres, starting with the inner edge of the first ring."""
+    modes = [
+        distances is not None,
+        interval is not None or count is not None,
+        min_range is not None or max_range is not None,
+    ]
+    if sum(modes) != 1:
+        raise ValueError("give exactly one of: distances=[...]; interval= with count=; or min_range= with max_range=")
+    if distances is not None:
+        return _ring_lists(distances, origins, n)
+    if modes[1]:
+        if interval is None or count is None:
+            raise ValueError("interval= and count= go together: e.g. interval='50 km', count=4")
+        step = frames.per_row_distance(interval, origins, n, "interval", positive=True)
+        cnt = _counts(count, origins, n)
+        return [np.arange(c + 1) * s for s, c in zip(step, cnt)]
+    if max_range is None:
+        raise ValueError("min_range= needs max_range=, e.g. min_range='70 km', max_range='300 km'")
+    hi = frames.per_row_distance(max_range, origins, n, "max_range", positive=True)
+    lo = np.zeros(n) if min_range is None else frames.per_row_distance(min_range, origins, n, "min_range")
+    if (lo >= hi).any():
+        raise ValueError("min_range must be smaller than max_range for every origin")
+    return [np.array([a, b]) for a, b in zip(lo, hi)]
 
 
 def _ring_numbers(owner: np.ndarray) -> np.ndarray:
@@ -410,8 +366,9 @@ def _ring_numbers(owner: np.ndarray) -> np.ndarray:
 
 
 def _counts(count, origins, n: int) -> np.ndarray:
-    if isinstance(count, str) and isinstance(origins, gpd.GeoDataFrame) and count in origins.columns:
-        vals = origins[count].to_numpy()
+    named = frames.named_column(origins, count)
+    if named is not None:
+        vals = named.to_numpy()
     else:
         vals = np.full(n, count, dtype=object)
     out = []
@@ -423,8 +380,9 @@ def _counts(count, origins, n: int) -> np.ndarray:
 
 
 def _ring_lists(distances, origins, n: int) -> list[np.ndarray]:
-    if isinstance(distances, str) and isinstance(origins, gpd.GeoDataFrame) and distances in origins.columns:
-        per = list(origins[distances])
+    named = frames.named_column(origins, distances)
+    if named is not None:
+        per = list(named)
         what = f"distances column {distances!r}"
     elif isinstance(distances, (list, tuple, np.ndarray, pd.Series)):
         per = [list(distances)] * n

@@ -10,8 +10,8 @@ and CI logs stay clean. ``progress=True`` always shows one (tqdm required);
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 __all__: list[str] = []
 

@@ -24,38 +24,13 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .geodesy import Ellipsoid
+from .edges import MAX_EDGE_M, MID_SHARE, curve_deviation, refine
+from .geodesy import Ellipsoid, cut_floor, half_meridian
+from .lonlat import WORLD, fold, polygonal, ring_polygon, wrap
 
-__all__: list[str] = []
+__all__ = ["disks", "boundary", "crossing"]
 
-# Midpoint deviation allowed per edge, as a share of the tolerance. The
-# deviation along an edge is a smooth bump vanishing at both ends; half the
-# tolerance at its middle leaves room for a bump that is not a parabola.
-_MID_SHARE = 0.5
 _MIN_VERTICES = 16
-_MAX_ROUNDS = 60
-
-WORLD = shapely.box(-180.0, -90.0, 180.0, 90.0)
-
-
-def _wrap(d: np.ndarray) -> np.ndarray:
-    """Longitude differences reduced to [-180, 180)."""
-    return np.remainder(d + 180.0, 360.0) - 180.0
-
-
-def half_meridian(ell: Ellipsoid) -> float:
-    """Distance between antipodal points: the largest geodesic distance on the ellipsoid."""
-    return float(ell.geod.inv(0.0, 90.0, 0.0, -90.0)[2])
-
-
-def cut_floor(ell: Ellipsoid) -> float:
-    """A distance below which every geodesic from any point is the shortest path.
-
-    ``pi * b`` on an oblate ellipsoid: the equatorial geodesic stops being
-    shortest at longitude ``(1 - f) pi``, i.e. after ``a (1 - f) pi``; the
-    oracle tests check the claim for random starts and azimuths.
-    """
-    return float(np.pi * ell.b)
 
 
 def _initial_step(ell: Ellipsoid, s: np.ndarray, tol: np.ndarray) -> np.ndarray:
@@ -68,54 +43,10 @@ def _initial_step(ell: Ellipsoid, s: np.ndarray, tol: np.ndarray) -> np.ndarray:
     # ellipsoid) still starts from a finite step.
     curv = np.maximum(np.abs(r * np.sin(rho) * np.cos(rho)), 3.0 * ell.f * r * np.sin(rho))
     # Aim a little under the limit so that few edges need a second look.
-    step = np.sqrt(8.0 * 0.9 * _MID_SHARE * tol / curv)
+    step = np.sqrt(8.0 * 0.9 * MID_SHARE * tol / curv)
     # Keep edges under MAX_EDGE_M (boundary length per radian: R sin(rho)).
     step = np.minimum(step, 0.9 * MAX_EDGE_M / (r * np.sin(rho) + 1.0))
     return np.minimum(step, 2.0 * np.pi / _MIN_VERTICES)
-
-
-# Edges longer than this are always split: the midpoint test below leans on
-# the edge being short against the Earth's radius.
-MAX_EDGE_M = 30_000.0
-# The surface point below the chord midpoint lies on the geodesic to well
-# under a micrometre for edges up to 30 km (tested); this covers it.
-_MIDPOINT_SLACK_M = 1e-5
-
-
-def edge_midpoints(ell: Ellipsoid, lon1, lat1, lon2, lat2, p1=None, p2=None):
-    """Midpoints of edges in both readings, cheaply.
-
-    Returns ``(g_lon, g_lat, sep, chord)``: the geodesic reading's midpoint
-    (the surface point below the ECEF chord's midpoint), an upper bound on
-    the distance from it to the straight lon/lat reading's midpoint, and the
-    chord length. By the triangle inequality a point's deviation from any
-    boundary changes by at most ``sep`` between the two midpoints, so
-    ``deviation(g) + sep`` bounds both readings at once.
-    """
-    p1 = ell.ecef(lon1, lat1) if p1 is None else p1
-    p2 = ell.ecef(lon2, lat2) if p2 is None else p2
-    chord = np.linalg.norm(p2 - p1, axis=1)
-    g_lon, g_lat = ell.surface_below(0.5 * (p1 + p2))
-    s_lon = lon1 + 0.5 * _wrap(lon2 - lon1)
-    s_lat = 0.5 * (lat1 + lat2)
-    # The two midpoints are metres apart at most: their distance is the
-    # local-tangent-plane norm of the lon/lat difference (radii of curvature
-    # M and N at their mean latitude) to a relative O(sep / R); 1e-3 covers it.
-    phi = np.radians(0.5 * (s_lat + g_lat))
-    w2 = 1.0 - ell.e2 * np.sin(phi) ** 2
-    n_rad = ell.a / np.sqrt(w2)
-    m_rad = n_rad * (1.0 - ell.e2) / w2
-    dx = np.radians(_wrap(s_lon - g_lon)) * n_rad * np.cos(phi)
-    dy = np.radians(s_lat - g_lat) * m_rad
-    sep = np.hypot(dx, dy) * (1.0 + 1e-3)
-    return g_lon, g_lat, sep + _MIDPOINT_SLACK_M, chord
-
-
-def _deviation(ell, clon, clat, s, lon1, lat1, lon2, lat2, p1=None, p2=None) -> np.ndarray:
-    """A bound on both midpoint deviations of edges (lon/lat-straight and geodesic)."""
-    g_lon, g_lat, sep, chord = edge_midpoints(ell, lon1, lat1, lon2, lat2, p1, p2)
-    dev = np.abs(ell.distance(clon, clat, g_lon, g_lat) - s) + sep
-    return np.where(chord > MAX_EDGE_M, np.inf, dev)
 
 
 def boundary(
@@ -140,47 +71,25 @@ def boundary(
     k = np.arange(owner.size) - first
     alpha = np.where(k == halves[owner], 180.0, k * np.repeat(180.0 / halves, counts))
     lon, lat, _ = ell.forward(clon[owner], clat[owner], alpha, s[owner])
-    # ok[i]: the edge from vertex i to i + 1 passed (the 180° vertex has none).
-    ok = alpha == 180.0
-    for _ in range(_MAX_ROUNDS):
-        todo = np.flatnonzero(~ok)
-        if todo.size == 0:
-            break
-        j = todo + 1
-        o = owner[todo]
-        p1 = ell.ecef(lon[todo], lat[todo])
-        p2 = ell.ecef(lon[j], lat[j])
-        dev = _deviation(ell, clon[o], clat[o], s[o], lon[todo], lat[todo], lon[j], lat[j], p1, p2)
-        bad = dev > _MID_SHARE * tol[o]
-        ok[todo[~bad]] = True
-        split = todo[bad]
-        if split.size == 0:
-            break
-        new_alpha = 0.5 * (alpha[split] + alpha[split + 1])
-        new_owner = owner[split]
-        nlon, nlat, _ = ell.forward(clon[new_owner], clat[new_owner], new_alpha, s[new_owner])
-        owner, alpha, lon, lat, ok = _merge(
-            (owner, alpha, lon, lat, ok), (new_owner, new_alpha, nlon, nlat, np.zeros(split.size, dtype=bool))
-        )
-    else:  # pragma: no cover - only reachable for a boundary through a pole
-        raise RuntimeError("disk boundary did not converge; a boundary through a pole?")
+
+    def trace(o, a):
+        return ell.forward(clon[o], clat[o], a, s[o])[:2]
+
+    def deviation(o, lon1, lat1, lon2, lat2):
+        return curve_deviation(ell, clon[o], clat[o], s[o], lon1, lat1, lon2, lat2)
+
+    owner, alpha, lon, lat = refine(owner, alpha, lon, lat, trace, deviation, MID_SHARE * tol)
     # Mirror 180° < alpha < 360° from 0° < alpha < 180°.
     inner = (alpha > 0.0) & (alpha < 180.0)
     m_owner = owner[inner][::-1]
     m_alpha = 360.0 - alpha[inner][::-1]
-    m_lon = clon[m_owner] - _wrap(lon[inner][::-1] - clon[m_owner])
+    m_lon = clon[m_owner] - wrap(lon[inner][::-1] - clon[m_owner])
     m_lat = lat[inner][::-1]
     owner, alpha, lon, lat = (
         np.concatenate(v) for v in ((owner, m_owner), (alpha, m_alpha), (lon, m_lon), (lat, m_lat))
     )
     order = np.lexsort((alpha, owner))
-    return owner[order], alpha[order], _wrap(lon[order]), lat[order]
-
-
-def _merge(old, new):
-    cols = [np.concatenate((a, b)) for a, b in zip(old, new)]
-    order = np.lexsort((cols[1], cols[0]))
-    return tuple(c[order] for c in cols)
+    return owner[order], alpha[order], wrap(lon[order]), lat[order]
 
 
 def crossing(ell, clon, clat, s, a1, a2, target_lon):
@@ -193,46 +102,16 @@ def crossing(ell, clon, clat, s, a1, a2, target_lon):
     """
     lo, hi = a1.copy(), a2.copy()
     lon_lo, _, _ = ell.forward(clon, clat, lo, s)
-    side_lo = _wrap(lon_lo - target_lon) < 0
+    side_lo = wrap(lon_lo - target_lon) < 0
     for _ in range(60):
         mid = 0.5 * (lo + hi)
         m_lon, _, _ = ell.forward(clon, clat, mid, s)
-        same = (_wrap(m_lon - target_lon) < 0) == side_lo
+        same = (wrap(m_lon - target_lon) < 0) == side_lo
         lo = np.where(same, mid, lo)
         hi = np.where(same, hi, mid)
     mid = 0.5 * (lo + hi)
     lon, lat, _ = ell.forward(clon, clat, mid, s)
     return mid, lat
-
-
-def fold(geom: BaseGeometry) -> BaseGeometry:
-    """Cut a polygon or line drawn in unwrapped longitude into [-180, 180] pieces.
-
-    Polygon pieces are merged (a MultiPolygon where the cut separates them);
-    line pieces become a MultiLineString.
-    """
-    minx, _, maxx, _ = geom.bounds
-    k0 = int(np.floor((minx + 180.0) / 360.0))
-    k1 = int(np.floor((maxx + 180.0) / 360.0))
-    if k0 == k1 == 0:
-        return geom
-    pieces = []
-    for k in range(k0, k1 + 1):
-        piece = shapely.intersection(geom, shapely.box(-180.0 + 360 * k, -90.0, 180.0 + 360 * k, 90.0))
-        if not piece.is_empty:
-            pieces.extend(shapely.get_parts(shapely.affinity.translate(piece, xoff=-360.0 * k)))
-    if geom.geom_type in ("LineString", "MultiLineString"):
-        lines = [p for p in pieces if p.geom_type == "LineString"]
-        return shapely.MultiLineString(lines) if len(lines) > 1 else lines[0]
-    return _polygonal(shapely.union_all(pieces))
-
-
-def _polygonal(geom: BaseGeometry) -> BaseGeometry:
-    """Drop slivers of lower dimension that clipping can leave behind."""
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def disks(ell: Ellipsoid, clon: np.ndarray, clat: np.ndarray, s: np.ndarray, tol: np.ndarray) -> list[BaseGeometry]:
@@ -249,7 +128,7 @@ def disks(ell: Ellipsoid, clon: np.ndarray, clat: np.ndarray, s: np.ndarray, tol
         out[i] = WORLD
     band = ~globe & (s >= cut_floor(ell))
     for i in np.flatnonzero(band):
-        out[i] = _polygonal(shapely.difference(WORLD, _far_hole(ell, clon[i], clat[i], s[i], tol[i])))
+        out[i] = polygonal(shapely.difference(WORLD, _far_hole(ell, clon[i], clat[i], s[i], tol[i])))
     todo = np.flatnonzero(~globe & ~band)
     if todo.size == 0:
         return out
@@ -282,7 +161,7 @@ def _insert_crossings(ell, clon, clat, s, alpha, lon, ulon, lat, meridian):
     u1, u2 = ulon, ulon[nxt]
     # The closing edge of a one-pole boundary wraps by 360; compare it in
     # unwrapped terms too by shifting the next vertex by the edge's own step.
-    u2 = u1 + _wrap(lon[nxt] - lon)
+    u2 = u1 + wrap(lon[nxt] - lon)
     k1 = np.floor((u1 - meridian) / 360.0)
     k2 = np.floor((u2 - meridian) / 360.0)
     hits = np.flatnonzero(k1 != k2)
@@ -306,51 +185,6 @@ def _insert_crossings(ell, clon, clat, s, alpha, lon, ulon, lat, meridian):
     return alpha, ulon, lat
 
 
-def ring_polygon(lon: np.ndarray, lat: np.ndarray, *, interior_left: bool) -> BaseGeometry:
-    """A closed ring of surface points (no repeat of the first) as a lon/lat (Multi)Polygon.
-
-    Consecutive vertices are joined the short way round in longitude. A ring
-    that does not wind around a pole becomes the region it encloses, cut at
-    the antimeridian. A ring winding once around the Earth encloses the pole
-    on its interior side (``interior_left``: the interior is on the left
-    when walking the ring) and is closed along that pole's latitude. Vertices
-    exactly on ±180° are kept; where an edge crosses ±180° between vertices a
-    vertex is put on the edge (read as a straight lon/lat line).
-    """
-    raw = np.diff(np.r_[lon, lon[0]])
-    steps = _wrap(raw)
-    # Whole turns added exactly, so a vertex on ±180° stays exactly on it.
-    turns = np.r_[0.0, np.cumsum(np.round((steps - raw) / 360.0)[:-1])]
-    ulon = lon + 360.0 * turns
-    winding = float(steps.sum())
-    if abs(winding) < 180.0:
-        return fold(shapely.Polygon(np.column_stack((ulon, lat))))
-    pole = 90.0 if (winding > 0) == interior_left else -90.0
-    # Make sure a vertex sits on the antimeridian, then start the ring there.
-    u2 = ulon + steps
-    k1 = np.floor((ulon - 180.0) / 360.0)
-    k2 = np.floor((u2 - 180.0) / 360.0)
-    on = np.remainder(ulon - 180.0, 360.0) == 0.0
-    hits = np.flatnonzero((k1 != k2) & ~on & ~np.r_[on[1:], on[0]])
-    if hits.size:
-        cross = 180.0 + 360.0 * np.maximum(k1[hits], k2[hits])
-        frac = (cross - ulon[hits]) / steps[hits]
-        y = lat[hits] + frac * (np.r_[lat[1:], lat[0]][hits] - lat[hits])
-        ulon = np.insert(ulon, hits + 1, cross)
-        lat = np.insert(lat, hits + 1, y)
-    at = np.flatnonzero(np.remainder(ulon - 180.0, 360.0) == 0.0)
-    # Start at the crossing nearest the enclosed pole, so that the closing
-    # edges along ±180° cannot meet the ring again.
-    start = at[np.argmax(lat[at])] if pole > 0 else at[np.argmin(lat[at])]
-    order = np.r_[start : ulon.size, 0:start]
-    turn = 360.0 if winding > 0 else -360.0
-    x = (ulon[order] + np.where(order < start, turn, 0.0)) - ulon[start] + (-180.0 if winding > 0 else 180.0)
-    y = lat[order]
-    end = x[0] + (360.0 if winding > 0 else -360.0)
-    ring = np.column_stack((np.r_[x, end, end, x[0]], np.r_[y, y[0], pole, pole]))
-    return fold(shapely.Polygon(ring))
-
-
 def _around(ell, clon, clat, s, alpha, lon, lat, ref):
     """The region a pole-free boundary encloses, unwrapped about longitude ``ref`` and cut at ±180°.
 
@@ -358,7 +192,7 @@ def _around(ell, clon, clat, s, alpha, lon, lat, ref):
     (reaching 180° would put a pole on the minimising meridian, inside); seen
     from the antipode the same holds for the hole of a disk holding both poles.
     """
-    ulon = ref + _wrap(lon - ref)
+    ulon = ref + wrap(lon - ref)
     if ulon.max() > 180.0 or ulon.min() < -180.0:
         meridian = 180.0 if ulon.max() > 180.0 else -180.0
         alpha, ulon, lat = _insert_crossings(ell, clon, clat, s, alpha, lon, ulon, lat, meridian)
@@ -371,7 +205,7 @@ def _no_pole(ell, clon, clat, s, alpha, lon, lat):
 
 def _one_pole(ell, clon, clat, s, alpha, lon, lat):
     # Unwrap along the boundary: it winds once around the pole, 360° in all.
-    steps = _wrap(np.diff(np.r_[lon, lon[0]]))
+    steps = wrap(np.diff(np.r_[lon, lon[0]]))
     ulon = lon[0] + np.r_[0.0, np.cumsum(steps[:-1])]
     alpha, ulon, lat = _insert_crossings(ell, clon, clat, s, alpha, lon, ulon, lat, 180.0)
     # Azimuth grows clockwise seen from above, so the disk is on the right.
@@ -381,7 +215,7 @@ def _one_pole(ell, clon, clat, s, alpha, lon, lat):
 def _both_poles(ell, clon, clat, s, alpha, lon, lat):
     # The globe minus the pole-free region around the antipode.
     hole = _around(ell, clon, clat, s, alpha, lon, lat, clon + 180.0)
-    return _polygonal(shapely.difference(WORLD, hole))
+    return polygonal(shapely.difference(WORLD, hole))
 
 
 def _far_hole(ell: Ellipsoid, clon: float, clat: float, s: float, tol: float) -> BaseGeometry:
@@ -395,7 +229,7 @@ def _far_hole(ell: Ellipsoid, clon: float, clat: float, s: float, tol: float) ->
     maximum at ``A``, and bisection finds where it crosses ``s``. Edges get
     the same midpoint test as disk boundaries.
     """
-    alon = float(_wrap(np.array(clon + 180.0)))
+    alon = float(wrap(np.array(clon + 180.0)))
     alat = -clat
 
     def radius(beta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -421,29 +255,19 @@ def _far_hole(ell: Ellipsoid, clon: float, clat: float, s: float, tol: float) ->
         x, y, _ = ell.forward(ax, ay, beta, r)
         return r, x, y
 
-    beta = np.linspace(0.0, 360.0, 65)[:-1]
+    # A closed curve: the ray at 360° repeats the one at 0° (dropped after refining).
+    beta = np.linspace(0.0, 360.0, 65)
     _, lon, lat = radius(beta)
-    ok = np.zeros(beta.size, dtype=bool)
-    for _ in range(_MAX_ROUNDS):
-        todo = np.flatnonzero(~ok)
-        if todo.size == 0:
-            break
-        j = np.where(todo + 1 == beta.size, 0, todo + 1)
-        n = todo.size
-        dev = _deviation(ell, np.full(n, clon), np.full(n, clat), np.full(n, s), lon[todo], lat[todo], lon[j], lat[j])
-        bad = dev > _MID_SHARE * tol
-        ok[todo[~bad]] = True
-        split = todo[bad]
-        if split.size == 0:
-            break
-        b2 = np.where(split + 1 == beta.size, 360.0, beta[np.minimum(split + 1, beta.size - 1)])
-        new_beta = 0.5 * (beta[split] + b2)
-        _, nlon, nlat = radius(new_beta)
-        beta = np.r_[beta, new_beta]
-        lon = np.r_[lon, nlon]
-        lat = np.r_[lat, nlat]
-        ok = np.r_[ok, np.zeros(split.size, dtype=bool)]
-        order = np.argsort(beta, kind="stable")
-        beta, lon, lat, ok = beta[order], lon[order], lat[order], ok[order]
+    lon[-1], lat[-1] = lon[0], lat[0]
+    n = beta.size
+
+    def deviation(o, lon1, lat1, lon2, lat2):
+        k = o.size
+        return curve_deviation(ell, np.full(k, clon), np.full(k, clat), np.full(k, s), lon1, lat1, lon2, lat2)
+
+    _, beta, lon, lat = refine(
+        np.zeros(n, dtype=np.intp), beta, lon, lat, lambda o, b: radius(b)[1:], deviation, np.array([MID_SHARE * tol])
+    )
+    lon, lat = lon[:-1], lat[:-1]
     # Azimuth grows clockwise seen from above: the hole is on the right.
     return ring_polygon(lon, lat, interior_left=False)

@@ -8,7 +8,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .report import STATUS_CATEGORIES, TARGET_COLUMNS, CoverageReport
+from .frames import describe_labels
+from .reaches import STATUS_CATEGORIES
+from .report import TARGET_COLUMNS, CoverageReport
 
 __all__ = ["compare", "Comparison"]
 
@@ -131,8 +133,6 @@ def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple
         gb = gb.to_crs(ga.crs)
     same = np.asarray(ga.geom_equals_exact(gb, tolerance=1e-9)) | (np.asarray(ga.isna()) & np.asarray(gb.isna()))
     if not same.all():
-        from ._frames import describe_labels
-
         raise ValueError(
             "report_a and report_b must cover the same targets; the geometry differs at "
             f"{describe_labels(ta.index[~same])}"

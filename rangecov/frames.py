@@ -7,7 +7,7 @@ what to do, before any geometry library sees it.
 from __future__ import annotations
 
 import warnings
-from typing import Sequence
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -15,7 +15,18 @@ import pandas as pd
 import pyproj
 import shapely
 
-__all__: list[str] = []
+from .units import parse_distance
+
+__all__ = [
+    "describe_labels",
+    "check_frame",
+    "point_lonlat",
+    "lonlat_geometries",
+    "as_frame",
+    "column_names",
+    "named_column",
+    "per_row_distance",
+]
 
 _MAX_LABELS = 5
 
@@ -250,6 +261,23 @@ def lonlat_geometries(obj, argname: str) -> np.ndarray:
     return values
 
 
+def column_names(obj) -> list:
+    """The columns of a GeoDataFrame (for messages); none for a GeoSeries."""
+    return list(obj.columns) if isinstance(obj, gpd.GeoDataFrame) else []
+
+
+def named_column(obj, value) -> pd.Series | None:
+    """The column of ``obj`` that ``value`` names, or None when ``value`` is not one of its column names.
+
+    The one reading of arguments that may be "a column name or a value"
+    (reach, distance, interval, count, ring lists): a string that names a
+    column is that column, anything else is a value.
+    """
+    if isinstance(value, str) and isinstance(obj, gpd.GeoDataFrame) and value in obj.columns:
+        return obj[value]
+    return None
+
+
 def per_row_distance(value, obj, n: int, argname: str, *, positive: bool = False) -> np.ndarray:
     """A distance per row of ``obj`` in metres from a scalar, a column name or a sequence.
 
@@ -257,11 +285,10 @@ def per_row_distance(value, obj, n: int, argname: str, *, positive: bool = False
     naming a column of ``obj`` reads that column; a list, array or Series of
     length ``n`` gives one value per row. Missing values are refused.
     """
-    from .units import parse_distance
-
-    columns = list(obj.columns) if isinstance(obj, gpd.GeoDataFrame) else []
-    if isinstance(value, str) and value in columns:
-        items = list(obj[value].items())
+    columns = column_names(obj)
+    named = named_column(obj, value)
+    if named is not None:
+        items = list(named.items())
         where = f"{argname} column {value!r}"
     elif isinstance(value, (list, tuple, np.ndarray, pd.Series)):
         seq = list(value.items()) if isinstance(value, pd.Series) else list(enumerate(value))

@@ -1,0 +1,70 @@
+"""The ``rangecov`` command line (also ``python -m rangecov``).
+
+Exit codes: 0 success (and the share threshold met), 1 a ``--min-share`` /
+``--max-share`` threshold not met, 2 bad input or usage, each with a one-line
+message on stderr (``--debug`` shows the traceback instead). The JSON output
+follows the schemas in ``docs/cli.md``.
+
+The parser is in :mod:`rangecov.cli.parser`, the subcommands in
+:mod:`rangecov.cli.commands` and the steps they share (reading inputs,
+writing outputs) in :mod:`rangecov.cli.inputs`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import traceback
+from collections.abc import Sequence
+
+# The redundant "as" marks a re-export: the names rangecov.cli has always offered.
+from .commands import AREA_SCHEMA as AREA_SCHEMA
+from .inputs import EXIT_OK as EXIT_OK
+from .inputs import EXIT_THRESHOLD as EXIT_THRESHOLD
+from .inputs import EXIT_USAGE, UsageError
+from .inputs import LABEL_COLUMNS as LABEL_COLUMNS
+from .parser import FORMATS as FORMATS
+from .parser import build_parser
+
+__all__ = ["main"]
+
+# The library's messages name keyword arguments (crs='EPSG:4326'); on the
+# command line the same advice reads as flags (--crs EPSG:4326).
+_KEYWORD = re.compile(r"\b(lon|lat|crs|how)=(?:'([^']*)'|\"([^\"]*)\")")
+
+
+def _as_flags(message: str) -> str:
+    """A library error message with its keyword arguments written as the command's flags."""
+    return _KEYWORD.sub(lambda m: f"--{m.group(1)} {m.group(2) if m.group(2) is not None else m.group(3)}", message)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("rangecov: interrupted", file=sys.stderr)
+        return 130
+    except (UsageError, ValueError, TypeError, KeyError, OSError, ImportError, NotImplementedError) as err:
+        if args.debug:
+            traceback.print_exc()
+            return EXIT_USAGE  # not Python's 1, which would read as "threshold not met"
+        message = _as_flags(" ".join(str(err).split()) or type(err).__name__)
+        print(f"rangecov {args.command}: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as err:  # a bug: still exit 2, never 1, which would read as "threshold not met"
+        if args.debug:
+            traceback.print_exc()
+            return EXIT_USAGE
+        message = " ".join(str(err).split())
+        print(
+            f"rangecov {args.command}: internal error ({type(err).__name__}: {message}); "
+            "rerun with --debug and report it",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE

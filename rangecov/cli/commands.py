@@ -1,0 +1,266 @@
+"""The subcommands of ``rangecov``: coverage, reach, area and demo.
+
+Each takes the parsed arguments and returns the exit code: 0, or 1 when a
+``--min-share`` / ``--max-share`` threshold is not met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from ..version import __version__
+from .inputs import (
+    EXIT_OK,
+    EXIT_THRESHOLD,
+    UsageError,
+    check_out,
+    emit,
+    note,
+    out_format,
+    read_input,
+    require_column,
+    write_or_print,
+    write_output,
+)
+
+__all__ = ["AREA_SCHEMA", "cmd_coverage", "cmd_reach", "cmd_area", "cmd_demo"]
+
+AREA_SCHEMA = "rangecov.area/1"
+
+
+# -- shared steps ---------------------------------------------------------------------------
+
+
+def _threshold(share: float, args: argparse.Namespace, what: str) -> int:
+    """Exit code 1, with a one-line reason, when --min-share/--max-share is not met."""
+    if (args.min_share is not None or args.max_share is not None) and math.isnan(share):
+        print(f"rangecov: threshold not met: the {what} is undefined (nothing to measure)", file=sys.stderr)
+        return EXIT_THRESHOLD
+    if args.min_share is not None and not share >= args.min_share:
+        print(
+            f"rangecov: threshold not met: {what} {_pct(share)} is below --min-share {_pct(args.min_share)}",
+            file=sys.stderr,
+        )
+        return EXIT_THRESHOLD
+    if args.max_share is not None and not share <= args.max_share:
+        print(
+            f"rangecov: threshold not met: {what} {_pct(share)} is above --max-share {_pct(args.max_share)}",
+            file=sys.stderr,
+        )
+        return EXIT_THRESHOLD
+    return EXIT_OK
+
+
+def _pct(x: float) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
+
+
+def _progress(args: argparse.Namespace):
+    return False if args.quiet else None
+
+
+def _reach_argument(args: argparse.Namespace, origins):
+    if args.reach_column is not None:
+        require_column(origins, args.reach_column, "--reach-column", "ORIGINS")
+        return args.reach_column
+    if getattr(args, "band", None) is not None:
+        return tuple(args.band)
+    return args.reach
+
+
+# -- coverage ------------------------------------------------------------------------------------
+
+
+def _target_table(report, by: str | None):
+    """The targets as a readable table: labels, status, distances and margins in km."""
+    import pandas as pd
+
+    t = report.targets
+    table = pd.DataFrame(index=t.index)
+    if by is not None:
+        table[by] = t[by]
+    table["status"] = t["status"].astype(str)
+    table["distance_km"] = (t["distance_m"] / 1000).round(1)
+    table["margin_km"] = (t["margin_m"] / 1000).round(1)
+    table["nearest_origin"] = t["nearest_origin"]
+    if report.reach_kind == "column":
+        # With a reach per origin the margin belongs to the covering origin, not the nearest.
+        table["covering_origin"] = t["covering_origin"]
+    if "covered_share" in t.columns:
+        table["covered_share"] = t["covered_share"].round(3)
+    return table
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """``rangecov coverage``: which targets are within reach, and what share."""
+    from ..cover import coverage
+
+    fmt = out_format(args, ("json", "csv", "geojson", "gpkg", "parquet"))
+    check_out(args.out, args.force, inputs=(args.origins, args.targets))
+    origins = read_input(args.origins, args, "ORIGINS", args.origin_names)
+    targets = read_input(args.targets, args, "TARGETS", args.target_names)
+    if args.by is not None:
+        require_column(targets, args.by, "--by", "TARGETS")
+    report = coverage(
+        origins,
+        targets,
+        _reach_argument(args, origins),
+        how=args.how,
+        tolerance=args.tolerance,
+        ellipsoid=args.ellipsoid,
+        progress=_progress(args),
+    )
+    if fmt == "table":
+        import pandas as pd
+
+        lines = [repr(report), ""]
+        summary = report.summary(by=args.by)
+        summary["share"] = summary["share"].map(_pct)
+        lines.append(summary.to_string())
+        if args.rows > 0:
+            lines.append("")
+            with pd.option_context("display.width", 120):
+                lines.append(_target_table(report, args.by).to_string(max_rows=args.rows))
+        emit("\n".join(lines), args)
+    elif fmt == "json":
+        emit(json.dumps(report.to_dict(by=args.by, targets=True), indent=2, allow_nan=False), args)
+    else:
+        write_or_print(report.targets, fmt, args)
+    return _threshold(report.share, args, "share in reach")
+
+
+# -- reach ------------------------------------------------------------------------------------------
+
+
+def cmd_reach(args: argparse.Namespace) -> int:
+    """``rangecov reach``: write the reach region (geodesic buffer, dissolved) to a file."""
+    import numpy as np
+
+    from ..drawing import geodesic_area
+    from ..geodesy import get_ellipsoid
+    from ..regions import reach
+
+    out_format(args, ("geojson", "gpkg", "parquet", "csv"))
+    check_out(args.out, args.force, inputs=(args.origins,))
+    origins = read_input(args.origins, args, "ORIGINS", args.origin_names)
+    if args.by is not None:
+        require_column(origins, args.by, "--by", "ORIGINS")
+    distance = _reach_argument(args, origins)
+    regions = reach(
+        origins,
+        distance,
+        tolerance=args.tolerance,
+        by=args.by,
+        ellipsoid=args.ellipsoid,
+        progress=_progress(args),
+    )
+    frame = regions.to_frame()
+    frame.index.name = args.by or "region"
+    ell = get_ellipsoid(args.ellipsoid)
+    frame.insert(0, "area_km2", [geodesic_area(ell, g) / 1e6 for g in regions.values])
+    write_output(frame, args)
+    total = float(np.sum(frame["area_km2"]))
+    if args.tolerance is None:
+        from ..frames import per_row_distance
+        from ..reaches import common_tolerance
+        from ..units import format_distance
+
+        # The default tolerance of the smallest reach, which every region is drawn within.
+        metres = per_row_distance(distance, origins, len(origins), "reach", positive=True)
+        tol = format_distance(common_tolerance(None, metres)) if len(metres) else "-"
+    else:
+        tol = args.tolerance
+    note(f"{len(frame)} region(s), {total:,.0f} km² in all, within {tol} of the true boundary", args)
+    return EXIT_OK
+
+
+# -- area -------------------------------------------------------------------------------------------
+
+
+def cmd_area(args: argparse.Namespace) -> int:
+    """``rangecov area``: the share of each region's area within reach."""
+    from ..area import area_coverage
+
+    fmt = out_format(args, ("json", "csv", "geojson", "gpkg", "parquet"))
+    check_out(args.out, args.force, inputs=(args.origins, args.regions))
+    origins = read_input(args.origins, args, "ORIGINS", args.origin_names)
+    regions = read_input(args.regions, args, "REGIONS", args.target_names)
+    distance = _reach_argument(args, origins)
+    table = area_coverage(
+        origins, regions, distance, tolerance=args.tolerance, ellipsoid=args.ellipsoid, progress=_progress(args)
+    )
+    area = float(table["area_km2"].sum())
+    covered = float(table["covered_km2"].sum())
+    share = covered / area if area > 0 else float("nan")
+    if fmt == "table":
+        shown = table.drop(columns=[table.geometry.name]).copy()
+        shown = shown[
+            [c for c in shown.columns if c not in ("area_km2", "covered_km2", "covered_share")]
+            + ["area_km2", "covered_km2", "covered_share"]
+        ]
+        shown["area_km2"] = shown["area_km2"].round(1)
+        shown["covered_km2"] = shown["covered_km2"].round(1)
+        shown["covered_share"] = shown["covered_share"].map(_pct)
+        n_o = len(origins)
+        head = (
+            f"{covered:,.1f} of {area:,.1f} km² ({_pct(share)}) within {_reach_text(args)} "
+            f"of {n_o} origin{'s' if n_o != 1 else ''}"
+        )
+        emit(head + "\n\n" + shown.to_string(), args)
+    elif fmt == "json":
+        emit(json.dumps(_area_dict(table, args, area, covered, share, len(origins)), indent=2, allow_nan=False), args)
+    else:
+        write_or_print(table, fmt, args)
+    return _threshold(share, args, "covered share of the area")
+
+
+def _reach_text(args: argparse.Namespace) -> str:
+    return f"column {args.reach_column!r}" if args.reach_column else str(args.reach)
+
+
+def _area_dict(table, args, area, covered, share, n_origins) -> dict:
+    from ..report import json_number, json_value
+
+    return {
+        "schema": AREA_SCHEMA,
+        "rangecov_version": __version__,
+        "reach": _reach_text(args),
+        "ellipsoid": args.ellipsoid,
+        "origins": n_origins,
+        "area_km2": json_number(area),
+        "covered_km2": json_number(covered),
+        "covered_share": json_number(share),
+        "regions": [
+            {
+                "id": json_value(i),
+                "area_km2": json_number(a),
+                "covered_km2": json_number(c),
+                "covered_share": json_number(s),
+            }
+            for i, a, c, s in zip(table.index, table["area_km2"], table["covered_km2"], table["covered_share"])
+        ],
+    }
+
+
+# -- demo -------------------------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """``rangecov demo``: run the bundled ATACMS / Kursk (Nov 2024) scenario, and draw its map."""
+    from ..demo import run_demo
+
+    if args.plot is not None:
+        if Path(args.plot).suffix.lower() not in (".png", ".svg", ".pdf"):
+            raise UsageError(f"--plot {args.plot}: use a .png, .svg or .pdf file name")
+        check_out(args.plot, args.force, "--plot")
+    print(run_demo())
+    if args.plot is not None:
+        from ..demo import save_demo_map
+
+        save_demo_map(args.plot)
+        note(f"wrote {args.plot}", args)
+    return EXIT_OK

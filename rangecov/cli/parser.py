@@ -1,0 +1,193 @@
+"""The ``rangecov`` argument parser: subcommands, options, their checks and the examples text."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..version import __version__
+from .commands import cmd_area, cmd_coverage, cmd_demo, cmd_reach
+from .inputs import EXIT_USAGE
+
+__all__ = ["FORMATS", "build_parser"]
+
+FORMATS = ("table", "json", "csv", "geojson")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (and exit code 2) instead of usage plus error."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+# -- argument types ---------------------------------------------------------------------------
+
+
+def _share(text: str) -> float:
+    """A share from the command line: 0.9 or 90%."""
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share (use e.g. 0.9 or 90%)") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share between 0 and 1 (or 0% and 100%)")
+    return value
+
+
+def _rows(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of rows (0 or more)")
+    return value
+
+
+def _distance(text: str) -> str:
+    """Check a distance early so that a typo is a usage error, not a failure after reading files."""
+    from ..units import parse_distance
+
+    try:
+        parse_distance(text)
+    except (ValueError, TypeError) as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
+
+
+# -- the parser -------------------------------------------------------------------------------------
+
+_EXAMPLES = """\
+examples:
+  rangecov demo --plot kursk.png
+  rangecov coverage sites.csv airfields.geojson --reach "190 mi" --by role
+  rangecov coverage sites.csv airfields.csv --reach "300 km" --format json --out result.json
+  rangecov coverage sites.csv airfields.csv --band "180 mi" "200 mi" --max-share 10%
+  rangecov reach sites.csv --reach "190 mi" --out reach.geojson
+  rangecov area sites.csv regions.gpkg --reach "300 km"
+
+exit codes: 0 success (threshold met), 1 threshold not met, 2 bad input or usage.
+Inputs: anything geopandas reads (GeoJSON, GeoPackage, Shapefile, GeoParquet), or
+CSV/TSV/Parquet tables with lon/lat columns (EPSG:4326 unless --crs says otherwise).
+Rows are named by a unique "name" (else "id", "label", "site") column, or the one given by
+--origin-names/--target-names; else numbered from 0.
+"""
+
+
+def _common(p: argparse.ArgumentParser, *, reach_required: bool = True) -> None:
+    g = p.add_argument_group("reach (one of)")
+    group = g.add_mutually_exclusive_group(required=reach_required)
+    group.add_argument("--reach", type=_distance, metavar="D", help='one reach for every origin, e.g. "190 mi"')
+    group.add_argument("--reach-column", metavar="COL", help="a column of ORIGINS with a reach per origin")
+    return group
+
+
+def _io_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lon", metavar="COL", help="longitude column of every table input (default: found by name)")
+    p.add_argument("--lat", metavar="COL", help="latitude column of every table input (default: found by name)")
+    p.add_argument("--origin-names", metavar="COL", help="column naming the origins (default: name, id, label or site)")
+    if p.prog.split()[-1] != "reach":
+        p.add_argument(
+            "--target-names", metavar="COL", help="column naming the targets/regions (default: name, id, label or site)"
+        )
+    p.add_argument(
+        "--crs", metavar="CRS", help="CRS of every table input (default EPSG:4326), and of a spatial file without one"
+    )
+    p.add_argument("--ellipsoid", default="WGS84", metavar="E", help="pyproj ellipsoid name (default WGS84)")
+    p.add_argument("--tolerance", type=_distance, metavar="T", help="tolerance of drawn reach regions (default 10 m)")
+    p.add_argument("--force", action="store_true", help="replace an existing output file")
+    p.add_argument("--quiet", action="store_true", help="no progress bars and no notes on stderr")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an error")
+
+
+def _thresholds(p: argparse.ArgumentParser, what: str) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument(
+        "--min-share", type=_share, metavar="X", help=f"exit 1 unless the {what} is at least X (0.9 or 90%%)"
+    )
+    g.add_argument("--max-share", type=_share, metavar="X", help=f"exit 1 unless the {what} is at most X")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of the ``rangecov`` command, each subcommand's function set as its ``func`` default."""
+    parser = _Parser(
+        prog="rangecov",
+        description="Exact geodesic reach coverage: which targets lie within reach of which origins.",
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"rangecov {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    cov = sub.add_parser(
+        "coverage",
+        help="which targets are within reach, and what share",
+        description="Which TARGETS lie within geodesic reach of ORIGINS (exact, WGS84).",
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cov.add_argument("origins", metavar="ORIGINS", help="file of origins (points, lines or polygons)")
+    cov.add_argument("targets", metavar="TARGETS", help="file of targets")
+    group = _common(cov)
+    group.add_argument(
+        "--band",
+        nargs=2,
+        type=_distance,
+        metavar=("LOW", "HIGH"),
+        help="an uncertain reach: in within LOW, marginal up to HIGH",
+    )
+    cov.add_argument("--by", metavar="COL", help="summarise by this column of TARGETS")
+    cov.add_argument(
+        "--how",
+        choices=("any", "all", "centroid", "area"),
+        default="any",
+        help="when a line/polygon target counts as in reach (default any)",
+    )
+    cov.add_argument("--format", choices=FORMATS, help="output format (default table, or by --out's extension)")
+    cov.add_argument("--out", metavar="FILE", help="write to FILE (.json, .csv, .geojson, .gpkg, .parquet)")
+    cov.add_argument(
+        "--rows", type=_rows, default=60, metavar="N", help="targets shown by --format table (default 60; 0 for none)"
+    )
+    _thresholds(cov, "share of targets in reach")
+    _io_options(cov)
+    cov.set_defaults(func=cmd_coverage)
+
+    rea = sub.add_parser(
+        "reach",
+        help="write the reach region (geodesic buffer, dissolved) to a file",
+        description="Write the region within reach of ORIGINS (drawn within --tolerance of the true boundary).",
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rea.add_argument("origins", metavar="ORIGINS")
+    _common(rea)
+    rea.add_argument("--by", metavar="COL", help="one region per value of this column of ORIGINS")
+    rea.add_argument("--out", metavar="FILE", required=True, help="output file (.geojson, .gpkg, .parquet, .csv)")
+    rea.add_argument("--format", choices=("geojson",), help=argparse.SUPPRESS)
+    _io_options(rea)
+    rea.set_defaults(func=cmd_reach)
+
+    area = sub.add_parser(
+        "area",
+        help="the share of each region's area within reach",
+        description="The area of each polygon in REGIONS and the part of it within reach of ORIGINS.",
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    area.add_argument("origins", metavar="ORIGINS")
+    area.add_argument("regions", metavar="REGIONS", help="file of polygons")
+    _common(area)
+    area.add_argument("--format", choices=FORMATS, help="output format (default table, or by --out's extension)")
+    area.add_argument("--out", metavar="FILE", help="write to FILE (.json, .csv, .geojson, .gpkg, .parquet)")
+    _thresholds(area, "covered share of the total area")
+    _io_options(area)
+    area.set_defaults(func=cmd_area)
+
+    demo = sub.add_parser("demo", help="run the bundled ATACMS / Kursk (Nov 2024) scenario")
+    demo.add_argument("--plot", metavar="FILE", help="also write the scenario map (.png, .svg or .pdf)")
+    demo.add_argument("--force", action="store_true", help="replace an existing --plot file")
+    demo.add_argument("--quiet", action="store_true", help="no notes on stderr")
+    demo.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    demo.set_defaults(func=cmd_demo)
+    return parser

@@ -1,0 +1,220 @@
+"""``coverage()``: which targets lie within geodesic reach of the origins.
+
+Points against points go to the exact search of :mod:`rangecov.engine`;
+anything with lines or polygons to :mod:`rangecov.shape_coverage`. Both hand
+their per-target columns to :meth:`rangecov.report.CoverageReport.from_columns`.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from . import frames, shape_coverage
+from . import progress as progress_bars
+from .engine import OriginIndex
+from .errors import InputError
+from .geodesy import get_ellipsoid
+from .reaches import parse_reach, status_codes
+from .report import CoverageReport
+from .units import Distance, Reach
+
+__all__ = ["coverage", "HOW", "POINT_CHUNK"]
+
+HOW = ("any", "all", "centroid", "area")
+
+
+def _is_point_frame(obj) -> bool:
+    """True when every present, non-empty geometry is a point (the fast engine's case)."""
+    values = np.asarray(obj.geometry.values if isinstance(obj, gpd.GeoDataFrame) else obj.values, dtype=object)
+    kinds = np.asarray(shapely.get_type_id(values))
+    ok = (kinds == shapely.GeometryType.POINT) | (kinds == -1) | np.asarray(shapely.is_empty(values))
+    return bool(ok.all())
+
+
+def coverage(
+    origins: gpd.GeoDataFrame | gpd.GeoSeries,
+    targets: gpd.GeoDataFrame | gpd.GeoSeries,
+    reach: Reach,
+    *,
+    how: str = "any",
+    min_covered: float = 0.5,
+    tolerance: Distance | None = None,
+    ellipsoid: str = "WGS84",
+    progress: bool | None = None,
+    chunk_size: int | None = None,
+) -> CoverageReport:
+    """Which targets lie within geodesic reach of the origins, exactly.
+
+    Parameters
+    ----------
+    origins : GeoDataFrame or GeoSeries
+        Points, lines or polygons (and multi-parts, mixed), in any CRS
+        pyproj knows. The distance to a line or polygon is to its nearest
+        point, with edges read as geodesics (the short way, also across
+        ±180°); a target inside an origin polygon is at distance 0. A ring
+        around a pole encloses the smaller of the two sides it makes,
+        whichever way it runs. Not modified.
+    targets : GeoDataFrame or GeoSeries
+        Points, lines or polygons (mixed allowed). Not modified.
+    reach : distance, column name or (low, high)
+        A distance (a number is metres; a string carries its unit, e.g.
+        ``"190 mi"``, see :func:`rangecov.parse_distance`); or the name of a
+        column of ``origins`` holding a distance per origin (mixed systems);
+        or a ``(low, high)`` pair for an uncertain reach: a target is
+        ``"in"`` when some origin is within ``low``, ``"out"`` when none is
+        within ``high``, and ``"marginal"`` otherwise (both ends inclusive).
+    how : {"any", "all", "centroid", "area"}, default "any"
+        When a line or polygon target counts as in reach: any part of it
+        within reach; all of it; its centroid (shapely's, in lon/lat, taken
+        after unwrapping geometries cut at ±180°); or
+        the covered share of its area (polygons only; ``covered_share``
+        column, ``"in"`` when the share is at least ``min_covered``). For
+        point targets the first three agree.
+    min_covered : float, default 0.5
+        With ``how="area"``: the share of a target's area that must be in
+        reach, in (0, 1].
+    tolerance : distance, optional
+        With ``how="all"`` or ``"area"``: the tolerance of the reach regions
+        the decision is drawn from (:func:`rangecov.buffer`); default 10 m or
+        1% of the smallest reach.
+    ellipsoid : str, default "WGS84"
+        Any ``ellps`` name pyproj knows, including ``"sphere"``.
+    progress : bool or None, default None
+        A tqdm bar on stderr: ``None`` shows one only when stderr is a
+        terminal and the work lasts more than about a second; ``True``
+        always (needs ``tqdm``); ``False`` never.
+    chunk_size : int, optional
+        Targets handled per step (one step of the bar): 131,072 points, or
+        1,024 lines and polygons, by default. Any positive whole number is
+        honoured exactly; the answer does not depend on it, only memory and
+        the bar's steps do.
+
+    Returns
+    -------
+    CoverageReport
+        ``report.targets`` is the caller's targets (same index, order, columns
+        and CRS) plus ``distance_m`` (to the nearest point of the target;
+        for ``how="centroid"`` of its centroid), ``nearest_origin``,
+        ``margin_m``, ``covering_origin``, ``in_reach`` and ``status`` (and
+        ``covered_share`` for ``how="area"``); ``report.origins`` adds
+        ``targets_in_reach`` (targets any part of which is within that
+        origin's own reach; centroids for ``how="centroid"``);
+        ``report.count``, ``report.share`` and ``report.summary()`` give the
+        totals. For ``how="all"`` and ``"area"`` the decision may rest on
+        several origins together, so ``margin_m`` is NaN and
+        ``covering_origin`` is None.
+
+    Notes
+    -----
+    Model: geodesics on the chosen ellipsoid, points on its surface (height 0).
+
+    Error bound: ``distance_m`` is exact. For points it is Karney's geodesic
+    distance (pyproj's C port of GeographicLib, within 15 nm of the true
+    ellipsoidal distance); to lines and polygons it is exact to 1 mm
+    (``docs/exactness.md``, "Distance to a geodesic segment"). With
+    ``how="any"`` or ``"centroid"`` the in/out decision is made on it, so it
+    agrees with GeographicLib except within those bounds of the boundary.
+
+    With ``how="all"`` and ``"area"`` the decision rests on reach regions
+    drawn within ``tolerance`` of the true boundary: drawn at ``reach -
+    tolerance`` they lie inside the true region, drawn at ``reach +
+    tolerance`` they contain it. A target is ``"in"`` only if it qualifies
+    against the inner drawing, ``"out"`` only if it fails against the outer
+    one, and ``"marginal"`` (not counted in ``count``) when the two
+    disagree, i.e. when the answer depends on the boundary within the
+    tolerance. ``covered_share`` is measured against the region drawn at the
+    reach itself; its error is at most ``tolerance`` times the length of the
+    reach boundary inside the target, divided by the target's area.
+
+    When two origins are equally near (bit-for-bit equal distances, or equal
+    margins), the lower position in ``origins`` is reported.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> origins = gpd.GeoSeries([Point(34.80, 50.91)], index=["Sumy"], crs="EPSG:4326")
+    >>> targets = gpd.GeoDataFrame(
+    ...     {"name": ["Kursk-Khalino", "Engels-2"]},
+    ...     geometry=[Point(36.2956, 51.7506), Point(46.21, 51.48)], crs="EPSG:4326")
+    >>> report = coverage(origins, targets, "190 mi")
+    >>> report
+    1 of 2 targets (50.0%) within 190 mi (305.8 km) of 1 origin
+    >>> report.targets[["name", "status"]]
+                name status
+    0  Kursk-Khalino     in
+    1       Engels-2    out
+    """
+    ell = get_ellipsoid(ellipsoid)
+    progress_bars.check(progress)
+    if how not in HOW:
+        raise ValueError(f"how={how!r} is not one of {', '.join(map(repr, HOW))}")
+    if isinstance(min_covered, bool) or not isinstance(min_covered, numbers.Real) or not 0 < min_covered <= 1:
+        raise ValueError(f"min_covered must be a share in (0, 1], got {min_covered!r}")
+    if chunk_size is not None and (
+        isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1
+    ):
+        raise InputError(
+            f"chunk_size must be a whole number of targets >= 1 (or None for the default), got {chunk_size!r}"
+        )
+    frames.check_frame(origins, "origins")
+    frames.check_frame(targets, "targets")
+    if how != "area" and _is_point_frame(origins) and _is_point_frame(targets):
+        return _point_coverage(ell, origins, targets, reach, progress, chunk_size or POINT_CHUNK)
+    return shape_coverage.shape_coverage(
+        ell,
+        origins,
+        targets,
+        reach,
+        how=how,
+        min_covered=min_covered,
+        tolerance=tolerance,
+        progress=progress,
+        chunk_size=chunk_size or shape_coverage.SHAPE_CHUNK,
+    )
+
+
+# Targets per chunk of the point engine by default (one progress step).
+POINT_CHUNK = 1 << 17
+
+
+def _point_coverage(ell, origins, targets, reach, progress, chunk_size: int) -> CoverageReport:
+    """Points against points: the exact search of rangecov.engine, one chunk of targets at a time."""
+    o_lon, o_lat = frames.point_lonlat(origins, "origins")
+    t_lon, t_lat = frames.point_lonlat(targets, "targets")
+    spec = parse_reach(reach, origins, o_lon.size)
+    index = OriginIndex(o_lon, o_lat, reach=spec.low, ellipsoid=ell)
+    n_t = t_lon.size
+    distance, nearest = np.empty(n_t), np.empty(n_t, dtype=np.intp)
+    margin, covering = (distance, nearest) if spec.uniform else (np.empty(n_t), np.empty(n_t, dtype=np.intp))
+    # Each target's answer is independent of the others, so chunks change
+    # nothing but let a bar advance; the index (and its trees) is built once.
+    for part in progress_bars.chunks(n_t, chunk_size, desc="coverage", unit="target", progress=progress):
+        nearest[part], distance[part] = index.nearest(t_lon[part], t_lat[part])
+        if not spec.uniform:
+            margin[part], covering[part] = index.max_margin(t_lon[part], t_lat[part])
+    if spec.uniform:
+        low, high = (spec.low[0], spec.high[0]) if spec.low.size else (0.0, 0.0)
+        margin, high_margin, covering = low - distance, high - distance, nearest
+    else:
+        high_margin = margin  # per-origin reach has no band
+    no_origins = o_lon.size == 0
+    return CoverageReport.from_columns(
+        origins,
+        targets,
+        spec,
+        distance=distance,
+        nearest=None if no_origins else nearest,
+        margin=margin,
+        covering=None if no_origins else covering,
+        status=status_codes(margin, high_margin),
+        count_origins=lambda: index.count_within(t_lon, t_lat),
+        factors=lambda: index.min_ratio(t_lon, t_lat),
+        how="any",
+        tolerance=None,
+        ellipsoid=ell,
+    )

@@ -1,0 +1,209 @@
+"""The exact search behind :class:`rangecov.engine.OriginIndex`: candidates by chord, then Karney.
+
+Steps 1–3 of ``docs/exactness.md``: k-nearest queries over Earth-centred
+coordinates collect every origin whose chord is within ``C(s)`` of a target
+(step 2a), lower bounds drop those that cannot win (steps 1 and 2), and the
+rest are measured exactly (step 0). Arrays in, arrays out.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from ..geodesy import PRUNE_SLACK_M, Ellipsoid, default_workers
+
+__all__ = ["SearchStats", "Points", "Tree", "best_margin", "pairs_within_chord", "first_unique", "FIRST_K", "MORE_K"]
+
+
+# Candidates come from vectorised k-nearest queries: first the FIRST_K nearest
+# for every target, then MORE_K for the few whose search radius holds more
+# origins than that. Only targets in dense clusters of origins fall back to a
+# ball query, whose Python lists are slow in bulk.
+FIRST_K = 4
+
+MORE_K = 16
+
+
+@dataclass
+class SearchStats:
+    """Which paths of the search ran, counted over one query (``return_stats=True``).
+
+    Attributes
+    ----------
+    targets : int
+        Targets queried.
+    first_k : int
+        Targets that took the first k-nearest query (``FIRST_K`` origins); every target does.
+    more_k : int
+        Targets asked again for ``MORE_K`` origins: their search radius held
+        more than ``FIRST_K`` origins.
+    ball : int
+        Targets whose radius held more than ``MORE_K`` origins, answered by a
+        ball query (dense clusters of origins).
+    exact_solves : int
+        Karney inverse solutions computed (one per target, plus the
+        candidates no bound could rule out).
+    """
+
+    targets: int = 0
+    first_k: int = 0
+    more_k: int = 0
+    ball: int = 0
+    exact_solves: int = 0
+
+    def add(self, other: SearchStats) -> None:
+        for name in ("targets", "first_k", "more_k", "ball", "exact_solves"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Points:
+    lon: np.ndarray
+    lat: np.ndarray
+    xyz: np.ndarray
+
+    def take(self, idx: np.ndarray) -> Points:
+        return Points(self.lon[idx], self.lat[idx], self.xyz[idx])
+
+    def __len__(self) -> int:
+        return self.lon.size
+
+
+@dataclass
+class Tree:
+    """Some of the origins (``members``, positions into the index) with their reach and k-d tree."""
+
+    members: np.ndarray
+    points: Points
+    reach: np.ndarray
+    tree: cKDTree = field(repr=False)
+
+    @classmethod
+    def of(cls, points: Points, members: np.ndarray, reach: np.ndarray) -> Tree:
+        sub = points.take(members)
+        return cls(members, sub, reach, cKDTree(sub.xyz))
+
+
+def _query(tree: cKDTree, xyz: np.ndarray, k: int, workers: int) -> tuple[np.ndarray, np.ndarray]:
+    chord, idx = tree.query(xyz, k=k, workers=workers)
+    return chord.reshape(len(xyz), k), idx.reshape(len(xyz), k)
+
+
+def _within_chord(
+    tree: cKDTree,
+    xyz: np.ndarray,
+    radius: np.ndarray,
+    workers: int,
+    chord: np.ndarray,
+    idx: np.ndarray,
+    stats: SearchStats,
+) -> tuple[np.ndarray, np.ndarray]:
+    """All (row, origin) pairs with chord ``<= radius[row]``, each row's pairs contiguous.
+
+    ``chord``/``idx`` are the k nearest origins of each row (sorted by chord,
+    as ``cKDTree.query`` returns them). A row whose k-th chord is still inside
+    its radius may have more candidates and is asked again with a larger k,
+    then with a ball query; its pairs then come only from that later answer.
+    """
+    k = chord.shape[1]
+    inside = chord <= radius[:, None]
+    more = np.flatnonzero(inside[:, -1]) if k < tree.n else np.empty(0, dtype=np.intp)
+    inside[more] = False
+    row, col = np.nonzero(inside)
+    pairs_row, pairs_origin = [row], [idx[row, col]]
+    if more.size and k < MORE_K:
+        stats.more_k += more.size
+        again = _query(tree, xyz[more], min(MORE_K, tree.n), workers)
+        r, o = _within_chord(tree, xyz[more], radius[more], workers, *again, stats)
+        pairs_row.append(more[r])
+        pairs_origin.append(o)
+    elif more.size:
+        stats.ball += more.size
+        lists = tree.query_ball_point(xyz[more], radius[more], workers=workers, return_sorted=False)
+        lengths = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
+        pairs_row.append(np.repeat(more, lengths))
+        pairs_origin.append(np.fromiter(itertools.chain.from_iterable(lists), dtype=np.intp, count=int(lengths.sum())))
+    return np.concatenate(pairs_row), np.concatenate(pairs_origin)
+
+
+def pairs_within_chord(
+    tree: cKDTree, xyz: np.ndarray, radius: np.ndarray, workers: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, item) pairs with chord ``<= radius[row]`` between query points and a tree's points.
+
+    The candidate search of the point engine (k-nearest escalation, then a
+    ball query), for any k-d tree over ECEF coordinates: the line and
+    polygon distances use it for vertices and edge midpoints. Threads are
+    used only for large queries (``workers`` default: one thread below
+    20,000 rows, :func:`rangecov.geodesy.default_workers` above).
+    """
+    if workers is None:
+        workers = default_workers() if len(xyz) >= 20_000 else 1
+    chord, idx = _query(tree, xyz, min(FIRST_K, tree.n), workers)
+    return _within_chord(tree, xyz, radius, workers, chord, idx, SearchStats())
+
+
+def best_margin(
+    ell: Ellipsoid, sub: Tree, targets: Points, workers: int, stats: SearchStats
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each target, ``max_j (reach_j - s_j)`` over ``sub`` and the ``j`` (position in ``sub``) attaining it.
+
+    With ``reach`` all zero this is minus the nearest geodesic distance. Ties
+    go to the lowest position.
+    """
+    origins, reach, tree = sub.points, sub.reach, sub.tree
+    n_o = len(origins)
+    chord, idx = _query(tree, targets.xyz, min(FIRST_K, n_o), workers)
+    stats.targets += len(targets)
+    stats.first_k += len(targets)
+    first = idx[:, 0]
+    best = reach[first] - ell.distance(
+        targets.lon, targets.lat, origins.lon[first], origins.lat[first], workers=workers
+    )
+    stats.exact_solves += len(targets)
+    arg = first.copy()
+    if n_o == 1:
+        return best, arg
+
+    # An origin that beats `best` has s_j < reach_j - best <= max_reach - best,
+    # so its chord is within C(max_reach - best) (docs/exactness.md, step 2a).
+    radius = ell.chord_reach(reach.max() - best)
+    todo = np.flatnonzero(chord[:, 1] <= radius)
+    if todo.size == 0:
+        return best, arg
+    row, cand = _within_chord(tree, targets.xyz[todo], radius[todo], workers, chord[todo], idx[todo], stats)
+    tgt = todo[row]
+    keep = cand != first[tgt]
+    tgt, cand = tgt[keep], cand[keep]
+    lower = ell.lower_bound(targets.xyz[tgt], origins.xyz[cand])
+    keep = reach[cand] - lower >= best[tgt] - PRUNE_SLACK_M
+    tgt, cand = tgt[keep], cand[keep]
+    if tgt.size == 0:
+        return best, arg
+    s = ell.distance(targets.lon[tgt], targets.lat[tgt], origins.lon[cand], origins.lat[cand], workers=workers)
+    stats.exact_solves += tgt.size
+    value = reach[cand] - s
+    # Each target's candidates are contiguous (see _within_chord), so a
+    # segmented max finds its best, lowest origin position first on ties,
+    # which then competes with the first guess on the same rule.
+    head = np.flatnonzero(np.r_[True, tgt[1:] != tgt[:-1]])
+    top = np.maximum.reduceat(value, head)
+    at_top = value == np.repeat(top, np.diff(np.r_[head, value.size]))
+    top_cand = np.minimum.reduceat(np.where(at_top, cand, np.iinfo(np.intp).max), head)
+    t = tgt[head]
+    better = (top > best[t]) | ((top == best[t]) & (top_cand < arg[t]))
+    best[t[better]] = top[better]
+    arg[t[better]] = top_cand[better]
+    return best, arg
+
+
+def first_unique(*columns: np.ndarray) -> np.ndarray:
+    """Positions of the first occurrence of each distinct row, in original order."""
+    if columns[0].size == 0:
+        return np.empty(0, dtype=np.intp)
+    _, first = np.unique(np.column_stack(columns), axis=0, return_index=True)
+    return np.sort(first)

@@ -1,0 +1,340 @@
+"""Reading the user's files into GeoDataFrames: :func:`read` and the format it picks by extension.
+
+Spatial files go through GDAL (:func:`geopandas.read_file`) or
+:func:`geopandas.read_parquet`; tables of longitude/latitude become points in
+:mod:`rangecov.io.tables`.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyproj
+
+from ..errors import MissingCRSError
+from ..writing import first_line, is_default_index, same_crs
+from .tables import points_from_table
+
+__all__ = ["read", "file_kind", "SUPPORTED_READ"]
+
+_TABLE_SEPARATORS = {".csv": ",", ".tsv": "\t", ".txt": None}  # None: let the parser sniff
+_COMPRESSIONS = {".gz", ".bz2", ".xz", ".zst", ".zip"}
+_PARQUET = {".parquet", ".geoparquet"}
+_SPATIAL = {
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gpkg": "GeoPackage",
+    ".shp": "Shapefile",
+    ".fgb": "FlatGeobuf",
+    ".kml": "KML",
+    ".kmz": "KML",
+    ".gml": "GML",
+    ".gpx": "GPX",
+}
+SUPPORTED_READ = (
+    ".geojson, .json, .gpkg, .shp, .fgb, .kml, .parquet, .geoparquet (spatial files) "
+    "and .csv, .tsv, .txt, .parquet (tables with longitude/latitude columns)"
+)
+
+
+def read(
+    path: str | os.PathLike,
+    *,
+    lon: str | None = None,
+    lat: str | None = None,
+    crs=None,
+    layer: str | int | None = None,
+) -> gpd.GeoDataFrame:
+    """Read a spatial file or a table of longitude/latitude into a GeoDataFrame.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file. The format follows the extension:
+
+        * spatial files, read with :func:`geopandas.read_file`: GeoJSON
+          (``.geojson``, ``.json``), GeoPackage (``.gpkg``), Shapefile
+          (``.shp``), FlatGeobuf (``.fgb``), KML (``.kml``) and any other
+          extension GDAL recognises from the content;
+        * GeoParquet (``.parquet`` or ``.geoparquet`` with GeoParquet
+          metadata), read with :func:`geopandas.read_parquet`;
+        * tables: ``.csv``, ``.tsv`` (tab-separated), either optionally
+          compressed (``.csv.gz``, ``.tsv.zip`` and the like), ``.txt``
+          (comma, tab, semicolon, pipe or spaces, the first found in the
+          header line)
+          and Parquet without GeoParquet metadata. Points are built from a
+          longitude and a latitude column.
+    lon, lat : str, optional
+        For tables: the names of the longitude (x) and latitude (y) columns.
+        A name not given is looked for, ignoring case and surrounding spaces,
+        among ``lon, lng, long, longitude, x`` and ``lat, latitude, y``; when
+        several are present the first in these lists wins (``lon`` over
+        ``x``). Not allowed for spatial files, which carry their geometry.
+    crs : optional
+        Anything :meth:`pyproj.CRS.from_user_input` accepts. For tables, the
+        CRS of the coordinates (default ``"EPSG:4326"``, degrees of WGS84);
+        give it for projected coordinates, e.g. ``crs="EPSG:3857"``. For a
+        spatial file without a CRS it sets one; for a file with a different
+        CRS it is an error, because coordinates are never silently
+        reinterpreted (convert with ``.to_crs`` after reading instead).
+    layer : str or int, optional
+        The layer of a multi-layer file (e.g. a GeoPackage), by name or by
+        0-based position. Without it the first layer is read, with a warning
+        when there are several.
+
+    Returns
+    -------
+    GeoDataFrame
+        With a CRS and a default RangeIndex: no column is made the index
+        (use e.g. ``.set_index("name")``), and an index stored in a Parquet
+        file comes back as columns. For tables the longitude and latitude
+        columns are removed: the point geometry carries them, and copies
+        beside it would go stale after ``.to_crs``. A table without rows gives
+        an empty GeoDataFrame with the table's other columns.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        For an unreadable file or an unknown format (listing the supported
+        extensions), a layer that is not there (listing the layers), a
+        spatial file without a CRS and no ``crs=`` (as
+        :class:`rangecov.errors.MissingCRSError`), a ``crs=`` that differs
+        from the file's or that pyproj does not understand, and, for tables,
+        coordinate columns that are not found (listing the columns), values
+        that are missing or not numbers, and latitudes beyond ±90° in a
+        geographic CRS (naming the 1-based data rows, where row 1 is the
+        first after the header; blank lines are not counted).
+    ImportError
+        If a Parquet file is read without pyarrow installed.
+
+    Examples
+    --------
+    A table of launch sites bundled with rangecov, with ``lat`` and ``lon``
+    columns:
+
+    >>> from importlib import resources
+    >>> from rangecov.io import read
+    >>> bundled = resources.files("rangecov") / "data" / "atacms_kursk_2024"
+    >>> with resources.as_file(bundled / "launch_sites.csv") as csv_path:
+    ...     sites = read(csv_path)
+    >>> list(sites.columns)
+    ['name', 'oblast', 'reach', 'note', 'geometry']
+    >>> sites.crs.to_string()
+    'EPSG:4326'
+    >>> sites.geometry.iloc[0].wkt
+    'POINT (34.8 50.91)'
+
+    A spatial file keeps its own geometry and CRS:
+
+    >>> with resources.as_file(bundled / "border_regions.geojson") as geojson_path:
+    ...     regions = read(geojson_path)
+    >>> regions.crs.to_string(), list(regions.columns)
+    ('EPSG:4326', ['name', 'name_en', 'iso_3166_2', 'country', 'source', 'geometry'])
+    """
+    user_crs = _parse_crs(crs)
+    for argname, value in (("lon", lon), ("lat", lat)):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{argname}= must be a column name (str), got {type(value).__name__} {value!r}")
+    if layer is not None and (isinstance(layer, bool) or not isinstance(layer, (str, int))):
+        raise TypeError(f"layer= must be a layer name (str) or a 0-based position (int), got {layer!r}")
+    path = _existing(path)
+
+    kind = file_kind(path)
+    if layer is not None and kind in ("table", "parquet"):
+        raise ValueError(f"layer= applies to files with several layers, such as GeoPackage; {path} has one table")
+    if kind == "table":
+        return points_from_table(_read_table(path), path, lon=lon, lat=lat, crs=user_crs)
+    if kind == "parquet" and not _has_geo_metadata(path):
+        table = _default_index(_call_reader(pd.read_parquet, path, "Parquet"))
+        return points_from_table(table, path, lon=lon, lat=lat, crs=user_crs)
+    if kind == "parquet":
+        frame = _call_reader(gpd.read_parquet, path, "GeoParquet")
+    else:
+        frame = _read_gdal(path, layer=layer, known=kind == "spatial")
+        if not isinstance(frame, gpd.GeoDataFrame) or frame.active_geometry_name is None:
+            # GDAL also reads attribute-only tables (a GeoPackage table, a
+            # spreadsheet): they get their points from lon/lat columns too.
+            return points_from_table(pd.DataFrame(frame), path, lon=lon, lat=lat, crs=user_crs)
+
+    if lon is not None or lat is not None:
+        raise ValueError(
+            f"lon= and lat= name the coordinate columns of a table; {path} is a spatial file that "
+            "carries its own geometry, so leave them out"
+        )
+    return _default_index(_settle_crs(frame, path, user_crs))
+
+
+def _parse_crs(crs) -> pyproj.CRS | None:
+    if crs is None:
+        return None
+    try:
+        return pyproj.CRS.from_user_input(crs)
+    except pyproj.exceptions.CRSError:
+        raise ValueError(
+            f"crs={crs!r} is not a CRS pyproj understands; give e.g. crs='EPSG:4326' "
+            "(longitude/latitude in degrees) or crs='EPSG:3857'"
+        ) from None
+
+
+def _existing(path) -> Path:
+    try:
+        path = Path(os.fspath(path))
+    except TypeError:
+        raise TypeError(f"path must be a file path (str or os.PathLike), got {type(path).__name__}") from None
+    if not path.exists():
+        parent = path.parent
+        missing_dir = "" if parent.is_dir() else f" (nor does its folder {parent})"
+        raise FileNotFoundError(f"{path} does not exist{missing_dir}")
+    return path
+
+
+def _suffixes(path: Path) -> tuple[str, str]:
+    """The last extension and the one before it, lower-case (".csv", ".gz" for "a.csv.gz")."""
+    suffixes = [s.lower() for s in path.suffixes]
+    last = suffixes[-1] if suffixes else ""
+    before = suffixes[-2] if len(suffixes) > 1 else ""
+    return last, before
+
+
+def file_kind(path: str | os.PathLike) -> str:
+    """What :func:`read` takes a file for, by its extension alone (the file need not exist).
+
+    Returns ``"table"`` (longitude/latitude columns: ``.csv``, ``.tsv``,
+    ``.txt``, and compressed ``.csv``/``.tsv``), ``"parquet"`` (GeoParquet or
+    a table, told apart by the file's metadata), ``"spatial"`` (a format GDAL
+    reads, such as GeoJSON) or ``"other"`` (left to GDAL to recognise).
+
+    Examples
+    --------
+    >>> from rangecov.io import file_kind
+    >>> file_kind("sites.csv.gz"), file_kind("sites.parquet"), file_kind("regions.GPKG"), file_kind("notes")
+    ('table', 'parquet', 'spatial', 'other')
+    """
+    last, before = _suffixes(Path(path))
+    if last in _TABLE_SEPARATORS or (last in _COMPRESSIONS and before in (".csv", ".tsv")):
+        return "table"
+    if last in _PARQUET:
+        return "parquet"
+    if last in _SPATIAL:
+        return "spatial"
+    return "other"  # GDAL may still recognise it from the content
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    last, before = _suffixes(path)
+    try:
+        sep = _TABLE_SEPARATORS[before if last in _COMPRESSIONS else last] or _sniff_separator(path)
+        return pd.read_csv(path, sep=sep)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{path} is empty; a table needs at least a header line naming its columns") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not UTF-8 text; save it as UTF-8 (e.g. 'CSV UTF-8' in a spreadsheet)") from None
+    except (pd.errors.ParserError, ValueError) as err:
+        # The parser's own message says where (e.g. "Expected 3 fields in line 4, saw 5").
+        raise ValueError(f"{path} could not be read as a table: {first_line(err)}") from None
+
+
+def _sniff_separator(path: Path) -> str:
+    """The separator of a .txt table, from its header line: , tab ; | or else runs of spaces."""
+    with open(path, encoding="utf-8") as fh:
+        header = next((line.strip() for line in fh if line.strip()), "")
+    # Decided by the header alone, not csv.Sniffer: left free, the sniffer
+    # takes a letter of a one-column header for the separator, and it gives
+    # up on columns aligned with a varying number of spaces.
+    for sep in (",", "\t", ";", "|"):
+        if sep in header:
+            return sep
+    return r"\s+" if len(header.split()) > 1 else ","
+
+
+def _has_geo_metadata(path: Path) -> bool:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportError(
+            f'reading {path} needs pyarrow for Parquet files; install it with pip install "rangecov[parquet]"'
+        ) from None
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except Exception as err:  # pyarrow's ArrowInvalid and OSError for a file that is not Parquet
+        raise ValueError(f"{path} could not be read as Parquet: {first_line(err)}") from None
+    return b"geo" in metadata
+
+
+def _call_reader(reader, path: Path, what: str):
+    try:
+        return reader(path)
+    except ImportError:
+        raise ImportError(
+            f'reading {path} needs pyarrow for {what} files; install it with pip install "rangecov[parquet]"'
+        ) from None
+    except Exception as err:  # pyarrow and geopandas raise many types for a damaged file
+        raise ValueError(f"{path} could not be read as {what}: {first_line(err)}") from err
+
+
+def _read_gdal(path: Path, *, layer, known: bool) -> pd.DataFrame:
+    import pyogrio
+    from pyogrio.errors import DataLayerError, DataSourceError
+
+    what = _SPATIAL.get(_suffixes(path)[0], "a spatial file")
+    try:
+        layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+    except DataSourceError as err:
+        if known:
+            raise ValueError(f"{path} could not be read as {what}: {first_line(err)}") from None
+        raise ValueError(
+            f"{path} is not in a format rangecov reads; supported are {SUPPORTED_READ}, "
+            "or any other format GDAL recognises"
+        ) from None
+    listed = ", ".join(map(repr, layers))
+    if isinstance(layer, int):
+        if not 0 <= layer < len(layers):
+            raise ValueError(f"layer={layer} is out of range: {path} has {len(layers)} layer(s): {listed}")
+        layer = layers[layer]
+    elif layer is not None and layer not in layers:
+        raise ValueError(f"layer={layer!r} is not in {path}; its layers are: {listed}")
+    elif layer is None and len(layers) > 1:
+        # Say which one we took, so the choice is never silent (pyogrio's own
+        # warning would point into pyogrio rather than at the caller).
+        warnings.warn(
+            f"{path} has {len(layers)} layers ({listed}); reading the first, {layers[0]!r}; choose one with layer=",
+            UserWarning,
+            stacklevel=3,  # the caller of read()
+        )
+        layer = layers[0]
+    try:
+        return gpd.read_file(path, layer=layer)
+    except (DataSourceError, DataLayerError) as err:
+        raise ValueError(f"{path} could not be read as {what}: {first_line(err)}") from None
+
+
+def _settle_crs(frame: gpd.GeoDataFrame, path: Path, user_crs: pyproj.CRS | None) -> gpd.GeoDataFrame:
+    if frame.crs is None:
+        if user_crs is None:
+            raise MissingCRSError(
+                f"{path} has no CRS, so its coordinates cannot be placed on the Earth; "
+                "pass crs= with the CRS they are in, e.g. crs='EPSG:4326' for longitude/latitude in degrees"
+            )
+        return frame.set_crs(user_crs)
+    if user_crs is not None and not same_crs(pyproj.CRS.from_user_input(frame.crs), user_crs):
+        name = user_crs.to_string()
+        raise ValueError(
+            f"{path} has CRS {frame.crs.to_string()} ({frame.crs.name}) but crs={name!r} was given; "
+            f"read it without crs= and convert with .to_crs({name!r}), or, if the file's CRS is wrong, "
+            f"replace it with .set_crs({name!r}, allow_override=True)"
+        )
+    return frame
+
+
+def _default_index(frame: pd.DataFrame) -> pd.DataFrame:
+    # A Parquet file may store an index; return it as columns so that every
+    # format gives the same shape (and write_frame writes labels as columns).
+    if is_default_index(frame.index):
+        return frame
+    return frame.reset_index()

@@ -1,0 +1,336 @@
+"""The static map of a coverage report (matplotlib): :func:`plot_report`.
+
+The map is decided first, without matplotlib (projection, window, view: see
+:mod:`rangecov.plot.projection`), then drawn bottom to top: base map,
+reach region, targets, origins, labels, legend.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..datasets import world_countries
+from ..regions import reach_regions
+from .backend import import_matplotlib, new_axes
+from .labels import (
+    anchor_points,
+    label_texts,
+    legend_obstacles,
+    marker_boxes,
+    place_area_labels,
+    place_labels,
+    place_legend,
+)
+from .layers import DrawnLayer, draw_origins, draw_reach, draw_shapes, draw_targets
+from .layout import MapLayout, map_layout
+from .projection import WGS84, lonlat_values, wrap_lon
+from .style import (
+    BACKGROUND_EDGE,
+    LAND_EDGE,
+    LAND_FACE,
+    NOTE_TEXT,
+    ORIGIN_COLOR,
+    SPHERE_EDGE,
+    TARGET_LABEL,
+)
+
+if TYPE_CHECKING:  # only for the annotations; matplotlib stays optional
+    from matplotlib.axes import Axes
+    from matplotlib.text import Annotation
+
+    from ..report import CoverageReport
+
+__all__ = ["plot_report"]
+
+
+def plot_report(
+    report: CoverageReport,
+    ax: Axes | None = None,
+    *,
+    crs: Any = None,
+    labels: bool | str | None = None,
+    origin_labels: bool | str | None = None,
+    background: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+    background_labels: str | None = None,
+    countries: bool = True,
+    legend: bool | dict = True,
+    title: bool | str = True,
+    tolerance: Any = None,
+    figsize: tuple[float, float] = (9, 8),
+) -> Axes:
+    """Map of a coverage report: reach region, origins and targets coloured by status.
+
+    Parameters
+    ----------
+    report : CoverageReport
+        From :func:`rangecov.coverage`. Not modified.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure of ``figsize`` when omitted.
+    crs : CRS-like, optional
+        The map projection (anything :class:`pyproj.CRS` reads, e.g.
+        ``"EPSG:4326"`` for plain lon/lat). Default: one that keeps reach
+        rings round — azimuthal equidistant centred on the data when it spans
+        less than 100° of longitude and latitude and holds no pole; azimuthal
+        equidistant on the pole when everything is poleward of 45°; Equal
+        Earth (EPSG:8857) otherwise.
+    labels : bool or column name, optional
+        Label targets: ``True`` with their index labels, a column name with
+        that column's values (empty or missing values are not drawn).
+        Default: no labels.
+    origin_labels : bool or column name, optional
+        Label origins likewise. Default: with their index labels when there
+        are at most 15 origins.
+    background : GeoDataFrame or GeoSeries, optional
+        Extra outlines drawn under the data as thin dark lines (polygons by
+        their boundary), e.g. the regions of a scenario. Any CRS.
+    background_labels : column name, optional
+        A column of ``background`` to write inside each shape (small, grey).
+    countries : bool, default True
+        Draw the Natural Earth countries (bundled) as the base map.
+    legend : bool or dict, default True
+        Show the legend (a dict is passed on to ``Axes.legend``). It goes to
+        the inside corner that hides the least data, or beside the map.
+    title : bool or str, default True
+        ``True`` for the report's headline (``repr(report)``), or a title.
+    tolerance : distance, optional
+        How closely the reach region is drawn (see :func:`rangecov.buffer`);
+        default 10 m or 1% of the smallest reach.
+    figsize : (float, float), default (9, 8)
+        Size of a new figure, in inches.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        For a ``labels``/``origin_labels``/``background_labels`` column that
+        does not exist (the message lists the columns) or an unknown ``crs``.
+    ImportError
+        Without matplotlib (``pip install "rangecov[plot]"``).
+
+    Notes
+    -----
+    Layers, bottom to top: countries, ``background``, the reach region
+    (translucent fill; for a ``(low, high)`` band the high region as a dashed
+    outline), targets by status (in: red circles, marginal: orange diamonds,
+    out: blue squares; lines and polygons filled or stroked in the same
+    colours), origins (black triangles; lines and polygons outlined in
+    black), labels. The legend has one entry per status with its count
+    ("marginal" only when a status can be marginal). The view is the extent
+    of targets, origins and reach region plus 6%.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from rangecov import coverage, datasets
+    >>> s = datasets.atacms_kursk_2024()
+    >>> ax = coverage(s.launch_sites, s.airfields, s.reach).plot(labels=True)
+    >>> ax.get_title()
+    '5 of 17 targets (29.4%) within 190 mi (305.8 km) of 7 origins'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
+    """
+    patheffects = import_matplotlib()
+    # Validate everything cheap before drawing anything.
+    origins = report.input_origins
+    target_text = label_texts(report.targets, labels, "labels", "targets", False)
+    origin_frame = origins if isinstance(origins, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=origins)
+    origin_text = label_texts(origin_frame, origin_labels, "origin_labels", "origins", len(origins) <= 15)
+    bg_values, bg_text = _read_background(background, background_labels)
+    if not isinstance(legend, (bool, dict)):
+        raise TypeError(f"legend must be True, False or a dict of Axes.legend options, got {legend!r}")
+    layout = _layout(report, crs, tolerance)
+
+    ax = new_axes(ax, figsize)
+    _set_view(ax, layout)
+    bg_map = _draw_base_map(ax, layout, countries, bg_values)
+    handles = draw_reach(ax, report, layout.regions)
+    target_layer = draw_targets(ax, report, layout.targets)
+    origin_layer = draw_origins(ax, report, layout.origins)
+    handles += target_layer.handles + origin_layer.handles
+    texts, obstacles = _draw_labels(ax, target_layer, origin_layer, target_text, origin_text, patheffects)
+    if bg_map is not None and bg_text is not None:
+        # Area names last: they yield to the data, moving a little or, if
+        # every spot near their shape is taken, staying out.
+        taken = np.vstack([obstacles, _text_boxes(texts)])
+        place_area_labels(ax, anchor_points(bg_map), bg_text, layout.view, taken, patheffects)
+    _draw_axes(ax, layout, report, countries)
+    _set_title(ax, report, title)
+    if legend is not False:
+        options = legend if isinstance(legend, dict) else {}
+        _draw_legend(ax, handles, layout, target_layer, origin_layer, texts, options)
+    return ax
+
+
+def _read_background(background, background_labels) -> tuple[np.ndarray | None, pd.Series | None]:
+    """``background`` as a lon/lat shapely array and its label texts (None, None without one); checked."""
+    if background is None:
+        if background_labels is not None:
+            raise ValueError("background_labels needs background=")
+        return None, None
+    if not isinstance(background, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        raise TypeError(f"background must be a GeoDataFrame or GeoSeries, got {type(background).__name__}")
+    if background.crs is None:
+        raise ValueError("background has no CRS; set one, e.g. background.set_crs('EPSG:4326')")
+    frame = background if isinstance(background, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=background)
+    texts = label_texts(frame, background_labels, "background_labels", "background", False)
+    geoms = background.geometry if isinstance(background, gpd.GeoDataFrame) else background
+    return np.asarray(geoms.to_crs(WGS84).values, dtype=object), texts
+
+
+def _layout(report: CoverageReport, crs, tolerance) -> MapLayout:
+    """Targets, origins and reach regions projected for the map."""
+    # Everything in lon/lat first: that is where the cut at ±180° is handled.
+    t_ll = lonlat_values(report.targets, "targets", report.ellipsoid)
+    o_ll = lonlat_values(report.input_origins, "origins", report.ellipsoid)
+    regions = reach_regions(report, tolerance)
+    r_ll = {name: np.asarray([g], dtype=object) for name, g in regions.geometry.items() if not g.is_empty}
+    return map_layout(t_ll, o_ll, r_ll, crs)
+
+
+def _set_view(ax: Axes, layout: MapLayout) -> None:
+    view = layout.view
+    ax.set_xlim(view[0], view[2])
+    ax.set_ylim(view[1], view[3])
+    if layout.geographic:
+        # Degrees of longitude shrink with cos(latitude); same convention as geopandas.
+        mid_lat = (view[1] + view[3]) / 2.0
+        ax.set_aspect(1.0 / max(math.cos(math.radians(max(min(mid_lat, 89.0), -89.0))), 1e-3))
+    else:
+        ax.set_aspect("equal")
+
+
+def _draw_base_map(ax: Axes, layout: MapLayout, countries: bool, bg_values: np.ndarray | None) -> np.ndarray | None:
+    """The Earth's outline (whole-world views), countries and the caller's background; the projected background.
+
+    Backgrounds are clipped in lon/lat to a box around the view before
+    projecting, and to the view after.
+    """
+    if layout.whole_world and not layout.geographic:
+        style = {"facecolor": "white", "edgecolor": SPHERE_EDGE, "linewidth": 0.6, "zorder": 0.5}
+        draw_shapes(ax, layout.sphere(), gid="rangecov:sphere", **style)
+    if countries:
+        land = layout.project_in_box(np.asarray(world_countries().geometry.values, dtype=object))
+        if layout.kind == "polar":
+            # The cut meridian runs from the pole across the map: countries on it come back in two pieces.
+            land = layout.join_seams(land)
+        style = {"facecolor": LAND_FACE, "edgecolor": LAND_EDGE, "linewidth": 0.4, "zorder": 1}
+        draw_shapes(ax, layout.clip_to_view(land), gid="rangecov:countries", **style)
+    if bg_values is None:
+        return None
+    bg_map = layout.project_in_box(bg_values)
+    # Outlines only (polygons by their boundary): the data stays visible under them.
+    bg_lines = np.asarray(
+        [None if g is None else (g.boundary if shapely.get_dimensions(g) == 2 else g) for g in bg_map], dtype=object
+    )
+    style = {"color": BACKGROUND_EDGE, "linewidth": 0.6, "zorder": 2}
+    draw_shapes(ax, layout.clip_to_view(bg_lines), gid="rangecov:background", **style)
+    return bg_map
+
+
+def _draw_labels(
+    ax: Axes,
+    targets: DrawnLayer,
+    origins: DrawnLayer,
+    target_text: pd.Series | None,
+    origin_text: pd.Series | None,
+    patheffects: ModuleType,
+) -> tuple[list[Annotation], np.ndarray]:
+    """Origin then target labels, placed around their points so they do not pile up; (texts, marker boxes)."""
+    ax.apply_aspect()
+    obstacles = np.vstack(
+        [
+            marker_boxes(ax, targets.xy[targets.is_point], targets.marker_pt + 1),
+            marker_boxes(ax, origins.xy[origins.is_point], origins.marker_pt + 1),
+        ]
+    )
+    items = []
+    if origin_text is not None:
+        style = {"fontsize": 7.5, "fontweight": "bold", "color": ORIGIN_COLOR}
+        items += [(x, y, text, style) for (x, y), text in zip(origins.xy, origin_text)]
+    if target_text is not None:
+        style = {"fontsize": 7.0 if len(target_text) <= 60 else 6.0, "color": TARGET_LABEL}
+        items += [(x, y, text, style) for (x, y), text in zip(targets.xy, target_text)]
+    return place_labels(ax, items, obstacles, patheffects), obstacles
+
+
+def _text_boxes(texts: list[Annotation]) -> np.ndarray:
+    """Display-pixel boxes (n, 4) of placed texts."""
+    return np.asarray([[b.x0, b.y0, b.x1, b.y1] for b in (t.get_window_extent() for t in texts)]).reshape(-1, 4)
+
+
+def _lon_tick(x: float, _pos=None) -> str:
+    x = float(wrap_lon(x, 0.0))
+    return "180°" if abs(abs(x) - 180.0) < 1e-9 else f"{abs(x):g}°{'E' if x > 0 else 'W' if x < 0 else ''}"
+
+
+def _lat_tick(y: float, _pos=None) -> str:
+    return f"{abs(y):g}°{'N' if y > 0 else 'S' if y < 0 else ''}"
+
+
+def _draw_axes(ax: Axes, layout: MapLayout, report: CoverageReport, countries: bool) -> None:
+    """Ticks (degrees only, wrapped, with E/W and N/S; none in projected metres) and the corner note."""
+    if layout.geographic:
+        from matplotlib.ticker import FuncFormatter
+
+        ax.xaxis.set_major_formatter(FuncFormatter(_lon_tick))
+        ax.yaxis.set_major_formatter(FuncFormatter(_lat_tick))
+    else:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if layout.whole_world:
+            # The Earth's outline is the frame of a world map.
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+    note = f"Geodesic reach on {report.ellipsoid.name}" + (" · background: Natural Earth" if countries else "")
+    ax.annotate(
+        note,
+        xy=(1.0, 0.0),
+        xycoords="axes fraction",
+        xytext=(0, -24 if layout.geographic else -3),  # below the tick labels, when there are any
+        textcoords="offset points",
+        ha="right",
+        va="top",
+        fontsize=6.5,
+        color=NOTE_TEXT,
+    )
+
+
+def _set_title(ax: Axes, report: CoverageReport, title: bool | str) -> None:
+    if title is True:
+        ax.set_title(textwrap.fill(repr(report), 80), fontsize=11)
+    elif isinstance(title, str):
+        ax.set_title(title, fontsize=11)
+    elif title is not False and title is not None:
+        raise TypeError(f"title must be True (the headline), False or a string, got {title!r}")
+
+
+def _draw_legend(
+    ax: Axes,
+    handles: list,
+    layout: MapLayout,
+    targets: DrawnLayer,
+    origins: DrawnLayer,
+    texts: list[Annotation],
+    options: dict,
+) -> None:
+    """The legend where it hides least: markers, line/polygon targets, labels and reach edges all count."""
+    if len(targets.xy) or len(origins.xy):
+        points = np.vstack([targets.xy[targets.is_point], origins.xy[origins.is_point]])
+    else:
+        points = np.empty((0, 2))
+    regions = [g for v in layout.regions.values() for g in v]
+    shapes = [g for g in layout.targets[~targets.is_point] if g is not None]
+    points_px, edge_px = legend_obstacles(ax, points, regions, shapes)
+    place_legend(ax, handles, points_px, [t.get_window_extent() for t in texts], edge_px, options)

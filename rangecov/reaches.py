@@ -1,0 +1,175 @@
+"""What a reach can be (a distance, a column of distances, a band) and the tolerance of drawn regions.
+
+:func:`parse_reach` turns the ``reach`` argument of :func:`rangecov.coverage`
+into a :class:`ReachSpec`: a low and a high reach per origin. A new reach
+model (e.g. a reach that depends on the azimuth) starts here.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import frames
+from .units import format_distance, parse_distance
+
+__all__ = [
+    "ReachSpec",
+    "parse_reach",
+    "distance_label",
+    "STATUS_CATEGORIES",
+    "status_codes",
+    "DEFAULT_TOLERANCE_M",
+    "default_tolerance",
+    "tolerances",
+    "common_tolerance",
+    "spec_tolerance",
+]
+
+# A target's status, in this order; reports store them as codes into it.
+STATUS_CATEGORIES = ("in", "marginal", "out")
+
+
+@dataclass(frozen=True)
+class ReachSpec:
+    """The reach of every origin, as :func:`parse_reach` read it.
+
+    Attributes
+    ----------
+    kind : str
+        ``"scalar"`` (one distance), ``"column"`` (a column of origins) or
+        ``"band"`` (a ``(low, high)`` pair).
+    low, high : ndarray
+        Metres per origin: a target is ``"in"`` within ``low`` of some
+        origin, ``"out"`` beyond ``high`` of every origin (equal but for a band).
+    label : str
+        How headlines name it, e.g. ``"190 mi (305.8 km)"``.
+    """
+
+    kind: str
+    low: np.ndarray
+    high: np.ndarray
+    label: str
+
+    @property
+    def uniform(self) -> bool:
+        """True when every origin has the same (low) reach."""
+        return self.low.size == 0 or bool(np.all(self.low == self.low[0]))
+
+    @property
+    def per_origin(self) -> bool:
+        """True when origins have differing reach (a column with several values)."""
+        return self.kind == "column" and not self.uniform
+
+
+def status_codes(margin: np.ndarray, high_margin: np.ndarray) -> np.ndarray:
+    """Codes into STATUS_CATEGORIES: "in" where ``margin >= 0``, else "marginal" where ``high_margin >= 0``."""
+    return np.where(margin >= 0, 0, np.where(high_margin >= 0, 1, 2)).astype(np.int8)
+
+
+def distance_label(value, metres: float) -> str:
+    """A distance as the user wrote it, with kilometres added when they differ: ``"190 mi (305.8 km)"``."""
+    if isinstance(value, str):
+        text = " ".join(value.split())
+        km = format_distance(metres)
+        same = text.replace(" ", "").replace(",", "") == km.replace(" ", "").replace(",", "")
+        return text if same else f"{text} ({km})"
+    return format_distance(metres)
+
+
+def parse_reach(reach, origins, n_origins: int) -> ReachSpec:
+    """Read ``reach``: a distance, a column of ``origins`` or a (low, high) band."""
+    columns = frames.column_names(origins)
+    values = frames.named_column(origins, reach)
+    if values is not None:
+        low = frames.per_row_distance(reach, origins, n_origins, "reach")
+        if low.size and np.all(low == low[0]):
+            text = distance_label(values.iloc[0], low[0])
+            label = f"{text[:-1]}; column {reach!r})" if text.endswith(")") else f"{text} (column {reach!r})"
+        else:
+            label = f"per-origin reach (column {reach!r})"
+        return ReachSpec("column", low, low, label)
+    if isinstance(reach, (list, np.ndarray, pd.Series)):
+        raise TypeError(
+            f"reach as a {type(reach).__name__} is ambiguous: for a (low, high) band pass a tuple, "
+            "e.g. reach=('180 mi', '200 mi'); for a reach per origin put the values in a column "
+            "of origins and pass its name, e.g. reach='reach'"
+        )
+    if isinstance(reach, tuple):
+        if len(reach) != 2:
+            raise ValueError(
+                f"reach as a band must be a (low, high) pair of distances, got {len(reach)} values: {reach!r}"
+            )
+        lo, hi = (parse_distance(v) for v in reach)
+        if lo > hi:
+            raise ValueError(f"reach band {reach!r}: low ({lo:g} m) must not exceed high ({hi:g} m)")
+        label = f"{distance_label(reach[0], lo)} to {distance_label(reach[1], hi)}"
+        return ReachSpec("band", np.full(n_origins, lo), np.full(n_origins, hi), label)
+    if isinstance(reach, str):
+        try:
+            metres = parse_distance(reach)
+        except ValueError as err:
+            where = f"; origins has columns: {', '.join(map(str, columns))}" if columns else ""
+            raise ValueError(f"reach {reach!r} is neither a column of origins nor a distance ({err}){where}") from None
+    elif isinstance(reach, numbers.Real) and not isinstance(reach, bool):
+        metres = parse_distance(reach)
+    else:
+        raise TypeError(
+            "reach must be a distance (metres, or a string such as '190 mi'), the name of a column "
+            f"of origins, or a (low, high) tuple of distances; got {type(reach).__name__} {reach!r}"
+        )
+    every = np.full(n_origins, metres)
+    return ReachSpec("scalar", every, every, distance_label(reach, metres))
+
+
+DEFAULT_TOLERANCE_M = 10.0
+
+
+def default_tolerance(distance: float | np.ndarray) -> float | np.ndarray:
+    """The tolerance used when none is given: 10 m, or 1% of the distance if smaller.
+
+    Examples
+    --------
+    >>> default_tolerance(300_000.0)
+    10.0
+    >>> default_tolerance(500.0)
+    5.0
+    """
+    out = np.minimum(DEFAULT_TOLERANCE_M, 0.01 * np.asarray(distance, dtype=float))
+    return float(out) if out.ndim == 0 else out
+
+
+def tolerances(tolerance, distance: np.ndarray) -> np.ndarray:
+    """Per-row tolerance in metres, checked against the distances."""
+    if tolerance is None:
+        return np.asarray(default_tolerance(distance), dtype=float).reshape(distance.shape)
+    try:
+        tol = parse_distance(tolerance)
+    except (ValueError, TypeError) as err:
+        raise type(err)(f"tolerance: {err}") from None
+    if tol <= 0:
+        raise ValueError(f"tolerance must be positive, got {tolerance!r}")
+    too_big = tol >= distance
+    if too_big.any():
+        raise ValueError(
+            f"tolerance {tolerance!r} ({tol:g} m) is not smaller than the distance "
+            f"({distance[too_big].min():g} m); use a tolerance below the distance, e.g. 1% of it"
+        )
+    return np.full(distance.shape, tol)
+
+
+def spec_tolerance(tolerance, spec: ReachSpec) -> float:
+    """The tolerance of the reach regions of a :class:`ReachSpec` (see :func:`common_tolerance`)."""
+    return common_tolerance(tolerance, np.r_[spec.low, spec.high])
+
+
+def common_tolerance(tolerance, distances: np.ndarray) -> float:
+    """One tolerance for regions drawn together: as given (checked against the smallest positive
+    distance), else the default for the smallest positive distance (1 m without one)."""
+    distances = np.asarray(distances, dtype=float)
+    positive = distances[distances > 0]
+    ref = positive.min() if positive.size else 1.0
+    return float(tolerances(tolerance, np.array([ref]))[0])

@@ -1,0 +1,211 @@
+"""Buffers of points, lines and polygons, and their dissolved union (the reach region).
+
+The buffer of a geometry ``G`` (edges read as geodesics) is the union of
+
+- the disks of radius ``d`` about its vertices,
+- for every edge ``AB``, the two *sweeps*: the geodesics of length ``d``
+  leaving each point of the edge at right angles, to the left and to the right,
+- and, for polygons, the polygon itself.
+
+Every point within ``d`` of ``G`` is in one of them: its nearest point of
+``G`` is a vertex, or inside an edge, where the geodesic to it meets the edge
+at a right angle (first variation of length), or it lies inside a polygon.
+Every point of them is within ``d`` of ``G``. The union is therefore exact;
+only its drawing carries the tolerance (docs/exactness.md, "Buffers").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from . import progress as progress_bars
+from .disks import disks
+from .drawing import draw_many, draw_polygon, geometry_parts
+from .edges import MAX_EDGE_M, MID_SHARE, densify, edge_midpoints
+from .geodesy import Ellipsoid, segment_distance
+from .lonlat import polygonal, ring_polygon
+
+__all__ = ["MAX_SHAPE_DISTANCE_M", "buffer_shape", "buffer_values", "dissolve"]
+
+
+# Beyond about a quarter meridian the right-angle geodesics leaving an edge
+# start to meet (they all meet at the edge's pole on a sphere), and the
+# sweep is no longer the strip between the edge and its offset curve.
+MAX_SHAPE_DISTANCE_M = 9_000_000.0
+
+
+def _offsets(ell, a, b, az, length, d, tol, side):
+    """Adaptive offset curve of edge ``a -> b`` at distance ``d`` on one side (-90 left, +90 right)."""
+    t = np.linspace(0.0, length, 3)
+    for _ in range(40):
+        q = ell.forward(np.full(t.size, a[0]), np.full(t.size, a[1]), np.full(t.size, az), t)
+        off = ell.forward(q[0], q[1], q[2] + 180.0 + side, np.full(t.size, d))
+        lon, lat = off[0], off[1]
+        # Both readings of every edge between consecutive offset points.
+        g_lon, g_lat, sep, chord = edge_midpoints(ell, lon[:-1], lat[:-1], lon[1:], lat[1:])
+        k = g_lon.size
+        ds, _ = segment_distance(
+            ell, g_lon, g_lat, np.full(k, a[0]), np.full(k, a[1]), np.full(k, b[0]), np.full(k, b[1])
+        )
+        dev = np.where(chord > MAX_EDGE_M, np.inf, np.abs(ds - d) + sep)
+        bad = np.flatnonzero(dev > MID_SHARE * tol)
+        if bad.size == 0:
+            return lon, lat, q
+        t = np.sort(np.r_[t, 0.5 * (t[bad] + t[bad + 1])])
+    raise RuntimeError("offset curve did not converge")  # pragma: no cover
+
+
+def buffer_shape(ell: Ellipsoid, geom: BaseGeometry, d: float, tol: float) -> BaseGeometry:
+    """Buffer of one lon/lat line or polygon geometry (edges read as geodesics)."""
+    if d - tol > MAX_SHAPE_DISTANCE_M:
+        raise NotImplementedError(
+            f"buffers of lines and polygons are supported up to {MAX_SHAPE_DISTANCE_M / 1000:,.0f} km; "
+            f"got {d / 1000:,.1f} km"
+        )
+    points, edges, fills = geometry_parts(geom)
+    pieces: list[BaseGeometry] = []
+    if points:
+        pts = np.unique(np.asarray(points, dtype=float), axis=0)
+        pieces.extend(disks(ell, pts[:, 0], pts[:, 1], np.full(len(pts), d), np.full(len(pts), tol)))
+    for a, b in edges:
+        az, _, length = ell.inverse(a[0], a[1], b[0], b[1])
+        az, length = float(az[0]), float(length[0])
+        if length == 0.0 or length * length <= 2.0 * d * tol:
+            # Without its sweeps an edge leaves only a sliver between the disks
+            # of its ends: a point at distance d from the edge's middle is
+            # within d + L²/(8d) of an end (spherical right triangle, with
+            # cot(d/R) <= R/d below a quarter meridian), so the disks reach
+            # to within L²/(8d) <= tol/4 of the true boundary. With the disks'
+            # own tolerance (their samples stray up to tol/2) the boundary
+            # stays within tol. Detailed outlines (thousands of 100 m edges)
+            # then cost one disk per vertex instead of two sweeps per edge.
+            continue
+        seg_lon, seg_lat = densify(ell, np.array([a[0], b[0]]), np.array([a[1], b[1]]), tol, closed=False)
+        for side in (-90.0, 90.0):
+            lon, lat, q = _offsets(ell, a, b, az, length, d, tol, side)
+            # The right-angle geodesics at both ends, drawn within the tolerance.
+            s_lon, s_lat = densify(ell, np.array([a[0], lon[0]]), np.array([a[1], lat[0]]), tol, closed=False)
+            e_lon, e_lat = densify(ell, np.array([lon[-1], b[0]]), np.array([lat[-1], b[1]]), tol, closed=False)
+            ring_lon = np.r_[s_lon[:-1], lon[:-1], e_lon[:-1], seg_lon[::-1][:-1]]
+            ring_lat = np.r_[s_lat[:-1], lat[:-1], e_lat[:-1], seg_lat[::-1][:-1]]
+            # Walking out along the offset, the edge lies to the right of a
+            # left (-90) offset: the interior is on the right.
+            pieces.append(ring_polygon(ring_lon, ring_lat, interior_left=side > 0))
+    for poly in fills:
+        pieces.append(draw_polygon(ell, poly, tol))
+    merged = polygonal(shapely.union_all([shapely.make_valid(p) if not p.is_valid else p for p in pieces]))
+    return _drop_specks(ell, merged, tol)
+
+
+def _drop_specks(ell: Ellipsoid, geom: BaseGeometry, tol: float) -> BaseGeometry:
+    """Remove holes thinner than the tolerance.
+
+    Pieces that share an edge (a polygon and the sweeps of its edges) can
+    leave floating-point slivers where GEOS nodes them. A hole's mean width,
+    ``2 * area / perimeter``, bounds how far its inside is from its edge for
+    the thin shapes at issue; a hole thinner than ``tol`` is filled, which
+    moves no returned boundary point and loses no feature wider than ``tol``.
+    """
+    out = []
+    changed = False
+    for poly in shapely.get_parts(geom):
+        keep = []
+        for ring in poly.interiors:
+            area, perimeter = ell.geod.geometry_area_perimeter(shapely.Polygon(ring))
+            if perimeter == 0.0 or 2.0 * abs(area) / perimeter < tol:
+                changed = True
+            else:
+                keep.append(ring)
+        out.append(shapely.Polygon(poly.exterior, keep))
+    if not changed:
+        return geom
+    return polygonal(shapely.union_all(out))
+
+
+# Point buffers per batch (one progress step); batches keep the vectorised disk tracing efficient.
+_POINT_BATCH = 256
+
+
+def buffer_values(
+    ell: Ellipsoid, values: np.ndarray, dist: np.ndarray, tol: np.ndarray, progress=False
+) -> list[BaseGeometry]:
+    """Buffers of lon/lat shapely geometries (already checked)."""
+    kinds = np.asarray(shapely.get_type_id(values))
+    is_point = kinds == shapely.GeometryType.POINT
+    out: list[BaseGeometry] = [None] * len(values)  # type: ignore[list-item]
+    pts = np.flatnonzero(is_point)
+    others = np.flatnonzero(~is_point)
+    with progress_bars.bar(len(values), desc="buffers", unit="geom", progress=progress) as pb:
+        for start in range(0, pts.size, _POINT_BATCH):
+            batch = pts[start : start + _POINT_BATCH]
+            x = shapely.get_x(values[batch])
+            y = shapely.get_y(values[batch])
+            for k, g in zip(batch, disks(ell, x, y, dist[batch], tol[batch])):
+                out[k] = g
+            pb.update(batch.size)
+        for k in others:
+            out[k] = buffer_shape(ell, values[k], float(dist[k]), float(tol[k]))
+            pb.update(1)
+    return out
+
+
+def dissolve(
+    ell: Ellipsoid,
+    values: np.ndarray,
+    dist: np.ndarray,
+    tol,
+    *,
+    groups: np.ndarray | None = None,
+    n_groups: int = 1,
+    progress=False,
+) -> list[BaseGeometry]:
+    """The union of the buffers of lon/lat geometries at their own distances, one per group.
+
+    This is the one place reach regions are dissolved (``rangecov.reach``,
+    ``coverage(how="all"/"area")``, ``area_coverage`` and the maps).
+
+    Parameters
+    ----------
+    values : array of shapely geometries
+        Checked lon/lat points, lines and polygons.
+    dist : array of float
+        Distance per geometry in metres. A geometry whose distance is not
+        positive contributes itself, drawn within 1 mm (the points within 0
+        of it).
+    tol : float or array of float
+        Tolerance of the drawn boundaries, per geometry or for all.
+    groups : array of int, optional
+        Group code per geometry, in ``range(n_groups)``; default: one group.
+    progress : bool or None
+        A bar over the buffers (see :mod:`rangecov.progress`).
+
+    Returns
+    -------
+    list of BaseGeometry
+        One union per group (an empty Polygon for a group without members),
+        each boundary within its members' tolerance of the true one.
+        Identical (geometry, distance, group) rows are buffered once.
+    """
+    n = len(values)
+    codes = np.zeros(n, dtype=np.intp) if groups is None else np.asarray(groups, dtype=np.intp)
+    tol = np.broadcast_to(np.asarray(tol, dtype=float), (n,))
+    seen: set = set()
+    first = []
+    for i, key in enumerate(zip(shapely.to_wkb(values), dist, codes)):
+        if key not in seen:
+            seen.add(key)
+            first.append(i)
+    first = np.asarray(first, dtype=np.intp)
+    pos, zero = first[dist[first] > 0], first[dist[first] <= 0]
+    pieces = buffer_values(ell, values[pos], dist[pos], tol[pos], progress) if pos.size else []
+    pieces += draw_many(ell, values[zero]) if zero.size else []
+    owner = codes[np.r_[pos, zero]]
+    out = []
+    for g in range(n_groups):
+        members = [p for p, c in zip(pieces, owner) if c == g]
+        union = shapely.union_all(members) if members else shapely.Polygon()
+        # Only drawn origins at distance 0 can leave points or lines in a union.
+        out.append(polygonal(union) if not np.isin(g, codes[zero]) else union)
+    return out

@@ -1,0 +1,357 @@
+"""Writing result tables (GeoDataFrames) to files, in the format the extension names.
+
+:func:`write_frame` writes a GeoDataFrame as GeoJSON, GeoPackage, GeoParquet
+or CSV, so that :func:`rangecov.io.read` gets it back; :func:`frame_text`
+gives the CSV or GeoJSON text for standard output. Both are also available
+from :mod:`rangecov.io`.
+
+This module sits in the API layer, below the front ends, because
+:meth:`rangecov.CoverageReport.to_file` writes with it. It also holds the
+helpers that reading shares (:func:`first_line`, :func:`same_crs`,
+:func:`list_columns`, :func:`is_default_index`): :mod:`rangecov.io` may import
+from here, never the other way.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from geopandas.array import GeometryDtype
+
+__all__ = ["write_frame", "frame_text"]
+
+_MAX_COLUMNS = 30
+
+_WRITE_FORMATS = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".parquet": "parquet",
+    ".geoparquet": "parquet",
+    ".csv": "csv",
+}
+SUPPORTED_WRITE = ".geojson, .gpkg, .parquet, .csv"
+WGS84 = pyproj.CRS.from_epsg(4326)  # what GeoJSON (RFC 7946) and our CSV hold
+_FORMAT_NAMES = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "parquet": "GeoParquet", "csv": "CSV"}
+
+
+# --------------------------------------------------------------------------- shared with reading
+
+
+def first_line(err: BaseException) -> str:
+    """The first sentence of an error's message (or its type's name), for one-line reports."""
+    # GDAL's messages go on with advice about driver prefixes that does not
+    # apply to read(); the first sentence says what went wrong.
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return text.split(".;")[0].split("; It might help")[0]
+
+
+def same_crs(a: pyproj.CRS, b: pyproj.CRS) -> bool:
+    """Whether two CRSs place coordinates alike (axis order aside, as geopandas treats x as longitude)."""
+    # OGC:CRS84 and EPSG:4326 differ only in axis order, which geopandas
+    # ignores (x is always longitude); GDAL may also return an equivalent
+    # CRS without its EPSG code.
+    if a == b or a.equals(b, ignore_axis_order=True):
+        return True
+    code = a.to_epsg()
+    return code is not None and code == b.to_epsg()
+
+
+def is_default_index(index: pd.Index) -> bool:
+    """Whether ``index`` is the unnamed ``0..n-1`` RangeIndex (which files need not store)."""
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and index.name is None
+
+
+def list_columns(columns: Sequence) -> str:
+    """Column names for a message: the first 30, then how many more ("(none)" for none)."""
+    names = [str(c) for c in columns]
+    shown = ", ".join(names[:_MAX_COLUMNS])
+    more = len(names) - _MAX_COLUMNS
+    return shown + (f" and {more} more" if more > 0 else "") if names else "(none)"
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_frame(
+    frame: gpd.GeoDataFrame,
+    path: str | os.PathLike,
+    *,
+    overwrite: bool = False,
+    layer: str | None = None,
+    argname: str = "path",
+) -> Path:
+    """Write a GeoDataFrame to a file, in the format its extension names.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        With an active geometry column and a CRS. It is not changed.
+    path : str or os.PathLike
+        The file to write:
+
+        * ``.geojson`` or ``.json``: GeoJSON, reprojected to EPSG:4326 as
+          RFC 7946 asks (coordinates at full precision; geometries are not
+          cut at the antimeridian);
+        * ``.gpkg``: GeoPackage, one layer;
+        * ``.parquet``: GeoParquet;
+        * ``.csv``: a plain table in EPSG:4326. Points become ``lon`` and
+          ``lat`` columns where the geometry column was, so that
+          :func:`rangecov.io.read` gets them back; other geometry becomes WKT
+          text in a ``geometry`` column.
+    overwrite : bool, default False
+        Replace an existing file. The new file is written beside it and moved
+        into place, so a failed write leaves the old one intact.
+    layer : str, optional
+        The GeoPackage layer name (default: the file name without its
+        extension) and the GeoJSON collection's ``name``; other formats have
+        no layer name and ignore it.
+    argname : str, default "path"
+        How error messages name ``path`` (e.g. ``"--output"`` for a command
+        line).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    TypeError
+        If ``frame`` is not a GeoDataFrame.
+    ValueError
+        For an unsupported extension (listing the supported ones), a frame
+        without an active geometry column or a CRS, and column names that
+        collide with the ones written (e.g. an index named like a column).
+    FileExistsError
+        If ``path`` exists and ``overwrite`` is False.
+    FileNotFoundError
+        If the folder of ``path`` does not exist.
+
+    Notes
+    -----
+    What the formats can hold decides a few conversions, made on a copy:
+
+    * An index that is not the default ``0..n-1`` RangeIndex is written as
+      column(s) named after it (``"index"`` when unnamed), so labels survive.
+    * Geometry columns other than the active one (e.g. ``covered_geometry``)
+      are written as WKT text in every format: GeoJSON and GeoPackage hold a
+      single geometry per feature, and readers of GeoParquet disagree about
+      several. Parse them back with :meth:`geopandas.GeoSeries.from_wkt`.
+    * Object columns holding only integers (and None) become nullable
+      integers, only booleans nullable booleans; mixed types (e.g. labels
+      that are numbers and strings) become strings, with None kept missing.
+    * Categorical columns stay categorical in Parquet and are written as
+      their values elsewhere. Bool, int and float columns keep their type.
+    * GeoJSON cannot hold the columns of a frame without rows, so an empty
+      frame comes back from GeoJSON with a geometry column only.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import geopandas
+    >>> from rangecov.io import read, write_frame
+    >>> sites = geopandas.GeoDataFrame(
+    ...     {"name": ["Sumy", "Kharkiv"]},
+    ...     geometry=geopandas.points_from_xy([34.80, 36.23], [50.91, 49.99]),
+    ...     crs="EPSG:4326",
+    ... )
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written = write_frame(sites, Path(folder) / "sites.csv")
+    ...     print(written.read_text().strip())
+    ...     back = read(written)
+    name,lon,lat
+    Sumy,34.8,50.91
+    Kharkiv,36.23,49.99
+    >>> bool(back.geom_equals(sites.geometry).all())
+    True
+    """
+    if not isinstance(frame, gpd.GeoDataFrame):
+        hint = ""
+        if isinstance(frame, pd.DataFrame):
+            hint = (
+                "; make one with geopandas.GeoDataFrame(df, geometry=..., crs=...), or use df.to_csv for a plain table"
+            )
+        raise TypeError(f"frame must be a geopandas GeoDataFrame, got {type(frame).__name__}{hint}")
+    if frame.active_geometry_name is None or frame.active_geometry_name not in frame.columns:
+        raise ValueError("frame has no active geometry column; set one with frame.set_geometry('column_name')")
+    if frame.crs is None:
+        raise ValueError(
+            "frame has no CRS, so its file could not be placed on the Earth when read back; "
+            "set it first, e.g. frame.set_crs('EPSG:4326') for longitude/latitude in degrees"
+        )
+    if layer is not None and not isinstance(layer, str):
+        raise TypeError(f"layer= must be a layer name (str), got {type(layer).__name__} {layer!r}")
+
+    try:
+        path = Path(os.fspath(path))
+    except TypeError:
+        raise TypeError(f"{argname} must be a file path (str or os.PathLike), got {type(path).__name__}") from None
+    suffix = path.suffix.lower()
+    if suffix not in _WRITE_FORMATS:
+        which = f"extension {path.suffix!r}" if path.suffix else "no extension"
+        raise ValueError(f"{argname} {str(path)!r} has {which}; write one of {SUPPORTED_WRITE}")
+    fmt = _WRITE_FORMATS[suffix]
+    folder = path.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{argname}: folder {folder} does not exist; create it first")
+    if path.is_dir():
+        raise IsADirectoryError(f"{argname} {str(path)!r} is a folder; give a file name ending in {suffix}")
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
+
+    table = _prepare(frame, fmt)
+    # Write beside the target and move into place: os.replace is atomic, so
+    # a write that fails half-way never leaves a truncated file, and
+    # overwrite=True replaces a GeoPackage whole instead of adding a layer.
+    temporary = folder / f".{path.stem}.{secrets.token_hex(4)}.tmp{suffix}"
+    try:
+        _write(table, temporary, fmt, layer=layer or path.stem)
+        os.replace(temporary, path)
+    except (RuntimeError, ValueError, TypeError, NotImplementedError) as err:
+        raise ValueError(f"frame could not be written as {_FORMAT_NAMES[fmt]} to {path}: {first_line(err)}") from err
+    finally:
+        for leftover in ("", "-journal", "-wal", "-shm"):  # SQLite (GeoPackage) side files too
+            Path(f"{temporary}{leftover}").unlink(missing_ok=True)
+    return path
+
+
+def frame_text(frame: gpd.GeoDataFrame, fmt: str) -> str:
+    """The text ``write_frame`` would write for ``"csv"`` or ``"geojson"``, for standard output."""
+    table = _prepare(frame, fmt)
+    if fmt == "csv":
+        return table.to_csv(index=False)
+    return table.to_json(na="null", drop_id=True, to_wgs84=False) + "\n"
+
+
+def _write(table: pd.DataFrame, path: Path, fmt: str, *, layer: str) -> None:
+    if fmt == "csv":
+        table.to_csv(path, index=False)
+    elif fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise ImportError(
+                'writing GeoParquet needs pyarrow; install it with pip install "rangecov[parquet]"'
+            ) from None
+        table.to_parquet(path, index=False)
+    else:
+        driver = "GeoJSON" if fmt == "geojson" else "GPKG"
+        table.to_file(path, driver=driver, layer=layer, index=False)
+
+
+def _prepare(frame: gpd.GeoDataFrame, fmt: str) -> pd.DataFrame:
+    """A copy of ``frame`` in the shape ``fmt`` can hold (see write_frame's notes)."""
+    if frame.columns.has_duplicates:
+        dup = frame.columns[frame.columns.duplicated()].unique()
+        raise ValueError(f"frame has duplicate column names ({list_columns(dup)}); rename them first")
+    out = frame.copy()
+    geometry = out.active_geometry_name
+
+    if not is_default_index(out.index):
+        if isinstance(out.index, pd.MultiIndex):
+            names = [n if n is not None else f"level_{i}" for i, n in enumerate(out.index.names)]
+        else:
+            names = [out.index.name if out.index.name is not None else "index"]
+        clash = [n for n in names if n in out.columns]
+        if clash:
+            raise ValueError(
+                f"frame's index is named {list_columns(clash)}, like a column, so it cannot be written "
+                "as a column; rename one, e.g. frame.rename_axis('label')"
+            )
+        out = out.reset_index(names=names if len(names) > 1 else names[0])
+
+    # Column names must be text in every format; 0 and "0" would collide.
+    if any(not isinstance(c, str) for c in out.columns):
+        renamed = [str(c) for c in out.columns]
+        if len(set(renamed)) != len(renamed):
+            raise ValueError("frame has column names that are equal as text (e.g. 0 and '0'); rename them")
+        geometry = str(geometry)
+        out.columns = renamed
+        out = out.set_geometry(geometry)
+
+    to_lonlat = fmt in ("geojson", "csv") and not same_crs(pyproj.CRS.from_user_input(out.crs), WGS84)
+    for name in out.columns:
+        if name == geometry:
+            continue
+        out[name] = _plain_column(out[name], fmt, to_lonlat=to_lonlat)
+    if to_lonlat:
+        out = out.to_crs(WGS84)
+
+    if fmt != "csv":
+        return out
+    return _csv_table(out, geometry)
+
+
+def _plain_column(column: pd.Series, fmt: str, *, to_lonlat: bool) -> pd.Series:
+    """One non-active column as a type the format can hold."""
+    if isinstance(column.dtype, GeometryDtype):
+        series = gpd.GeoSeries(column)
+        if to_lonlat and series.crs is not None and not same_crs(series.crs, WGS84):
+            series = series.to_crs(WGS84)  # same coordinates as the active geometry
+        return pd.Series(_wkt(series.values), index=column.index, dtype=object)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        if fmt == "parquet":
+            return column  # Parquet has dictionary columns that come back categorical
+        column = column.astype(object)
+    if column.dtype != object:
+        return column
+    geoms = np.array([isinstance(v, shapely.Geometry) for v in column], dtype=bool)
+    if geoms.any():
+        values = np.asarray(column, dtype=object).copy()
+        values[geoms] = _wkt(values[geoms])
+        column = pd.Series(values, index=column.index, dtype=object)
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    try:
+        if kind == "integer":
+            return column.astype("Int64")
+        if kind == "boolean":
+            return column.astype("boolean")
+        if kind in ("floating", "mixed-integer-float"):
+            return column.astype(float)
+    except (TypeError, ValueError, OverflowError):  # e.g. integers beyond 64 bits
+        pass
+    if kind in ("mixed", "mixed-integer", "integer", "boolean"):
+        # Parquet needs one type per column and GDAL would guess; text holds
+        # every label and keeps the missing ones missing.
+        return column.map(lambda v: v if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v))
+    return column
+
+
+def _wkt(values) -> np.ndarray:
+    # Full precision: the default rounds to 6 decimals, about 0.1 m in degrees.
+    return np.asarray(shapely.to_wkt(np.asarray(values, dtype=object), rounding_precision=-1), dtype=object)
+
+
+def _csv_table(out: gpd.GeoDataFrame, geometry: str) -> pd.DataFrame:
+    values = np.asarray(out.geometry.values, dtype=object)
+    present = ~pd.isna(values)
+    kinds = np.asarray(shapely.get_type_id(values))
+    position = list(out.columns).index(geometry)
+    table = pd.DataFrame(out.drop(columns=geometry))
+    if (kinds[present] == shapely.GeometryType.POINT).all():
+        clash = [c for c in ("lon", "lat") if c in table.columns]
+        if clash:
+            raise ValueError(
+                f"frame has column(s) {', '.join(clash)}, where CSV output writes the point coordinates; "
+                f"drop or rename them, e.g. frame.drop(columns={clash!r})"
+            )
+        table.insert(position, "lon", shapely.get_x(values))
+        table.insert(position + 1, "lat", shapely.get_y(values))
+        return table
+    if "geometry" in table.columns:
+        raise ValueError(
+            "frame has a column named 'geometry' besides its active geometry column, where CSV output "
+            "writes the geometry as WKT; rename it"
+        )
+    table.insert(position, "geometry", _wkt(values))
+    return table

@@ -1,0 +1,83 @@
+"""The static checks of the package run with the suite: layers, lint, format, types, light imports.
+
+Each runs the tool the project pins in its test extra (``make test`` installs
+it), on the source tree, the way a developer would run it by hand.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _tool(name: str) -> str:
+    path = BIN / name
+    found = str(path) if path.exists() else shutil.which(name)
+    if found is None:  # the test extra installs every one of them; a missing tool is a set-up bug
+        pytest.fail(f"{name} is not installed; run make test (it installs the test extra)")
+    return found
+
+
+def _run(*argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_layers_hold():
+    """import-linter: each layer imports only those below it (pyproject.toml, docs/architecture.md)."""
+    done = _run(_tool("lint-imports"))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "1 kept, 0 broken" in done.stdout
+
+
+def test_ruff_lint():
+    done = _run(_tool("ruff"), "check", "rangecov")
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_ruff_format():
+    done = _run(_tool("ruff"), "format", "--check", ".")
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_mypy():
+    """mypy on the modules listed in pyproject.toml ([tool.mypy] files: geodesy, engine and the base)."""
+    done = _run(_tool("mypy"))
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+@pytest.mark.parametrize("module", ["rangecov.engine", "rangecov.geodesy", "rangecov"])
+def test_array_layers_import_no_data_frames_or_plots(module):
+    """``import rangecov.engine`` (or geodesy, or the lazy package root) loads no pandas, geopandas, matplotlib."""
+    code = (
+        f"import sys, {module}\n"
+        "heavy = [m for m in ('pandas', 'geopandas', 'matplotlib', 'folium') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
+
+
+def test_lazy_root_gives_the_same_objects():
+    import rangecov
+    from rangecov.cover import coverage
+    from rangecov.regions import buffer
+
+    assert rangecov.coverage is coverage and rangecov.buffer is buffer
+    assert set(rangecov.__all__) <= set(dir(rangecov))
+    for name in rangecov.__all__:
+        assert getattr(rangecov, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        rangecov.nonsense  # noqa: B018
+
+
+def test_py_typed_is_shipped():
+    assert (ROOT / "rangecov" / "py.typed").exists()
+    assert '"py.typed"' in (ROOT / "pyproject.toml").read_text()

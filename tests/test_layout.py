@@ -1,0 +1,149 @@
+"""The package's shape, read from its source with ``ast``: small modules, short functions,
+no private names crossing modules, and no module below the front ends importing the package root.
+
+What each module owns and which may import which is in docs/architecture.md; the
+import direction itself is checked by import-linter (``[tool.importlinter]`` in
+pyproject.toml), which ``tests/test_checks.py`` runs.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "rangecov"
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 80
+# Front ends may import the package root (e.g. for __version__ through it); nothing below may.
+FRONT_ENDS = ("cli", "demo", "datasets", "io", "plot", "__main__")
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if "data" not in p.relative_to(PACKAGE).parts)
+
+
+def _name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _resolve(module: str, is_package: bool, node: ast.ImportFrom) -> str:
+    """The absolute module an ImportFrom reads from."""
+    if node.level == 0:
+        return node.module or ""
+    base = module.split(".") if is_package else module.split(".")[:-1]
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def _exists(dotted: str) -> bool:
+    rel = Path(*dotted.split(".")[1:]) if "." in dotted else Path()
+    return (PACKAGE / rel).with_suffix(".py").is_file() or (PACKAGE / rel / "__init__.py").is_file()
+
+
+def _code_lines(func: ast.AST, source_lines: list[str]) -> int:
+    """Lines of a function that hold code: no blank lines, comments or docstrings."""
+    skip: set[int] = set()
+    for node in ast.walk(func):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            value = body[0].value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                skip.update(range(body[0].lineno, body[0].end_lineno + 1))
+    count = 0
+    for n in range(func.lineno, func.end_lineno + 1):
+        text = source_lines[n - 1].strip()
+        if n in skip or not text or text.startswith("#"):
+            continue
+        count += 1
+    return count
+
+
+def _problems() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {"size": [], "functions": [], "private": [], "root": []}
+    for path in _modules():
+        module = _name(path)
+        is_package = path.name == "__init__.py"
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        where = path.relative_to(PACKAGE.parent)
+        if len(lines) > MAX_MODULE_LINES:
+            found["size"].append(f"{where}: {len(lines)} lines")
+        tree = ast.parse(source)
+        front = module.split(".")[1] in FRONT_ENDS if "." in module else True
+        aliases: set[str] = set()  # local names bound to modules of the package
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                n = _code_lines(node, lines)
+                if n > MAX_FUNCTION_LINES:
+                    found["functions"].append(f"{where}:{node.lineno} {node.name}: {n} lines of code")
+            elif isinstance(node, ast.ImportFrom):
+                source_module = _resolve(module, is_package, node)
+                if not source_module.startswith("rangecov"):
+                    continue
+                for alias in node.names:
+                    sub = f"{source_module}.{alias.name}"
+                    if _is_private(alias.name):
+                        found["private"].append(f"{where}:{node.lineno} imports {alias.name} from {source_module}")
+                    if _exists(sub):
+                        aliases.add(alias.asname or alias.name)
+                    elif source_module == "rangecov" and not front:
+                        found["root"].append(f"{where}:{node.lineno} imports {alias.name} from the package root")
+                if any(_is_private(part) for part in source_module.split(".")):
+                    found["private"].append(f"{where}:{node.lineno} imports from private module {source_module}")
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if not alias.name.startswith("rangecov"):
+                        continue
+                    if alias.name == "rangecov" and not front:
+                        found["root"].append(f"{where}:{node.lineno} imports the package root")
+                    if any(_is_private(part) for part in alias.name.split(".")):
+                        found["private"].append(f"{where}:{node.lineno} imports private module {alias.name}")
+                    if alias.asname:
+                        aliases.add(alias.asname)
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and _is_private(node.attr)
+            ):
+                found["private"].append(f"{where}:{node.lineno} uses {node.value.id}.{node.attr}")
+    return found
+
+
+PROBLEMS = _problems()
+
+
+@pytest.mark.parametrize("kind", ["size", "functions", "private", "root"])
+def test_layout(kind):
+    """size: modules over 500 lines; functions: over 80 lines of code; private: a `_name`
+    imported or used across modules; root: a module below the front ends importing the package root."""
+    assert PROBLEMS[kind] == [], "\n".join(PROBLEMS[kind])
+
+
+def test_the_checks_can_fail(tmp_path, monkeypatch):
+    """The checker finds each kind of problem in a small package made to have them."""
+    pkg = tmp_path / "rangecov"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("def _hidden():\n    pass\n" + "\n" * 501)
+    body = "\n".join(f"    x{i} = {i}" for i in range(81))
+    (pkg / "b.py").write_text(
+        f"from . import a\nfrom .a import _hidden\nfrom . import __version__\n\ndef long():\n{body}\n\na._hidden()\n"
+    )
+    monkeypatch.setattr(__import__(__name__), "PACKAGE", pkg)
+    found = _problems()
+    assert len(found["size"]) == 1 and "a.py" in found["size"][0]
+    assert len(found["functions"]) == 1 and "long" in found["functions"][0]
+    assert len(found["private"]) == 2
+    assert len(found["root"]) == 1
