@@ -154,7 +154,7 @@ class Ellipsoid:
         theta = 2.0 * np.arctan2(np.sqrt(np.einsum("ij,ij->i", diff, diff)), np.sqrt(np.einsum("ij,ij->i", summ, summ)))
         return np.maximum(chord, self.b * theta)
 
-    def chord_reach(self, s) -> np.ndarray:
+    def chord_reach(self, s: ArrayLike) -> np.ndarray:
         """Largest chord between surface points whose geodesic distance may be ``<= s``.
 
         Every pair with ``geodesic <= s`` has ``chord <= s`` (bound 1) and

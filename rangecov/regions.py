@@ -10,6 +10,8 @@ GeographicLib read them). How that is achieved is in ``docs/exactness.md``.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -25,7 +27,7 @@ from .geodesy import get_ellipsoid
 from .lonlat import polygonal
 from .reaches import common_tolerance, spec_tolerance, tolerances
 from .shape_buffers import buffer_values, dissolve
-from .units import parse_distance
+from .units import Distance, parse_distance
 
 __all__ = ["buffer", "reach", "rings", "reach_regions"]
 
@@ -43,9 +45,9 @@ def _as_geoseries_input(geoms, argname: str):
 
 def buffer(
     geoms: gpd.GeoSeries | gpd.GeoDataFrame,
-    distance,
+    distance: Distance | str | Sequence[Distance],
     *,
-    tolerance=None,
+    tolerance: Distance | None = None,
     ellipsoid: str = "WGS84",
     progress: bool | None = None,
 ) -> gpd.GeoSeries:
@@ -125,9 +127,9 @@ def buffer(
 
 def reach(
     origins: gpd.GeoSeries | gpd.GeoDataFrame,
-    reach,
+    reach: Distance | str | Sequence[Distance],
     *,
-    tolerance=None,
+    tolerance: Distance | None = None,
     by: str | None = None,
     ellipsoid: str = "WGS84",
     progress: bool | None = None,
@@ -198,7 +200,7 @@ def reach(
     return gpd.GeoSeries(groups, index=index, crs="EPSG:4326", name="geometry")
 
 
-def reach_regions(report, tolerance=None) -> gpd.GeoDataFrame:
+def reach_regions(report: Any, tolerance: Distance | None = None) -> gpd.GeoDataFrame:
     """The reach region of a coverage report as drawn polygons (EPSG:4326), as its maps show it.
 
     Rows ``"reach"`` (the low reach of every origin) and, for a band,
@@ -230,13 +232,13 @@ _REGIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def rings(
     origins: gpd.GeoSeries | gpd.GeoDataFrame,
     *,
-    distances=None,
-    interval=None,
-    count: int | None = None,
-    min_range=None,
-    max_range=None,
+    distances: Sequence[Distance] | str | None = None,
+    interval: Distance | None = None,
+    count: int | str | None = None,
+    min_range: Distance | None = None,
+    max_range: Distance | None = None,
     radials: int = 0,
-    tolerance=None,
+    tolerance: Distance | None = None,
     ellipsoid: str = "WGS84",
 ) -> gpd.GeoDataFrame:
     """Concentric geodesic range rings around point origins (like ArcGIS Pro's *Generate Range Rings*).

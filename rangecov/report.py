@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from functools import cached_property
+from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -14,6 +17,7 @@ from . import frames
 from .curves import factor_points, reach_points, targets_needed
 from .geodesy import Ellipsoid
 from .reaches import STATUS_CATEGORIES, ReachSpec
+from .units import Distance
 from .version import __version__
 
 __all__ = [
@@ -135,10 +139,10 @@ class CoverageReport:
         self,
         *,
         targets: gpd.GeoDataFrame,
-        input_origins,
+        input_origins: gpd.GeoDataFrame | gpd.GeoSeries,
         reach_spec: ReachSpec,
         how: str,
-        tolerance,
+        tolerance: Distance | None,
         ellipsoid: Ellipsoid,
         count_origins: Callable[[], np.ndarray],
         factors: Callable[[], np.ndarray],
@@ -236,7 +240,9 @@ class CoverageReport:
             return self.__dict__["_curve_factors"]
         return self.targets["distance_m"].to_numpy(dtype=float)
 
-    def curve(self, reaches=None, *, factors=None) -> pd.DataFrame:
+    def curve(
+        self, reaches: Sequence[Distance] | Distance | None = None, *, factors: Sequence[float] | None = None
+    ) -> pd.DataFrame:
         """The share of targets in reach as a function of one common reach, exactly.
 
         Computed in one pass from the per-target distances (a target is in
@@ -332,19 +338,19 @@ class CoverageReport:
 
     # -- pictures (matplotlib / folium, imported when called) ----------------------------
 
-    def plot(self, ax=None, **kwargs):
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Map of the reach regions, origins and targets by status (matplotlib); see :func:`rangecov.plot.plot_report`."""
         from .plot import plot_report
 
         return plot_report(self, ax=ax, **kwargs)
 
-    def explore(self, **kwargs):
+    def explore(self, **kwargs: Any) -> Any:
         """Interactive map (folium, with geopandas' ``explore`` keywords ``m=``, ``tiles=``); see :func:`rangecov.plot.explore_report`."""
         from .plot import explore_report
 
         return explore_report(self, **kwargs)
 
-    def plot_curve(self, ax=None, **kwargs):
+    def plot_curve(self, ax: Any = None, **kwargs: Any) -> Any:
         """Share in reach against reach (matplotlib); see :func:`rangecov.plot.plot_curve`."""
         from .plot import plot_curve
 
@@ -424,7 +430,7 @@ class CoverageReport:
             ]
         return out
 
-    def to_file(self, path, *, layer: str = "targets", overwrite: bool = False):
+    def to_file(self, path: str | os.PathLike, *, layer: str = "targets", overwrite: bool = False) -> Path:
         """Write the targets (or ``layer="origins"``) table, format by extension.
 
         ``.geojson`` (reprojected to EPSG:4326 as RFC 7946 asks), ``.gpkg``,

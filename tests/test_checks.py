@@ -81,3 +81,39 @@ def test_lazy_root_gives_the_same_objects():
 def test_py_typed_is_shipped():
     assert (ROOT / "rangecov" / "py.typed").exists()
     assert '"py.typed"' in (ROOT / "pyproject.toml").read_text()
+
+
+def _unannotated(func) -> list[str]:
+    import inspect
+
+    sig = inspect.signature(func)
+    missing = [
+        name
+        for name, p in sig.parameters.items()
+        if name not in ("self", "cls") and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.annotation is p.empty
+    ]
+    if sig.return_annotation is sig.empty and func.__name__ != "__init__":
+        missing.append("return")
+    return missing
+
+
+def test_public_functions_have_type_hints():
+    """Every function in rangecov.__all__ and rangecov.engine, and the public methods of the exported classes."""
+    import inspect
+
+    import rangecov
+    import rangecov.engine
+
+    found = {}
+    objects = [getattr(rangecov, n) for n in rangecov.__all__] + [
+        getattr(rangecov.engine, n) for n in rangecov.engine.__all__
+    ]
+    for obj in objects:
+        if inspect.isfunction(obj):
+            found[obj.__qualname__] = _unannotated(obj)
+        elif inspect.isclass(obj):
+            for name, member in vars(obj).items():
+                if inspect.isfunction(member) and (not name.startswith("_") or name == "__init__"):
+                    found[member.__qualname__] = _unannotated(member)
+    missing = {k: v for k, v in found.items() if v}
+    assert not missing, missing

@@ -7,6 +7,7 @@ import numbers
 import threading
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.spatial import cKDTree
 
 from ..errors import InputError, InputTypeError
@@ -92,7 +93,15 @@ class OriginIndex:
     rebuilds its trees when unpickled.
     """
 
-    def __init__(self, lon, lat, *, reach=None, ellipsoid: str | Ellipsoid = "WGS84", workers: int | None = None):
+    def __init__(
+        self,
+        lon: ArrayLike,
+        lat: ArrayLike,
+        *,
+        reach: ArrayLike | None = None,
+        ellipsoid: str | Ellipsoid = "WGS84",
+        workers: int | None = None,
+    ) -> None:
         self.ellipsoid = ellipsoid if isinstance(ellipsoid, Ellipsoid) else get_ellipsoid(ellipsoid)
         x, y = _as_coordinates(lon, lat, "origin")
         self.reach = None if reach is None else _as_reach(reach, x.size, "reach")
@@ -180,7 +189,9 @@ class OriginIndex:
 
     # -- queries ---------------------------------------------------------------------------
 
-    def nearest(self, lon, lat, *, return_stats: bool = False):
+    def nearest(
+        self, lon: ArrayLike, lat: ArrayLike, *, return_stats: bool = False
+    ) -> tuple[np.ndarray, np.ndarray] | tuple[np.ndarray, np.ndarray, SearchStats]:
         """The nearest origin of each target and the exact geodesic distance to it.
 
         Parameters
@@ -211,7 +222,7 @@ class OriginIndex:
             pos, dist = sub.members[arg], 0.0 - neg  # not -neg: a target on an origin is at 0.0, not -0.0
         return (pos, dist, stats) if return_stats else (pos, dist)
 
-    def max_margin(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    def max_margin(self, lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """``max_j (reach_j - s_j)`` per target, exactly, and the origin attaining it.
 
         The margin is ``>= 0`` when some origin reaches the target; with one
@@ -245,7 +256,9 @@ class OriginIndex:
             arg[better] = a[better]
         return margin, arg
 
-    def pairs_within(self, lon, lat, reach=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def pairs_within(
+        self, lon: ArrayLike, lat: ArrayLike, reach: ArrayLike | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every (origin, target) pair within reach, with its exact distance: a sparse answer.
 
         Parameters
@@ -284,12 +297,12 @@ class OriginIndex:
         order = np.lexsort((po, pt))
         return po[order], pt[order], s[order]
 
-    def count_within(self, lon, lat) -> np.ndarray:
+    def count_within(self, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
         """For each origin, the number of targets within its own reach (inclusive), exactly."""
         reach = self._require_reach("count_within")
         return count_within(self.ellipsoid, self._points, reach, self._targets(lon, lat))
 
-    def min_ratio(self, lon, lat) -> np.ndarray:
+    def min_ratio(self, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
         """For each target, ``min_j s_j / reach_j`` exactly: the factor by which every origin's reach
         must be scaled for the target to come within reach.
 

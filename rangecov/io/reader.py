@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -46,7 +47,7 @@ def read(
     *,
     lon: str | None = None,
     lat: str | None = None,
-    crs=None,
+    crs: Any = None,
     layer: str | int | None = None,
 ) -> gpd.GeoDataFrame:
     """Read a spatial file or a table of longitude/latitude into a GeoDataFrame.
