@@ -209,20 +209,20 @@ def reach_regions(report: Any, tolerance: Distance | None = None) -> gpd.GeoData
     are the report's own, each with its own reach. Cached per report and
     tolerance, so a map and an interactive map of one report draw it once.
     """
+    spec = report.reach_spec
+    tol = spec_tolerance(tolerance, spec)  # "1 km" and 1000 share one drawing
     cache = _REGIONS.setdefault(report, {})
-    if tolerance not in cache:
+    if tol not in cache:
         values = frames.lonlat_geometries(report.input_origins, "origins")
-        spec = report.reach_spec
-        tol = spec_tolerance(tolerance, spec)
         names, reaches = ["reach"], [spec.low]
         if report.reach_kind == "band":
             names.append("high")
             reaches.append(spec.high)
         geoms = [dissolve(report.ellipsoid, values, r, tol)[0] for r in reaches]
-        cache[tolerance] = gpd.GeoDataFrame(
-            {"region": names, "tolerance_m": tol}, geometry=geoms, crs="EPSG:4326"
-        ).set_index("region")
-    return cache[tolerance]
+        cache[tol] = gpd.GeoDataFrame({"region": names, "tolerance_m": tol}, geometry=geoms, crs="EPSG:4326").set_index(
+            "region"
+        )
+    return cache[tol]
 
 
 # Drawn reach regions per report (dropped with the report).

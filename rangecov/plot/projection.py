@@ -1,13 +1,6 @@
 """Where a static map is drawn: its projection, its longitude window and its view.
 
-The static map is drawn in a projection that keeps reach rings round: an
-azimuthal equidistant projection centred on the data for a regional view
-(distances from the centre are true, and a ring a few hundred kilometres
-across is round to a fraction of a percent), a polar one when everything
-lies around a pole, and Equal Earth for a world view. Geometry arrives in
-longitude/latitude cut at ±180°; it is moved into the longitude window of
-the projection (its central meridian ± 180°) and joined there before
-projecting, so nothing is smeared across the map.
+Which projection is chosen and why is in the package docstring (:mod:`rangecov.plot`).
 
 Everything here is geometry (shapely, pyproj) and imports neither matplotlib
 nor folium; :func:`rangecov.plot.layout.map_layout` puts the pieces together
