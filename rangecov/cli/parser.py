@@ -75,7 +75,8 @@ Rows are named by a unique "name" (else "id", "label", "site") column, or the on
 """
 
 
-def _common(p: argparse.ArgumentParser, *, reach_required: bool = True) -> None:
+def _common(p: argparse.ArgumentParser, *, reach_required: bool = True) -> argparse._MutuallyExclusiveGroup:
+    """The reach options; returns their group so that a command can add one (``--band``)."""
     g = p.add_argument_group("reach (one of)")
     group = g.add_mutually_exclusive_group(required=reach_required)
     group.add_argument("--reach", type=_distance, metavar="D", help='one reach for every origin, e.g. "190 mi"')
