@@ -12,6 +12,7 @@ from .comparison import compare
 from .cover import coverage
 from .datasets import atacms_kursk_2024
 from .drawing import geodesic_area
+from .errors import MissingDependencyError
 from .geodesy import get_ellipsoid
 from .reaches import common_tolerance
 from .regions import reach as reach_region
@@ -184,7 +185,7 @@ def save_demo_map(path, *, dpi: int = 150):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError as err:
-        raise ImportError('the demo map needs matplotlib: pip install "rangecov[plot]"') from err
+        raise MissingDependencyError('the demo map needs matplotlib: pip install "rangecov[plot]"') from err
 
     s = atacms_kursk_2024()
     report = coverage(s.launch_sites, s.airfields, s.reach)

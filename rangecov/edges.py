@@ -3,8 +3,10 @@
 An edge between two vertices can be read as a straight line in lon/lat (as
 shapely, GeoJSON and geopandas read it) or as a geodesic (as rangecov and
 GeographicLib read it). Everything that draws a curve or a geodesic edge within
-a tolerance uses the midpoint test here, and one refinement loop
-(:func:`refine`) that splits edges until they pass it (docs/exactness.md, step 6).
+a tolerance (disk boundaries, the far patch near an antipode, offset curves of
+line buffers, densified edges) uses the midpoint test here and the one
+refinement loop, :func:`refine`, that splits edges until they pass it
+(docs/exactness.md, step 6).
 """
 
 from __future__ import annotations
@@ -158,31 +160,23 @@ def densify_many(ell: Ellipsoid, lines, tol: float, *, closed: bool) -> list[tup
     end_lat = np.concatenate([np.r_[lat[1:], lat[:1]][:k] for (_, lat), k in zip(prepared, n_edges)])
     az, _, length = ell.inverse(base_lon, base_lat, end_lon, end_lat)
     total = int(n_edges.sum())
-    # Work on (edge, fraction) pairs; split an edge in half while the
-    # straight and geodesic midpoints of a piece are more than tol/2 apart.
-    edge = np.arange(total)
-    f0 = np.zeros(total)
-    f1 = np.ones(total)
-    keep_e, keep_f = [np.arange(total)], [np.zeros(total)]
-    for _ in range(40):
-        if edge.size == 0:
-            break
-        a = ell.forward(base_lon[edge], base_lat[edge], az[edge], f0 * length[edge])
-        b = ell.forward(base_lon[edge], base_lat[edge], az[edge], f1 * length[edge])
-        _, _, sep, _ = edge_midpoints(ell, a[0], a[1], b[0], b[1])
-        bad = sep > 0.5 * tol
-        if not bad.any():
-            break
-        fm = 0.5 * (f0 + f1)
-        keep_e.append(edge[bad])
-        keep_f.append(fm[bad])
-        edge = np.r_[edge[bad], edge[bad]]
-        f0, f1 = np.r_[f0[bad], fm[bad]], np.r_[fm[bad], f1[bad]]
-    e = np.concatenate(keep_e)
-    f = np.concatenate(keep_f)
-    order = np.lexsort((f, e))
-    e, f = e[order], f[order]
-    out_lon, out_lat, _ = ell.forward(base_lon[e], base_lat[e], az[e], f * length[e])
+
+    # Each edge is a curve in its fraction f (0 to 1) along the geodesic; a
+    # piece is split while its straight and geodesic midpoints are more than
+    # tol/2 apart.
+    def trace(e, f):
+        return ell.forward(base_lon[e], base_lat[e], az[e], f * length[e])[:2]
+
+    def deviation(e, x1, y1, x2, y2):
+        return edge_midpoints(ell, x1, y1, x2, y2)[2]
+
+    start = np.repeat(np.arange(total), 2)
+    frac = np.tile([0.0, 1.0], total)
+    lon0, lat0 = trace(start, frac)
+    e, f, out_lon, out_lat = refine(start, frac, lon0, lat0, trace, deviation, np.full(total, 0.5 * tol))
+    # Each edge's far end is the next edge's start (or the line's last vertex).
+    keep = f < 1.0
+    e, f, out_lon, out_lat = e[keep], f[keep], out_lon[keep], out_lat[keep]
     # Original vertices are kept bit for bit.
     orig = f == 0.0
     out_lon[orig] = base_lon[e[orig]]

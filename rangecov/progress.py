@@ -13,6 +13,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from .errors import MissingDependencyError
+
 __all__: list[str] = []
 
 # Work that finishes within this many seconds never shows a bar in auto mode.
@@ -33,7 +35,9 @@ def _tqdm(progress):
         from tqdm import tqdm
     except ImportError:
         if progress:
-            raise ImportError('progress=True needs the tqdm package: pip install "rangecov[progress]"') from None
+            raise MissingDependencyError(
+                'progress=True needs the tqdm package: pip install "rangecov[progress]"'
+            ) from None
         return None
     if progress is None:
         stream = sys.stderr

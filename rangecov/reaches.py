@@ -168,8 +168,14 @@ def spec_tolerance(tolerance, spec: ReachSpec) -> float:
 
 def common_tolerance(tolerance, distances: np.ndarray) -> float:
     """One tolerance for regions drawn together: as given (checked against the smallest positive
-    distance), else the default for the smallest positive distance (1 m without one)."""
+    distance), else the default for the smallest positive distance (1 m without one).
+
+    With no distances at all (no origins) nothing is drawn: a given tolerance
+    need only be positive, and the default is 1 m.
+    """
     distances = np.asarray(distances, dtype=float)
+    if distances.size == 0:
+        return float(tolerances(tolerance, np.array([np.inf]))[0]) if tolerance is not None else 1.0
     positive = distances[distances > 0]
     ref = positive.min() if positive.size else 1.0
     return float(tolerances(tolerance, np.array([ref]))[0])

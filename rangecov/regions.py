@@ -179,16 +179,16 @@ def reach(
     values = frames.lonlat_geometries(origins, "origins")
     n = len(values)
     dist = frames.per_row_distance(reach, origins, n, "reach", positive=True)
-    tol = common_tolerance(tolerance, dist) if n else 1.0
+    tol = common_tolerance(tolerance, dist)
     ell = get_ellipsoid(ellipsoid)
     if by is None:
         keys = pd.Index(["all"] * n)
     else:
-        named = frames.named_column(origins, by)
-        if named is None:
+        # by= is always a column (of any label type), never a value.
+        if not isinstance(origins, gpd.GeoDataFrame) or by not in origins.columns:
             columns = ", ".join(map(str, frames.column_names(origins)))
             raise ValueError(f"by={by!r} is not a column of origins; columns: {columns}")
-        keys = pd.Index(named)
+        keys = pd.Index(origins[by])
     # Missing group labels form their own group rather than vanishing.
     key_codes, uniques = pd.factorize(keys, sort=True, use_na_sentinel=False)
     progress_bars.check(progress)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import frames
 from .curves import factor_points, reach_points, targets_needed
+from .errors import UnsupportedError
 from .geodesy import Ellipsoid
 from .reaches import STATUS_CATEGORIES, ReachSpec
 from .units import Distance
@@ -229,7 +230,7 @@ class CoverageReport:
         """Per target, the smallest common reach (metres), or for a per-origin reach the smallest
         factor, that puts it in reach (exact, as ``distance_m`` is)."""
         if self.how in ("all", "area"):
-            raise NotImplementedError(
+            raise UnsupportedError(
                 f"curve() and required_reach() need one distance per target; with how={self.how!r} the "
                 "decision rests on drawn regions, not on a distance. Make the report with how='any' or "
                 "'centroid', or run coverage() once per reach"

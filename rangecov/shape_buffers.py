@@ -23,7 +23,8 @@ from shapely.geometry.base import BaseGeometry
 from . import progress as progress_bars
 from .disks import disks
 from .drawing import draw_many, draw_polygon, geometry_parts
-from .edges import MAX_EDGE_M, MID_SHARE, densify, edge_midpoints
+from .edges import MAX_EDGE_M, MID_SHARE, densify, edge_midpoints, refine
+from .errors import UnsupportedError
 from .geodesy import Ellipsoid, segment_distance
 from .lonlat import polygonal, ring_polygon
 
@@ -38,29 +39,31 @@ MAX_SHAPE_DISTANCE_M = 9_000_000.0
 
 def _offsets(ell, a, b, az, length, d, tol, side):
     """Adaptive offset curve of edge ``a -> b`` at distance ``d`` on one side (-90 left, +90 right)."""
-    t = np.linspace(0.0, length, 3)
-    for _ in range(40):
+
+    def trace(_, t):
         q = ell.forward(np.full(t.size, a[0]), np.full(t.size, a[1]), np.full(t.size, az), t)
-        off = ell.forward(q[0], q[1], q[2] + 180.0 + side, np.full(t.size, d))
-        lon, lat = off[0], off[1]
+        return ell.forward(q[0], q[1], q[2] + 180.0 + side, np.full(t.size, d))[:2]
+
+    def deviation(_, lon1, lat1, lon2, lat2):
         # Both readings of every edge between consecutive offset points.
-        g_lon, g_lat, sep, chord = edge_midpoints(ell, lon[:-1], lat[:-1], lon[1:], lat[1:])
+        g_lon, g_lat, sep, chord = edge_midpoints(ell, lon1, lat1, lon2, lat2)
         k = g_lon.size
         ds, _ = segment_distance(
             ell, g_lon, g_lat, np.full(k, a[0]), np.full(k, a[1]), np.full(k, b[0]), np.full(k, b[1])
         )
-        dev = np.where(chord > MAX_EDGE_M, np.inf, np.abs(ds - d) + sep)
-        bad = np.flatnonzero(dev > MID_SHARE * tol)
-        if bad.size == 0:
-            return lon, lat, q
-        t = np.sort(np.r_[t, 0.5 * (t[bad] + t[bad + 1])])
-    raise RuntimeError("offset curve did not converge")  # pragma: no cover
+        return np.where(chord > MAX_EDGE_M, np.inf, np.abs(ds - d) + sep)
+
+    t = np.linspace(0.0, length, 3)
+    owner = np.zeros(t.size, dtype=np.intp)
+    lon0, lat0 = trace(owner, t)
+    _, _, lon, lat = refine(owner, t, lon0, lat0, trace, deviation, np.array([MID_SHARE * tol]))
+    return lon, lat
 
 
 def buffer_shape(ell: Ellipsoid, geom: BaseGeometry, d: float, tol: float) -> BaseGeometry:
     """Buffer of one lon/lat line or polygon geometry (edges read as geodesics)."""
     if d - tol > MAX_SHAPE_DISTANCE_M:
-        raise NotImplementedError(
+        raise UnsupportedError(
             f"buffers of lines and polygons are supported up to {MAX_SHAPE_DISTANCE_M / 1000:,.0f} km; "
             f"got {d / 1000:,.1f} km"
         )
@@ -84,7 +87,7 @@ def buffer_shape(ell: Ellipsoid, geom: BaseGeometry, d: float, tol: float) -> Ba
             continue
         seg_lon, seg_lat = densify(ell, np.array([a[0], b[0]]), np.array([a[1], b[1]]), tol, closed=False)
         for side in (-90.0, 90.0):
-            lon, lat, q = _offsets(ell, a, b, az, length, d, tol, side)
+            lon, lat = _offsets(ell, a, b, az, length, d, tol, side)
             # The right-angle geodesics at both ends, drawn within the tolerance.
             s_lon, s_lat = densify(ell, np.array([a[0], lon[0]]), np.array([a[1], lat[0]]), tol, closed=False)
             e_lon, e_lat = densify(ell, np.array([lon[-1], b[0]]), np.array([lat[-1], b[1]]), tol, closed=False)

@@ -14,7 +14,7 @@ from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from .drawing import draw_many, exact_fills, geometry_parts
-from .engine import pairs_within_chord
+from .engine.search import pairs_within_chord
 from .geodesy import Ellipsoid, segment_distance
 from .lonlat import wrap
 

@@ -26,6 +26,8 @@ import pyproj
 import shapely
 from geopandas.array import GeometryDtype
 
+from .errors import FileMissingError, MissingDependencyError, OutputExistsError
+
 __all__ = ["write_frame", "frame_text"]
 
 _MAX_COLUMNS = 30
@@ -203,11 +205,11 @@ def write_frame(
     fmt = _WRITE_FORMATS[suffix]
     folder = path.parent
     if not folder.is_dir():
-        raise FileNotFoundError(f"{argname}: folder {folder} does not exist; create it first")
+        raise FileMissingError(f"{argname}: folder {folder} does not exist; create it first")
     if path.is_dir():
         raise IsADirectoryError(f"{argname} {str(path)!r} is a folder; give a file name ending in {suffix}")
     if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
+        raise OutputExistsError(f"{path} exists; pass overwrite=True to replace it")
 
     table = _prepare(frame, fmt)
     # Write beside the target and move into place: os.replace is atomic, so
@@ -240,7 +242,7 @@ def _write(table: pd.DataFrame, path: Path, fmt: str, *, layer: str) -> None:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise ImportError(
+            raise MissingDependencyError(
                 'writing GeoParquet needs pyarrow; install it with pip install "rangecov[parquet]"'
             ) from None
         table.to_parquet(path, index=False)

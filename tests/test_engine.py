@@ -179,3 +179,20 @@ def test_queries_needing_a_reach_say_so():
             query([1.0], [1.0])
     with pytest.raises(ValueError, match=r"target latitudes must be within ±90°"):
         idx.nearest([0.0], [100.0])
+
+
+def test_reach_as_a_series_or_range_and_a_registered_ellipsoid_object():
+    import pandas as pd
+
+    from rangecov import get_ellipsoid
+    from rangecov.geodesy import Ellipsoid
+
+    a = OriginIndex(pd.Series([0.0, 1.0]), pd.Series([0.0, 1.0]), reach=pd.Series([1e5, 2e5]))
+    b = OriginIndex([0.0, 1.0], [0.0, 1.0], reach=range(2), ellipsoid=get_ellipsoid("GRS80"))
+    assert a.reach.tolist() == [1e5, 2e5] and b.reach.tolist() == [0.0, 1.0]
+    assert pickle.loads(pickle.dumps(b)).ellipsoid == get_ellipsoid("GRS80")
+    # An ellipsoid its name would not give back could not travel in a pickle: refused.
+    wgs = get_ellipsoid("WGS84")
+    fake = Ellipsoid(name="WGS84", a=wgs.a + 1.0, b=wgs.b, f=wgs.f, geod=wgs.geod)
+    with pytest.raises(ValueError, match="ellipsoid must be a name pyproj knows"):
+        OriginIndex([0.0], [0.0], ellipsoid=fake)

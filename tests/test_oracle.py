@@ -10,7 +10,7 @@ import pytest
 from geographiclib.geodesic import Geodesic
 
 import rangecov
-from conftest import check_against_oracle, oracle_geodesic, points
+from conftest import check_against_oracle, oracle_geodesic, oracle_matrix, points
 
 R300 = 300_000.0
 R190MI = 190 * 1609.344
@@ -192,9 +192,13 @@ def test_dense_cluster_of_distinct_origins_uses_every_search_path(rng):
 
     o_xy = shapely.get_coordinates(origins.geometry.values)
     t_xy = shapely.get_coordinates(targets.geometry.values)
-    _, _, stats = OriginIndex(o_xy[:, 0], o_xy[:, 1]).nearest(t_xy[:, 0], t_xy[:, 1], return_stats=True)
+    pos, dist, stats = OriginIndex(o_xy[:, 0], o_xy[:, 1]).nearest(t_xy[:, 0], t_xy[:, 1], return_stats=True)
     assert stats.first_k == stats.targets == len(targets)
     assert stats.more_k > 0 and stats.ball > 0
+    # ... and that very call agrees with the oracle.
+    d = oracle_matrix(o_xy[:, 0], o_xy[:, 1], t_xy[:, 0], t_xy[:, 1])
+    np.testing.assert_allclose(dist, d.min(axis=1), rtol=0, atol=1e-6)
+    np.testing.assert_allclose(d[np.arange(len(dist)), pos], dist, rtol=0, atol=1e-6)
 
 
 @pytest.mark.parametrize("offset_turns", [1e9, 1e12])

@@ -359,3 +359,17 @@ def test_area_of_the_whole_globe_and_of_the_globe_minus_a_far_patch():
     # Between pi*b and the antipodal distance: the globe minus a small patch around the antipode.
     almost = geodesic_area(ell, rangecov.reach(origin, "19990 km").iloc[0])
     assert earth_area(ell) - 5e9 < almost < earth_area(ell)
+
+
+def test_area_coverage_without_origins_takes_a_tolerance():
+    import geopandas as gpd
+
+    s = datasets.atacms_kursk_2024()
+    table = rangecov.area_coverage(s.launch_sites.iloc[:0], s.regions.loc[["RU-KRS"]], "200 km", tolerance="5 km")
+    assert table["covered_share"].tolist() == [0.0]
+    assert isinstance(table, gpd.GeoDataFrame)
+
+
+def test_reach_by_a_column_whose_label_is_not_a_string():
+    sites = gpd.GeoDataFrame({0: ["a", "a", "b"]}, geometry=gpd.points_from_xy([30, 31, 40], [50, 50, 45]), crs=4326)
+    assert rangecov.reach(sites, "100 km", by=0).index.tolist() == ["a", "b"]

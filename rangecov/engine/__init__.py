@@ -42,6 +42,6 @@ from __future__ import annotations
 # The index (index.py) runs the search (search.py) and counts (counts.py); only
 # the names below are the engine's public contract.
 from .index import OriginIndex
-from .search import FIRST_K, MORE_K, SearchStats, pairs_within_chord
+from .search import SearchStats
 
-__all__ = ["OriginIndex", "SearchStats", "pairs_within_chord", "FIRST_K", "MORE_K"]
+__all__ = ["OriginIndex", "SearchStats"]

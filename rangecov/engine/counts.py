@@ -31,7 +31,9 @@ def _leaves(tree: cKDTree) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(starts, dtype=np.intp)[order], np.asarray(ends, dtype=np.intp)[order]
 
 
-def count_within(ell: Ellipsoid, origins: Points, reach: np.ndarray, targets: Points) -> np.ndarray:
+def count_within(
+    ell: Ellipsoid, origins: Points, reach: np.ndarray, targets: Points, workers: int | None = None
+) -> np.ndarray:
     """For each origin, the number of targets with geodesic distance ``<= reach_j``, exactly.
 
     The targets go into a k-d tree whose leaves are treated as boxes. A box
@@ -80,6 +82,6 @@ def count_within(ell: Ellipsoid, origins: Points, reach: np.ndarray, targets: Po
     if pair_o:
         po = np.concatenate(pair_o)
         pt = np.concatenate(pair_t)
-        s = ell.distance(origins.lon[po], origins.lat[po], targets.lon[pt], targets.lat[pt])
+        s = ell.distance(origins.lon[po], origins.lat[po], targets.lon[pt], targets.lat[pt], workers=workers)
         counts += np.bincount(po[s <= reach[po]], minlength=n_o)
     return counts

@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike
 from scipy.spatial import cKDTree
 
 from ..errors import InputError, InputTypeError
-from ..geodesy import PRUNE_SLACK_M, Ellipsoid, default_workers, get_ellipsoid
+from ..geodesy import PRUNE_SLACK_M, Ellipsoid, default_workers, ellipsoid_names, get_ellipsoid
 from .counts import count_within
 from .search import Points, SearchStats, Tree, best_margin, first_unique, pairs_within_chord
 
@@ -46,9 +46,12 @@ def _as_coordinates(lon, lat, what: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _as_reach(reach, n: int, what: str) -> np.ndarray:
-    if isinstance(reach, bool) or not isinstance(reach, (numbers.Real, np.ndarray, list, tuple)):
+    if isinstance(reach, (bool, str, bytes)) or reach is None:
         raise InputTypeError(f"{what} must be metres, a number or one per origin, got {type(reach).__name__}")
-    r = np.array(reach, dtype=float, ndmin=1)
+    try:
+        r = np.array(reach, dtype=float, ndmin=1)
+    except (TypeError, ValueError):
+        raise InputTypeError(f"{what} must be metres, a number or one per origin (numbers)") from None
     if r.size == 1 and n != 1:
         r = np.full(n, float(r[0]))
     if r.shape != (n,):
@@ -89,8 +92,9 @@ class OriginIndex:
 
     The index is read-only after construction, so one index may be queried
     from several threads at once; queries share no state (statistics are
-    returned per call). It pickles to its coordinates and reach and
-    rebuilds its trees when unpickled.
+    returned per call). It pickles to its coordinates, reach, ellipsoid
+    name and workers; its trees are rebuilt on the first query after
+    unpickling, as on the first query after construction.
     """
 
     def __init__(
@@ -102,7 +106,15 @@ class OriginIndex:
         ellipsoid: str | Ellipsoid = "WGS84",
         workers: int | None = None,
     ) -> None:
-        self.ellipsoid = ellipsoid if isinstance(ellipsoid, Ellipsoid) else get_ellipsoid(ellipsoid)
+        if isinstance(ellipsoid, Ellipsoid):
+            # Pickles carry the name: only an ellipsoid the name gives back can travel.
+            if ellipsoid.name not in ellipsoid_names() or get_ellipsoid(ellipsoid.name) != ellipsoid:
+                raise InputError(
+                    f"ellipsoid must be a name pyproj knows or rangecov.get_ellipsoid(name), got {ellipsoid!r}"
+                )
+            self.ellipsoid = ellipsoid
+        else:
+            self.ellipsoid = get_ellipsoid(ellipsoid)
         x, y = _as_coordinates(lon, lat, "origin")
         self.reach = None if reach is None else _as_reach(reach, x.size, "reach")
         if workers is not None and (
@@ -300,7 +312,7 @@ class OriginIndex:
     def count_within(self, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
         """For each origin, the number of targets within its own reach (inclusive), exactly."""
         reach = self._require_reach("count_within")
-        return count_within(self.ellipsoid, self._points, reach, self._targets(lon, lat))
+        return count_within(self.ellipsoid, self._points, reach, self._targets(lon, lat), self.workers)
 
     def min_ratio(self, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
         """For each target, ``min_j s_j / reach_j`` exactly: the factor by which every origin's reach
@@ -308,8 +320,8 @@ class OriginIndex:
 
         An origin of reach 0 gives 0 for a target on it and infinity
         otherwise; without origins, infinity. The search mirrors
-        :meth:`max_margin`: an upper bound ``f`` from the origin nearest by
-        ratio among the nearest ones, then only origins with chord
+        :meth:`max_margin`: an upper bound ``f = s / reach`` from the nearest
+        origin among those with positive reach, then only origins with chord
         ``<= C(f * max(reach))`` (step 2a) whose lower bound is
         ``<= f * reach_j`` are measured (docs/exactness.md, step 3,
         "per-origin factor").

@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import pyproj
 
-from ..errors import MissingCRSError
+from ..errors import FileMissingError, MissingCRSError, MissingDependencyError
 from ..writing import first_line, is_default_index, same_crs
 from .tables import points_from_table
 
@@ -191,7 +191,7 @@ def _existing(path) -> Path:
     if not path.exists():
         parent = path.parent
         missing_dir = "" if parent.is_dir() else f" (nor does its folder {parent})"
-        raise FileNotFoundError(f"{path} does not exist{missing_dir}")
+        raise FileMissingError(f"{path} does not exist{missing_dir}")
     return path
 
 
@@ -258,7 +258,7 @@ def _has_geo_metadata(path: Path) -> bool:
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise ImportError(
+        raise MissingDependencyError(
             f'reading {path} needs pyarrow for Parquet files; install it with pip install "rangecov[parquet]"'
         ) from None
     try:
@@ -272,7 +272,7 @@ def _call_reader(reader, path: Path, what: str):
     try:
         return reader(path)
     except ImportError:
-        raise ImportError(
+        raise MissingDependencyError(
             f'reading {path} needs pyarrow for {what} files; install it with pip install "rangecov[parquet]"'
         ) from None
     except Exception as err:  # pyarrow and geopandas raise many types for a damaged file

@@ -10,6 +10,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from ..errors import MissingDependencyError
+
 if TYPE_CHECKING:  # only for the annotations; matplotlib stays optional
     from matplotlib.axes import Axes
 
@@ -22,7 +24,7 @@ def import_matplotlib() -> ModuleType:
         import matplotlib  # noqa: F401
         from matplotlib import patheffects
     except ImportError as err:  # pragma: no cover - exercised only without the extra
-        raise ImportError(f"rangecov's static maps and curves need matplotlib: {PLOT_HINT}") from err
+        raise MissingDependencyError(f"rangecov's static maps and curves need matplotlib: {PLOT_HINT}") from err
     return patheffects
 
 
@@ -31,7 +33,7 @@ def import_folium() -> ModuleType:
     try:
         import folium
     except ImportError as err:  # pragma: no cover - exercised only without the extra
-        raise ImportError(f"rangecov's interactive maps need folium: {PLOT_HINT}") from err
+        raise MissingDependencyError(f"rangecov's interactive maps need folium: {PLOT_HINT}") from err
     return folium
 
 
