@@ -190,14 +190,16 @@ def _point_coverage(ell, origins, targets, reach, progress, chunk_size: int) -> 
     index = OriginIndex(o_lon, o_lat, reach=spec.low, ellipsoid=ell)
     n_t = t_lon.size
     distance, nearest = np.empty(n_t), np.empty(n_t, dtype=np.intp)
-    margin, covering = (distance, nearest) if spec.uniform else (np.empty(n_t), np.empty(n_t, dtype=np.intp))
+    # With one reach for all the margins follow from the distances; else each
+    # target's best origin by margin is searched for too.
+    margin, covering = (None, None) if spec.uniform else (np.empty(n_t), np.empty(n_t, dtype=np.intp))
     # Each target's answer is independent of the others, so chunks change
     # nothing but let a bar advance; the index (and its trees) is built once.
     for part in progress_bars.chunks(n_t, chunk_size, desc="coverage", unit="target", progress=progress):
         nearest[part], distance[part] = index.nearest(t_lon[part], t_lat[part])
-        if not spec.uniform:
+        if margin is not None:
             margin[part], covering[part] = index.max_margin(t_lon[part], t_lat[part])
-    if spec.uniform:
+    if margin is None:
         low, high = (spec.low[0], spec.high[0]) if spec.low.size else (0.0, 0.0)
         margin, high_margin, covering = low - distance, high - distance, nearest
     else:
