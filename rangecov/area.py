@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -87,10 +86,7 @@ def area_coverage(
     """
     ell = get_ellipsoid(ellipsoid)
     progress_bars.check(progress)
-    out, _ = area_table(
-        ell, origins, regions, reach, tolerance=tolerance, keep_geometry=keep_geometry, progress=progress
-    )
-    return out
+    return area_table(ell, origins, regions, reach, tolerance=tolerance, keep_geometry=keep_geometry, progress=progress)
 
 
 def covered_areas(
@@ -110,7 +106,7 @@ def covered_areas(
     return np.asarray(areas), np.asarray(covered), geoms
 
 
-def area_table(ell, origins, regions, reach, *, tolerance, keep_geometry, progress=None):
+def area_table(ell, origins, regions, reach, *, tolerance, keep_geometry, progress=None) -> gpd.GeoDataFrame:
     """The body of :func:`rangecov.area_coverage`."""
     o_vals = frames.lonlat_geometries(origins, "origins")
     r_vals = frames.lonlat_geometries(regions, "regions")
@@ -126,4 +122,4 @@ def area_table(ell, origins, regions, reach, *, tolerance, keep_geometry, progre
     out["covered_share"] = np.where(area > 0, covered / np.where(area > 0, area, 1.0), np.nan)
     if keep_geometry:
         out["covered_geometry"] = gpd.GeoSeries(geoms, index=out.index, crs="EPSG:4326")
-    return out, pd.Series({"tolerance_m": tol})
+    return out
