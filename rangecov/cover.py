@@ -179,7 +179,7 @@ def coverage(
 
 
 # Targets per chunk of the point engine by default (one progress step).
-POINT_CHUNK = 1 << 17
+POINT_CHUNK = 1 << 20
 
 
 def _point_coverage(ell, origins, targets, reach, progress, chunk_size: int) -> CoverageReport:

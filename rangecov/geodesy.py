@@ -192,6 +192,75 @@ class Ellipsoid:
         inner = np.minimum(two_rho * np.sin(arc / two_rho), self.chord_limit)
         return inner * (1.0 - 1e-12) - PRUNE_SLACK_M
 
+    def distance_upper(self, chord: ArrayLike) -> np.ndarray:
+        """An upper bound on the geodesic distance of a pair with this chord (bound 3).
+
+        ``2 rho asin(c / 2 rho)`` for chords below :attr:`chord_limit`
+        (docs/exactness.md, step 4), infinity beyond. ``asin`` magnifies the
+        chord's rounding (~1e-9 m) by ``1 / sqrt(1 - x^2)``, so the bound is
+        only used up to a millionth below the limit (magnification at most
+        ~700), and grown by a relative 1e-12 and ``PRUNE_SLACK_M`` so that
+        rounding can only weaken it.
+        """
+        c = np.asarray(chord, dtype=float)
+        inside = c < self.chord_limit * (1.0 - 1e-6)
+        two_rho = 2.0 * self.rho
+        s = two_rho * np.arcsin(np.clip(np.where(inside, c, 0.0) / two_rho, 0.0, 1.0))
+        return np.where(inside, s * (1.0 + 1e-12) + PRUNE_SLACK_M, np.inf)
+
+    def lower_bound_beside(self, s: ArrayLike, toward: ArrayLike, step: ArrayLike, heading: ArrayLike) -> np.ndarray:
+        """A lower bound on ``s(T, Q)`` from a measured ``s = s(T, O)`` and the geodesic from ``O`` to ``Q``.
+
+        ``toward`` is the azimuth at ``O`` of the geodesic to ``T`` (degrees),
+        ``step`` and ``heading`` the length and initial azimuth of a geodesic
+        from ``O`` to ``Q``. Along that geodesic ``f(u) = s(T, γ(u))`` has
+        ``f'(0) = g0 = -cos(heading - toward)`` and, by the Hessian comparison
+        theorem with the largest Gaussian curvature ``1/b**2``,
+        ``f'' >= h (1 - f'^2)`` with ``h = cot((s + step) / b) / b``; so
+        ``f' >= tanh(h u + atanh(g0))`` and
+        ``s(T, Q) >= s + ln(cosh(h L) + g0 sinh(h L)) / h``
+        (docs/exactness.md, step 3c). Valid where ``step < s`` (the path
+        keeps away from ``T``) and ``s + step < pi b / 2`` (``h > 0``);
+        ``-inf`` elsewhere. Shrunk by a relative 1e-12 and ``PRUNE_SLACK_M``.
+        """
+        s, toward, step, heading = np.broadcast_arrays(
+            *(np.asarray(v, dtype=float) for v in (s, toward, step, heading))
+        )
+        ok = (step < s) & (s + step < 0.5 * np.pi * self.b * (1.0 - 1e-9))
+        far = np.where(ok, s + step, 1.0)
+        h = np.where(ok, 1.0 / (self.b * np.tan(far / self.b)), 1.0)
+        x = np.where(ok, h * step, 0.0)  # x < 1 where ok: h <= 1 / (s + step)
+        g0 = -np.cos(np.radians(heading - toward))
+        gain = np.log1p(2.0 * np.sinh(x / 2.0) ** 2 + g0 * np.sinh(x)) / h
+        bound = (s + gain) - 1e-12 * far - PRUNE_SLACK_M
+        return np.where(ok, bound, -np.inf)
+
+    def box_chord(
+        self, lat: ArrayLike, half_lat: ArrayLike, half_lon: ArrayLike, lat_equatorward: ArrayLike
+    ) -> np.ndarray:
+        """Largest chord from the centre of a longitude/latitude box to any surface point in it (a bound).
+
+        The box is centred at latitude ``lat`` and spans ``half_lat`` degrees
+        of latitude and ``half_lon`` of longitude either side (``half_lon <=
+        180``); ``lat_equatorward`` is its latitude nearest the equator. For
+        a point ``Q`` of the box and ``Q'`` on the centre's meridian at
+        ``Q``'s latitude, ``|C - Q|^2 = |C - Q'|^2 + 4 p_C p_Q sin^2(dlon/2)``
+        (``p`` the distance from the axis); ``|C - Q'|`` is at most the
+        meridian arc, whose radius of curvature is at most ``a**2 / b``, and
+        ``p_Q`` at most the parallel's radius at ``lat_equatorward``
+        (docs/exactness.md, step 3b). Grown by a relative 1e-12 and
+        ``PRUNE_SLACK_M``.
+        """
+
+        def parallel(phi_deg: ArrayLike) -> np.ndarray:
+            phi = np.radians(np.asarray(phi_deg, dtype=float))
+            sin_phi = np.sin(phi)
+            return self.a * np.cos(phi) / np.sqrt(1.0 - self.e2 * sin_phi * sin_phi)
+
+        along = (self.a * self.a / self.b) * np.radians(np.asarray(half_lat, dtype=float))
+        across = 4.0 * parallel(lat) * parallel(lat_equatorward) * np.sin(np.radians(half_lon) / 2.0) ** 2
+        return np.minimum(np.sqrt(along * along + across), 2.0 * self.a) * (1.0 + 1e-12) + PRUNE_SLACK_M
+
 
 @functools.lru_cache(maxsize=1)
 def default_workers() -> int:

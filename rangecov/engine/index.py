@@ -12,8 +12,9 @@ from scipy.spatial import cKDTree
 
 from ..errors import InputError, InputTypeError
 from ..geodesy import PRUNE_SLACK_M, Ellipsoid, default_workers, ellipsoid_names, get_ellipsoid
+from .cells import best_margin_by_cells
 from .counts import count_within
-from .search import Points, SearchStats, Tree, best_margin, first_unique, pairs_within_chord
+from .search import Points, SearchStats, Tree, first_unique, pairs_within_chord
 
 __all__ = ["OriginIndex"]
 
@@ -199,6 +200,10 @@ class OriginIndex:
         x, y = _as_coordinates(lon, lat, "target")
         return Points(x, y, self.ellipsoid.ecef(x, y))
 
+    def _best(self, sub: Tree, lon, lat, stats: SearchStats) -> tuple[np.ndarray, np.ndarray]:
+        """``max_j (reach_j - s_j)`` over ``sub`` per target (checked coordinates) and its position in ``sub``."""
+        return best_margin_by_cells(self.ellipsoid, sub, lon, lat, self.workers, stats)
+
     # -- queries ---------------------------------------------------------------------------
 
     def nearest(
@@ -223,14 +228,14 @@ class OriginIndex:
         stats : SearchStats
             Only with ``return_stats=True``.
         """
-        targets = self._targets(lon, lat)
+        x, y = _as_coordinates(lon, lat, "target")
         stats = SearchStats()
-        n_t = len(targets)
+        n_t = x.size
         if len(self) == 0 or n_t == 0:
             pos, dist = np.full(n_t, -1, dtype=np.intp), np.full(n_t, np.inf)
         else:
             sub = self._unique_tree("nearest", np.arange(len(self)))
-            neg, arg = best_margin(self.ellipsoid, sub, targets, self.workers, stats)
+            neg, arg = self._best(sub, x, y, stats)
             pos, dist = sub.members[arg], 0.0 - neg  # not -neg: a target on an origin is at 0.0, not -0.0
         return (pos, dist, stats) if return_stats else (pos, dist)
 
@@ -242,8 +247,8 @@ class OriginIndex:
         to the lowest origin position. Without origins: ``-inf`` and -1.
         """
         reach = self._require_reach("max_margin")
-        targets = self._targets(lon, lat)
-        n_t = len(targets)
+        x, y = _as_coordinates(lon, lat, "target")
+        n_t = x.size
         margin = np.full(n_t, -np.inf)
         arg = np.full(n_t, -1, dtype=np.intp)
         if len(self) == 0 or n_t == 0:
@@ -261,7 +266,7 @@ class OriginIndex:
                 return keep, reach[keep]
 
             sub = self._tree(key, build)
-            m, a = best_margin(self.ellipsoid, sub, targets, self.workers, SearchStats())
+            m, a = self._best(sub, x, y, SearchStats())
             a = sub.members[a]
             better = (m > margin) | ((m == margin) & (a < arg))
             margin[better] = m[better]
@@ -336,13 +341,13 @@ class OriginIndex:
         zero = reach <= 0
         if zero.any():
             sub = self._unique_tree("ratio:zero", np.flatnonzero(zero))
-            neg, _ = best_margin(ell, sub, targets, workers, SearchStats())
+            neg, _ = self._best(sub, targets.lon, targets.lat, SearchStats())
             out[neg == 0] = 0.0
         pos = np.flatnonzero(~zero)
         if pos.size == 0:
             return out
         sub = self._unique_tree("ratio:positive", pos)
-        neg, j = best_margin(ell, sub, targets, workers, SearchStats())
+        neg, j = self._best(sub, targets.lon, targets.lat, SearchStats())
         bound = np.minimum(out, (0.0 - neg) / reach[sub.members[j]])
         todo = np.flatnonzero(np.isfinite(bound) & (bound > 0))
         if todo.size == 0 or pos.size == 1:

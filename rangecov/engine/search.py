@@ -9,14 +9,24 @@ rest are measured exactly (step 0). Arrays in, arrays out.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from ..geodesy import PRUNE_SLACK_M, Ellipsoid, default_workers
 
-__all__ = ["SearchStats", "Points", "Tree", "best_margin", "pairs_within_chord", "first_unique", "FIRST_K", "MORE_K"]
+__all__ = [
+    "SearchStats",
+    "Points",
+    "Tree",
+    "best_margin",
+    "settle",
+    "pairs_within_chord",
+    "first_unique",
+    "FIRST_K",
+    "MORE_K",
+]
 
 
 # Candidates come from vectorised k-nearest queries: first the FIRST_K nearest
@@ -47,6 +57,15 @@ class SearchStats:
     exact_solves : int
         Karney inverse solutions computed (one per target, plus the
         candidates no bound could rule out).
+    cells : int
+        Cells of targets whose candidate origins were looked up at once
+        (docs/exactness.md, step 3b).
+    single : int
+        Targets whose cell had a single candidate origin: one Karney solve,
+        no chords.
+
+    Targets in cells with more than ``CELL_MAX`` candidates take the
+    per-target search (``first_k``, ``more_k``, ``ball``).
     """
 
     targets: int = 0
@@ -54,10 +73,12 @@ class SearchStats:
     more_k: int = 0
     ball: int = 0
     exact_solves: int = 0
+    cells: int = 0
+    single: int = 0
 
     def add(self, other: SearchStats) -> None:
-        for name in ("targets", "first_k", "more_k", "ball", "exact_solves"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 @dataclass
@@ -161,9 +182,8 @@ def best_margin(
     stats.targets += len(targets)
     stats.first_k += len(targets)
     first = idx[:, 0]
-    best = reach[first] - ell.distance(
-        targets.lon, targets.lat, origins.lon[first], origins.lat[first], workers=workers
-    )
+    _, toward, s1 = ell.inverse(targets.lon, targets.lat, origins.lon[first], origins.lat[first], workers=workers)
+    best = reach[first] - s1
     stats.exact_solves += len(targets)
     arg = first.copy()
     if n_o == 1:
@@ -178,18 +198,53 @@ def best_margin(
     row, cand = _within_chord(tree, targets.xyz[todo], radius[todo], workers, chord[todo], idx[todo], stats)
     tgt = todo[row]
     keep = cand != first[tgt]
-    tgt, cand = tgt[keep], cand[keep]
+    settle(ell, sub, targets, best, arg, tgt[keep], cand[keep], workers, stats, first=(s1, toward))
+    return best, arg
+
+
+def settle(
+    ell: Ellipsoid,
+    sub: Tree,
+    targets: Points,
+    best: np.ndarray,
+    arg: np.ndarray,
+    tgt: np.ndarray,
+    cand: np.ndarray,
+    workers: int,
+    stats: SearchStats,
+    first: tuple[np.ndarray, np.ndarray],
+) -> None:
+    """Measure the candidate pairs no lower bound rules out; keep each target's best margin (in place).
+
+    ``best``/``arg`` hold a measured margin per target and its origin
+    (position in ``sub``), ``first`` that origin's distance and the azimuth
+    at it toward the target; ``tgt``/``cand`` are further (target, origin)
+    pairs, each target's pairs contiguous. A pair is measured only if
+    ``reach - L`` can reach ``best - ε``, with ``L`` the chord and angle
+    bounds (steps 1 and 2), then the bound beside the first origin (step
+    3c); the winner is the largest margin, the lowest origin position on
+    ties.
+    """
+    origins, reach = sub.points, sub.reach
+    if tgt.size == 0:
+        return
     lower = ell.lower_bound(targets.xyz[tgt], origins.xyz[cand])
     keep = reach[cand] - lower >= best[tgt] - PRUNE_SLACK_M
     tgt, cand = tgt[keep], cand[keep]
     if tgt.size == 0:
-        return best, arg
+        return
+    keep = reach[cand] - _beside_first(ell, sub, arg[tgt], cand, first[0][tgt], first[1][tgt], stats) >= (
+        best[tgt] - PRUNE_SLACK_M
+    )
+    tgt, cand = tgt[keep], cand[keep]
+    if tgt.size == 0:
+        return
     s = ell.distance(targets.lon[tgt], targets.lat[tgt], origins.lon[cand], origins.lat[cand], workers=workers)
     stats.exact_solves += tgt.size
     value = reach[cand] - s
-    # Each target's candidates are contiguous (see _within_chord), so a
-    # segmented max finds its best, lowest origin position first on ties,
-    # which then competes with the first guess on the same rule.
+    # Each target's candidates are contiguous, so a segmented max finds its
+    # best, lowest origin position first on ties, which then competes with
+    # the measured best on the same rule.
     head = np.flatnonzero(np.r_[True, tgt[1:] != tgt[:-1]])
     top = np.maximum.reduceat(value, head)
     at_top = value == np.repeat(top, np.diff(np.r_[head, value.size]))
@@ -198,7 +253,28 @@ def best_margin(
     better = (top > best[t]) | ((top == best[t]) & (top_cand < arg[t]))
     best[t[better]] = top[better]
     arg[t[better]] = top_cand[better]
-    return best, arg
+
+
+def _beside_first(
+    ell: Ellipsoid,
+    sub: Tree,
+    one: np.ndarray,
+    other: np.ndarray,
+    s1: np.ndarray,
+    toward: np.ndarray,
+    stats: SearchStats,
+) -> np.ndarray:
+    """Lower bounds on ``s(T, other)`` from ``s1 = s(T, one)`` and the geodesic from ``one`` to ``other`` (step 3c).
+
+    Each distinct (one, other) pair of origins is solved once.
+    """
+    n = len(sub.points)
+    pairs, back = np.unique(one * n + other, return_inverse=True)
+    a, b = np.divmod(pairs, n)
+    p = sub.points
+    heading, _, step = ell.inverse(p.lon[a], p.lat[a], p.lon[b], p.lat[b], workers=1)
+    stats.exact_solves += pairs.size
+    return ell.lower_bound_beside(s1, toward, step[back], heading[back])
 
 
 def first_unique(*columns: np.ndarray) -> np.ndarray:

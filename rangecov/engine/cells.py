@@ -1,0 +1,311 @@
+"""Candidate origins per cell of targets: the search of :class:`OriginIndex` for many targets at once.
+
+``docs/exactness.md``, step 3b. Targets are binned into longitude/latitude
+cells of about ``PER_CELL`` targets. The k-d tree of origins is asked once
+per cell, from the cell's centre, for every origin that can be best for
+*some* target of the cell: the chord from the centre to any point of the
+cell is bounded (:meth:`~rangecov.geodesy.Ellipsoid.box_chord`), so bounds
+from the centre hold for every target in it. Then, per target:
+
+- one candidate: one Karney solve, nothing else (most targets);
+- up to ``CELL_MAX``: chords to each, one Karney solve to the best by chord,
+  and the others measured only if their lower bound lets them win;
+- more: the per-target k-d search of :func:`rangecov.engine.search.best_margin`.
+
+The per-target work runs in slices of ``SLICE`` targets over the index's
+threads, each slice on one thread from end to end (numpy and Karney's C code
+release the GIL), so both cores work on every stage, not only the solves.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..geodesy import PRUNE_SLACK_M, Ellipsoid
+from .search import FIRST_K, Points, SearchStats, Tree, best_margin, settle
+
+__all__ = ["Cells", "make_cells", "cell_candidates", "best_margin_by_cells", "PER_CELL", "CELL_MAX", "SLICE"]
+
+# Targets per cell aimed at: a cell costs about as much as a dozen targets'
+# chords (one k-d query, a few bounds), so cells much smaller than this cost
+# more than they save; much larger ones collect more candidates per target.
+PER_CELL = 16
+
+# Cells with more candidates than this send their targets to the per-target search.
+CELL_MAX = 32
+
+# Targets are grouped by their cell's number of candidates, padded up to these widths.
+_WIDTHS = (2, 3, 4, 6, 8, 12, 16, 24, 32)
+
+# Targets per unit of threaded work.
+SLICE = 1 << 15
+
+# Degrees a cell is widened by on every side, so that the rounding of a
+# target's cell index (~1e-13 degrees) cannot put it outside its cell.
+_EDGE_DEG = 1e-9
+
+
+@dataclass
+class Cells:
+    """Targets binned into longitude/latitude boxes.
+
+    ``of_target`` is each target's cell (position into the other arrays);
+    ``lon``/``lat`` are the cells' centres, ``radius`` a bound on the chord
+    from the centre to any surface point of the cell, in metres.
+    """
+
+    of_target: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    radius: np.ndarray
+
+    def __len__(self) -> int:
+        return self.lon.size
+
+
+def _longitude_span(x: np.ndarray) -> float:
+    """Where the targets' longitudes (in [0, 360]) start: just after their widest empty gap.
+
+    Targets across ±180° (or 0°) then form one short span instead of the
+    whole circle.
+    """
+    bins = np.bincount(np.minimum(x.astype(np.intp), 359), minlength=360)
+    occupied = np.flatnonzero(bins)
+    if occupied.size == 360:
+        return 0.0
+    gaps = np.diff(np.r_[occupied, occupied[0] + 360])
+    return float(occupied[(int(np.argmax(gaps)) + 1) % occupied.size])
+
+
+def make_cells(ell: Ellipsoid, lon: np.ndarray, lat: np.ndarray, per_cell: int | None = None) -> Cells:
+    """Bin targets into about ``len(lon) / per_cell`` cells, square in metres at the middle latitude."""
+    n = lon.size
+    x = np.remainder(lon, 360.0)  # exact
+    lon0 = _longitude_span(x)
+    u = x - lon0
+    u[u < 0.0] += 360.0
+    width = float(u.max())
+    lat_lo = float(lat.min())
+    height = float(lat.max()) - lat_lo
+    wanted = max(1.0, n / (per_cell or PER_CELL))
+    cos_mid = max(np.cos(np.radians(lat_lo + height / 2.0)), 0.01)
+    side = np.sqrt(width * cos_mid * height / wanted)
+    h_lat = max(side, height / wanted, 1e-7)
+    h_lon = max(side / cos_mid, width / wanted, 1e-7)
+    n_lon, n_lat = int(width / h_lon) + 1, int(height / h_lat) + 1
+    i = np.minimum((u / h_lon).astype(np.intp), n_lon - 1)
+    j = np.minimum(((lat - lat_lo) / h_lat).astype(np.intp), n_lat - 1)
+    ids = i * n_lat + j
+    total = n_lon * n_lat
+    if total <= 4 * n + 1024:
+        counts = np.bincount(ids, minlength=total)
+        occupied = np.flatnonzero(counts)
+        remap = np.empty(total, dtype=np.intp)
+        remap[occupied] = np.arange(occupied.size)
+        of_target = remap[ids]
+    else:
+        occupied, of_target = np.unique(ids, return_inverse=True)
+    ci, cj = np.divmod(occupied, n_lat)
+    lat_a = lat_lo + cj * h_lat
+    lat_b = np.minimum(lat_a + h_lat, 90.0)
+    lo, hi = lat_a - _EDGE_DEG, lat_b + _EDGE_DEG
+    equatorward = np.where(lo > 0.0, lo, np.where(hi < 0.0, hi, 0.0))
+    centre = (lat_a + lat_b) / 2.0
+    radius = ell.box_chord(centre, (lat_b - lat_a) / 2.0 + _EDGE_DEG, min(h_lon / 2.0 + _EDGE_DEG, 180.0), equatorward)
+    return Cells(of_target.astype(np.intp, copy=False), lon0 + (ci + 0.5) * h_lon, centre, radius)
+
+
+def cell_candidates(ell: Ellipsoid, sub: Tree, cells: Cells, workers: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell, the origins (positions in ``sub``) that can attain some target's best margin.
+
+    Returns ``(candidates, count)``: a table of ``CELL_MAX`` columns whose
+    first ``count`` entries are the candidates; ``count`` is ``CELL_MAX + 1``
+    where there may be more (those cells' targets take the per-target search).
+
+    With ``d_j`` the chord from the centre to origin ``j`` and ``r`` the
+    cell's radius, every target ``T`` of the cell has
+    ``|c(T, j) - d_j| <= r``. So its best margin is at least
+    ``floor = max_j (reach_j - U(d_j + r))`` over the first origins by chord
+    (``U`` the upper bound of step 4), and an origin can attain it only if
+    ``s_j <= reach_j - floor``, hence ``d_j - r <= C(reach_j - floor)``
+    (step 2a). With one reach for all, origins farther than the first for
+    every target of the cell are dropped too (:func:`_dominated`).
+    """
+    reach, tree = sub.reach, sub.tree
+    n_o, n_c = len(sub.points), len(cells)
+    xyz = ell.ecef(cells.lon, cells.lat)
+    r = cells.radius
+    k = min(FIRST_K, n_o)
+    chord, idx = tree.query(xyz, k=k, workers=workers)
+    chord, idx = chord.reshape(n_c, k), idx.reshape(n_c, k)
+    floor = np.max(reach[idx] - ell.distance_upper(chord + r[:, None]), axis=1)
+    radius = ell.chord_reach(reach.max() - floor) + r
+    table = np.zeros((n_c, CELL_MAX), dtype=np.intp)
+    count = np.empty(n_c, dtype=np.intp)
+    more = chord[:, -1] <= radius if k < n_o else np.zeros(n_c, dtype=bool)
+    few = ~more
+    table[few, :k], count[few] = _keep(ell, sub, chord[few], idx[few], radius[few], floor[few], r[few])
+    if more.any():
+        wide = min(CELL_MAX, n_o)
+        c2, i2 = tree.query(xyz[more], k=wide, workers=workers)
+        c2, i2 = c2.reshape(-1, wide), i2.reshape(-1, wide)
+        rad = radius[more]
+        table[more, :wide], kept = _keep(ell, sub, c2, i2, rad, floor[more], r[more])
+        kept[(c2[:, -1] <= rad) & (wide < n_o)] = CELL_MAX + 1
+        count[more] = kept
+    return table, count
+
+
+def _keep(
+    ell: Ellipsoid, sub: Tree, chord: np.ndarray, idx: np.ndarray, radius: np.ndarray, floor: np.ndarray, r: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The candidates among each cell's nearest origins (sorted by chord), moved to the front, and their count."""
+    reach = sub.reach
+    if reach[0] == reach.min() == reach.max():
+        inside = chord <= radius[:, None]
+        inside[:, 1:] &= ~_dominated(ell, sub, chord, idx, r)
+    else:
+        inside = chord <= ell.chord_reach(reach[idx] - floor[:, None]) + r[:, None]
+    count = inside.sum(axis=1)
+    count[count == 0] = CELL_MAX + 1  # cannot happen (the first is always inside); be safe
+    order = np.argsort(~inside, axis=1, kind="stable")
+    return np.take_along_axis(idx, order, axis=1), count
+
+
+def _dominated(ell: Ellipsoid, sub: Tree, chord: np.ndarray, idx: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Which candidates (columns 1.. of a cell's table) are farther than the first for every target of the cell.
+
+    One reach for all origins, so the first by chord from the centre
+    (``O1``, chord ``d1``) bounds every target's distance by
+    ``U(c1) <= U(d1 + r)``. For ``T`` within ``r`` of the centre ``X``,
+    ``c_j(T)^2 - c_1(T)^2 = d_j^2 - d_1^2 - 2 (T - X)·(O_j - O_1)`` is
+    linear in ``T``, so at least ``d_j^2 - d_1^2 - 2 r |O_j - O_1|``; when that
+    exceeds ``U(d1 + r)^2 - (d1 + r)^2`` (which bounds ``U(c1)^2 - c1^2``, an
+    increasing function of ``c1``), ``s_j >= c_j > U(c_1) >= s_1`` for every
+    target of the cell (docs/exactness.md, step 3b). The slack ``2 (d_j + r) ε``
+    covers the rounding of the squares.
+    """
+    xyz = sub.points.xyz
+    d1, dj = chord[:, :1], chord[:, 1:]
+    far = d1 + r[:, None]
+    gap = xyz[idx[:, 1:]] - xyz[idx[:, :1]]
+    sep = np.sqrt(np.einsum("ijk,ijk->ij", gap, gap))
+    lower = (dj - d1) * (dj + d1) - 2.0 * r[:, None] * sep
+    need = ell.distance_upper(far) ** 2 - far**2 + 2.0 * (dj + r[:, None]) * PRUNE_SLACK_M
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(dj) & (lower > need)
+
+
+def _settle_group(
+    ell: Ellipsoid,
+    sub: Tree,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    cand: np.ndarray,
+    count: np.ndarray,
+    stats: SearchStats,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Best margin of targets with a few candidates each (``cand``: one row per target, ``count`` valid)."""
+    origins, reach = sub.points, sub.reach
+    n, width = cand.shape
+    xyz = ell.ecef(lon, lat)
+    d = xyz[:, None, :] - origins.xyz[cand]
+    chord = np.sqrt(np.einsum("ijk,ijk->ij", d, d))
+    valid = np.arange(width) < count[:, None]
+    upper = np.where(valid, reach[cand] - chord, -np.inf)  # s >= chord (step 1)
+    rows = np.arange(n)
+    col = np.argmax(upper, axis=1)
+    arg = cand[rows, col]
+    _, toward, s1 = ell.inverse(lon, lat, origins.lon[arg], origins.lat[arg], workers=1)
+    best = reach[arg] - s1
+    stats.exact_solves += n
+    others = upper >= (best - PRUNE_SLACK_M)[:, None]
+    others[rows, col] = False
+    tgt, c = np.nonzero(others)
+    settle(ell, sub, Points(lon, lat, xyz), best, arg, tgt, cand[tgt, c], 1, stats, first=(s1, toward))
+    return best, arg
+
+
+def _run_slice(
+    ell: Ellipsoid,
+    sub: Tree,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    cand: np.ndarray,
+    count: np.ndarray,
+    best: np.ndarray,
+    arg: np.ndarray,
+) -> SearchStats:
+    """One slice of targets (views into the caller's arrays), on the calling thread."""
+    origins, reach = sub.points, sub.reach
+    stats = SearchStats(targets=lon.size)
+    single = np.flatnonzero(count == 1)
+    if single.size:
+        j = cand[single, 0]
+        s = ell.distance(lon[single], lat[single], origins.lon[j], origins.lat[j], workers=1)
+        best[single], arg[single] = reach[j] - s, j
+        stats.single += single.size
+        stats.exact_solves += single.size
+    low = 1
+    for high in _WIDTHS:
+        rows = np.flatnonzero((count > low) & (count <= high))
+        if rows.size:
+            best[rows], arg[rows] = _settle_group(ell, sub, lon[rows], lat[rows], cand[rows, :high], count[rows], stats)
+        low = high
+    rest = np.flatnonzero(count > CELL_MAX)
+    if rest.size:
+        x, y = lon[rest], lat[rest]
+        part = SearchStats()
+        best[rest], arg[rest] = best_margin(ell, sub, Points(x, y, ell.ecef(x, y)), 1, part)
+        part.targets = 0  # counted above
+        stats.add(part)
+    return stats
+
+
+def best_margin_by_cells(
+    ell: Ellipsoid, sub: Tree, lon: np.ndarray, lat: np.ndarray, workers: int, stats: SearchStats
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each target, ``max_j (reach_j - s_j)`` over ``sub`` and the ``j`` attaining it (lowest on ties).
+
+    The same answer as :func:`rangecov.engine.search.best_margin`, found per
+    cell of targets (module docstring; docs/exactness.md, step 3b).
+    """
+    n = lon.size
+    best, arg = np.empty(n), np.empty(n, dtype=np.intp)
+    if n == 0:
+        return best, arg
+    cells = make_cells(ell, lon, lat)
+    n_c = len(cells)
+    stats.cells += n_c
+    table = np.empty((n_c, CELL_MAX), dtype=np.intp)
+    cell_count = np.empty(n_c, dtype=np.intp)
+
+    def lookup(part: slice) -> None:
+        piece = Cells(cells.of_target, cells.lon[part], cells.lat[part], cells.radius[part])
+        table[part], cell_count[part] = cell_candidates(ell, sub, piece, 1)
+
+    def run(part: slice) -> SearchStats:
+        cell = cells.of_target[part]
+        return _run_slice(ell, sub, lon[part], lat[part], table[cell], cell_count[cell], best[part], arg[part])
+
+    # Both stages are split into pieces that one thread takes from end to end.
+    cell_parts = _parts(n_c, max(SLICE // PER_CELL, -(-n_c // max(workers, 1))))
+    target_parts = _parts(n, SLICE)
+    if workers > 1 and len(target_parts) > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(lookup, cell_parts))
+            results = list(pool.map(run, target_parts))
+    else:
+        for part in cell_parts:
+            lookup(part)
+        results = [run(part) for part in target_parts]
+    for result in results:
+        stats.add(result)
+    return best, arg
+
+
+def _parts(n: int, size: int) -> list[slice]:
+    return [slice(a, min(n, a + size)) for a in range(0, n, size)]
