@@ -27,12 +27,15 @@ __all__ = ["coverage", "HOW", "POINT_CHUNK"]
 HOW = ("any", "all", "centroid", "area")
 
 
-def _is_point_frame(obj) -> bool:
-    """True when every present, non-empty geometry is a point (the fast engine's case)."""
-    values = np.asarray(obj.geometry.values if isinstance(obj, gpd.GeoDataFrame) else obj.values, dtype=object)
-    kinds = np.asarray(shapely.get_type_id(values))
-    ok = (kinds == shapely.GeometryType.POINT) | (kinds == -1) | np.asarray(shapely.is_empty(values))
-    return bool(ok.all())
+def _point_kinds(obj) -> np.ndarray | None:
+    """Geometry type ids when every present, non-empty geometry is a point (the fast engine's case), else None."""
+    kinds = frames.point_kinds(obj)
+    odd = np.flatnonzero((kinds != shapely.GeometryType.POINT) & (kinds != -1))
+    if odd.size:
+        values = np.asarray((obj.geometry if isinstance(obj, gpd.GeoDataFrame) else obj).values)
+        if not np.asarray(shapely.is_empty(values[odd])).all():
+            return None
+    return kinds
 
 
 def coverage(
@@ -163,8 +166,14 @@ def coverage(
         )
     frames.check_frame(origins, "origins")
     frames.check_frame(targets, "targets")
-    if how != "area" and _is_point_frame(origins) and _is_point_frame(targets):
-        return _point_coverage(ell, origins, targets, reach, progress, chunk_size or POINT_CHUNK)
+    if how != "area":
+        o_kinds = _point_kinds(origins)
+        t_kinds = None if o_kinds is None else _point_kinds(targets)
+        if t_kinds is not None:
+            o_lon, o_lat = frames.point_lonlat(origins, "origins", kinds=o_kinds)
+            t_lon, t_lat = frames.point_lonlat(targets, "targets", kinds=t_kinds)
+            points = (o_lon, o_lat, t_lon, t_lat)
+            return _point_coverage(ell, origins, targets, points, reach, progress, chunk_size or POINT_CHUNK)
     return shape_coverage.shape_coverage(
         ell,
         origins,
@@ -182,10 +191,9 @@ def coverage(
 POINT_CHUNK = 1 << 20
 
 
-def _point_coverage(ell, origins, targets, reach, progress, chunk_size: int) -> CoverageReport:
+def _point_coverage(ell, origins, targets, points, reach, progress, chunk_size: int) -> CoverageReport:
     """Points against points: the exact search of rangecov.engine, one chunk of targets at a time."""
-    o_lon, o_lat = frames.point_lonlat(origins, "origins")
-    t_lon, t_lat = frames.point_lonlat(targets, "targets")
+    o_lon, o_lat, t_lon, t_lat = points
     spec = parse_reach(reach, origins, o_lon.size)
     index = OriginIndex(o_lon, o_lat, reach=spec.low, ellipsoid=ell)
     n_t = t_lon.size

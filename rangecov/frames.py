@@ -21,6 +21,7 @@ __all__ = [
     "describe_labels",
     "check_frame",
     "point_lonlat",
+    "point_kinds",
     "lonlat_geometries",
     "as_frame",
     "column_names",
@@ -76,8 +77,7 @@ def check_frame(obj, argname: str) -> gpd.GeoSeries:
     return geoms
 
 
-def _refuse_missing(geoms, index, argname: str) -> None:
-    missing = np.asarray(geoms.isna())
+def _refuse_missing(missing: np.ndarray, index, argname: str) -> None:
     if missing.any():
         raise ValueError(
             f"{argname} has missing geometry (None) at {describe_labels(index[missing])}; "
@@ -95,34 +95,50 @@ def _to_lonlat(crs: pyproj.CRS, argname: str) -> pyproj.Transformer:
         ) from None
 
 
-def point_lonlat(obj, argname: str) -> tuple[np.ndarray, np.ndarray]:
+def point_kinds(obj) -> np.ndarray:
+    """shapely's geometry type id of every row (-1 for missing): one pass, shared by the checks."""
+    geoms = obj.geometry if isinstance(obj, gpd.GeoDataFrame) else obj
+    return np.asarray(shapely.get_type_id(np.asarray(geoms.values)))
+
+
+def point_lonlat(obj, argname: str, *, kinds: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Longitude and latitude in degrees (EPSG:4326) of a frame of points.
 
     Raises TypeError/ValueError naming ``argname`` and up to five offending
     index labels for: a wrong type, no CRS, missing or empty geometry,
     non-point geometry, NaN or infinite coordinates, and latitudes beyond ±90°.
+    ``kinds`` is :func:`point_kinds` of ``obj`` when the caller has it already.
     """
     geoms = check_frame(obj, argname)
-    values = geoms.values
+    values = np.asarray(geoms.values)
     index = obj.index
-
-    _refuse_missing(geoms, index, argname)
-    empty = np.asarray(shapely.is_empty(values))
-    kinds = np.asarray(shapely.get_type_id(values))
-    not_point = (kinds != shapely.GeometryType.POINT) & ~empty
-    if not_point.any():
-        found = sorted(set(np.asarray(geoms.geom_type)[not_point]))
-        raise ValueError(
-            f"{argname} must contain points only; found {', '.join(found)} at "
-            f"{describe_labels(index[not_point])}; use e.g. {argname}.representative_point()"
-        )
-    if empty.any():
-        raise ValueError(f"{argname} has empty geometry at {describe_labels(index[empty])}; drop those rows")
-
-    x = shapely.get_x(values)
-    y = shapely.get_y(values)
-    bad = ~(np.isfinite(x) & np.isfinite(y))
+    if kinds is None:
+        kinds = point_kinds(geoms)
+    _refuse_missing(kinds == -1, index, argname)
+    # Emptiness costs a pass of its own, so it is asked only of the rows that
+    # need it: geometries that are not points, and points without coordinates.
+    odd = np.flatnonzero((kinds != shapely.GeometryType.POINT) & (kinds != -1))
+    if odd.size:
+        solid = odd[~np.asarray(shapely.is_empty(values[odd]))]
+        if solid.size:
+            found = sorted(set(np.asarray(geoms.geom_type)[solid]))
+            raise ValueError(
+                f"{argname} must contain points only; found {', '.join(found)} at "
+                f"{describe_labels(index[solid])}; use e.g. {argname}.representative_point()"
+            )
+    try:
+        if odd.size:
+            raise shapely.errors.GEOSException("empty geometries that are not points")
+        x = shapely.get_x(values)
+        y = shapely.get_y(values)
+        bad = ~(np.isfinite(x) & np.isfinite(y))
+    except shapely.errors.GEOSException:  # GEOS refuses the coordinates of an empty point
+        bad = np.ones(len(values), dtype=bool)
     if bad.any():
+        empty = np.zeros(len(values), dtype=bool)
+        empty[bad] = np.asarray(shapely.is_empty(values[bad]))
+        if empty.any():
+            raise ValueError(f"{argname} has empty geometry at {describe_labels(index[empty])}; drop those rows")
         raise ValueError(f"{argname} has NaN or infinite coordinates at {describe_labels(index[bad])}")
 
     crs = pyproj.CRS.from_user_input(geoms.crs)
@@ -197,7 +213,7 @@ def lonlat_geometries(obj, argname: str) -> np.ndarray:
     geoms = check_frame(obj, argname)
     values = np.asarray(geoms.values, dtype=object)
     index = obj.index
-    _refuse_missing(geoms, index, argname)
+    _refuse_missing(np.asarray(geoms.isna()), index, argname)
     empty = np.asarray(shapely.is_empty(values))
     if empty.any():
         raise ValueError(f"{argname} has empty geometry at {describe_labels(index[empty])}; drop those rows")

@@ -19,6 +19,7 @@ release the GIL), so both cores work on every stage, not only the solves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ __all__ = ["Cells", "make_cells", "cell_candidates", "best_margin_by_cells", "PE
 # Targets per cell aimed at: a cell costs about as much as a dozen targets'
 # chords (one k-d query, a few bounds), so cells much smaller than this cost
 # more than they save; much larger ones collect more candidates per target.
-PER_CELL = 16
+PER_CELL = 32
 
 # Cells with more candidates than this send their targets to the per-target search.
 CELL_MAX = 32
@@ -234,17 +235,21 @@ def _run_slice(
     sub: Tree,
     lon: np.ndarray,
     lat: np.ndarray,
-    cand: np.ndarray,
+    table: Callable[[np.ndarray, int], np.ndarray],
     count: np.ndarray,
     best: np.ndarray,
     arg: np.ndarray,
 ) -> SearchStats:
-    """One slice of targets (views into the caller's arrays), on the calling thread."""
+    """One slice of targets (views into the caller's arrays), on the calling thread.
+
+    ``table`` holds each target's cell's candidates (a row per target, read
+    lazily: only the columns a target's group needs are gathered).
+    """
     origins, reach = sub.points, sub.reach
     stats = SearchStats(targets=lon.size)
     single = np.flatnonzero(count == 1)
     if single.size:
-        j = cand[single, 0]
+        j = table(single, 1)[:, 0]
         s = ell.distance(lon[single], lat[single], origins.lon[j], origins.lat[j], workers=1)
         best[single], arg[single] = reach[j] - s, j
         stats.single += single.size
@@ -253,7 +258,7 @@ def _run_slice(
     for high in _WIDTHS:
         rows = np.flatnonzero((count > low) & (count <= high))
         if rows.size:
-            best[rows], arg[rows] = _settle_group(ell, sub, lon[rows], lat[rows], cand[rows, :high], count[rows], stats)
+            best[rows], arg[rows] = _settle_group(ell, sub, lon[rows], lat[rows], table(rows, high), count[rows], stats)
         low = high
     rest = np.flatnonzero(count > CELL_MAX)
     if rest.size:
@@ -289,7 +294,11 @@ def best_margin_by_cells(
 
     def run(part: slice) -> SearchStats:
         cell = cells.of_target[part]
-        return _run_slice(ell, sub, lon[part], lat[part], table[cell], cell_count[cell], best[part], arg[part])
+
+        def rows(which: np.ndarray, width: int) -> np.ndarray:
+            return table[cell[which], :width]
+
+        return _run_slice(ell, sub, lon[part], lat[part], rows, cell_count[cell], best[part], arg[part])
 
     # Both stages are split into pieces that one thread takes from end to end.
     cell_parts = _parts(n_c, max(SLICE // PER_CELL, -(-n_c // max(workers, 1))))
