@@ -204,9 +204,12 @@ def _point_coverage(ell, origins, targets, points, reach, progress, chunk_size: 
     # Each target's answer is independent of the others, so chunks change
     # nothing but let a bar advance; the index (and its trees) is built once.
     for part in progress_bars.chunks(n_t, chunk_size, desc="coverage", unit="target", progress=progress):
-        nearest[part], distance[part] = index.nearest(t_lon[part], t_lat[part])
-        if margin is not None:
-            margin[part], covering[part] = index.max_margin(t_lon[part], t_lat[part])
+        if margin is None:
+            nearest[part], distance[part] = index.nearest(t_lon[part], t_lat[part])
+        else:
+            nearest[part], distance[part], margin[part], covering[part] = index.nearest_and_margin(
+                t_lon[part], t_lat[part]
+            )
     if margin is None:
         low, high = (spec.low[0], spec.high[0]) if spec.low.size else (0.0, 0.0)
         margin, high_margin, covering = low - distance, high - distance, nearest

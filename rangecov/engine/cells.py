@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..geodesy import PRUNE_SLACK_M, Ellipsoid
-from .search import FIRST_K, Points, SearchStats, Tree, best_margin, settle
+from .search import FIRST_K, Known, Points, SearchStats, Tree, best_margin, measure, settle
 
 __all__ = ["Cells", "make_cells", "cell_candidates", "best_margin_by_cells", "PER_CELL", "CELL_MAX", "SLICE"]
 
@@ -119,61 +119,101 @@ def make_cells(ell: Ellipsoid, lon: np.ndarray, lat: np.ndarray, per_cell: int |
     return Cells(of_target.astype(np.intp, copy=False), lon0 + (ci + 0.5) * h_lon, centre, radius)
 
 
-def cell_candidates(ell: Ellipsoid, sub: Tree, cells: Cells, workers: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per cell, the origins (positions in ``sub``) that can attain some target's best margin.
+def cell_candidates(ell: Ellipsoid, groups: list[Tree], cells: Cells, workers: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell, the origins that can attain some target's best margin (positions in the searched set).
 
-    Returns ``(candidates, count)``: a table of ``CELL_MAX`` columns whose
-    first ``count`` entries are the candidates; ``count`` is ``CELL_MAX + 1``
-    where there may be more (those cells' targets take the per-target search).
+    ``groups`` split the searched origins (their ``members`` are positions
+    in it), each with its own k-d tree: one group for a nearest-origin
+    search, one per reach value (or band of values) for margins. Returns
+    ``(candidates, count)``: a table of ``CELL_MAX`` columns whose first
+    ``count`` entries are the candidates; ``count`` is ``CELL_MAX + 1``
+    where there may be more (those cells' targets take the per-target
+    search).
 
     With ``d_j`` the chord from the centre to origin ``j`` and ``r`` the
     cell's radius, every target ``T`` of the cell has
     ``|c(T, j) - d_j| <= r``. So its best margin is at least
     ``floor = max_j (reach_j - U(d_j + r))`` over the first origins by chord
-    (``U`` the upper bound of step 4), and an origin can attain it only if
-    ``s_j <= reach_j - floor``, hence ``d_j - r <= C(reach_j - floor)``
-    (step 2a). With one reach for all, origins farther than the first for
-    every target of the cell are dropped too (:func:`_dominated`).
+    of every group (``U`` the upper bound of step 4), and an origin can
+    attain it only if ``s_j <= reach_j - floor``, hence
+    ``d_j - r <= C(reach_j - floor)`` (step 2a). In a group of one reach,
+    origins farther than the group's first for every target of the cell are
+    dropped too (:func:`_dominated`).
     """
-    reach, tree = sub.reach, sub.tree
-    n_o, n_c = len(sub.points), len(cells)
+    n_c = len(cells)
     xyz = ell.ecef(cells.lon, cells.lat)
     r = cells.radius
-    k = min(FIRST_K, n_o)
-    chord, idx = tree.query(xyz, k=k, workers=workers)
-    chord, idx = chord.reshape(n_c, k), idx.reshape(n_c, k)
-    floor = np.max(reach[idx] - ell.distance_upper(chord + r[:, None]), axis=1)
-    radius = ell.chord_reach(reach.max() - floor) + r
-    table = np.zeros((n_c, CELL_MAX), dtype=np.intp)
-    count = np.empty(n_c, dtype=np.intp)
-    more = chord[:, -1] <= radius if k < n_o else np.zeros(n_c, dtype=bool)
-    few = ~more
-    table[few, :k], count[few] = _keep(ell, sub, chord[few], idx[few], radius[few], floor[few], r[few])
+    floor = np.full(n_c, -np.inf)
+    firsts = []
+    for g in groups:
+        k = min(FIRST_K, len(g.members))
+        chord, idx = g.tree.query(xyz, k=k, workers=workers)
+        chord, idx = chord.reshape(n_c, k), idx.reshape(n_c, k)
+        np.maximum(floor, np.max(g.reach[idx] - ell.distance_upper(chord + r[:, None]), axis=1), out=floor)
+        firsts.append((chord, idx))
+    tables, counts = [], []
+    for g, (chord, idx) in zip(groups, firsts):
+        table, count = _group_candidates(ell, g, xyz, r, floor, chord, idx, workers)
+        tables.append(g.members[table])
+        counts.append(count)
+    if len(groups) == 1:
+        table, count = tables[0], counts[0]
+    else:
+        width = [t.shape[1] for t in tables]
+        valid = np.concatenate([np.arange(w) < c[:, None] for w, c in zip(width, counts)], axis=1)
+        order = np.argsort(~valid, axis=1, kind="stable")[:, :CELL_MAX]
+        table = np.take_along_axis(np.concatenate(tables, axis=1), order, axis=1)
+        count = np.minimum(np.sum(counts, axis=0), CELL_MAX + 1)
+    count[count == 0] = CELL_MAX + 1  # cannot happen (floor's own origin is a candidate); be safe
+    if table.shape[1] < CELL_MAX:
+        table = np.pad(table, ((0, 0), (0, CELL_MAX - table.shape[1])))
+    return table, count
+
+
+def _group_candidates(
+    ell: Ellipsoid,
+    g: Tree,
+    xyz: np.ndarray,
+    r: np.ndarray,
+    floor: np.ndarray,
+    chord: np.ndarray,
+    idx: np.ndarray,
+    workers: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One group's candidates per cell (positions in the group), from its first ``k`` by chord and, where
+    those may not be all, from up to ``CELL_MAX``."""
+    n_c, k = chord.shape
+    n_g = len(g.members)
+    radius = ell.chord_reach(g.reach.max() - floor) + r
+    table = np.zeros((n_c, min(CELL_MAX, n_g)), dtype=np.intp)
+    count = np.zeros(n_c, dtype=np.intp)
+    near = chord[:, 0] <= radius  # other cells get nothing from this group
+    more = near & (chord[:, -1] <= radius) & (k < n_g)
+    few = near & ~more
+    table[few, :k], count[few] = _keep(ell, g, chord[few], idx[few], radius[few], floor[few], r[few])
     if more.any():
-        wide = min(CELL_MAX, n_o)
-        c2, i2 = tree.query(xyz[more], k=wide, workers=workers)
+        wide = table.shape[1]
+        c2, i2 = g.tree.query(xyz[more], k=wide, workers=workers)
         c2, i2 = c2.reshape(-1, wide), i2.reshape(-1, wide)
         rad = radius[more]
-        table[more, :wide], kept = _keep(ell, sub, c2, i2, rad, floor[more], r[more])
-        kept[(c2[:, -1] <= rad) & (wide < n_o)] = CELL_MAX + 1
+        table[more], kept = _keep(ell, g, c2, i2, rad, floor[more], r[more])
+        kept[(c2[:, -1] <= rad) & (wide < n_g)] = CELL_MAX + 1
         count[more] = kept
     return table, count
 
 
 def _keep(
-    ell: Ellipsoid, sub: Tree, chord: np.ndarray, idx: np.ndarray, radius: np.ndarray, floor: np.ndarray, r: np.ndarray
+    ell: Ellipsoid, g: Tree, chord: np.ndarray, idx: np.ndarray, radius: np.ndarray, floor: np.ndarray, r: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The candidates among each cell's nearest origins (sorted by chord), moved to the front, and their count."""
-    reach = sub.reach
+    reach = g.reach
     if reach[0] == reach.min() == reach.max():
         inside = chord <= radius[:, None]
-        inside[:, 1:] &= ~_dominated(ell, sub, chord, idx, r)
+        inside[:, 1:] &= ~_dominated(ell, g, chord, idx, r)
     else:
         inside = chord <= ell.chord_reach(reach[idx] - floor[:, None]) + r[:, None]
-    count = inside.sum(axis=1)
-    count[count == 0] = CELL_MAX + 1  # cannot happen (the first is always inside); be safe
     order = np.argsort(~inside, axis=1, kind="stable")
-    return np.take_along_axis(idx, order, axis=1), count
+    return np.take_along_axis(idx, order, axis=1), inside.sum(axis=1)
 
 
 def _dominated(ell: Ellipsoid, sub: Tree, chord: np.ndarray, idx: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -207,8 +247,9 @@ def _settle_group(
     lat: np.ndarray,
     cand: np.ndarray,
     count: np.ndarray,
+    known: Known | None,
     stats: SearchStats,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Best margin of targets with a few candidates each (``cand``: one row per target, ``count`` valid)."""
     origins, reach = sub.points, sub.reach
     n, width = cand.shape
@@ -220,68 +261,103 @@ def _settle_group(
     rows = np.arange(n)
     col = np.argmax(upper, axis=1)
     arg = cand[rows, col]
-    _, toward, s1 = ell.inverse(lon, lat, origins.lon[arg], origins.lat[arg], workers=1)
+    s1, toward = measure(ell, origins, lon, lat, arg, known, 1, stats)
     best = reach[arg] - s1
-    stats.exact_solves += n
     others = upper >= (best - PRUNE_SLACK_M)[:, None]
     others[rows, col] = False
     tgt, c = np.nonzero(others)
-    settle(ell, sub, Points(lon, lat, xyz), best, arg, tgt, cand[tgt, c], 1, stats, first=(s1, toward))
-    return best, arg
+    settle(ell, sub, Points(lon, lat, xyz), best, arg, toward, s1, tgt, cand[tgt, c], 1, stats, known)
+    return best, arg, toward
 
 
 def _run_slice(
     ell: Ellipsoid,
     sub: Tree,
+    groups: list[Tree],
     lon: np.ndarray,
     lat: np.ndarray,
     table: Callable[[np.ndarray, int], np.ndarray],
     count: np.ndarray,
-    best: np.ndarray,
-    arg: np.ndarray,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray],
+    known: Known | None,
 ) -> SearchStats:
     """One slice of targets (views into the caller's arrays), on the calling thread.
 
-    ``table`` holds each target's cell's candidates (a row per target, read
-    lazily: only the columns a target's group needs are gathered).
+    ``table`` gives each target's cell's candidates (a row per target, read
+    lazily: only the columns a target's group needs are gathered); ``out``
+    are views of the caller's best, arg and toward, written in place.
     """
+    best, arg, toward = out
     origins, reach = sub.points, sub.reach
     stats = SearchStats(targets=lon.size)
+
+    def part(rows: np.ndarray) -> Known | None:
+        return None if known is None else known.take(rows)
+
     single = np.flatnonzero(count == 1)
     if single.size:
         j = table(single, 1)[:, 0]
-        s = ell.distance(lon[single], lat[single], origins.lon[j], origins.lat[j], workers=1)
+        s, toward[single] = measure(ell, origins, lon[single], lat[single], j, part(single), 1, stats)
         best[single], arg[single] = reach[j] - s, j
         stats.single += single.size
-        stats.exact_solves += single.size
     low = 1
     for high in _WIDTHS:
         rows = np.flatnonzero((count > low) & (count <= high))
         if rows.size:
-            best[rows], arg[rows] = _settle_group(ell, sub, lon[rows], lat[rows], table(rows, high), count[rows], stats)
+            best[rows], arg[rows], toward[rows] = _settle_group(
+                ell, sub, lon[rows], lat[rows], table(rows, high), count[rows], part(rows), stats
+            )
         low = high
     rest = np.flatnonzero(count > CELL_MAX)
     if rest.size:
         x, y = lon[rest], lat[rest]
-        part = SearchStats()
-        best[rest], arg[rest] = best_margin(ell, sub, Points(x, y, ell.ecef(x, y)), 1, part)
-        part.targets = 0  # counted above
-        stats.add(part)
+        extra = SearchStats()
+        best[rest], arg[rest], toward[rest] = _per_target(ell, groups, Points(x, y, ell.ecef(x, y)), part(rest), extra)
+        extra.targets = 0  # counted above
+        stats.add(extra)
     return stats
 
 
+def _per_target(
+    ell: Ellipsoid, groups: list[Tree], targets: Points, known: Known | None, stats: SearchStats
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The per-target k-d search in every group, the best margin over the groups (lowest position on ties)."""
+    best = np.full(len(targets), -np.inf)
+    arg = np.full(len(targets), np.iinfo(np.intp).max)
+    toward = np.zeros(len(targets))
+    for g in groups:
+        m, a, az = best_margin(ell, g, targets, 1, stats, known)
+        a = g.members[a]
+        better = (m > best) | ((m == best) & (a < arg))
+        best[better], arg[better], toward[better] = m[better], a[better], az[better]
+    return best, arg, toward
+
+
 def best_margin_by_cells(
-    ell: Ellipsoid, sub: Tree, lon: np.ndarray, lat: np.ndarray, workers: int, stats: SearchStats
-) -> tuple[np.ndarray, np.ndarray]:
-    """For each target, ``max_j (reach_j - s_j)`` over ``sub`` and the ``j`` attaining it (lowest on ties).
+    ell: Ellipsoid,
+    sub: Tree,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    workers: int,
+    stats: SearchStats,
+    groups: list[Tree] | None = None,
+    known: Known | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each target, ``max_j (reach_j - s_j)`` over ``sub``, the ``j`` attaining it (lowest on ties) and
+    the azimuth at that origin toward the target.
 
     The same answer as :func:`rangecov.engine.search.best_margin`, found per
     cell of targets (module docstring; docs/exactness.md, step 3b).
+    ``groups`` split ``sub`` for the candidate search (their ``members`` are
+    positions in ``sub``); by default ``sub`` is one group. ``known``: a
+    measured origin per target whose distance is reused (see
+    :class:`~rangecov.engine.search.Known`).
     """
+    groups = [Tree(np.arange(len(sub.points)), sub.points, sub.reach, sub.tree)] if groups is None else groups
     n = lon.size
-    best, arg = np.empty(n), np.empty(n, dtype=np.intp)
+    best, arg, toward = np.empty(n), np.empty(n, dtype=np.intp), np.empty(n)
     if n == 0:
-        return best, arg
+        return best, arg, toward
     cells = make_cells(ell, lon, lat)
     n_c = len(cells)
     stats.cells += n_c
@@ -290,7 +366,7 @@ def best_margin_by_cells(
 
     def lookup(part: slice) -> None:
         piece = Cells(cells.of_target, cells.lon[part], cells.lat[part], cells.radius[part])
-        table[part], cell_count[part] = cell_candidates(ell, sub, piece, 1)
+        table[part], cell_count[part] = cell_candidates(ell, groups, piece, 1)
 
     def run(part: slice) -> SearchStats:
         cell = cells.of_target[part]
@@ -298,10 +374,12 @@ def best_margin_by_cells(
         def rows(which: np.ndarray, width: int) -> np.ndarray:
             return table[cell[which], :width]
 
-        return _run_slice(ell, sub, lon[part], lat[part], rows, cell_count[cell], best[part], arg[part])
+        mine = None if known is None else Known(*(v[part] for v in (known.lon, known.lat, known.s, known.toward)))
+        out = (best[part], arg[part], toward[part])
+        return _run_slice(ell, sub, groups, lon[part], lat[part], rows, cell_count[cell], out, mine)
 
     # Both stages are split into pieces that one thread takes from end to end.
-    cell_parts = _parts(n_c, max(SLICE // PER_CELL, -(-n_c // max(workers, 1))))
+    cell_parts = _parts(n_c, 2048)
     target_parts = _parts(n, SLICE)
     if workers > 1 and len(target_parts) > 1:
         with ThreadPoolExecutor(workers) as pool:
@@ -313,7 +391,7 @@ def best_margin_by_cells(
         results = [run(part) for part in target_parts]
     for result in results:
         stats.add(result)
-    return best, arg
+    return best, arg, toward
 
 
 def _parts(n: int, size: int) -> list[slice]:

@@ -14,7 +14,7 @@ from ..errors import InputError, InputTypeError
 from ..geodesy import PRUNE_SLACK_M, Ellipsoid, default_workers, ellipsoid_names, get_ellipsoid
 from .cells import best_margin_by_cells
 from .counts import count_within
-from .search import Points, SearchStats, Tree, first_unique, pairs_within_chord
+from .search import Known, Points, SearchStats, Tree, first_unique, pairs_within_chord
 
 __all__ = ["OriginIndex"]
 
@@ -200,9 +200,12 @@ class OriginIndex:
         x, y = _as_coordinates(lon, lat, "target")
         return Points(x, y, self.ellipsoid.ecef(x, y))
 
-    def _best(self, sub: Tree, lon, lat, stats: SearchStats) -> tuple[np.ndarray, np.ndarray]:
-        """``max_j (reach_j - s_j)`` over ``sub`` per target (checked coordinates) and its position in ``sub``."""
-        return best_margin_by_cells(self.ellipsoid, sub, lon, lat, self.workers, stats)
+    def _best(
+        self, sub: Tree, lon, lat, stats: SearchStats, groups: list[Tree] | None = None, known: Known | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``max_j (reach_j - s_j)`` over ``sub`` per target (checked coordinates), its position in ``sub``
+        and the azimuth at that origin toward the target."""
+        return best_margin_by_cells(self.ellipsoid, sub, lon, lat, self.workers, stats, groups, known)
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -234,10 +237,13 @@ class OriginIndex:
         if len(self) == 0 or n_t == 0:
             pos, dist = np.full(n_t, -1, dtype=np.intp), np.full(n_t, np.inf)
         else:
-            sub = self._unique_tree("nearest", np.arange(len(self)))
-            neg, arg = self._best(sub, x, y, stats)
-            pos, dist = sub.members[arg], 0.0 - neg  # not -neg: a target on an origin is at 0.0, not -0.0
+            pos, dist, _ = self._nearest(x, y, stats)
         return (pos, dist, stats) if return_stats else (pos, dist)
+
+    def _nearest(self, x: np.ndarray, y: np.ndarray, stats: SearchStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        sub = self._unique_tree("nearest", np.arange(len(self)))
+        neg, arg, toward = self._best(sub, x, y, stats)
+        return sub.members[arg], 0.0 - neg, toward  # not -neg: a target on an origin is at 0.0, not -0.0
 
     def max_margin(self, lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """``max_j (reach_j - s_j)`` per target, exactly, and the origin attaining it.
@@ -246,32 +252,73 @@ class OriginIndex:
         reach for all it is that reach minus the nearest distance. Ties go
         to the lowest origin position. Without origins: ``-inf`` and -1.
         """
-        reach = self._require_reach("max_margin")
+        self._require_reach("max_margin")
         x, y = _as_coordinates(lon, lat, "target")
         n_t = x.size
         margin = np.full(n_t, -np.inf)
         arg = np.full(n_t, -1, dtype=np.intp)
         if len(self) == 0 or n_t == 0:
             return margin, arg
-        values = np.unique(reach)
-        if values.size <= _MAX_REACH_GROUPS:
-            groups = [(f"margin:{v!r}", np.flatnonzero(reach == v)) for v in values]
-        else:
-            groups = [("margin:all", np.arange(reach.size))]
-        for key, members in groups:
+        sub, groups = self._margin_trees()
+        m, a, _ = self._best(sub, x, y, SearchStats(), groups)
+        return m, sub.members[a]
 
-            def build(members=members):
-                p = self._points
-                keep = members[first_unique(p.lon[members], p.lat[members], reach[members])]
-                return keep, reach[keep]
+    def nearest_and_margin(
+        self, lon: ArrayLike, lat: ArrayLike
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`nearest` and :meth:`max_margin` in one call, sharing their exact solves.
 
-            sub = self._tree(key, build)
-            m, a = self._best(sub, x, y, SearchStats())
-            a = sub.members[a]
-            better = (m > margin) | ((m == margin) & (a < arg))
-            margin[better] = m[better]
-            arg[better] = a[better]
-        return margin, arg
+        Returns ``(origin_position, distance_m, margin_m, margin_origin)``,
+        each exactly as the two methods give them. Where the origin best by
+        margin sits where the nearest one does, its distance is not solved
+        again, so per-origin reach costs less than the two calls.
+        """
+        self._require_reach("nearest_and_margin")
+        x, y = _as_coordinates(lon, lat, "target")
+        n_t = x.size
+        if len(self) == 0 or n_t == 0:
+            none = np.full(n_t, -1, dtype=np.intp)
+            return none, np.full(n_t, np.inf), np.full(n_t, -np.inf), none.copy()
+        pos, dist, toward = self._nearest(x, y, SearchStats())
+        p = self._points
+        sub, groups = self._margin_trees()
+        m, a, _ = self._best(sub, x, y, SearchStats(), groups, Known(p.lon[pos], p.lat[pos], dist, toward))
+        return pos, dist, m, sub.members[a]
+
+    def _margin_trees(self) -> tuple[Tree, list[Tree]]:
+        """The distinct (location, reach) origins, and their groups by reach for the candidate search.
+
+        One group per reach value up to ``_MAX_REACH_GROUPS`` values, else that
+        many bands of about equally many origins: within a group of one reach
+        the search is a nearest-origin search, and a group whose reach cannot
+        beat what another group already gives a cell is not searched there.
+        """
+        reach = self.reach
+        assert reach is not None
+
+        def build():
+            p = self._points
+            every = np.arange(reach.size)
+            keep = every[first_unique(p.lon, p.lat, reach)]
+            return keep, reach[keep]
+
+        sub = self._tree("margin:all", build)
+        groups = self._trees.get("margin:groups")
+        if groups is None:
+            values = np.unique(sub.reach)
+            if values.size <= _MAX_REACH_GROUPS:
+                cuts = values[1:]
+            else:
+                ordered = np.sort(sub.reach)
+                cuts = np.unique(ordered[np.linspace(0, ordered.size, _MAX_REACH_GROUPS + 1).astype(int)[1:-1]])
+            band = np.searchsorted(cuts, sub.reach, side="right")
+            groups = []
+            for b in np.unique(band):
+                members = np.flatnonzero(band == b)
+                groups.append(Tree.of(sub.points, members, sub.reach[members]))
+            with self._lock:
+                self._trees.setdefault("margin:groups", groups)
+        return sub, self._trees["margin:groups"]
 
     def pairs_within(
         self, lon: ArrayLike, lat: ArrayLike, reach: ArrayLike | None = None
@@ -341,13 +388,13 @@ class OriginIndex:
         zero = reach <= 0
         if zero.any():
             sub = self._unique_tree("ratio:zero", np.flatnonzero(zero))
-            neg, _ = self._best(sub, targets.lon, targets.lat, SearchStats())
+            neg, _, _ = self._best(sub, targets.lon, targets.lat, SearchStats())
             out[neg == 0] = 0.0
         pos = np.flatnonzero(~zero)
         if pos.size == 0:
             return out
         sub = self._unique_tree("ratio:positive", pos)
-        neg, j = self._best(sub, targets.lon, targets.lat, SearchStats())
+        neg, j, _ = self._best(sub, targets.lon, targets.lat, SearchStats())
         bound = np.minimum(out, (0.0 - neg) / reach[sub.members[j]])
         todo = np.flatnonzero(np.isfinite(bound) & (bound > 0))
         if todo.size == 0 or pos.size == 1:

@@ -109,6 +109,51 @@ class Tree:
         return cls(members, sub, reach, cKDTree(sub.xyz))
 
 
+@dataclass
+class Known:
+    """One measured origin per target: its coordinates, the distance, and the azimuth at it toward the target.
+
+    A search handed these (for the same targets) reuses the distance instead
+    of solving again wherever a candidate sits at that origin's coordinates.
+    """
+
+    lon: np.ndarray
+    lat: np.ndarray
+    s: np.ndarray
+    toward: np.ndarray
+
+    def take(self, idx: np.ndarray) -> Known:
+        return Known(self.lon[idx], self.lat[idx], self.s[idx], self.toward[idx])
+
+
+def measure(
+    ell: Ellipsoid,
+    origins: Points,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    cand: np.ndarray,
+    known: Known | None,
+    workers: int,
+    stats: SearchStats,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Karney's distance and the azimuth at the origin toward the target, for paired targets and origins.
+
+    ``known`` (aligned with the pairs) supplies the pairs already measured.
+    """
+    if known is None:
+        _, toward, s = ell.inverse(lon, lat, origins.lon[cand], origins.lat[cand], workers=workers)
+        stats.exact_solves += cand.size
+        return s, toward
+    same = (origins.lon[cand] == known.lon) & (origins.lat[cand] == known.lat)
+    s, toward = known.s.copy(), known.toward.copy()
+    new = np.flatnonzero(~same)
+    if new.size:
+        c = cand[new]
+        _, toward[new], s[new] = ell.inverse(lon[new], lat[new], origins.lon[c], origins.lat[c], workers=workers)
+        stats.exact_solves += new.size
+    return s, toward
+
+
 def _query(tree: cKDTree, xyz: np.ndarray, k: int, workers: int) -> tuple[np.ndarray, np.ndarray]:
     chord, idx = tree.query(xyz, k=k, workers=workers)
     return chord.reshape(len(xyz), k), idx.reshape(len(xyz), k)
@@ -169,12 +214,13 @@ def pairs_within_chord(
 
 
 def best_margin(
-    ell: Ellipsoid, sub: Tree, targets: Points, workers: int, stats: SearchStats
-) -> tuple[np.ndarray, np.ndarray]:
-    """For each target, ``max_j (reach_j - s_j)`` over ``sub`` and the ``j`` (position in ``sub``) attaining it.
+    ell: Ellipsoid, sub: Tree, targets: Points, workers: int, stats: SearchStats, known: Known | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each target, ``max_j (reach_j - s_j)`` over ``sub``, the ``j`` (position in ``sub``) attaining it,
+    and the azimuth at that origin toward the target.
 
     With ``reach`` all zero this is minus the nearest geodesic distance. Ties
-    go to the lowest position.
+    go to the lowest position. ``known``: see :class:`Known`.
     """
     origins, reach, tree = sub.points, sub.reach, sub.tree
     n_o = len(origins)
@@ -182,24 +228,23 @@ def best_margin(
     stats.targets += len(targets)
     stats.first_k += len(targets)
     first = idx[:, 0]
-    _, toward, s1 = ell.inverse(targets.lon, targets.lat, origins.lon[first], origins.lat[first], workers=workers)
+    s1, toward = measure(ell, origins, targets.lon, targets.lat, first, known, workers, stats)
     best = reach[first] - s1
-    stats.exact_solves += len(targets)
     arg = first.copy()
     if n_o == 1:
-        return best, arg
+        return best, arg, toward
 
     # An origin that beats `best` has s_j < reach_j - best <= max_reach - best,
     # so its chord is within C(max_reach - best) (docs/exactness.md, step 2a).
     radius = ell.chord_reach(reach.max() - best)
     todo = np.flatnonzero(chord[:, 1] <= radius)
     if todo.size == 0:
-        return best, arg
+        return best, arg, toward
     row, cand = _within_chord(tree, targets.xyz[todo], radius[todo], workers, chord[todo], idx[todo], stats)
     tgt = todo[row]
     keep = cand != first[tgt]
-    settle(ell, sub, targets, best, arg, tgt[keep], cand[keep], workers, stats, first=(s1, toward))
-    return best, arg
+    settle(ell, sub, targets, best, arg, toward, s1, tgt[keep], cand[keep], workers, stats, known)
+    return best, arg, toward
 
 
 def settle(
@@ -208,22 +253,24 @@ def settle(
     targets: Points,
     best: np.ndarray,
     arg: np.ndarray,
+    toward: np.ndarray,
+    s1: np.ndarray,
     tgt: np.ndarray,
     cand: np.ndarray,
     workers: int,
     stats: SearchStats,
-    first: tuple[np.ndarray, np.ndarray],
+    known: Known | None = None,
 ) -> None:
     """Measure the candidate pairs no lower bound rules out; keep each target's best margin (in place).
 
-    ``best``/``arg`` hold a measured margin per target and its origin
-    (position in ``sub``), ``first`` that origin's distance and the azimuth
-    at it toward the target; ``tgt``/``cand`` are further (target, origin)
-    pairs, each target's pairs contiguous. A pair is measured only if
-    ``reach - L`` can reach ``best - ε``, with ``L`` the chord and angle
-    bounds (steps 1 and 2), then the bound beside the first origin (step
-    3c); the winner is the largest margin, the lowest origin position on
-    ties.
+    ``best``/``arg``/``toward`` hold each target's measured margin, its
+    origin (position in ``sub``) and the azimuth at that origin toward the
+    target, ``s1`` that origin's distance; ``tgt``/``cand`` are further
+    (target, origin) pairs, each target's pairs contiguous. A pair is
+    measured only if ``reach - L`` can reach ``best - ε``, with ``L`` the
+    chord and angle bounds (steps 1 and 2), then the bound beside the first
+    origin (step 3c); the winner is the largest margin, the lowest origin
+    position on ties.
     """
     origins, reach = sub.points, sub.reach
     if tgt.size == 0:
@@ -233,26 +280,36 @@ def settle(
     tgt, cand = tgt[keep], cand[keep]
     if tgt.size == 0:
         return
-    keep = reach[cand] - _beside_first(ell, sub, arg[tgt], cand, first[0][tgt], first[1][tgt], stats) >= (
-        best[tgt] - PRUNE_SLACK_M
-    )
+    beside = _beside_first(ell, sub, arg[tgt], cand, s1[tgt], toward[tgt], stats)
+    keep = reach[cand] - beside >= best[tgt] - PRUNE_SLACK_M
     tgt, cand = tgt[keep], cand[keep]
     if tgt.size == 0:
         return
-    s = ell.distance(targets.lon[tgt], targets.lat[tgt], origins.lon[cand], origins.lat[cand], workers=workers)
-    stats.exact_solves += tgt.size
+    s, az = measure(
+        ell,
+        origins,
+        targets.lon[tgt],
+        targets.lat[tgt],
+        cand,
+        None if known is None else known.take(tgt),
+        workers,
+        stats,
+    )
     value = reach[cand] - s
     # Each target's candidates are contiguous, so a segmented max finds its
     # best, lowest origin position first on ties, which then competes with
     # the measured best on the same rule.
     head = np.flatnonzero(np.r_[True, tgt[1:] != tgt[:-1]])
+    length = np.diff(np.r_[head, value.size])
     top = np.maximum.reduceat(value, head)
-    at_top = value == np.repeat(top, np.diff(np.r_[head, value.size]))
+    at_top = value == np.repeat(top, length)
     top_cand = np.minimum.reduceat(np.where(at_top, cand, np.iinfo(np.intp).max), head)
+    win = np.flatnonzero(at_top & (cand == np.repeat(top_cand, length)))  # one per target, in order
     t = tgt[head]
     better = (top > best[t]) | ((top == best[t]) & (top_cand < arg[t]))
     best[t[better]] = top[better]
     arg[t[better]] = top_cand[better]
+    toward[t[better]] = az[win[better]]
 
 
 def _beside_first(
