@@ -232,7 +232,7 @@ def _dominated(ell: Ellipsoid, sub: Tree, chord: np.ndarray, idx: np.ndarray, r:
     xyz = sub.points.xyz
     d1, dj = chord[:, :1], chord[:, 1:]
     far = d1 + r[:, None]
-    gap = xyz[idx[:, 1:]] - xyz[idx[:, :1]]
+    gap = np.take(xyz, idx[:, 1:], axis=0) - np.take(xyz, idx[:, :1], axis=0)
     sep = np.sqrt(np.einsum("ijk,ijk->ij", gap, gap))
     lower = (dj - d1) * (dj + d1) - 2.0 * r[:, None] * sep
     need = ell.distance_upper(far) ** 2 - far**2 + 2.0 * (dj + r[:, None]) * PRUNE_SLACK_M
@@ -254,7 +254,7 @@ def _settle_group(
     origins, reach = sub.points, sub.reach
     n, width = cand.shape
     xyz = ell.ecef(lon, lat)
-    d = xyz[:, None, :] - origins.xyz[cand]
+    d = xyz[:, None, :] - np.take(origins.xyz, cand, axis=0)
     chord = np.sqrt(np.einsum("ijk,ijk->ij", d, d))
     valid = np.arange(width) < count[:, None]
     upper = np.where(valid, reach[cand] - chord, -np.inf)  # s >= chord (step 1)

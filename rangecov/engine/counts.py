@@ -1,87 +1,111 @@
 """Exact counts of targets within each origin's reach, without listing the pairs.
 
-The targets go into a k-d tree whose leaves are boxes; whole boxes are counted
-or skipped by chord bounds (docs/exactness.md, steps 2a and 4), and only the
-targets in the band between the two bounds are measured exactly.
+The targets are binned into the cells of :mod:`rangecov.engine.cells`. For
+each origin, a cell wholly within the chord that surely keeps ``s <= reach``
+(bound 3, step 4) is counted whole, a cell wholly beyond the chord ``C(reach)``
+(step 2a) is skipped, and only the targets of the cells in between are tested
+by chord; the few in the shell between the two chords are measured exactly.
 """
 
 from __future__ import annotations
+
+import itertools
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from ..geodesy import Ellipsoid
+from .cells import make_cells
 from .search import Points
 
-__all__ = ["count_within"]
+__all__ = ["count_within", "PAIRS_PER_STEP"]
 
-
-def _leaves(tree: cKDTree) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end positions (into ``tree.indices``) of the tree's leaves, in order."""
-    starts, ends = [], []
-    stack = [tree.tree]
-    while stack:
-        node = stack.pop()
-        if node.split_dim == -1:
-            starts.append(node.start_idx)
-            ends.append(node.end_idx)
-        else:
-            stack.extend((node.lesser, node.greater))
-    order = np.argsort(starts)
-    return np.asarray(starts, dtype=np.intp)[order], np.asarray(ends, dtype=np.intp)[order]
+# (origin, cell) pairs handled per step: bounds the memory of a step (tens of MB)
+# whatever the reach; with a reach of thousands of kilometres every origin
+# meets every cell.
+PAIRS_PER_STEP = 1 << 16
 
 
 def count_within(
-    ell: Ellipsoid, origins: Points, reach: np.ndarray, targets: Points, workers: int | None = None
+    ell: Ellipsoid, origins: Points, reach: np.ndarray, lon: np.ndarray, lat: np.ndarray, workers: int = 1
 ) -> np.ndarray:
     """For each origin, the number of targets with geodesic distance ``<= reach_j``, exactly.
 
-    The targets go into a k-d tree whose leaves are treated as boxes. A box
-    wholly within the chord that surely keeps ``s <= reach`` (bound 3) is
-    counted whole; a box wholly beyond chord ``C(reach)`` (step 2a) is skipped;
-    points of the boxes in between are tested by chord, and the few in the
-    ambiguous band between the two chords are measured exactly.
+    A cell of radius ``r`` (docs/exactness.md, step 3b) whose centre is at
+    chord ``d`` from origin ``j`` holds only targets with chord in
+    ``[d - r, d + r]``: it is counted whole when ``d + r`` is within the
+    chord that surely keeps ``s <= reach_j`` (step 4), skipped when
+    ``d - r > C(reach_j)`` (step 2a), and otherwise its targets are tested
+    one by one: by chord first, then, in the shell between the two chords,
+    by Karney's distance.
     """
-    n_o, n_t = len(origins), len(targets)
+    n_o, n_t = len(origins), lon.size
     counts = np.zeros(n_o, dtype=np.int64)
     if n_o == 0 or n_t == 0:
         return counts
-    tree = cKDTree(targets.xyz, leafsize=64)
-    starts, ends = _leaves(tree)
-    sizes = ends - starts
-    pts = targets.xyz[tree.indices]
-    lo = np.minimum.reduceat(pts, starts, axis=0)
-    hi = np.maximum.reduceat(pts, starts, axis=0)
+    cells = make_cells(ell, lon, lat, 16)
+    size = np.bincount(cells.of_target, minlength=len(cells))
+    order = np.argsort(cells.of_target)  # any order within a cell will do: no need for a stable sort
+    start = np.r_[0, np.cumsum(size)]
+    t_lon, t_lat = lon[order], lat[order]
+    t_xyz = np.empty((n_t, 3))
+    centres = ell.ecef(cells.lon, cells.lat)
+    tree = cKDTree(centres)
     inner = ell.chord_surely_within(reach)
     outer = ell.chord_reach(reach)
-    pair_o, pair_t = [], []
-    chunk = max(1, 500_000 // starts.size)
-    for c0 in range(0, n_o, chunk):
-        js = np.arange(c0, min(n_o, c0 + chunk))
-        o = origins.xyz[js][:, None, :]
-        gap = np.maximum(0.0, np.maximum(lo[None] - o, o - hi[None]))
-        dmin = np.sqrt(np.einsum("ijk,ijk->ij", gap, gap))
-        far = np.maximum(np.abs(o - lo[None]), np.abs(o - hi[None]))
-        dmax = np.sqrt(np.einsum("ijk,ijk->ij", far, far))
-        full = dmax <= inner[js, None]
-        counts[js] += (full * sizes[None]).sum(axis=1)
-        jj, ll = np.nonzero((dmin <= outer[js, None]) & ~full)
-        if jj.size == 0:
-            continue
-        lens = sizes[ll]
+    radius = outer + cells.radius.max()
+    per_origin = tree.query_ball_point(origins.xyz, radius, workers=workers, return_length=True)
+    steps = _steps(np.asarray(per_origin, dtype=np.int64))
+
+    def place(part: slice) -> None:
+        t_xyz[part] = ell.ecef(t_lon[part], t_lat[part])
+
+    def step(js: np.ndarray) -> np.ndarray:
+        lists = tree.query_ball_point(origins.xyz[js], radius[js], return_sorted=False)
+        lengths = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
+        j = np.repeat(js, lengths)
+        c = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.intp, count=int(lengths.sum()))
+        gap = np.take(centres, c, axis=0) - np.take(origins.xyz, j, axis=0)
+        d = np.sqrt(np.einsum("ij,ij->i", gap, gap))
+        r = cells.radius[c]
+        full = d + r <= inner[j]
+        out = np.bincount(j[full], weights=size[c[full]], minlength=n_o).astype(np.int64)
+        part = np.flatnonzero(~full & (d - r <= outer[j]))
+        # Every target of the partial cells, paired with the origin.
+        lens = size[c[part]]
         total = int(lens.sum())
         offset = np.repeat(np.cumsum(lens) - lens, lens)
-        pos = np.repeat(starts[ll], lens) + (np.arange(total) - offset)
-        jj = js[np.repeat(jj, lens)]
-        chord = np.linalg.norm(pts[pos] - origins.xyz[jj], axis=1)
+        pos = np.repeat(start[c[part]], lens) + (np.arange(total) - offset)
+        jj = np.repeat(j[part], lens)
+        diff = np.take(t_xyz, pos, axis=0) - np.take(origins.xyz, jj, axis=0)
+        chord = np.sqrt(np.einsum("ij,ij->i", diff, diff))
         sure = chord <= inner[jj]
-        counts += np.bincount(jj[sure], minlength=n_o)
-        maybe = ~sure & (chord <= outer[jj])
-        pair_o.append(jj[maybe])
-        pair_t.append(tree.indices[pos[maybe]])
-    if pair_o:
-        po = np.concatenate(pair_o)
-        pt = np.concatenate(pair_t)
-        s = ell.distance(origins.lon[po], origins.lat[po], targets.lon[pt], targets.lat[pt], workers=workers)
-        counts += np.bincount(po[s <= reach[po]], minlength=n_o)
+        out += np.bincount(jj[sure], minlength=n_o)
+        maybe = np.flatnonzero(~sure & (chord <= outer[jj]))
+        if maybe.size:
+            jm, pm = jj[maybe], pos[maybe]
+            s = ell.distance(origins.lon[jm], origins.lat[jm], t_lon[pm], t_lat[pm], workers=1)
+            out += np.bincount(jm[s <= reach[jm]], minlength=n_o)
+        return out
+
+    pieces = [slice(a, a + (1 << 16)) for a in range(0, n_t, 1 << 16)]
+    if workers > 1 and len(steps) > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(place, pieces))
+            parts = list(pool.map(step, steps))
+    else:
+        for piece in pieces:
+            place(piece)
+        parts = [step(js) for js in steps]
+    for part in parts:
+        counts += part
     return counts
+
+
+def _steps(pairs: np.ndarray) -> list[np.ndarray]:
+    """Origins split into runs of about ``PAIRS_PER_STEP`` (origin, cell) pairs (one origin at least)."""
+    bounds = np.searchsorted(np.cumsum(pairs), np.arange(PAIRS_PER_STEP, int(pairs.sum()), PAIRS_PER_STEP))
+    edges = np.unique(np.r_[0, bounds + 1, pairs.size])
+    edges = edges[edges <= pairs.size]
+    return [np.arange(a, b) for a, b in zip(edges[:-1], edges[1:]) if b > a]

@@ -364,7 +364,8 @@ class OriginIndex:
     def count_within(self, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
         """For each origin, the number of targets within its own reach (inclusive), exactly."""
         reach = self._require_reach("count_within")
-        return count_within(self.ellipsoid, self._points, reach, self._targets(lon, lat), self.workers)
+        x, y = _as_coordinates(lon, lat, "target")
+        return count_within(self.ellipsoid, self._points, reach, x, y, self.workers)
 
     def min_ratio(self, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
         """For each target, ``min_j s_j / reach_j`` exactly: the factor by which every origin's reach

@@ -88,7 +88,7 @@ class Points:
     xyz: np.ndarray
 
     def take(self, idx: np.ndarray) -> Points:
-        return Points(self.lon[idx], self.lat[idx], self.xyz[idx])
+        return Points(self.lon[idx], self.lat[idx], np.take(self.xyz, idx, axis=0))
 
     def __len__(self) -> int:
         return self.lon.size
@@ -275,7 +275,7 @@ def settle(
     origins, reach = sub.points, sub.reach
     if tgt.size == 0:
         return
-    lower = ell.lower_bound(targets.xyz[tgt], origins.xyz[cand])
+    lower = ell.lower_bound(np.take(targets.xyz, tgt, axis=0), np.take(origins.xyz, cand, axis=0))
     keep = reach[cand] - lower >= best[tgt] - PRUNE_SLACK_M
     tgt, cand = tgt[keep], cand[keep]
     if tgt.size == 0:
