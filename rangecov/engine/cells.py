@@ -82,25 +82,25 @@ def _longitude_span(x: np.ndarray) -> float:
 
 
 def make_cells(ell: Ellipsoid, lon: np.ndarray, lat: np.ndarray, per_cell: int | None = None) -> Cells:
-    """Bin targets into about ``len(lon) / per_cell`` cells, square in metres at the middle latitude."""
+    """Bin targets into cells of about ``per_cell`` targets, square in metres at the middle latitude.
+
+    The grid spans the targets' bounding box; when most of its cells stay
+    empty (targets in clusters, or on two sides of a wide gap), it is made
+    finer once so that the occupied cells hold about ``per_cell`` each.
+    """
     n = lon.size
     x = np.remainder(lon, 360.0)  # exact
     lon0 = _longitude_span(x)
     u = x - lon0
     u[u < 0.0] += 360.0
-    width = float(u.max())
-    lat_lo = float(lat.min())
-    height = float(lat.max()) - lat_lo
+    box = (float(u.max()), float(lat.min()), float(lat.max()) - float(lat.min()))
     wanted = max(1.0, n / (per_cell or PER_CELL))
-    cos_mid = max(np.cos(np.radians(lat_lo + height / 2.0)), 0.01)
-    side = np.sqrt(width * cos_mid * height / wanted)
-    h_lat = max(side, height / wanted, 1e-7)
-    h_lon = max(side / cos_mid, width / wanted, 1e-7)
-    n_lon, n_lat = int(width / h_lon) + 1, int(height / h_lat) + 1
-    i = np.minimum((u / h_lon).astype(np.intp), n_lon - 1)
-    j = np.minimum(((lat - lat_lo) / h_lat).astype(np.intp), n_lat - 1)
-    ids = i * n_lat + j
-    total = n_lon * n_lat
+    grid = _grid(box, wanted)
+    ids, total = _cell_ids(u, lat, box, grid)
+    occupied = np.unique(ids) if total > 4 * n + 1024 else np.flatnonzero(np.bincount(ids, minlength=total))
+    if occupied.size < wanted / 4:
+        grid = _grid(box, wanted * wanted / max(occupied.size, 1))
+        ids, total = _cell_ids(u, lat, box, grid)
     if total <= 4 * n + 1024:
         counts = np.bincount(ids, minlength=total)
         occupied = np.flatnonzero(counts)
@@ -109,14 +109,32 @@ def make_cells(ell: Ellipsoid, lon: np.ndarray, lat: np.ndarray, per_cell: int |
         of_target = remap[ids]
     else:
         occupied, of_target = np.unique(ids, return_inverse=True)
+    h_lon, h_lat, _, n_lat = grid
     ci, cj = np.divmod(occupied, n_lat)
-    lat_a = lat_lo + cj * h_lat
+    lat_a = box[1] + cj * h_lat
     lat_b = np.minimum(lat_a + h_lat, 90.0)
     lo, hi = lat_a - _EDGE_DEG, lat_b + _EDGE_DEG
     equatorward = np.where(lo > 0.0, lo, np.where(hi < 0.0, hi, 0.0))
     centre = (lat_a + lat_b) / 2.0
     radius = ell.box_chord(centre, (lat_b - lat_a) / 2.0 + _EDGE_DEG, min(h_lon / 2.0 + _EDGE_DEG, 180.0), equatorward)
     return Cells(of_target.astype(np.intp, copy=False), lon0 + (ci + 0.5) * h_lon, centre, radius)
+
+
+def _grid(box: tuple[float, float, float], wanted: float) -> tuple[float, float, int, int]:
+    """Cell sides (degrees of longitude, latitude) and counts for about ``wanted`` cells over the box."""
+    width, lat_lo, height = box
+    cos_mid = max(np.cos(np.radians(lat_lo + height / 2.0)), 0.01)
+    side = np.sqrt(width * cos_mid * height / wanted)
+    h_lat = max(side, height / wanted, 1e-7)
+    h_lon = max(side / cos_mid, width / wanted, 1e-7)
+    return h_lon, h_lat, int(width / h_lon) + 1, int(height / h_lat) + 1
+
+
+def _cell_ids(u: np.ndarray, lat: np.ndarray, box: tuple[float, float, float], grid) -> tuple[np.ndarray, int]:
+    h_lon, h_lat, n_lon, n_lat = grid
+    i = np.minimum((u / h_lon).astype(np.intp), n_lon - 1)
+    j = np.minimum(((lat - box[1]) / h_lat).astype(np.intp), n_lat - 1)
+    return i * n_lat + j, n_lon * n_lat
 
 
 def cell_candidates(ell: Ellipsoid, groups: list[Tree], cells: Cells, workers: int) -> tuple[np.ndarray, np.ndarray]:
