@@ -8,21 +8,26 @@ trees where it lands), or inside a service.
 
 The search, and why it is exact (each step is in ``docs/exactness.md``):
 
-1. Origins and targets are placed in Earth-centred Cartesian coordinates and
-   the origins go into a k-d tree (``scipy.spatial.cKDTree``).
-2. For each target the tree gives the origins nearest by chord. The exact
-   geodesic ``s1`` to the first is computed (Karney's algorithm, step 0).
-3. Every other origin has geodesic ``>= chord`` (step 1) and ``>= b * theta``
-   (step 2). Only origins with chord within ``C(s1)`` can be nearer (step
-   2a): they are collected from the 4 nearest, else the 16 nearest, else a
-   ball query; those whose lower bound exceeds ``s1`` are dropped, and the
-   rest are measured exactly (step 3).
+1. Origins go into a k-d tree over Earth-centred Cartesian coordinates
+   (``scipy.spatial.cKDTree``); one tree per reach value for margins.
+2. Targets are binned into longitude/latitude cells. Each cell asks the tree
+   once, from its centre, for every origin that can be nearest to *some*
+   target in it: the chord from the centre to any point of the cell is
+   bounded, so the chord bounds hold for the whole cell (step 3b). Most
+   cells near the origins keep one candidate.
+3. A target whose cell has one candidate gets one exact geodesic solve
+   (Karney's algorithm, step 0). With a few, the best by chord is solved;
+   the others are solved only if no lower bound rules them out: the chord
+   (step 1), ``b * theta`` (step 2), and a bound from the solved pair and
+   the geodesic between the two origins (step 3c). Cells with many
+   candidates send their targets to a per-target k-d search (step 3).
 
 So every target gets its exact nearest geodesic distance, with one Karney
-solve per target plus a few for the rare ties; no target is decided by a
-bound alone. Per-origin reach maximises ``reach_j - s_j`` instead of
-minimising ``s_j``, with the same bounds; counts per origin use the upper
-bound of step 4 to count whole boxes of targets.
+solve per target plus a few for near-ties; no target is decided by a bound
+alone. Per-origin reach maximises ``reach_j - s_j`` instead of minimising
+``s_j``, with the same bounds; counts per origin use the upper bound of
+step 4 to count whole cells of targets. Large queries use every thread the
+index was given, on every stage.
 
 Examples
 --------
@@ -39,8 +44,8 @@ Examples
 
 from __future__ import annotations
 
-# The index (index.py) runs the search (search.py) and counts (counts.py); only
-# the names below are the engine's public contract.
+# The index (index.py) runs the search (cells.py, search.py) and counts
+# (counts.py); only the names below are the engine's public contract.
 from .index import OriginIndex
 from .search import SearchStats
 
