@@ -129,6 +129,11 @@ def _dense_case(rng, n_o=52, n_t=12_000):
 
 def test_cell_search_takes_every_path_and_matches_brute_force(rng):
     o_lon, o_lat, t_lon, t_lat = _dense_case(rng)
+    # A cluster of CELL_MAX + 20 origins within a kilometre: cells far from it hold more
+    # candidates than the table, and their targets take the per-target search.
+    k = CELL_MAX + 20
+    o_lon = np.r_[o_lon, 60.0 + rng.normal(0, 0.005, k)]
+    o_lat = np.r_[o_lat, 30.0 + rng.normal(0, 0.005, k)]
     d = _brute(o_lon, o_lat, t_lon, t_lat)
     pos, dist, stats = OriginIndex(o_lon, o_lat).nearest(t_lon, t_lat, return_stats=True)
     np.testing.assert_array_equal(dist, d.min(axis=1))  # the same C solver: equal to the bit

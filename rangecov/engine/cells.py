@@ -36,10 +36,16 @@ __all__ = ["Cells", "make_cells", "cell_candidates", "best_margin_by_cells", "PE
 PER_CELL = 32
 
 # Cells with more candidates than this send their targets to the per-target search.
-CELL_MAX = 32
+CELL_MAX = 128
+
+# A cell whose first origins by chord are all candidates is asked for this many more, in turn.
+_MORE = (32, CELL_MAX)
 
 # Targets are grouped by their cell's number of candidates, padded up to these widths.
-_WIDTHS = (2, 3, 4, 6, 8, 12, 16, 24, 32)
+_WIDTHS = (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128)
+
+# Targets per piece of a group's work: bounds the (targets x candidates x 3) chord arrays.
+_GROUP_ROWS = 1 << 12
 
 # Targets per unit of threaded work.
 SLICE = 1 << 15
@@ -177,11 +183,18 @@ def cell_candidates(ell: Ellipsoid, groups: list[Tree], cells: Cells, workers: i
     if len(groups) == 1:
         table, count = tables[0], counts[0]
     else:
-        width = [t.shape[1] for t in tables]
-        valid = np.concatenate([np.arange(w) < c[:, None] for w, c in zip(width, counts)], axis=1)
-        order = np.argsort(~valid, axis=1, kind="stable")[:, :CELL_MAX]
-        table = np.take_along_axis(np.concatenate(tables, axis=1), order, axis=1)
-        count = np.minimum(np.sum(counts, axis=0), CELL_MAX + 1)
+        # Each group's candidates go after the previous groups' (those beyond CELL_MAX are dropped:
+        # the cell then takes the per-target search anyway).
+        table = np.zeros((n_c, CELL_MAX), dtype=np.intp)
+        count = np.zeros(n_c, dtype=np.intp)
+        for t, c in zip(tables, counts):
+            cols = np.arange(t.shape[1])
+            dest = count[:, None] + cols
+            ok = (cols < np.minimum(c, CELL_MAX)[:, None]) & (dest < CELL_MAX)
+            row, col = np.nonzero(ok)
+            table[row, dest[row, col]] = t[row, col]
+            count += c
+        count = np.minimum(count, CELL_MAX + 1)
     count[count == 0] = CELL_MAX + 1  # cannot happen (floor's own origin is a candidate); be safe
     if table.shape[1] < CELL_MAX:
         table = np.pad(table, ((0, 0), (0, CELL_MAX - table.shape[1])))
@@ -198,25 +211,29 @@ def _group_candidates(
     idx: np.ndarray,
     workers: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One group's candidates per cell (positions in the group), from its first ``k`` by chord and, where
-    those may not be all, from up to ``CELL_MAX``."""
+    """One group's candidates per cell (positions in the group): from its first ``k`` by chord and, for the
+    cells whose ``k``-th is still within the radius, from the first ``_MORE[0]``, then ``_MORE[1]``, ...
+    (as step 3 widens its search); ``CELL_MAX + 1`` where even the last may not hold them all."""
     n_c, k = chord.shape
     n_g = len(g.members)
     radius = ell.chord_reach(g.reach.max() - floor) + r
     table = np.zeros((n_c, min(CELL_MAX, n_g)), dtype=np.intp)
     count = np.zeros(n_c, dtype=np.intp)
-    near = chord[:, 0] <= radius  # other cells get nothing from this group
-    more = near & (chord[:, -1] <= radius) & (k < n_g)
-    few = near & ~more
-    table[few, :k], count[few] = _keep(ell, g, chord[few], idx[few], radius[few], floor[few], r[few])
-    if more.any():
-        wide = table.shape[1]
-        c2, i2 = g.tree.query(xyz[more], k=wide, workers=workers)
-        c2, i2 = c2.reshape(-1, wide), i2.reshape(-1, wide)
-        rad = radius[more]
-        table[more], kept = _keep(ell, g, c2, i2, rad, floor[more], r[more])
-        kept[(c2[:, -1] <= rad) & (wide < n_g)] = CELL_MAX + 1
-        count[more] = kept
+    todo = np.flatnonzero(chord[:, 0] <= radius)  # other cells get nothing from this group
+    chord, idx = chord[todo], idx[todo]
+    while True:
+        more = (chord[:, -1] <= radius[todo]) & (k < n_g)
+        rows = todo[~more]
+        table[rows, :k], count[rows] = _keep(ell, g, chord[~more], idx[~more], radius[rows], floor[rows], r[rows])
+        if not more.any():
+            break
+        todo = todo[more]
+        if k >= CELL_MAX:
+            count[todo] = CELL_MAX + 1  # more than the table holds: the per-target search
+            break
+        k = min(next(w for w in _MORE if w > k), n_g)
+        chord, idx = g.tree.query(xyz[todo], k=k, workers=workers)
+        chord, idx = chord.reshape(todo.size, k), idx.reshape(todo.size, k)
     return table, count
 
 
@@ -281,7 +298,13 @@ def _settle_group(
     arg = cand[rows, col]
     s1, toward = measure(ell, origins, lon, lat, arg, known, 1, stats)
     best = reach[arg] - s1
-    others = upper >= (best - PRUNE_SLACK_M)[:, None]
+    # An origin beats the first only if s_j <= reach_j - best, so its chord is within
+    # C(reach_j - best) (step 2a): the angle bound, much tighter than the chord far away.
+    if reach[0] == reach.min() == reach.max():
+        within = ell.chord_reach(reach[0] - best)[:, None]
+    else:
+        within = ell.chord_reach(reach[cand] - best[:, None])
+    others = valid & (chord <= within)
     others[rows, col] = False
     tgt, c = np.nonzero(others)
     settle(ell, sub, Points(lon, lat, xyz), best, arg, toward, s1, tgt, cand[tgt, c], 1, stats, known)
@@ -320,8 +343,9 @@ def _run_slice(
         stats.single += single.size
     low = 1
     for high in _WIDTHS:
-        rows = np.flatnonzero((count > low) & (count <= high))
-        if rows.size:
+        group = np.flatnonzero((count > low) & (count <= high))
+        for at in range(0, group.size, _GROUP_ROWS):
+            rows = group[at : at + _GROUP_ROWS]
             best[rows], arg[rows], toward[rows] = _settle_group(
                 ell, sub, lon[rows], lat[rows], table(rows, high), count[rows], part(rows), stats
             )

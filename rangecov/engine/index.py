@@ -21,7 +21,7 @@ __all__ = ["OriginIndex"]
 # Up to this many distinct per-origin reach values, each value gets its own
 # tree (the search is then a pure nearest-origin search per value). Beyond it,
 # one tree with the reach-aware bound serves all.
-_MAX_REACH_GROUPS = 16
+_MAX_REACH_GROUPS = 8
 
 
 def _as_coordinates(lon, lat, what: str) -> tuple[np.ndarray, np.ndarray]:
