@@ -126,6 +126,7 @@ def table(cases: list[str], runs: int) -> list[str]:
         "| case | what | rangecov s (median, min–max) | reference s (median) | multiple | data MB | peak RSS MB |",
         "|---|---|---|---|---|---|---|",
     ]
+    print("\n".join(lines), flush=True)
     for case in cases:
         done = subprocess.run(
             [sys.executable, __file__, "--worker", case, str(runs)], capture_output=True, text=True, check=False

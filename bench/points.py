@@ -6,6 +6,12 @@ Run by hand (not in CI):
     .venv/bin/python bench/points.py                       # 10x10k, 100x100k, 1000x1M; 300 km and 190 mi
     .venv/bin/python bench/points.py --sizes 1000x1000000 --reach "300 km"
     .venv/bin/python bench/points.py --postgis             # also PostGIS EXISTS ... ST_DWithin(geography)
+    .venv/bin/python bench/points.py --sizes 10x10000 --cases A300,C --runs 3   # fewer engine cases
+
+After the peers' table it prints the engine's cases A-F (bench/point_cases.py):
+each timed beside one-thread pyproj Geod.inv over the run's own (target,
+nearest origin) pairs, measured in the same process, and shown as a multiple
+of it.
 
 Every method runs in its own subprocess on the same deterministic data, so the
 peak RSS column is that method's own high-water mark (Python, libraries and
@@ -241,6 +247,13 @@ def main() -> None:
     p.add_argument("--postgis", action="store_true", help="also run PostGIS (Debian packages, started on 127.0.0.1)")
     p.add_argument("--brute-subset", type=int, default=2000, help="targets timed for the brute-force row")
     p.add_argument("--timeout", type=int, default=1800, help="seconds per method run")
+    p.add_argument(
+        "--cases",
+        default="all",
+        help="the engine's cases A-F of bench/point_cases.py, timed beside one-thread Geod.inv per target "
+        "('all', a comma-separated list, or 'none')",
+    )
+    p.add_argument("--runs", type=int, default=5, help="runs per case (median reported)")
     p.add_argument("--worker", nargs=6, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker:
@@ -302,6 +315,15 @@ def main() -> None:
                         f"{'' if secs != secs else f'{secs:.2f}'} | {rate} | {info['rss_mb']:.0f} | {mis} | {bmis} | {note} |",
                         flush=True,
                     )
+    if args.cases != "none":
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import point_cases
+
+        cases = list(point_cases.CASES) if args.cases == "all" else [c.strip() for c in args.cases.split(",")]
+        print()
+        print(f"## The engine's cases, each beside one-thread Geod.inv per target ({args.runs} runs, medians)")
+        print()
+        point_cases.table(cases, args.runs)
 
 
 if __name__ == "__main__":

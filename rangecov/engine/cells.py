@@ -293,6 +293,11 @@ def _settle_group(
     chord = np.sqrt(np.einsum("ijk,ijk->ij", d, d))
     valid = np.arange(width) < count[:, None]
     upper = np.where(valid, reach[cand] - chord, -np.inf)  # s >= chord (step 1)
+    if known is not None:
+        # A measured origin's margin is exact: taken first when it is best by these bounds,
+        # it costs no solve and prunes the others with an exact value.
+        at_known = valid & (origins.lon[cand] == known.lon[:, None]) & (origins.lat[cand] == known.lat[:, None])
+        upper = np.where(at_known, reach[cand] - known.s[:, None], upper)
     rows = np.arange(n)
     col = np.argmax(upper, axis=1)
     arg = cand[rows, col]

@@ -24,11 +24,15 @@ __all__ = ["OriginIndex"]
 _MAX_REACH_GROUPS = 8
 
 
-def _as_coordinates(lon, lat, what: str) -> tuple[np.ndarray, np.ndarray]:
-    """1-D float arrays of longitude and latitude, checked (finite, |lat| <= 90, same length)."""
+def _as_coordinates(lon, lat, what: str, copy: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """1-D float arrays of longitude and latitude, checked (finite, |lat| <= 90, same length).
+
+    Targets are only read, so float arrays are used as they are; the index
+    keeps its own copy of the origins (``copy=True``).
+    """
     try:
-        x = np.array(lon, dtype=float, ndmin=1)
-        y = np.array(lat, dtype=float, ndmin=1)
+        x = np.array(lon, dtype=float, ndmin=1, copy=True if copy else None)
+        y = np.array(lat, dtype=float, ndmin=1, copy=True if copy else None)
     except (TypeError, ValueError):
         raise InputTypeError(f"{what} longitudes and latitudes must be arrays of numbers (degrees)") from None
     if x.ndim != 1 or y.ndim != 1 or x.shape != y.shape:
@@ -116,7 +120,7 @@ class OriginIndex:
             self.ellipsoid = ellipsoid
         else:
             self.ellipsoid = get_ellipsoid(ellipsoid)
-        x, y = _as_coordinates(lon, lat, "origin")
+        x, y = _as_coordinates(lon, lat, "origin", copy=True)
         self.reach = None if reach is None else _as_reach(reach, x.size, "reach")
         if workers is not None and (
             isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1
