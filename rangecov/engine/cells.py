@@ -389,6 +389,7 @@ def best_margin_by_cells(
     stats: SearchStats,
     groups: list[Tree] | None = None,
     known: Known | None = None,
+    cells: Cells | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each target, ``max_j (reach_j - s_j)`` over ``sub``, the ``j`` attaining it (lowest on ties) and
     the azimuth at that origin toward the target.
@@ -398,17 +399,18 @@ def best_margin_by_cells(
     ``groups`` split ``sub`` for the candidate search (their ``members`` are
     positions in ``sub``); by default ``sub`` is one group. ``known``: a
     measured origin per target whose distance is reused (see
-    :class:`~rangecov.engine.search.Known`).
+    :class:`~rangecov.engine.search.Known`). ``cells``: the targets' cells, when
+    the caller has them from another search over the same targets.
     """
     groups = [Tree(np.arange(len(sub.points)), sub.points, sub.reach, sub.tree)] if groups is None else groups
     n = lon.size
     best, arg, toward = np.empty(n), np.empty(n, dtype=np.intp), np.empty(n)
     if n == 0:
         return best, arg, toward
-    cells = make_cells(ell, lon, lat)
+    cells = make_cells(ell, lon, lat) if cells is None else cells
     n_c = len(cells)
     stats.cells += n_c
-    table = np.empty((n_c, CELL_MAX), dtype=np.intp)
+    table = np.empty((n_c, CELL_MAX), dtype=np.int32)  # positions: 4 bytes are plenty, and the table is wide
     cell_count = np.empty(n_c, dtype=np.intp)
 
     def lookup(part: slice) -> None:
@@ -419,7 +421,7 @@ def best_margin_by_cells(
         cell = cells.of_target[part]
 
         def rows(which: np.ndarray, width: int) -> np.ndarray:
-            return table[cell[which], :width]
+            return table[cell[which], :width].astype(np.intp)
 
         mine = None if known is None else Known(*(v[part] for v in (known.lon, known.lat, known.s, known.toward)))
         out = (best[part], arg[part], toward[part])

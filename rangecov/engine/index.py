@@ -12,7 +12,7 @@ from scipy.spatial import cKDTree
 
 from ..errors import InputError, InputTypeError
 from ..geodesy import PRUNE_SLACK_M, Ellipsoid, default_workers, ellipsoid_names, get_ellipsoid
-from .cells import best_margin_by_cells
+from .cells import Cells, best_margin_by_cells, make_cells
 from .counts import count_within
 from .search import Known, Points, SearchStats, Tree, first_unique, pairs_within_chord
 
@@ -205,11 +205,18 @@ class OriginIndex:
         return Points(x, y, self.ellipsoid.ecef(x, y))
 
     def _best(
-        self, sub: Tree, lon, lat, stats: SearchStats, groups: list[Tree] | None = None, known: Known | None = None
+        self,
+        sub: Tree,
+        lon,
+        lat,
+        stats: SearchStats,
+        groups: list[Tree] | None = None,
+        known: Known | None = None,
+        cells: Cells | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``max_j (reach_j - s_j)`` over ``sub`` per target (checked coordinates), its position in ``sub``
         and the azimuth at that origin toward the target."""
-        return best_margin_by_cells(self.ellipsoid, sub, lon, lat, self.workers, stats, groups, known)
+        return best_margin_by_cells(self.ellipsoid, sub, lon, lat, self.workers, stats, groups, known, cells)
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -244,9 +251,11 @@ class OriginIndex:
             pos, dist, _ = self._nearest(x, y, stats)
         return (pos, dist, stats) if return_stats else (pos, dist)
 
-    def _nearest(self, x: np.ndarray, y: np.ndarray, stats: SearchStats) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _nearest(
+        self, x: np.ndarray, y: np.ndarray, stats: SearchStats, cells: Cells | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         sub = self._unique_tree("nearest", np.arange(len(self)))
-        neg, arg, toward = self._best(sub, x, y, stats)
+        neg, arg, toward = self._best(sub, x, y, stats, cells=cells)
         return sub.members[arg], 0.0 - neg, toward  # not -neg: a target on an origin is at 0.0, not -0.0
 
     def max_margin(self, lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -283,10 +292,12 @@ class OriginIndex:
         if len(self) == 0 or n_t == 0:
             none = np.full(n_t, -1, dtype=np.intp)
             return none, np.full(n_t, np.inf), np.full(n_t, -np.inf), none.copy()
-        pos, dist, toward = self._nearest(x, y, SearchStats())
+        cells = make_cells(self.ellipsoid, x, y)  # the same targets: one binning for both searches
+        pos, dist, toward = self._nearest(x, y, SearchStats(), cells)
         p = self._points
         sub, groups = self._margin_trees()
-        m, a, _ = self._best(sub, x, y, SearchStats(), groups, Known(p.lon[pos], p.lat[pos], dist, toward))
+        known = Known(p.lon[pos], p.lat[pos], dist, toward)
+        m, a, _ = self._best(sub, x, y, SearchStats(), groups, known, cells)
         return pos, dist, m, sub.members[a]
 
     def _margin_trees(self) -> tuple[Tree, list[Tree]]:
