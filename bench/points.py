@@ -301,7 +301,7 @@ def main() -> None:
                         if subset is not None:
                             d_ref = load(results["rangecov"][1] + ".dist.npy")[subset]
                             note += f"; max abs distance difference to rangecov {np.abs(load(out + '.dist.npy') - d_ref).max():.1e} m"
-                    if method == "BallTree haversine" and truth is not None:
+                    if method == "BallTree haversine" and truth is not None and load(out + ".dist.npy") is not None:
                         d_ref = load(results["rangecov"][1] + ".dist.npy")
                         note += f"; max abs distance error {np.abs(load(out + '.dist.npy') - d_ref).max():.0f} m"
                     secs = info["seconds"]

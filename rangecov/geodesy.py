@@ -130,6 +130,19 @@ class Ellipsoid:
         """Exact inverse problem: forward azimuth, back azimuth (degrees) and distance (m)."""
         return _threaded(self.geod.inv, lon1, lat1, lon2, lat2, workers=workers)
 
+    def inverse_consuming(
+        self, lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`inverse` on the calling thread, writing its results over its inputs.
+
+        For the engine's hot path: the arrays must be float64 and contiguous,
+        and ``lon1``, ``lat1`` and ``lon2`` the caller's own (fresh gathers):
+        they come back holding the forward azimuth, the back azimuth and the
+        distance; ``lat2`` is only read. No copies are made.
+        """
+        az12, az21, s = self.geod.inv(lon1, lat1, lon2, lat2, inplace=True)
+        return az12, az21, s
+
     def forward(
         self, lon: ArrayLike, lat: ArrayLike, azimuth: ArrayLike, distance: ArrayLike
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

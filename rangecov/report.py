@@ -117,9 +117,10 @@ class CoverageReport:
             return series.astype(object).where(pos >= 0, None) if (pos < 0).any() else series
 
         out["distance_m"] = distance
-        out["nearest_origin"] = labels(nearest)
+        out["nearest_origin"] = nearest_labels = labels(nearest)
         out["margin_m"] = margin
-        out["covering_origin"] = labels(covering)
+        # One reach for all: the covering origin is the nearest (the same array), labelled once.
+        out["covering_origin"] = nearest_labels.copy() if covering is nearest else labels(covering)
         out["in_reach"] = status == 0
         # Building the categorical from codes avoids a million-string detour.
         out["status"] = pd.Categorical.from_codes(status, categories=STATUS_CATEGORIES)

@@ -38,6 +38,9 @@ PER_CELL = 32
 # Cells with more candidates than this send their targets to the per-target search.
 CELL_MAX = 128
 
+# Origins asked for first per cell, then (where they may not be all) _MORE in turn.
+CELL_FIRST_K = 12
+
 # A cell whose first origins by chord are all candidates is asked for this many more, in turn.
 _MORE = (32, CELL_MAX)
 
@@ -170,7 +173,7 @@ def cell_candidates(ell: Ellipsoid, groups: list[Tree], cells: Cells, workers: i
     floor = np.full(n_c, -np.inf)
     firsts = []
     for g in groups:
-        k = min(FIRST_K, len(g.members))
+        k = min(CELL_FIRST_K, len(g.members))
         chord, idx = g.tree.query(xyz, k=k, workers=workers)
         chord, idx = chord.reshape(n_c, k), idx.reshape(n_c, k)
         np.maximum(floor, np.max(g.reach[idx] - ell.distance_upper(chord + r[:, None]), axis=1), out=floor)
@@ -227,10 +230,20 @@ def _group_candidates(
         table[rows, :k], count[rows] = _keep(ell, g, chord[~more], idx[~more], radius[rows], floor[rows], r[rows])
         if not more.any():
             break
+        chord = chord[more]
         todo = todo[more]
         if k >= CELL_MAX:
             count[todo] = CELL_MAX + 1  # more than the table holds: the per-target search
             break
+        if k >= _MORE[0]:
+            # A speed choice, not a bound: where the k nearest fill a shell much thinner than the
+            # search radius, far more than CELL_MAX would follow; skip the wider query.
+            spread = np.maximum(chord[:, -1] - chord[:, 0], 1.0)
+            hopeless = (k - 1) * (radius[todo] - chord[:, 0]) / spread > 2 * CELL_MAX
+            count[todo[hopeless]] = CELL_MAX + 1
+            todo = todo[~hopeless]
+            if todo.size == 0:
+                break
         k = min(next(w for w in _MORE if w > k), n_g)
         chord, idx = g.tree.query(xyz[todo], k=k, workers=workers)
         chord, idx = chord.reshape(todo.size, k), idx.reshape(todo.size, k)
@@ -421,7 +434,7 @@ def best_margin_by_cells(
         cell = cells.of_target[part]
 
         def rows(which: np.ndarray, width: int) -> np.ndarray:
-            return table[cell[which], :width].astype(np.intp)
+            return table[cell[which], :width]  # 4-byte positions: numpy indexes with them directly
 
         mine = None if known is None else Known(*(v[part] for v in (known.lon, known.lat, known.s, known.toward)))
         out = (best[part], arg[part], toward[part])

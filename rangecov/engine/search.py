@@ -141,16 +141,28 @@ def measure(
     ``known`` (aligned with the pairs) supplies the pairs already measured.
     """
     if known is None:
-        _, toward, s = ell.inverse(lon, lat, origins.lon[cand], origins.lat[cand], workers=workers)
         stats.exact_solves += cand.size
-        return s, toward
+        return _solve(ell, origins, lon, lat, cand, workers)
     same = (origins.lon[cand] == known.lon) & (origins.lat[cand] == known.lat)
     s, toward = known.s.copy(), known.toward.copy()
     new = np.flatnonzero(~same)
     if new.size:
-        c = cand[new]
-        _, toward[new], s[new] = ell.inverse(lon[new], lat[new], origins.lon[c], origins.lat[c], workers=workers)
+        s[new], toward[new] = _solve(ell, origins, lon[new], lat[new], cand[new], workers)
         stats.exact_solves += new.size
+    return s, toward
+
+
+def _solve(
+    ell: Ellipsoid, origins: Points, lon: np.ndarray, lat: np.ndarray, cand: np.ndarray, workers: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distance and azimuth at the origin toward the target; on one thread without copying the inputs."""
+    if workers != 1 or cand.size < 64:
+        _, toward, s = ell.inverse(lon, lat, origins.lon[cand], origins.lat[cand], workers=workers)
+        return s, toward
+    # From the origin's end the forward azimuth is the one wanted; the gathers are ours to overwrite.
+    toward, _, s = ell.inverse_consuming(
+        origins.lon[cand], origins.lat[cand], np.array(lon, dtype=float), np.asarray(lat, dtype=float)
+    )
     return s, toward
 
 
@@ -275,6 +287,7 @@ def settle(
     origins, reach = sub.points, sub.reach
     if tgt.size == 0:
         return
+    cand = cand.astype(np.intp, copy=False)  # the tie rule below needs room for intp's largest value
     lower = ell.lower_bound(np.take(targets.xyz, tgt, axis=0), np.take(origins.xyz, cand, axis=0))
     keep = reach[cand] - lower >= best[tgt] - PRUNE_SLACK_M
     tgt, cand = tgt[keep], cand[keep]
@@ -326,7 +339,7 @@ def _beside_first(
     Each distinct (one, other) pair of origins is solved once.
     """
     n = len(sub.points)
-    pairs, back = np.unique(one * n + other, return_inverse=True)
+    pairs, back = np.unique(one.astype(np.intp) * n + other, return_inverse=True)  # intp: no overflow
     a, b = np.divmod(pairs, n)
     p = sub.points
     heading, _, step = ell.inverse(p.lon[a], p.lat[a], p.lon[b], p.lat[b], workers=1)
