@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..geodesy import PRUNE_SLACK_M, Ellipsoid
-from .search import FIRST_K, Known, Points, SearchStats, Tree, best_margin, measure, settle
+from .search import Known, Points, SearchStats, Tree, best_margin, measure, settle
 
 __all__ = ["Cells", "make_cells", "cell_candidates", "best_margin_by_cells", "PER_CELL", "CELL_MAX", "SLICE"]
 
