@@ -47,7 +47,9 @@ class SearchStats:
     targets : int
         Targets queried.
     first_k : int
-        Targets that took the first k-nearest query (``FIRST_K`` origins); every target does.
+        Targets that took the per-target search: its first k-nearest query
+        (``FIRST_K`` origins). Only targets whose cell had more than
+        ``cells.CELL_MAX`` candidates do.
     more_k : int
         Targets asked again for ``MORE_K`` origins: their search radius held
         more than ``FIRST_K`` origins.
@@ -56,7 +58,9 @@ class SearchStats:
         ball query (dense clusters of origins).
     exact_solves : int
         Karney inverse solutions computed (one per target, plus the
-        candidates no bound could rule out).
+        candidates no bound could rule out, plus the geodesics between pairs
+        of origins that step 3c uses; distances reused from an earlier
+        search are not counted).
     cells : int
         Cells of targets whose candidate origins were looked up at once
         (docs/exactness.md, step 3b).
