@@ -19,16 +19,27 @@ release the GIL), so both cores work on every stage, not only the solves.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from ..geodesy import PRUNE_SLACK_M, Ellipsoid
 from .search import Known, Points, SearchStats, Tree, best_margin, measure, settle
 
-__all__ = ["Cells", "make_cells", "cell_candidates", "best_margin_by_cells", "PER_CELL", "CELL_MAX", "SLICE"]
+__all__ = [
+    "Cells",
+    "make_cells",
+    "cell_candidates",
+    "best_margin_by_cells",
+    "parts",
+    "run_stages",
+    "PER_CELL",
+    "CELL_MAX",
+    "SLICE",
+]
 
 # Targets per cell aimed at: a cell costs about as much as a dozen targets'
 # chords (one k-d query, a few bounds), so cells much smaller than this cost
@@ -440,21 +451,29 @@ def best_margin_by_cells(
         out = (best[part], arg[part], toward[part])
         return _run_slice(ell, sub, groups, lon[part], lat[part], rows, cell_count[cell], out, mine)
 
-    # Both stages are split into pieces that one thread takes from end to end.
-    cell_parts = _parts(n_c, 2048)
-    target_parts = _parts(n, SLICE)
-    if workers > 1 and len(target_parts) > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(lookup, cell_parts))
-            results = list(pool.map(run, target_parts))
-    else:
-        for part in cell_parts:
-            lookup(part)
-        results = [run(part) for part in target_parts]
-    for result in results:
+    for result in run_stages(workers, (lookup, parts(n_c, 2048)), (run, parts(n, SLICE))):
         stats.add(result)
     return best, arg, toward
 
 
-def _parts(n: int, size: int) -> list[slice]:
+def parts(n: int, size: int) -> list[slice]:
+    """``range(n)`` as slices of ``size``."""
     return [slice(a, min(n, a + size)) for a in range(0, n, size)]
+
+
+def run_stages(workers: int, *stages: tuple[Callable[[Any], Any], Sequence[Any]]) -> list:
+    """Each stage's function over its pieces, stage after stage, on ``workers`` threads.
+
+    Every piece runs on one thread from end to end (numpy and Karney's C
+    code release the GIL, so both cores work on every stage); returns the
+    last stage's results, in order.
+    """
+    results: list = []
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            for func, pieces in stages:
+                results = list(pool.map(func, pieces))
+    else:
+        for func, pieces in stages:
+            results = [func(piece) for piece in pieces]
+    return results

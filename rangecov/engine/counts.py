@@ -10,13 +10,12 @@ by chord; the few in the shell between the two chords are measured exactly.
 from __future__ import annotations
 
 import itertools
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from ..geodesy import Ellipsoid
-from .cells import make_cells
+from .cells import make_cells, parts, run_stages
 from .search import Points
 
 __all__ = ["count_within", "PAIRS_PER_STEP"]
@@ -89,16 +88,7 @@ def count_within(
             out += np.bincount(jm[s <= reach[jm]], minlength=n_o)
         return out
 
-    pieces = [slice(a, a + (1 << 16)) for a in range(0, n_t, 1 << 16)]
-    if workers > 1 and len(steps) > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(place, pieces))
-            parts = list(pool.map(step, steps))
-    else:
-        for piece in pieces:
-            place(piece)
-        parts = [step(js) for js in steps]
-    for part in parts:
+    for part in run_stages(workers, (place, parts(n_t, 1 << 16)), (step, steps)):
         counts += part
     return counts
 
