@@ -135,10 +135,11 @@ class Ellipsoid:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`inverse` on the calling thread, writing its results over its inputs.
 
-        For the engine's hot path: the arrays must be float64 and contiguous,
-        and ``lon1``, ``lat1`` and ``lon2`` the caller's own (fresh gathers):
-        they come back holding the forward azimuth, the back azimuth and the
-        distance; ``lat2`` is only read. No copies are made.
+        For the engine's hot path: all four arrays must be float64,
+        contiguous and writable (pyproj asks for writable buffers), and
+        ``lon1``, ``lat1`` and ``lon2`` the caller's own (fresh gathers): they
+        come back holding the forward azimuth, the back azimuth and the
+        distance; ``lat2``'s values are left as they were. No copies are made.
         """
         az12, az21, s = self.geod.inv(lon1, lat1, lon2, lat2, inplace=True)
         return az12, az21, s

@@ -67,9 +67,9 @@ class ReachSpec:
 
 def status_codes(margin: np.ndarray, high_margin: np.ndarray) -> np.ndarray:
     """Codes into STATUS_CATEGORIES: "in" where ``margin >= 0``, else "marginal" where ``high_margin >= 0``."""
-    codes = (~(high_margin >= 0)).astype(np.int8)  # NaN counts as out, as it always has
+    codes = (~(np.asarray(high_margin) >= 0)).astype(np.int8)  # NaN counts as out, as it always has
     codes += 1
-    codes[margin >= 0] = 0
+    codes[np.asarray(margin) >= 0] = 0
     return codes
 
 

@@ -192,3 +192,23 @@ def test_targets_at_reach_plus_minus_a_centimetre_in_dense_cells(rng):
     np.testing.assert_allclose(dist[-b_lon.size :], want, rtol=0, atol=1e-6)
     np.testing.assert_array_equal(dist[-b_lon.size :] <= reach, want <= reach)
     assert CELL_MAX >= 2
+
+
+def test_read_only_targets_are_read_not_written(rng):
+    # The one-thread solves write over their own gathers; the caller's arrays, even
+    # read-only ones, are only read (the per-target path too).
+    from rangecov.engine.search import Points, SearchStats, Tree, best_margin
+
+    ell = rangecov.get_ellipsoid("WGS84")
+    o_lon, o_lat = rng.uniform(20, 40, 50), rng.uniform(40, 60, 50)
+    x, y = rng.uniform(20, 40, 300), rng.uniform(40, 60, 300)
+    x.flags.writeable = False
+    y.flags.writeable = False
+    before = (x.copy(), y.copy())
+    sub = Tree.of(Points(o_lon, o_lat, ell.ecef(o_lon, o_lat)), np.arange(50), np.zeros(50))
+    m, _, _ = best_margin(ell, sub, Points(x, y, ell.ecef(x, y)), 1, SearchStats())
+    np.testing.assert_array_equal(-m, _brute(o_lon, o_lat, x, y).min(axis=1))
+    _, dist = OriginIndex(o_lon, o_lat, workers=1).nearest(x, y)
+    np.testing.assert_array_equal(dist, -m)
+    np.testing.assert_array_equal(x, before[0])
+    np.testing.assert_array_equal(y, before[1])

@@ -434,7 +434,8 @@ def best_margin_by_cells(
     cells = make_cells(ell, lon, lat) if cells is None else cells
     n_c = len(cells)
     stats.cells += n_c
-    table = np.empty((n_c, CELL_MAX), dtype=np.int32)  # positions: 4 bytes are plenty, and the table is wide
+    # Positions in 4 bytes (the table is wide) unless there are 2**31 origins or more.
+    table = np.empty((n_c, CELL_MAX), dtype=np.int32 if len(sub.points) < 2**31 else np.intp)
     cell_count = np.empty(n_c, dtype=np.intp)
 
     def lookup(part: slice) -> None:

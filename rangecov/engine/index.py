@@ -19,8 +19,9 @@ from .search import Known, Points, SearchStats, Tree, first_unique, pairs_within
 __all__ = ["OriginIndex"]
 
 # Up to this many distinct per-origin reach values, each value gets its own
-# tree (the search is then a pure nearest-origin search per value). Beyond it,
-# one tree with the reach-aware bound serves all.
+# tree (within it the search is a pure nearest-origin search); beyond it, the
+# origins are split into this many bands of reach with about as many origins
+# each (see _margin_trees).
 _MAX_REACH_GROUPS = 8
 
 

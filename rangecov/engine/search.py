@@ -164,9 +164,10 @@ def _solve(
         _, toward, s = ell.inverse(lon, lat, origins.lon[cand], origins.lat[cand], workers=workers)
         return s, toward
     # From the origin's end the forward azimuth is the one wanted; the gathers are ours to overwrite.
-    toward, _, s = ell.inverse_consuming(
-        origins.lon[cand], origins.lat[cand], np.array(lon, dtype=float), np.asarray(lat, dtype=float)
-    )
+    lat = np.asarray(lat, dtype=float)
+    if not (lat.flags.writeable and lat.flags.c_contiguous):  # pyproj wants writable buffers, even for lat2
+        lat = lat.copy()
+    toward, _, s = ell.inverse_consuming(origins.lon[cand], origins.lat[cand], np.array(lon, dtype=float), lat)
     return s, toward
 
 
