@@ -11,7 +11,6 @@ import numbers
 
 import geopandas as gpd
 import numpy as np
-import shapely
 
 from . import frames, shape_coverage
 from . import progress as progress_bars
@@ -30,12 +29,7 @@ HOW = ("any", "all", "centroid", "area")
 def _point_kinds(obj) -> np.ndarray | None:
     """Geometry type ids when every present, non-empty geometry is a point (the fast engine's case), else None."""
     kinds = frames.point_kinds(obj)
-    odd = np.flatnonzero((kinds != shapely.GeometryType.POINT) & (kinds != -1))
-    if odd.size:
-        values = np.asarray((obj.geometry if isinstance(obj, gpd.GeoDataFrame) else obj).values)
-        if not np.asarray(shapely.is_empty(values[odd])).all():
-            return None
-    return kinds
+    return None if frames.non_points(obj, kinds)[1].size else kinds
 
 
 def coverage(

@@ -22,6 +22,7 @@ __all__ = [
     "check_frame",
     "point_lonlat",
     "point_kinds",
+    "non_points",
     "lonlat_geometries",
     "as_frame",
     "column_names",
@@ -101,6 +102,19 @@ def point_kinds(obj) -> np.ndarray:
     return np.asarray(shapely.get_type_id(np.asarray(geoms.values)))
 
 
+def non_points(obj, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the present geometries that are not points, and of the non-empty ones among them.
+
+    Emptiness costs a pass of its own, so it is asked only of those rows.
+    ``kinds`` is :func:`point_kinds` of ``obj``.
+    """
+    odd = np.flatnonzero((kinds != shapely.GeometryType.POINT) & (kinds != -1))
+    if not odd.size:
+        return odd, odd
+    values = np.asarray((obj.geometry if isinstance(obj, gpd.GeoDataFrame) else obj).values)
+    return odd, odd[~np.asarray(shapely.is_empty(values[odd]))]
+
+
 def point_lonlat(obj, argname: str, *, kinds: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Longitude and latitude in degrees (EPSG:4326) of a frame of points.
 
@@ -115,25 +129,22 @@ def point_lonlat(obj, argname: str, *, kinds: np.ndarray | None = None) -> tuple
     if kinds is None:
         kinds = point_kinds(geoms)
     _refuse_missing(kinds == -1, index, argname)
-    # Emptiness costs a pass of its own, so it is asked only of the rows that
-    # need it: geometries that are not points, and points without coordinates.
-    odd = np.flatnonzero((kinds != shapely.GeometryType.POINT) & (kinds != -1))
-    if odd.size:
-        solid = odd[~np.asarray(shapely.is_empty(values[odd]))]
-        if solid.size:
-            found = sorted(set(np.asarray(geoms.geom_type)[solid]))
-            raise ValueError(
-                f"{argname} must contain points only; found {', '.join(found)} at "
-                f"{describe_labels(index[solid])}; use e.g. {argname}.representative_point()"
-            )
-    try:
-        if odd.size:
-            raise shapely.errors.GEOSException("empty geometries that are not points")
-        x = shapely.get_x(values)
-        y = shapely.get_y(values)
-        bad = ~(np.isfinite(x) & np.isfinite(y))
-    except shapely.errors.GEOSException:  # GEOS refuses the coordinates of an empty point
-        bad = np.ones(len(values), dtype=bool)
+    odd, solid = non_points(geoms, kinds)
+    if solid.size:
+        found = sorted(set(np.asarray(geoms.geom_type)[solid]))
+        raise ValueError(
+            f"{argname} must contain points only; found {', '.join(found)} at "
+            f"{describe_labels(index[solid])}; use e.g. {argname}.representative_point()"
+        )
+    # Emptiness is asked only of the rows without coordinates (below).
+    bad = np.ones(len(values), dtype=bool)  # empty non-points remain: GEOS has no x/y for them
+    if not odd.size:
+        try:
+            x = shapely.get_x(values)
+            y = shapely.get_y(values)
+            bad = ~(np.isfinite(x) & np.isfinite(y))
+        except shapely.errors.GEOSException:  # GEOS refuses the coordinates of an empty point
+            pass
     if bad.any():
         empty = np.zeros(len(values), dtype=bool)
         empty[bad] = np.asarray(shapely.is_empty(values[bad]))

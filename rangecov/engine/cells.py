@@ -448,7 +448,7 @@ def best_margin_by_cells(
         def rows(which: np.ndarray, width: int) -> np.ndarray:
             return table[cell[which], :width]  # 4-byte positions: numpy indexes with them directly
 
-        mine = None if known is None else Known(*(v[part] for v in (known.lon, known.lat, known.s, known.toward)))
+        mine = None if known is None else known.take(part)
         out = (best[part], arg[part], toward[part])
         return _run_slice(ell, sub, groups, lon[part], lat[part], rows, cell_count[cell], out, mine)
 

@@ -47,8 +47,7 @@ def count_within(
     size = np.bincount(cells.of_target, minlength=len(cells))
     order = np.argsort(cells.of_target)  # any order within a cell will do: no need for a stable sort
     start = np.r_[0, np.cumsum(size)]
-    t_lon, t_lat = lon[order], lat[order]
-    t_xyz = np.empty((n_t, 3))
+    t_xyz = np.empty((n_t, 3))  # the targets' ECEF in cell order
     centres = ell.ecef(cells.lon, cells.lat)
     tree = cKDTree(centres)
     inner = ell.chord_surely_within(reach)
@@ -58,7 +57,7 @@ def count_within(
     steps = _steps(np.asarray(per_origin, dtype=np.int64))
 
     def place(part: slice) -> None:
-        t_xyz[part] = ell.ecef(t_lon[part], t_lat[part])
+        t_xyz[part] = ell.ecef(lon[order[part]], lat[order[part]])
 
     def step(js: np.ndarray) -> np.ndarray:
         lists = tree.query_ball_point(origins.xyz[js], radius[js], return_sorted=False)
@@ -83,8 +82,8 @@ def count_within(
         out += np.bincount(jj[sure], minlength=n_o)
         maybe = np.flatnonzero(~sure & (chord <= outer[jj]))
         if maybe.size:
-            jm, pm = jj[maybe], pos[maybe]
-            s = ell.distance(origins.lon[jm], origins.lat[jm], t_lon[pm], t_lat[pm], workers=1)
+            jm, tm = jj[maybe], order[pos[maybe]]
+            s = ell.distance(origins.lon[jm], origins.lat[jm], lon[tm], lat[tm], workers=1)
             out += np.bincount(jm[s <= reach[jm]], minlength=n_o)
         return out
 

@@ -126,7 +126,7 @@ class Known:
     s: np.ndarray
     toward: np.ndarray
 
-    def take(self, idx: np.ndarray) -> Known:
+    def take(self, idx: np.ndarray | slice) -> Known:
         return Known(self.lon[idx], self.lat[idx], self.s[idx], self.toward[idx])
 
 
