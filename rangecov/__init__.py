@@ -28,6 +28,8 @@ _WHERE = {
     "Comparison": "comparison",
     "default_tolerance": "reaches",
     "CoverageReport": "report",
+    "stream_coverage": "streaming",
+    "StreamedCoverage": "streaming",
     "read": "io",
     "parse_distance": "units",
     "format_distance": "units",
@@ -51,6 +53,8 @@ __all__ = [
     "Comparison",
     "default_tolerance",
     "CoverageReport",
+    "stream_coverage",
+    "StreamedCoverage",
     "read",
     "parse_distance",
     "format_distance",
@@ -95,5 +99,6 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the names directly
     from .reaches import default_tolerance
     from .regions import buffer, reach, rings
     from .report import CoverageReport
+    from .streaming import StreamedCoverage, stream_coverage
     from .units import Distance, Reach, format_distance, parse_distance
     from .version import __version__

@@ -21,7 +21,7 @@ from .reaches import parse_reach, status_codes
 from .report import CoverageReport
 from .units import Distance, Reach
 
-__all__ = ["coverage", "HOW", "POINT_CHUNK"]
+__all__ = ["coverage", "HOW", "POINT_CHUNK", "PointCoverage"]
 
 HOW = ("any", "all", "centroid", "area")
 
@@ -165,10 +165,10 @@ def coverage(
         o_kinds = _point_kinds(origins)
         t_kinds = None if o_kinds is None else _point_kinds(targets)
         if t_kinds is not None:
-            o_lon, o_lat = frames.point_lonlat(origins, "origins", kinds=o_kinds)
+            points = PointCoverage(origins, reach, ell, kinds=o_kinds)
             t_lon, t_lat = frames.point_lonlat(targets, "targets", kinds=t_kinds)
-            points = (o_lon, o_lat, t_lon, t_lat)
-            return _point_coverage(ell, origins, targets, points, reach, progress, chunk_size or POINT_CHUNK)
+            columns = points.columns(t_lon, t_lat, chunk_size=chunk_size or POINT_CHUNK, progress=progress)
+            return points.report(origins, targets, t_lon, t_lat, columns)
     return shape_coverage.shape_coverage(
         ell,
         origins,
@@ -188,43 +188,83 @@ def coverage(
 POINT_CHUNK = 1 << 20
 
 
-def _point_coverage(ell, origins, targets, points, reach, progress, chunk_size: int) -> CoverageReport:
-    """Points against points: the exact search of rangecov.engine, one chunk of targets at a time."""
-    o_lon, o_lat, t_lon, t_lat = points
-    spec = parse_reach(reach, origins, o_lon.size)
-    index = OriginIndex(o_lon, o_lat, reach=spec.low, ellipsoid=ell)
-    n_t = t_lon.size
-    distance, nearest = np.empty(n_t), np.empty(n_t, dtype=np.intp)
-    # With one reach for all the margins follow from the distances; else each
-    # target's best origin by margin is searched for too.
-    margin, covering = (None, None) if spec.uniform else (np.empty(n_t), np.empty(n_t, dtype=np.intp))
-    # Each target's answer is independent of the others, so chunks change
-    # nothing but let a bar advance; the index (and its trees) is built once.
-    for part in progress_bars.chunks(n_t, chunk_size, desc="coverage", unit="target", progress=progress):
+class PointCoverage:
+    """Point origins and their reach, prepared once for any number of chunks of point targets.
+
+    Holds the :class:`rangecov.engine.OriginIndex` (built once), the parsed
+    reach and the origins' index labels, and pickles to those (the index to
+    its arrays), so that streamed chunks and dask partitions all use one
+    index. Every target's answer depends on the origins alone, so the
+    columns of a chunk are those of the same rows in one call over all
+    targets, to the bit.
+
+    Parameters
+    ----------
+    origins : GeoDataFrame or GeoSeries
+        Points only (checked).
+    reach : distance, column name or (low, high)
+        As for :func:`coverage`.
+    ellipsoid : Ellipsoid
+    workers : int, optional
+        Threads of the engine per call (default: the cores, at most 8).
+    kinds : ndarray, optional
+        :func:`rangecov.frames.point_kinds` of ``origins``, when known already.
+    """
+
+    def __init__(self, origins, reach: Reach, ellipsoid, *, workers: int | None = None, kinds=None) -> None:
+        o_lon, o_lat = frames.point_lonlat(origins, "origins", kinds=kinds)
+        self.spec = parse_reach(reach, origins, o_lon.size)
+        self.ellipsoid = ellipsoid
+        self.labels = origins.index
+        self.index = OriginIndex(o_lon, o_lat, reach=self.spec.low, ellipsoid=ellipsoid, workers=workers)
+
+    def columns(self, t_lon: np.ndarray, t_lat: np.ndarray, *, chunk_size: int = 0, progress=False) -> dict:
+        """Per target: ``distance``, ``nearest`` and ``covering`` (origin positions, None without origins),
+        ``margin``, ``status`` (codes), as :meth:`CoverageReport.from_columns` takes them.
+
+        ``chunk_size`` > 0 splits the call into steps of that many targets (one step of a bar each).
+        """
+        spec, index = self.spec, self.index
+        n_t = t_lon.size
+        distance, nearest = np.empty(n_t), np.empty(n_t, dtype=np.intp)
+        # With one reach for all the margins follow from the distances; else each
+        # target's best origin by margin is searched for too.
+        margin, covering = (None, None) if spec.uniform else (np.empty(n_t), np.empty(n_t, dtype=np.intp))
+        # Each target's answer is independent of the others, so steps change
+        # nothing but let a bar advance; the index (and its trees) is built once.
+        step = chunk_size if chunk_size > 0 else max(n_t, 1)
+        for part in progress_bars.chunks(n_t, step, desc="coverage", unit="target", progress=progress):
+            if margin is None:
+                nearest[part], distance[part] = index.nearest(t_lon[part], t_lat[part])
+            else:
+                nearest[part], distance[part], margin[part], covering[part] = index.nearest_and_margin(
+                    t_lon[part], t_lat[part]
+                )
         if margin is None:
-            nearest[part], distance[part] = index.nearest(t_lon[part], t_lat[part])
+            low, high = (spec.low[0], spec.high[0]) if spec.low.size else (0.0, 0.0)
+            margin, high_margin, covering = low - distance, high - distance, nearest
         else:
-            nearest[part], distance[part], margin[part], covering[part] = index.nearest_and_margin(
-                t_lon[part], t_lat[part]
-            )
-    if margin is None:
-        low, high = (spec.low[0], spec.high[0]) if spec.low.size else (0.0, 0.0)
-        margin, high_margin, covering = low - distance, high - distance, nearest
-    else:
-        high_margin = margin  # per-origin reach has no band
-    no_origins = o_lon.size == 0
-    return CoverageReport.from_columns(
-        origins,
-        targets,
-        spec,
-        distance=distance,
-        nearest=None if no_origins else nearest,
-        margin=margin,
-        covering=None if no_origins else covering,
-        status=status_codes(margin, high_margin),
-        count_origins=lambda: index.count_within(t_lon, t_lat),
-        factors=lambda: index.min_ratio(t_lon, t_lat),
-        how="any",
-        tolerance=None,
-        ellipsoid=ell,
-    )
+            high_margin = margin  # per-origin reach has no band
+        no_origins = len(index) == 0
+        return {
+            "distance": distance,
+            "nearest": None if no_origins else nearest,
+            "margin": margin,
+            "covering": None if no_origins else covering,
+            "status": status_codes(margin, high_margin),
+        }
+
+    def report(self, origins, targets, t_lon: np.ndarray, t_lat: np.ndarray, columns: dict) -> CoverageReport:
+        """The report of ``targets`` (whose lon/lat are ``t_lon``, ``t_lat``) from their :meth:`columns`."""
+        index = self.index
+        return CoverageReport.from_columns(
+            origins,
+            targets,
+            self.spec,
+            **columns,
+            count_origins=lambda: index.count_within(t_lon, t_lat),
+            factors=lambda: index.min_ratio(t_lon, t_lat),
+            how="any",
+            tolerance=None,
+            ellipsoid=self.ellipsoid,
+        )

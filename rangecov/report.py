@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -18,8 +17,16 @@ from .curves import factor_points, reach_points, targets_needed
 from .errors import UnsupportedError
 from .geodesy import Ellipsoid
 from .reaches import STATUS_CATEGORIES, ReachSpec
+from .totals import (
+    SCHEMA,
+    SUMMARY_COLUMNS,
+    CoverageTotals,
+    finish_summary,
+    group_counts,
+    json_number,
+    json_value,
+)
 from .units import Distance
-from .version import __version__
 
 __all__ = [
     "CoverageReport",
@@ -29,15 +36,45 @@ __all__ = [
     "SCHEMA",
     "json_number",
     "json_value",
+    "result_columns",
 ]
 
 TARGET_COLUMNS = ("distance_m", "nearest_origin", "margin_m", "covering_origin", "in_reach", "status")
 ORIGIN_COLUMNS = ("targets_in_reach",)
-SUMMARY_COLUMNS = ("total", "count", "share", "marginal")
-SCHEMA = "rangecov.coverage/1"
 
 
-class CoverageReport:
+def result_columns(origin_labels: pd.Index, index: pd.Index, *, distance, nearest, margin, covering, status) -> dict:
+    """The columns a report appends to the targets, in order, as pandas objects on ``index``.
+
+    ``nearest``/``covering`` are origin positions (or None for "no origin";
+    -1 for rows without a single one), made into ``origin_labels``;
+    ``status`` holds codes into STATUS_CATEGORIES. Shared by every way of
+    running coverage (in memory, streamed, dask), so their rows agree.
+    """
+    n_t = len(index)
+
+    def labels(pos):
+        if pos is None:
+            return pd.Series([None] * n_t, index=index, dtype=object)
+        pos = np.asarray(pos)
+        series = pd.Series(origin_labels.take(np.maximum(pos, 0)), index=index)
+        # -1: no single origin (e.g. a polygon covered by several together).
+        return series.astype(object).where(pos >= 0, None) if (pos < 0).any() else series
+
+    nearest_labels = labels(nearest)
+    return {
+        "distance_m": pd.Series(np.asarray(distance, dtype=float), index=index),
+        "nearest_origin": nearest_labels,
+        "margin_m": pd.Series(np.asarray(margin, dtype=float), index=index),
+        # One reach for all: the covering origin is the nearest (the same array), labelled once.
+        "covering_origin": nearest_labels.copy() if covering is nearest else labels(covering),
+        "in_reach": pd.Series(np.asarray(status) == 0, index=index),
+        # Building the categorical from codes avoids a million-string detour.
+        "status": pd.Series(pd.Categorical.from_codes(status, categories=STATUS_CATEGORIES), index=index),
+    }
+
+
+class CoverageReport(CoverageTotals):
     """Which targets are within reach, per target and in total.
 
     Made by :func:`rangecov.coverage`; not meant to be built by hand.
@@ -105,25 +142,18 @@ class CoverageReport:
         when the report is asked for them.
         """
         extra = extra or {}
-        n_t = len(targets)
         out = frames.as_frame(targets, "targets", TARGET_COLUMNS + tuple(extra))
-
-        def labels(pos):
-            if pos is None:
-                return pd.Series([None] * n_t, index=out.index, dtype=object)
-            pos = np.asarray(pos)
-            series = pd.Series(origins.index.take(np.maximum(pos, 0)), index=out.index)
-            # -1: no single origin (e.g. a polygon covered by several together).
-            return series.astype(object).where(pos >= 0, None) if (pos < 0).any() else series
-
-        out["distance_m"] = distance
-        out["nearest_origin"] = nearest_labels = labels(nearest)
-        out["margin_m"] = margin
-        # One reach for all: the covering origin is the nearest (the same array), labelled once.
-        out["covering_origin"] = nearest_labels.copy() if covering is nearest else labels(covering)
-        out["in_reach"] = status == 0
-        # Building the categorical from codes avoids a million-string detour.
-        out["status"] = pd.Categorical.from_codes(status, categories=STATUS_CATEGORIES)
+        columns = result_columns(
+            origins.index,
+            out.index,
+            distance=distance,
+            nearest=nearest,
+            margin=margin,
+            covering=covering,
+            status=status,
+        )
+        for name, values in columns.items():
+            out[name] = values
         for name, values in extra.items():
             out[name] = values
         return cls(
@@ -150,12 +180,7 @@ class CoverageReport:
         factors: Callable[[], np.ndarray],
     ) -> None:
         self.targets = targets
-        self.reach = reach_spec.label
-        self.reach_kind = reach_spec.kind
-        self.how = how
-        self.ellipsoid = ellipsoid
-        self.reach_spec = reach_spec
-        self.tolerance = tolerance
+        self._set_reach(reach_spec, how=how, tolerance=tolerance, ellipsoid=ellipsoid, n_origins=len(input_origins))
         self.input_origins = input_origins
         self._count_origins = count_origins
         self._factors = factors
@@ -164,21 +189,12 @@ class CoverageReport:
         self.count = int((status == "in").sum())
         self.marginal = int((status == "marginal").sum())
 
-    @property
-    def share(self) -> float:
-        """Share of targets in reach, ``count / total``; NaN with no targets."""
-        return self.count / self.total if self.total else float("nan")
-
     @cached_property
     def origins(self) -> gpd.GeoDataFrame:
         """The caller's origins plus ``targets_in_reach`` (computed on first access)."""
         out = frames.as_frame(self.input_origins, "origins", ORIGIN_COLUMNS)
         out["targets_in_reach"] = self._count_origins()
         return out
-
-    @property
-    def n_origins(self) -> int:
-        return int(len(self.input_origins))
 
     def summary(self, by: str | None = None) -> pd.DataFrame:
         """Totals as a table with the columns ``total``, ``count``, ``share``, ``marginal``.
@@ -203,22 +219,15 @@ class CoverageReport:
         military_aviation      7      2  0.285714         0
         strategic_bomber       4      1  0.250000         0
         """
-        status = self.targets["status"]
-        frame = pd.DataFrame(
-            {"total": 1, "count": (status == "in").astype(int), "marginal": (status == "marginal").astype(int)},
-            index=self.targets.index,
-        )
-        if by is None:
-            table = frame[["total", "count", "marginal"]].sum().to_frame("all").T
-        else:
+        keys = None
+        if by is not None:
             if not isinstance(by, str) or by not in self.targets.columns:
                 raise ValueError(
                     f"by={by!r} is not a column of the targets; columns: {', '.join(map(str, self.targets.columns))}"
                 )
-            table = frame.groupby(self.targets[by], dropna=False, observed=False)[["total", "count", "marginal"]].sum()
-        table = table.astype(int)
-        table["share"] = table["count"] / table["total"].where(table["total"] > 0)
-        return table[list(SUMMARY_COLUMNS)]
+            keys = self.targets[by]
+        codes = self.targets["status"].cat.codes.to_numpy()
+        return finish_summary(group_counts(codes, keys))
 
     # -- questions asked next: how does the share grow with the reach? ------------------
 
@@ -360,77 +369,22 @@ class CoverageReport:
 
     # -- files and JSON ------------------------------------------------------------------------
 
-    def to_dict(self, *, by: str | None = None, targets: bool = False) -> dict:
-        """The summary as plain JSON-serialisable Python (the CLI's ``--format json``).
-
-        The schema (``"schema": "rangecov.coverage/1"``) is documented in
-        ``docs/cli.md``; keys are only ever added within a schema version.
-
-        Parameters
-        ----------
-        by : str, optional
-            Add ``"groups"``: one summary per value of this target column.
-        targets : bool, default False
-            Add ``"targets"``: one record per target (``id``, ``distance_m``,
-            ``nearest_origin``, ``margin_m``, ``covering_origin``, ``status``).
-
-        Examples
-        --------
-        >>> import json
-        >>> from rangecov import coverage, datasets
-        >>> s = datasets.atacms_kursk_2024()
-        >>> d = coverage(s.launch_sites, s.airfields, s.reach).to_dict()
-        >>> d["count"], d["total"], round(d["share"], 4)
-        (5, 17, 0.2941)
-        >>> _ = json.dumps(d)
-        """
-        spec = self.reach_spec
-        low = json_number(spec.low[0]) if spec.low.size and spec.uniform else None
-        out = {
-            "schema": SCHEMA,
-            "rangecov_version": __version__,
-            "headline": repr(self),
-            "reach": self.reach,
-            "reach_kind": self.reach_kind,
-            "reach_m": low,
-            "reach_high_m": json_number(spec.high[0]) if self.reach_kind == "band" and spec.high.size else None,
-            "how": self.how,
-            "ellipsoid": self.ellipsoid.name,
-            "origins": self.n_origins,
-            "total": self.total,
-            "count": self.count,
-            "marginal": self.marginal,
-            "out": self.total - self.count - self.marginal,
-            "share": json_number(self.share),
-        }
-        if by is not None:
-            table = self.summary(by=by)
-            out["groups"] = [
-                {
-                    "group": json_value(key),
-                    "total": int(row["total"]),
-                    "count": int(row["count"]),
-                    "marginal": int(row["marginal"]),
-                    "share": json_number(row["share"]),
-                }
-                for key, row in table.iterrows()
-            ]
-        if targets:
-            t = self.targets
-            out["targets"] = [
-                {
-                    "id": json_value(i),
-                    "distance_m": json_number(d),
-                    "nearest_origin": json_value(n),
-                    "margin_m": json_number(m),
-                    "covering_origin": json_value(c),
-                    "status": str(st),
-                }
-                for i, d, n, m, c, st in zip(
-                    t.index, t["distance_m"], t["nearest_origin"], t["margin_m"], t["covering_origin"], t["status"]
-                )
-            ]
-        return out
+    def target_records(self) -> list[dict]:
+        """One JSON record per target, in order: the ``"targets"`` of :meth:`to_dict` (``targets=True``)."""
+        t = self.targets
+        return [
+            {
+                "id": json_value(i),
+                "distance_m": json_number(d),
+                "nearest_origin": json_value(n),
+                "margin_m": json_number(m),
+                "covering_origin": json_value(c),
+                "status": str(st),
+            }
+            for i, d, n, m, c, st in zip(
+                t.index, t["distance_m"], t["nearest_origin"], t["margin_m"], t["covering_origin"], t["status"]
+            )
+        ]
 
     def to_file(self, path: str | os.PathLike, *, layer: str = "targets", overwrite: bool = False) -> Path:
         """Write the targets (or ``layer="origins"``) table, format by extension.
@@ -453,32 +407,3 @@ class CoverageReport:
             )
         frame = self.targets if layer == "targets" else self.origins
         return write_frame(frame, path, overwrite=overwrite, layer=layer)
-
-    def __repr__(self) -> str:
-        pct = "n/a" if self.total == 0 else f"{100 * self.share:.1f}%"
-        n_o = self.n_origins
-        text = (
-            f"{self.count} of {self.total} target{'s' if self.total != 1 else ''} ({pct}) "
-            f"within {self.reach} of {n_o} origin{'s' if n_o != 1 else ''}"
-        )
-        if self.marginal:
-            text += f"; {self.marginal} marginal"
-        return text
-
-    def _repr_html_(self) -> str:
-        return f"<p><b>{self!r}</b></p>" + self.summary().to_html()
-
-
-def json_number(x) -> float | None:
-    """A float for JSON: NaN and infinities become None (JSON has neither)."""
-    x = float(x)
-    return x if math.isfinite(x) else None
-
-
-def json_value(x):
-    """Index labels and group keys as JSON scalars (numpy types unwrapped, NaN/None as None)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
-        return None
-    if isinstance(x, np.generic):
-        x = x.item()
-    return x if isinstance(x, (str, int, float, bool)) else str(x)

@@ -28,7 +28,7 @@ from geopandas.array import GeometryDtype
 
 from .errors import FileMissingError, MissingDependencyError, OutputExistsError
 
-__all__ = ["write_frame", "frame_text"]
+__all__ = ["write_frame", "frame_text"]  # and, for streamed writing: prepare_table, plain_column, check_output_path
 
 _MAX_COLUMNS = 30
 
@@ -39,10 +39,15 @@ _WRITE_FORMATS = {
     ".parquet": "parquet",
     ".geoparquet": "parquet",
     ".csv": "csv",
+    ".fgb": "fgb",
 }
-SUPPORTED_WRITE = ".geojson, .gpkg, .parquet, .csv"
+SUPPORTED_WRITE = ".geojson, .gpkg, .fgb, .parquet, .csv"
 WGS84 = pyproj.CRS.from_epsg(4326)  # what GeoJSON (RFC 7946) and our CSV hold
-_FORMAT_NAMES = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "parquet": "GeoParquet", "csv": "CSV"}
+FORMAT_NAMES = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "fgb": "FlatGeobuf", "parquet": "GeoParquet", "csv": "CSV"}
+# The GDAL driver of each format written through GDAL.
+GDAL_DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "fgb": "FlatGeobuf"}
+# FlatGeobuf's spatial index sorts the features along a curve; without it they stay in the frame's order.
+GDAL_LAYER_OPTIONS = {"fgb": {"SPATIAL_INDEX": "NO"}}
 
 
 # --------------------------------------------------------------------------- shared with reading
@@ -104,6 +109,7 @@ def write_frame(
           RFC 7946 asks (coordinates at full precision; geometries are not
           cut at the antimeridian);
         * ``.gpkg``: GeoPackage, one layer;
+        * ``.fgb``: FlatGeobuf;
         * ``.parquet``: GeoParquet;
         * ``.csv``: a plain table in EPSG:4326. Points become ``lon`` and
           ``lat`` columns where the geometry column was, so that
@@ -194,6 +200,24 @@ def write_frame(
     if layer is not None and not isinstance(layer, str):
         raise TypeError(f"layer= must be a layer name (str), got {type(layer).__name__} {layer!r}")
 
+    path, fmt = check_output_path(path, overwrite=overwrite, argname=argname)
+    table = prepare_table(frame, fmt)
+    # Write beside the target and move into place: os.replace is atomic, so
+    # a write that fails half-way never leaves a truncated file, and
+    # overwrite=True replaces a GeoPackage whole instead of adding a layer.
+    temporary = temporary_beside(path)
+    try:
+        _write(table, temporary, fmt, layer=layer or path.stem)
+        os.replace(temporary, path)
+    except (RuntimeError, ValueError, TypeError, NotImplementedError) as err:
+        raise ValueError(f"frame could not be written as {FORMAT_NAMES[fmt]} to {path}: {first_line(err)}") from err
+    finally:
+        remove_file(temporary)
+    return path
+
+
+def check_output_path(path, *, overwrite: bool, argname: str = "path") -> tuple[Path, str]:
+    """``path`` as a Path and the format its extension names, once it is safe to write there."""
     try:
         path = Path(os.fspath(path))
     except TypeError:
@@ -202,7 +226,6 @@ def write_frame(
     if suffix not in _WRITE_FORMATS:
         which = f"extension {path.suffix!r}" if path.suffix else "no extension"
         raise ValueError(f"{argname} {str(path)!r} has {which}; write one of {SUPPORTED_WRITE}")
-    fmt = _WRITE_FORMATS[suffix]
     folder = path.parent
     if not folder.is_dir():
         raise FileMissingError(f"{argname}: folder {folder} does not exist; create it first")
@@ -210,26 +233,23 @@ def write_frame(
         raise IsADirectoryError(f"{argname} {str(path)!r} is a folder; give a file name ending in {suffix}")
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path} exists; pass overwrite=True to replace it")
+    return path, _WRITE_FORMATS[suffix]
 
-    table = _prepare(frame, fmt)
-    # Write beside the target and move into place: os.replace is atomic, so
-    # a write that fails half-way never leaves a truncated file, and
-    # overwrite=True replaces a GeoPackage whole instead of adding a layer.
-    temporary = folder / f".{path.stem}.{secrets.token_hex(4)}.tmp{suffix}"
-    try:
-        _write(table, temporary, fmt, layer=layer or path.stem)
-        os.replace(temporary, path)
-    except (RuntimeError, ValueError, TypeError, NotImplementedError) as err:
-        raise ValueError(f"frame could not be written as {_FORMAT_NAMES[fmt]} to {path}: {first_line(err)}") from err
-    finally:
-        for leftover in ("", "-journal", "-wal", "-shm"):  # SQLite (GeoPackage) side files too
-            Path(f"{temporary}{leftover}").unlink(missing_ok=True)
-    return path
+
+def temporary_beside(path: Path, suffix: str | None = None) -> Path:
+    """A fresh hidden name in ``path``'s folder, to write into and then move to ``path`` (os.replace is atomic)."""
+    return path.parent / f".{path.stem}.{secrets.token_hex(4)}.tmp{path.suffix if suffix is None else suffix}"
+
+
+def remove_file(path: Path) -> None:
+    """Remove a file if it is there, with SQLite's (GeoPackage's) side files."""
+    for leftover in ("", "-journal", "-wal", "-shm"):
+        Path(f"{path}{leftover}").unlink(missing_ok=True)
 
 
 def frame_text(frame: gpd.GeoDataFrame, fmt: str) -> str:
     """The text ``write_frame`` would write for ``"csv"`` or ``"geojson"``, for standard output."""
-    table = _prepare(frame, fmt)
+    table = prepare_table(frame, fmt)
     if fmt == "csv":
         return table.to_csv(index=False)
     return table.to_json(na="null", drop_id=True, to_wgs84=False) + "\n"
@@ -247,11 +267,11 @@ def _write(table: pd.DataFrame, path: Path, fmt: str, *, layer: str) -> None:
             ) from None
         table.to_parquet(path, index=False)
     else:
-        driver = "GeoJSON" if fmt == "geojson" else "GPKG"
-        table.to_file(path, driver=driver, layer=layer, index=False)
+        options = GDAL_LAYER_OPTIONS.get(fmt, {})
+        table.to_file(path, driver=GDAL_DRIVERS[fmt], layer=layer, index=False, layer_options=options)
 
 
-def _prepare(frame: gpd.GeoDataFrame, fmt: str) -> pd.DataFrame:
+def prepare_table(frame: gpd.GeoDataFrame, fmt: str) -> pd.DataFrame:
     """A copy of ``frame`` in the shape ``fmt`` can hold (see write_frame's notes)."""
     if frame.columns.has_duplicates:
         dup = frame.columns[frame.columns.duplicated()].unique()
@@ -285,7 +305,7 @@ def _prepare(frame: gpd.GeoDataFrame, fmt: str) -> pd.DataFrame:
     for name in out.columns:
         if name == geometry:
             continue
-        out[name] = _plain_column(out[name], fmt, to_lonlat=to_lonlat)
+        out[name] = plain_column(out[name], fmt, to_lonlat=to_lonlat)
     if to_lonlat:
         out = out.to_crs(WGS84)
 
@@ -294,7 +314,7 @@ def _prepare(frame: gpd.GeoDataFrame, fmt: str) -> pd.DataFrame:
     return _csv_table(out, geometry)
 
 
-def _plain_column(column: pd.Series, fmt: str, *, to_lonlat: bool) -> pd.Series:
+def plain_column(column: pd.Series, fmt: str, *, to_lonlat: bool) -> pd.Series:
     """One non-active column as a type the format can hold."""
     if isinstance(column.dtype, GeometryDtype):
         series = gpd.GeoSeries(column)

@@ -20,7 +20,7 @@ from ..errors import FileMissingError, MissingCRSError, MissingDependencyError
 from ..writing import first_line, is_default_index, same_crs
 from .tables import points_from_table
 
-__all__ = ["read", "file_kind", "SUPPORTED_READ"]
+__all__ = ["read", "file_kind", "SUPPORTED_READ", "existing_path", "settle_crs", "table_separator"]
 
 _TABLE_SEPARATORS = {".csv": ",", ".tsv": "\t", ".txt": None}  # None: let the parser sniff
 _COMPRESSIONS = {".gz", ".bz2", ".xz", ".zst", ".zip"}
@@ -144,7 +144,7 @@ def read(
             raise TypeError(f"{argname}= must be a column name (str), got {type(value).__name__} {value!r}")
     if layer is not None and (isinstance(layer, bool) or not isinstance(layer, (str, int))):
         raise TypeError(f"layer= must be a layer name (str) or a 0-based position (int), got {layer!r}")
-    path = _existing(path)
+    path = existing_path(path)
 
     kind = file_kind(path)
     if layer is not None and kind in ("table", "parquet"):
@@ -183,7 +183,8 @@ def _parse_crs(crs) -> pyproj.CRS | None:
         ) from None
 
 
-def _existing(path) -> Path:
+def existing_path(path) -> Path:
+    """``path`` as a Path, or FileMissingError naming it (and its folder when that is missing too)."""
     try:
         path = Path(os.fspath(path))
     except TypeError:
@@ -227,11 +228,15 @@ def file_kind(path: str | os.PathLike) -> str:
     return "other"  # GDAL may still recognise it from the content
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def table_separator(path: Path) -> str:
+    """The separator of a table file: by its extension, or for ``.txt`` from its header line."""
     last, before = _suffixes(path)
+    return _TABLE_SEPARATORS[before if last in _COMPRESSIONS else last] or _sniff_separator(path)
+
+
+def _read_table(path: Path) -> pd.DataFrame:
     try:
-        sep = _TABLE_SEPARATORS[before if last in _COMPRESSIONS else last] or _sniff_separator(path)
-        return pd.read_csv(path, sep=sep)
+        return pd.read_csv(path, sep=table_separator(path))
     except pd.errors.EmptyDataError:
         raise ValueError(f"{path} is empty; a table needs at least a header line naming its columns") from None
     except UnicodeDecodeError:
@@ -316,21 +321,31 @@ def _read_gdal(path: Path, *, layer, known: bool) -> pd.DataFrame:
 
 
 def _settle_crs(frame: gpd.GeoDataFrame, path: Path, user_crs: pyproj.CRS | None) -> gpd.GeoDataFrame:
-    if frame.crs is None:
+    crs = settle_crs(None if frame.crs is None else pyproj.CRS.from_user_input(frame.crs), path, user_crs)
+    return frame if frame.crs is not None else frame.set_crs(crs)
+
+
+def settle_crs(file_crs: pyproj.CRS | None, path: Path, user_crs) -> pyproj.CRS:
+    """The CRS of a spatial file's coordinates: its own, else ``crs=`` (which must not contradict it).
+
+    ``user_crs`` is what the caller passed as ``crs=`` (anything pyproj reads, or None).
+    """
+    user_crs = _parse_crs(user_crs) if not isinstance(user_crs, pyproj.CRS) else user_crs
+    if file_crs is None:
         if user_crs is None:
             raise MissingCRSError(
                 f"{path} has no CRS, so its coordinates cannot be placed on the Earth; "
                 "pass crs= with the CRS they are in, e.g. crs='EPSG:4326' for longitude/latitude in degrees"
             )
-        return frame.set_crs(user_crs)
-    if user_crs is not None and not same_crs(pyproj.CRS.from_user_input(frame.crs), user_crs):
+        return user_crs
+    if user_crs is not None and not same_crs(file_crs, user_crs):
         name = user_crs.to_string()
         raise ValueError(
-            f"{path} has CRS {frame.crs.to_string()} ({frame.crs.name}) but crs={name!r} was given; "
+            f"{path} has CRS {file_crs.to_string()} ({file_crs.name}) but crs={name!r} was given; "
             f"read it without crs= and convert with .to_crs({name!r}), or, if the file's CRS is wrong, "
             f"replace it with .set_crs({name!r}, allow_override=True)"
         )
-    return frame
+    return file_crs
 
 
 def _default_index(frame: pd.DataFrame) -> pd.DataFrame:

@@ -27,9 +27,12 @@ LON_NAMES = ("lon", "lng", "long", "longitude", "x")
 LAT_NAMES = ("lat", "latitude", "y")
 
 
-def _rows(positions: np.ndarray) -> str:
-    """'data rows 3, 7, 9 and 2 more' from 0-based positions (row 1 is the first after the header)."""
-    numbers = [str(int(p) + 1) for p in positions]
+def _rows(positions: np.ndarray, first_row: int = 0) -> str:
+    """'data rows 3, 7, 9 and 2 more' from 0-based positions (row 1 is the first after the header).
+
+    ``first_row``: the 0-based data row of position 0 (a chunk read from the middle of a file).
+    """
+    numbers = [f"{int(p) + first_row + 1:,}" if first_row else str(int(p) + 1) for p in positions]
     shown = ", ".join(numbers[:_MAX_SHOWN])
     more = len(numbers) - _MAX_SHOWN
     return f"data row{'s' if len(numbers) > 1 else ''} {shown}" + (f" and {more} more" if more > 0 else "")
@@ -69,7 +72,13 @@ def _find_column(columns: Sequence, wanted: str | None, candidates: Sequence[str
 
 
 def points_from_table(
-    table: pd.DataFrame, path: Path, *, lon: str | None, lat: str | None, crs: pyproj.CRS | None
+    table: pd.DataFrame,
+    path: Path,
+    *,
+    lon: str | None,
+    lat: str | None,
+    crs: pyproj.CRS | None,
+    first_row: int = 0,
 ) -> gpd.GeoDataFrame:
     """Points from the longitude/latitude columns of ``table`` (read from ``path``, which messages name).
 
@@ -77,6 +86,9 @@ def points_from_table(
     spaces when not exact), else they are found among :data:`LON_NAMES` and
     :data:`LAT_NAMES`. ``crs`` is the CRS of the coordinates (EPSG:4326 when
     None). The coordinate columns are dropped: the geometry carries them.
+    ``first_row`` is the 0-based data row of the table's first row, for
+    messages about a chunk read from the middle of a file; the table's
+    index is kept.
     """
     columns = list(table.columns)
     lon_col = _find_column(columns, lon, LON_NAMES, "lon", path)
@@ -105,27 +117,27 @@ def points_from_table(
             "read() puts the points there, so rename that column in the file"
         )
 
-    x = _numbers(table[lon_col], lon_col, path)
-    y = _numbers(table[lat_col], lat_col, path)
+    x = _numbers(table[lon_col], lon_col, path, first_row)
+    y = _numbers(table[lat_col], lat_col, path, first_row)
     crs = crs if crs is not None else WGS84
     if crs.is_geographic:
-        _check_degrees(x, y, lon_col, lat_col, path)
+        _check_degrees(x, y, lon_col, lat_col, path, first_row)
     return gpd.GeoDataFrame(rest, geometry=gpd.points_from_xy(x, y), crs=crs)
 
 
-def _numbers(column: pd.Series, name, path: Path) -> np.ndarray:
+def _numbers(column: pd.Series, name, path: Path, first_row: int) -> np.ndarray:
     values = pd.to_numeric(column, errors="coerce")
     values = np.asarray(values, dtype=float)
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         raw = column.iloc[bad]
         raise ValueError(
-            f"column {name!r} in {path} must hold finite numbers; found {_shown_values(raw)} at {_rows(bad)}"
+            f"column {name!r} in {path} must hold finite numbers; found {_shown_values(raw)} at {_rows(bad, first_row)}"
         )
     return values
 
 
-def _check_degrees(x: np.ndarray, y: np.ndarray, lon_col, lat_col, path: Path) -> None:
+def _check_degrees(x: np.ndarray, y: np.ndarray, lon_col, lat_col, path: Path, first_row: int) -> None:
     off = np.flatnonzero(np.abs(y) > 90.0)
     if off.size:
         hint = ""
@@ -135,7 +147,7 @@ def _check_degrees(x: np.ndarray, y: np.ndarray, lon_col, lat_col, path: Path) -
                 f"if so, read with lon={lat_col!r}, lat={lon_col!r}"
             )
         raise ValueError(
-            f"latitude column {lat_col!r} in {path} has values beyond ±90° at {_rows(off)} "
+            f"latitude column {lat_col!r} in {path} has values beyond ±90° at {_rows(off, first_row)} "
             f"({_shown_values(y[off])}){hint}"
         )
     # Beyond one and a half turns a "longitude" is not one (e.g. metres);
@@ -143,6 +155,6 @@ def _check_degrees(x: np.ndarray, y: np.ndarray, lon_col, lat_col, path: Path) -
     off = np.flatnonzero(np.abs(x) > 540.0)
     if off.size:
         raise ValueError(
-            f"longitude column {lon_col!r} in {path} has values outside -540..540° at {_rows(off)} "
+            f"longitude column {lon_col!r} in {path} has values outside -540..540° at {_rows(off, first_row)} "
             f"({_shown_values(x[off])}); if these are projected coordinates, pass their CRS, e.g. crs='EPSG:3857'"
         )

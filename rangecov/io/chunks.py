@@ -1,0 +1,402 @@
+"""Reading targets in chunks, for files too large to hold: :func:`open_chunks`.
+
+GeoParquet is read a batch at a time with pyarrow, and point geometries are
+decoded straight from their WKB (x and y sit at fixed offsets of a 21-byte
+point), without making shapely objects; CSV/TSV tables go through pandas in
+chunks whose column types are those of the first chunk; the formats GDAL
+streams as Arrow (FlatGeobuf, GeoPackage, GeoJSON, Shapefile) through
+pyogrio; and an iterable of GeoDataFrames is taken as it comes.
+
+Each :class:`Chunk` knows the row of the file it starts at, so that a mistake
+is reported naming the row (numbered from the file's start) or the row group.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from ..errors import InputError, MissingCRSError, MissingDependencyError
+from ..writing import WGS84, first_line, same_crs
+from .reader import existing_path, file_kind, settle_crs, table_separator
+from .tables import points_from_table
+
+__all__ = ["Chunk", "ChunkSource", "open_chunks", "STREAMED_KINDS"]
+
+# What open_chunks reads a chunk at a time (the rest is read whole by read()).
+STREAMED_KINDS = ("geoparquet", "parquet table", "csv", "gdal", "frames")
+
+
+class Chunk:
+    """Rows ``first_row .. first_row + len - 1`` (0-based) of a source.
+
+    Holds the rows either as a GeoDataFrame (``frame``) or as an Arrow table
+    with the geometry as WKB (``arrow``, from GeoParquet), and, when every row
+    is a present, finite point in longitude/latitude degrees, their
+    coordinates (``lonlat``), decoded without shapely.
+    """
+
+    def __init__(
+        self,
+        first_row: int,
+        *,
+        frame=None,
+        arrow=None,
+        geometry: str | None = None,
+        crs=None,
+        lonlat=None,
+        keeps_index: bool = False,
+    ):
+        self.first_row = first_row
+        # Rows of a file are numbered, not labelled: only a caller's own index is written out.
+        self.keeps_index = keeps_index
+        self._frame = frame
+        self.arrow = arrow
+        self.geometry = geometry
+        self.crs = crs
+        self.lonlat = lonlat
+
+    def __len__(self) -> int:
+        return len(self._frame) if self._frame is not None else self.arrow.num_rows
+
+    @property
+    def index(self) -> pd.Index:
+        if self._frame is not None:
+            return self._frame.index
+        return pd.RangeIndex(self.first_row, self.first_row + len(self))
+
+    def frame(self) -> gpd.GeoDataFrame:
+        """The rows as a GeoDataFrame (made from the Arrow table on first call), indexed by file row."""
+        if self._frame is None:
+            table = self.arrow
+            wkb = table.column(self.geometry).to_numpy(zero_copy_only=False)
+            try:
+                geoms = shapely.from_wkb(wkb)
+            except shapely.errors.GEOSException as err:
+                raise InputError(f"{self.where()}: a geometry is not valid WKB ({first_line(err)})") from None
+            attrs = table.drop_columns([self.geometry]).to_pandas()
+            attrs.index = self.index
+            frame = gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries(geoms, index=self.index), crs=self.crs)
+            self._frame = frame[list(table.column_names)].set_geometry(self.geometry)
+        return self._frame
+
+    def column(self, name: str) -> pd.Series:
+        """One attribute column, indexed like the rows."""
+        if self._frame is not None:
+            return self._frame[name]
+        series = self.arrow.column(name).to_pandas()
+        series.index = self.index
+        return series.rename(name)
+
+    def where(self) -> str:
+        return f"rows {self.first_row + 1:,}-{self.first_row + len(self):,}"
+
+
+class ChunkSource:
+    """An opened source of chunks: ``n_rows`` (None when not known ahead), ``columns``, iteration."""
+
+    def __init__(self, chunks: Iterator[Chunk], *, kind: str, n_rows: int | None, columns: list, name: str):
+        self._chunks = chunks
+        self.kind = kind
+        self.n_rows = n_rows
+        self.columns = columns
+        self.name = name
+
+    def __iter__(self) -> Iterator[Chunk]:
+        return self._chunks
+
+
+def open_chunks(
+    source: str | os.PathLike | Iterable[gpd.GeoDataFrame],
+    *,
+    chunk_rows: int,
+    lon: str | None = None,
+    lat: str | None = None,
+    crs=None,
+    layer: str | int | None = None,
+    columns: list[str] | None = None,
+) -> ChunkSource:
+    """Open ``source`` (a path, or an iterable of GeoDataFrames) for reading ``chunk_rows`` rows at a time.
+
+    ``lon``/``lat``/``crs``/``layer`` are :func:`rangecov.read`'s. ``columns``
+    (GeoParquet only) limits the attribute columns read, when the rows
+    themselves are not wanted. Nothing but the file's header and metadata is
+    read here; mistakes in the rows surface while iterating.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        path = existing_path(source)
+        kind = file_kind(path)
+        if kind == "table":
+            return _csv_source(path, chunk_rows, lon, lat, crs)
+        if kind == "parquet":
+            return _parquet_source(path, chunk_rows, lon, lat, crs, columns)
+        if lon is not None or lat is not None:
+            raise InputError(f"lon= and lat= name the coordinate columns of a table; {path} carries its own geometry")
+        return _gdal_source(path, chunk_rows, crs, layer)
+    if isinstance(source, (pd.DataFrame, gpd.GeoSeries)):
+        raise TypeError(
+            "targets is a single frame: pass it to rangecov.coverage(), or a path or an iterable of GeoDataFrames here"
+        )
+    try:
+        frames = iter(source)
+    except TypeError:
+        raise TypeError(
+            f"targets must be a file path or an iterable of GeoDataFrames, got {type(source).__name__}"
+        ) from None
+    return ChunkSource(_frame_chunks(frames), kind="frames", n_rows=None, columns=[], name="targets")
+
+
+# -- GeoParquet and plain Parquet -------------------------------------------------------------------
+
+
+def _parquet_file(path: Path):
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise MissingDependencyError(
+            f'reading {path} needs pyarrow for Parquet files; install it with pip install "rangecov[parquet]"'
+        ) from None
+    try:
+        return pq.ParquetFile(path)
+    except Exception as err:  # ArrowInvalid, OSError: not a Parquet file
+        raise InputError(f"{path} could not be read as Parquet: {first_line(err)}") from None
+
+
+def _parquet_source(path: Path, chunk_rows: int, lon, lat, crs, columns) -> ChunkSource:
+    pf = _parquet_file(path)
+    schema = pf.schema_arrow
+    names = list(schema.names)
+    geo = (schema.metadata or {}).get(b"geo")
+    n_rows = pf.metadata.num_rows
+    if geo is None:
+        # A table of longitude/latitude columns, as read() takes it.
+        def tables() -> Iterator[Chunk]:
+            for first, batch in _batches(pf, path, chunk_rows, None):
+                table = batch.to_pandas()
+                table.index = pd.RangeIndex(first, first + len(table))
+                yield Chunk(first, frame=points_from_table(table, path, lon=lon, lat=lat, crs=crs, first_row=first))
+
+        return ChunkSource(tables(), kind="parquet table", n_rows=n_rows, columns=names, name=str(path))
+    if lon is not None or lat is not None:
+        raise InputError(f"lon= and lat= name the coordinate columns of a table; {path} is GeoParquet with geometry")
+    meta = json.loads(geo)
+    geometry = meta["primary_column"]
+    column = meta["columns"][geometry]
+    if "crs" not in column:
+        file_crs = pyproj.CRS.from_user_input("OGC:CRS84")  # GeoParquet's default
+    elif column["crs"] is None:
+        file_crs = None
+    else:
+        file_crs = pyproj.CRS.from_user_input(column["crs"])
+    file_crs = settle_crs(file_crs, path, crs)
+    encoding = str(column.get("encoding", "WKB")).upper()
+    if encoding != "WKB":
+        raise InputError(f"{path}: geometry encoding {encoding!r} is not read in chunks; only WKB (the default)")
+    wanted = None if columns is None else [geometry] + [c for c in names if c in columns and c != geometry]
+
+    def chunks() -> Iterator[Chunk]:
+        lonlat_crs = same_crs(file_crs, WGS84)
+        for first, batch in _batches(pf, path, chunk_rows, wanted):
+            import pyarrow as pa
+
+            table = pa.Table.from_batches([batch])
+            lonlat = _wkb_points(table.column(geometry)) if lonlat_crs else None
+            yield Chunk(first, arrow=table, geometry=geometry, crs=file_crs, lonlat=lonlat)
+
+    return ChunkSource(chunks(), kind="geoparquet", n_rows=n_rows, columns=names, name=str(path))
+
+
+def _batches(pf, path: Path, chunk_rows: int, columns) -> Iterator[tuple[int, object]]:
+    """Record batches of ``chunk_rows`` rows with their first row; a damaged row group is named."""
+    first = 0
+    batches = pf.iter_batches(batch_size=chunk_rows, columns=columns)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except Exception as err:  # pyarrow raises OSError/ArrowInvalid for damaged pages
+            raise InputError(f"{path}: {_row_group(pf, first)} could not be read: {first_line(err)}") from None
+        yield first, batch
+        first += batch.num_rows
+
+
+def _row_group(pf, row: int) -> str:
+    """'row group 3 (rows 2,000,001-3,000,000)': the row group holding 0-based ``row``."""
+    start = 0
+    for i in range(pf.metadata.num_row_groups):
+        n = pf.metadata.row_group(i).num_rows
+        if row < start + n:
+            return f"row group {i} (rows {start + 1:,}-{start + n:,})"
+        start += n
+    return f"the row group after row {start:,}"
+
+
+def _wkb_points(column) -> tuple[np.ndarray, np.ndarray] | None:
+    """x and y of WKB points read at their fixed offsets, or None when a row is anything else.
+
+    Handles 2D (21 bytes) and Z/M (29 bytes) points of either byte order;
+    None for nulls, other types, empty points or non-finite coordinates, which
+    the general path (shapely) then reads and reports.
+    """
+    import pyarrow as pa
+
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if array.null_count or not len(array):
+        return None
+    if pa.types.is_large_binary(array.type):
+        array = array.cast(pa.binary())
+    if not pa.types.is_binary(array.type):
+        return None
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
+    size = int(offsets[1] - offsets[0])
+    if size not in (21, 29) or not np.array_equal(np.diff(offsets), np.full(len(array), size)):
+        return None
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)
+    rows = data[offsets[0] : offsets[0] + size * len(array)].reshape(len(array), size)
+    order = rows[:, 0]
+    if not (order == order[0]).all() or order[0] not in (0, 1):
+        return None
+    endian = "<" if order[0] == 1 else ">"
+    kind = rows[:, 1:5].copy().view(f"{endian}u4").ravel()
+    # 1: Point; 1001/2001: Point Z/M (ISO); 0x80000001/0x40000001: EWKB Z/M. 29 bytes: one extra coordinate.
+    allowed = (1,) if size == 21 else (1001, 2001, 0x80000001, 0x40000001)
+    if not np.isin(kind, allowed).all():
+        return None
+    x = rows[:, 5:13].copy().view(f"{endian}f8").ravel()
+    y = rows[:, 13:21].copy().view(f"{endian}f8").ravel()
+    if not (np.isfinite(x).all() and np.isfinite(y).all() and (np.abs(y) <= 90.0).all()):
+        return None
+    return x.astype(float, copy=False), y.astype(float, copy=False)
+
+
+# -- CSV / TSV ---------------------------------------------------------------------------------------
+
+
+def _csv_source(path: Path, chunk_rows: int, lon, lat, crs) -> ChunkSource:
+    sep = table_separator(path)
+    try:
+        head = pd.read_csv(path, sep=sep, nrows=chunk_rows + 1)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path} is empty; a table needs at least a header line naming its columns") from None
+    except (pd.errors.ParserError, ValueError) as err:
+        raise InputError(f"{path} could not be read as a table: {first_line(err)}") from None
+    # Known only when the file ends within the first chunk; counting the
+    # rows of a larger file would cost a pass of its own.
+    n_rows = len(head) if len(head) <= chunk_rows else None
+    # Later chunks are read with the first chunk's types, so that a column
+    # cannot turn from 1 into 1.0 (or into text) half way through the file.
+    dtypes = {name: _stable_dtype(dtype) for name, dtype in head.iloc[:chunk_rows].dtypes.items()}
+
+    def chunks() -> Iterator[Chunk]:
+        reader = pd.read_csv(path, sep=sep, chunksize=chunk_rows, dtype=dtypes)
+        first = 0
+        while True:
+            try:
+                table = next(reader)
+            except StopIteration:
+                return
+            except (pd.errors.ParserError, ValueError, TypeError) as err:
+                raise InputError(_csv_problem(path, sep, first, chunk_rows, dtypes, err)) from None
+            table.index = pd.RangeIndex(first, first + len(table))
+            frame = points_from_table(table, path, lon=lon, lat=lat, crs=crs, first_row=first)
+            yield Chunk(first, frame=frame)
+            first += len(table)
+
+    return ChunkSource(chunks(), kind="csv", n_rows=n_rows, columns=list(head.columns), name=str(path))
+
+
+def _stable_dtype(dtype):
+    """The type later chunks are read with: integers and booleans may meet blanks, so nullable ones."""
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "Int64"
+    return dtype
+
+
+def _csv_problem(path: Path, sep, first: int, chunk_rows: int, dtypes: dict, err: Exception) -> str:
+    """Which data rows of the chunk starting at ``first`` do not fit the first chunk's column types."""
+    try:
+        text = pd.read_csv(path, sep=sep, skiprows=range(1, first + 1), nrows=chunk_rows, dtype=str)
+    except (pd.errors.ParserError, ValueError) as again:
+        return f"{path} could not be read as a table after data row {first:,}: {first_line(again)}"
+    for name, dtype in dtypes.items():
+        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+            values = text[name]
+            bad = np.flatnonzero(values.notna() & pd.to_numeric(values, errors="coerce").isna())
+            if pd.api.types.is_integer_dtype(dtype) and not bad.size:
+                numbers = pd.to_numeric(values, errors="coerce")
+                bad = np.flatnonzero(numbers.notna() & (numbers % 1 != 0))
+            if bad.size:
+                rows = ", ".join(f"{first + int(p) + 1:,}" for p in bad[:5])
+                shown = ", ".join(repr(v) for v in values.iloc[bad[:5]])
+                return (
+                    f"column {name!r} in {path} held {dtype} values in the first {chunk_rows:,} rows but "
+                    f"{shown} at data row(s) {rows}; column types come from the first chunk, so fix those "
+                    "rows or raise --chunk-rows / chunk_size"
+                )
+    return f"{path} could not be read as a table after data row {first:,}: {first_line(err)}"
+
+
+# -- GDAL formats, streamed as Arrow by pyogrio ---------------------------------------------------
+
+
+def _gdal_source(path: Path, chunk_rows: int, crs, layer) -> ChunkSource:
+    import pyogrio
+
+    try:
+        info = pyogrio.read_info(path, layer=layer)
+    except Exception as err:  # pyogrio's DataSourceError/DataLayerError
+        raise InputError(f"{path} could not be read: {first_line(err)}") from None
+    file_crs = settle_crs(pyproj.CRS.from_user_input(info["crs"]) if info["crs"] else None, path, crs)
+    n_rows = int(info["features"]) if info["features"] >= 0 else None
+    names = list(info["fields"])
+
+    def chunks() -> Iterator[Chunk]:
+        first = 0
+        try:
+            with pyogrio.open_arrow(path, layer=layer, batch_size=chunk_rows, use_pyarrow=True) as (meta, reader):
+                geometry = meta["geometry_name"] or "wkb_geometry"
+                for batch in reader:
+                    import pyarrow as pa
+
+                    table = pa.Table.from_batches([batch])
+                    if meta.get("fid_column") in table.column_names:
+                        table = table.drop_columns([meta["fid_column"]])
+                    geoms = shapely.from_wkb(table.column(geometry).to_numpy(zero_copy_only=False))
+                    attrs = table.drop_columns([geometry]).to_pandas()
+                    attrs.index = pd.RangeIndex(first, first + len(attrs))
+                    frame = gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries(geoms, index=attrs.index), crs=file_crs)
+                    yield Chunk(first, frame=frame.rename_geometry("geometry"))
+                    first += len(attrs)
+        except InputError:
+            raise
+        except Exception as err:  # GDAL's errors for a damaged feature
+            raise InputError(f"{path}: could not read the features after row {first:,}: {first_line(err)}") from None
+
+    return ChunkSource(chunks(), kind="gdal", n_rows=n_rows, columns=names, name=str(path))
+
+
+# -- GeoDataFrames given by the caller --------------------------------------------------------------
+
+
+def _frame_chunks(frames: Iterator) -> Iterator[Chunk]:
+    first = 0
+    for i, frame in enumerate(frames):
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise TypeError(f"targets: item {i} of the iterable is a {type(frame).__name__}, not a GeoDataFrame")
+        if frame.crs is None:
+            raise MissingCRSError(f"targets: item {i} of the iterable has no CRS; set one with .set_crs(...)")
+        index = frame.index
+        unlabelled = isinstance(index, pd.RangeIndex) and index.step == 1 and index.name is None
+        yield Chunk(first, frame=frame, keeps_index=not unlabelled)
+        first += len(frame)

@@ -1,0 +1,256 @@
+"""What every coverage result shares, whether its targets are in memory, streamed or on a dask cluster.
+
+:class:`CoverageTotals` holds the counts and the reach and gives the headline,
+``share``, ``summary()`` and ``to_dict()``; :class:`rangecov.CoverageReport`
+(targets in memory), :class:`rangecov.StreamedCoverage` (targets read in
+chunks) and the dask report build on it. Group counts are plain integers per
+key (:func:`group_counts`), so counts of chunks add up to exactly the counts
+of the whole (:func:`add_counts`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .errors import UnsupportedError
+from .geodesy import Ellipsoid
+from .reaches import ReachSpec
+from .units import Distance
+from .version import __version__
+
+__all__ = [
+    "CoverageTotals",
+    "COUNT_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "SCHEMA",
+    "group_counts",
+    "add_counts",
+    "finish_summary",
+    "json_number",
+    "json_value",
+]
+
+COUNT_COLUMNS = ("total", "count", "marginal")
+SUMMARY_COLUMNS = ("total", "count", "share", "marginal")
+SCHEMA = "rangecov.coverage/1"
+
+
+def group_counts(status_codes: np.ndarray, keys: pd.Series | None = None) -> pd.DataFrame:
+    """Targets, targets ``"in"`` and ``"marginal"`` per value of ``keys`` (one row ``"all"`` without).
+
+    ``status_codes`` are codes into ``STATUS_CATEGORIES`` (0 in, 1 marginal,
+    2 out). Groups follow pandas' ``groupby(dropna=False, observed=False)``:
+    sorted, missing values as their own group, every category of a
+    categorical key even when empty.
+    """
+    codes = np.asarray(status_codes)
+    if keys is None:
+        row = [codes.size, int(np.count_nonzero(codes == 0)), int(np.count_nonzero(codes == 1))]
+        return pd.DataFrame([row], index=["all"], columns=list(COUNT_COLUMNS), dtype=np.int64)
+    frame = pd.DataFrame(
+        {"total": 1, "count": (codes == 0).astype(np.int64), "marginal": (codes == 1).astype(np.int64)},
+        index=keys.index,
+    )
+    table = frame.groupby(keys, dropna=False, observed=False)[list(COUNT_COLUMNS)].sum()
+    return table.astype(np.int64)
+
+
+def add_counts(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """The sum of :func:`group_counts` tables of disjoint parts: the counts of the whole, exactly.
+
+    Keys are matched by value (1 and 1.0 are one group, as pandas has them),
+    sorted, missing last. Categorical keys keep their categories in order of
+    first appearance, every one of them present (as a categorical column of
+    the whole would have them).
+    """
+    if not tables:
+        return pd.DataFrame(columns=list(COUNT_COLUMNS), dtype=np.int64)
+    if len(tables) == 1:
+        return tables[0].astype(np.int64).set_axis(_plain_keys(tables[0].index))
+    categories = _union_categories([t.index for t in tables])
+    plain = [t.set_axis(t.index.astype(object)) if categories is not None else t for t in tables]
+    summed = pd.concat(plain).groupby(level=0, dropna=False, sort=categories is None).sum()
+    if categories is not None:
+        summed = summed.reindex(pd.CategoricalIndex(categories, categories=categories, name=tables[0].index.name))
+        summed = summed.fillna(0)
+    return summed.astype(np.int64).set_axis(_plain_keys(summed.index))
+
+
+def _plain_keys(index: pd.Index) -> pd.Index:
+    """Nullable integer or boolean keys without a missing one as numpy's, as pandas reads such a column whole."""
+    if isinstance(index.dtype, pd.api.extensions.ExtensionDtype) and not index.hasnans:
+        if pd.api.types.is_integer_dtype(index.dtype):
+            return index.astype(np.int64)
+        if pd.api.types.is_bool_dtype(index.dtype):
+            return index.astype(bool)
+    return index
+
+
+def _union_categories(indexes: list[pd.Index]) -> list | None:
+    if not all(isinstance(i, pd.CategoricalIndex) for i in indexes):
+        return None
+    seen: dict = {}
+    for index in indexes:
+        for value in index.categories:
+            seen.setdefault(value, None)
+    return list(seen)
+
+
+def finish_summary(counts: pd.DataFrame) -> pd.DataFrame:
+    """Counts with ``share`` added (NaN for an empty group), columns in :data:`SUMMARY_COLUMNS` order."""
+    table = counts.astype(np.int64)
+    table["share"] = table["count"] / table["total"].where(table["total"] > 0)
+    return table[list(SUMMARY_COLUMNS)]
+
+
+class CoverageTotals:
+    """The totals of a coverage result and the reach they were counted at.
+
+    Attributes
+    ----------
+    total, count, marginal : int
+        Number of targets; of those ``"in"``; of those ``"marginal"``.
+    share : float
+        ``count / total`` (NaN when there are no targets).
+    reach : str
+        The reach as the headline states it, e.g. ``"190 mi (305.8 km)"``.
+    reach_kind : str
+        ``"scalar"`` (one distance), ``"band"`` (a (low, high) pair) or
+        ``"column"`` (a reach per origin).
+    how : str
+        The ``how=`` the result was made with.
+    ellipsoid : Ellipsoid
+        The model the distances were computed on.
+    reach_spec : ReachSpec
+        The reach per origin (low and high) as it was read.
+    tolerance : distance or None
+        The ``tolerance=`` the result was made with.
+    n_origins : int
+        Number of origins.
+    """
+
+    total: int
+    count: int
+    marginal: int
+
+    def _set_reach(
+        self, reach_spec: ReachSpec, *, how: str, tolerance: Distance | None, ellipsoid: Ellipsoid, n_origins: int
+    ) -> None:
+        self.reach = reach_spec.label
+        self.reach_kind = reach_spec.kind
+        self.reach_spec = reach_spec
+        self.how = how
+        self.tolerance = tolerance
+        self.ellipsoid = ellipsoid
+        self._n_origins = int(n_origins)
+
+    @property
+    def n_origins(self) -> int:
+        return self._n_origins
+
+    @property
+    def share(self) -> float:
+        """Share of targets in reach, ``count / total``; NaN with no targets."""
+        return self.count / self.total if self.total else float("nan")
+
+    def summary(self, by: str | None = None) -> pd.DataFrame:  # pragma: no cover - each kind has its own
+        raise NotImplementedError
+
+    def target_records(self) -> list[dict]:
+        """One JSON record per target (``to_dict(targets=True)``); results that do not hold their targets refuse."""
+        raise UnsupportedError(
+            f"a {type(self).__name__} does not hold its targets, so it has no per-target records; "
+            "write the rows to a file instead (out=... when streaming, to_parquet(...) with dask)"
+        )
+
+    def to_dict(self, *, by: str | None = None, targets: bool = False) -> dict:
+        """The summary as plain JSON-serialisable Python (the CLI's ``--format json``).
+
+        The schema (``"schema": "rangecov.coverage/1"``) is documented in
+        ``docs/cli.md``; keys are only ever added within a schema version.
+
+        Parameters
+        ----------
+        by : str, optional
+            Add ``"groups"``: one summary per value of this target column.
+        targets : bool, default False
+            Add ``"targets"``: one record per target (``id``, ``distance_m``,
+            ``nearest_origin``, ``margin_m``, ``covering_origin``, ``status``);
+            only for results that hold their targets (not streamed or dask).
+
+        Examples
+        --------
+        >>> import json
+        >>> from rangecov import coverage, datasets
+        >>> s = datasets.atacms_kursk_2024()
+        >>> d = coverage(s.launch_sites, s.airfields, s.reach).to_dict()
+        >>> d["count"], d["total"], round(d["share"], 4)
+        (5, 17, 0.2941)
+        >>> _ = json.dumps(d)
+        """
+        spec = self.reach_spec
+        low = json_number(spec.low[0]) if spec.low.size and spec.uniform else None
+        out = {
+            "schema": SCHEMA,
+            "rangecov_version": __version__,
+            "headline": repr(self),
+            "reach": self.reach,
+            "reach_kind": self.reach_kind,
+            "reach_m": low,
+            "reach_high_m": json_number(spec.high[0]) if self.reach_kind == "band" and spec.high.size else None,
+            "how": self.how,
+            "ellipsoid": self.ellipsoid.name,
+            "origins": self.n_origins,
+            "total": self.total,
+            "count": self.count,
+            "marginal": self.marginal,
+            "out": self.total - self.count - self.marginal,
+            "share": json_number(self.share),
+        }
+        if by is not None:
+            table = self.summary(by=by)
+            out["groups"] = [
+                {
+                    "group": json_value(key),
+                    "total": int(row["total"]),
+                    "count": int(row["count"]),
+                    "marginal": int(row["marginal"]),
+                    "share": json_number(row["share"]),
+                }
+                for key, row in table.iterrows()
+            ]
+        if targets:
+            out["targets"] = self.target_records()
+        return out
+
+    def __repr__(self) -> str:
+        pct = "n/a" if self.total == 0 else f"{100 * self.share:.1f}%"
+        n_o = self.n_origins
+        text = (
+            f"{self.count} of {self.total} target{'s' if self.total != 1 else ''} ({pct}) "
+            f"within {self.reach} of {n_o} origin{'s' if n_o != 1 else ''}"
+        )
+        if self.marginal:
+            text += f"; {self.marginal} marginal"
+        return text
+
+    def _repr_html_(self) -> str:
+        return f"<p><b>{self!r}</b></p>" + self.summary().to_html()
+
+
+def json_number(x) -> float | None:
+    """A float for JSON: NaN and infinities become None (JSON has neither)."""
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def json_value(x):
+    """Index labels and group keys as JSON scalars (numpy types unwrapped, NaN/None as None)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+        return None
+    if isinstance(x, np.generic):
+        x = x.item()
+    return x if isinstance(x, (str, int, float, bool)) else str(x)
