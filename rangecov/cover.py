@@ -14,14 +14,15 @@ import numpy as np
 
 from . import frames, shape_coverage
 from . import progress as progress_bars
+from .dask_report import DaskCoverageReport, dask_coverage, is_dask_frame
 from .engine import OriginIndex
 from .errors import InputError
 from .geodesy import get_ellipsoid
 from .reaches import parse_reach, status_codes
-from .report import CoverageReport
+from .report import TARGET_COLUMNS, CoverageReport, result_columns
 from .units import Distance, Reach
 
-__all__ = ["coverage", "HOW", "POINT_CHUNK", "PointCoverage"]
+__all__ = ["coverage", "HOW", "POINT_CHUNK", "PointCoverage", "PreparedCoverage", "partition_rows"]
 
 HOW = ("any", "all", "centroid", "area")
 
@@ -43,7 +44,7 @@ def coverage(
     ellipsoid: str = "WGS84",
     progress: bool | None = None,
     chunk_size: int | None = None,
-) -> CoverageReport:
+) -> CoverageReport | DaskCoverageReport:
     """Which targets lie within geodesic reach of the origins, exactly.
 
     Parameters
@@ -160,6 +161,11 @@ def coverage(
             f"chunk_size must be a whole number of targets >= 1 (or None for the default), got {chunk_size!r}"
         )
     frames.check_frame(origins, "origins")
+    if is_dask_frame(targets):
+        prepared = PreparedCoverage(
+            origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance, workers=1
+        )
+        return dask_coverage(targets, prepared, answer=partition_rows)
     frames.check_frame(targets, "targets")
     if how != "area":
         o_kinds = _point_kinds(origins)
@@ -254,6 +260,13 @@ class PointCoverage:
             "status": status_codes(margin, high_margin),
         }
 
+    def rows(self, targets, columns: dict) -> gpd.GeoDataFrame:
+        """A copy of ``targets`` with the result columns appended (what ``report.targets`` holds)."""
+        out = frames.as_frame(targets, "targets", TARGET_COLUMNS)
+        for name, values in result_columns(self.labels, out.index, **columns).items():
+            out[name] = values
+        return out
+
     def report(self, origins, targets, t_lon: np.ndarray, t_lat: np.ndarray, columns: dict) -> CoverageReport:
         """The report of ``targets`` (whose lon/lat are ``t_lon``, ``t_lat``) from their :meth:`columns`."""
         index = self.index
@@ -268,3 +281,42 @@ class PointCoverage:
             tolerance=None,
             ellipsoid=self.ellipsoid,
         )
+
+
+class PreparedCoverage:
+    """Origins prepared once for many batches of targets (stream chunks, dask partitions).
+
+    Points against points go to one :class:`PointCoverage` (one engine
+    index); anything else is answered batch by batch by :func:`coverage`.
+    Picklable.
+    """
+
+    def __init__(
+        self, origins, reach: Reach, ellipsoid, *, how: str, min_covered: float, tolerance, workers: int | None = None
+    ) -> None:
+        frames.check_frame(origins, "origins")
+        kinds = frames.point_kinds(origins)
+        point_origins = how != "area" and not frames.non_points(origins, kinds)[1].size
+        self.points = PointCoverage(origins, reach, ellipsoid, workers=workers, kinds=kinds) if point_origins else None
+        self.spec = self.points.spec if self.points is not None else parse_reach(reach, origins, len(origins))
+        self.origins = origins
+        self.reach = reach
+        self.ellipsoid = ellipsoid
+        # coverage()'s keywords for batches answered by it (it takes the ellipsoid by name).
+        self.options = {"how": how, "min_covered": min_covered, "tolerance": tolerance, "ellipsoid": ellipsoid.name}
+
+    def answer(self, targets, *, rows: bool = True) -> tuple[gpd.GeoDataFrame | None, np.ndarray]:
+        """The rows of ``targets`` with the result columns (None unless ``rows``), and their status codes."""
+        if self.points is not None:
+            kinds = frames.point_kinds(targets)
+            if not frames.non_points(targets, kinds)[1].size:
+                lon, lat = frames.point_lonlat(targets, "targets", kinds=kinds)
+                columns = self.points.columns(lon, lat)
+                return (self.points.rows(targets, columns) if rows else None), columns["status"]
+        out = coverage(self.origins, targets, self.reach, progress=False, **self.options).targets
+        return out, out["status"].cat.codes.to_numpy()
+
+
+def partition_rows(targets, prepared: PreparedCoverage) -> gpd.GeoDataFrame:
+    """One batch's rows with the result columns (the function dask maps over the partitions)."""
+    return prepared.answer(targets)[0]

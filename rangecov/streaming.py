@@ -19,15 +19,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import frames
 from . import progress as progress_bars
-from .cover import HOW, PointCoverage, coverage
+from .cover import HOW, PreparedCoverage
 from .errors import InputError, UnsupportedError
 from .geodesy import get_ellipsoid
 from .io import read
 from .io.chunks import Chunk, open_chunks
 from .io.sinks import RowSink
-from .reaches import parse_reach
 from .report import result_columns
 from .totals import CoverageTotals, add_counts, finish_summary, group_counts
 from .units import Distance, Reach
@@ -187,25 +185,20 @@ def stream_coverage(
         raise InputError(f"chunk_size must be a whole number of rows >= 1, got {chunk_size!r}")
     if by is not None and not isinstance(by, str):
         raise TypeError(f"by must be a column name (str), got {type(by).__name__} {by!r}")
-    frames.check_frame(origins, "origins")
-    o_kinds = frames.point_kinds(origins)
-    point_origins = how != "area" and not frames.non_points(origins, o_kinds)[1].size
     # Points against points share one index over all chunks; anything else is
     # answered chunk by chunk by coverage() itself.
-    points = PointCoverage(origins, reach, ell, kinds=o_kinds) if point_origins else None
-    spec = points.spec if points is not None else parse_reach(reach, origins, len(origins))
+    prepared = PreparedCoverage(origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance)
     wanted = None if out is not None else ([by] if by is not None else [])
     source = open_chunks(targets, chunk_rows=int(chunk_size), lon=lon, lat=lat, crs=crs, layer=layer, columns=wanted)
     if by is not None and source.columns and by not in source.columns:
         raise InputError(f"by={by!r} is not a column of {source.name}; columns: {', '.join(map(str, source.columns))}")
     sink = RowSink(out, overwrite=overwrite) if out is not None else None
-    options = {"how": how, "min_covered": min_covered, "tolerance": tolerance, "ellipsoid": ell}
     counts: list[pd.DataFrame] = []
     n_chunks = 0
     try:
         with progress_bars.bar(source.n_rows, desc="coverage", unit="target", progress=progress) as pb:
             for chunk in source:
-                counts.append(_one_chunk(chunk, origins, reach, points, by, sink, options))
+                counts.append(_one_chunk(chunk, prepared, by, sink))
                 if len(counts) >= _FOLD:
                     counts = [add_counts(counts)]
                 n_chunks += 1
@@ -216,7 +209,7 @@ def stream_coverage(
                 empty = read(targets, lon=lon, lat=lat, crs=crs, layer=layer)
             else:
                 empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs="EPSG:4326"))
-            sink.write_frame(coverage(origins, empty, reach, **options).targets)
+            sink.write_frame(prepared.answer(empty)[0])
         written = sink.commit() if sink is not None else None
     except BaseException:
         if sink is not None:
@@ -225,35 +218,28 @@ def stream_coverage(
     if not counts:
         counts = [group_counts(np.empty(0, dtype=np.int8), pd.Series([], dtype=object) if by else None)]
     reach_info = {"how": how, "tolerance": tolerance, "ellipsoid": ell, "n_origins": len(origins)}
-    return StreamedCoverage(add_counts(counts), by=by, out=written, chunks=n_chunks, reach_spec=spec, **reach_info)
+    return StreamedCoverage(
+        add_counts(counts), by=by, out=written, chunks=n_chunks, reach_spec=prepared.spec, **reach_info
+    )
 
 
-def _one_chunk(chunk: Chunk, origins, reach, points, by, sink, options) -> pd.DataFrame:
+def _one_chunk(chunk: Chunk, prepared: PreparedCoverage, by, sink) -> pd.DataFrame:
     """Answer one chunk, write its rows to ``sink``, and return its group counts."""
     if by is not None and by not in (chunk.arrow.column_names if chunk.arrow is not None else chunk.frame().columns):
         raise InputError(f"by={by!r} is not a column of the targets (rows {chunk.where()})")
     keys = None if by is None else chunk.column(by)
+    points = prepared.points
     if points is not None and chunk.lonlat is not None:
         # GeoParquet points decoded without shapely: the rows never become a GeoDataFrame.
         lon, lat = chunk.lonlat
         columns = points.columns(lon, lat)
-        if sink is not None:
-            if sink.fmt == "parquet":
-                added = result_columns(points.labels, chunk.index, **columns)
-                sink.write_arrow(chunk.arrow, added, geometry=chunk.geometry, crs=chunk.crs)
-            else:
-                sink.write_frame(_file_rows(points.report(origins, chunk.frame(), lon, lat, columns).targets))
+        if sink is not None and sink.fmt == "parquet":
+            added = result_columns(points.labels, chunk.index, **columns)
+            sink.write_arrow(chunk.arrow, added, geometry=chunk.geometry, crs=chunk.crs)
+        elif sink is not None:
+            sink.write_frame(_file_rows(points.rows(chunk.frame(), columns)))
         return group_counts(columns["status"], keys)
-    frame = chunk.frame()
-    kinds = frames.point_kinds(frame) if points is not None else None
-    if kinds is not None and not frames.non_points(frame, kinds)[1].size:
-        lon, lat = frames.point_lonlat(frame, "targets", kinds=kinds)
-        columns = points.columns(lon, lat)
-        status = columns["status"]
-        rows = points.report(origins, frame, lon, lat, columns).targets if sink is not None else None
-    else:
-        rows = coverage(origins, frame, reach, progress=False, **options).targets
-        status = rows["status"].cat.codes.to_numpy()
+    rows, status = prepared.answer(chunk.frame(), rows=sink is not None)
     if sink is not None:
         sink.write_frame(rows if chunk.keeps_index else _file_rows(rows))
     return group_counts(status, keys)

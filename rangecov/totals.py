@@ -61,6 +61,8 @@ def group_counts(status_codes: np.ndarray, keys: pd.Series | None = None) -> pd.
 def add_counts(tables: list[pd.DataFrame]) -> pd.DataFrame:
     """The sum of :func:`group_counts` tables of disjoint parts: the counts of the whole, exactly.
 
+    A key may repeat within a table too (tables of parts concatenated).
+
     Keys are matched by value (1 and 1.0 are one group, as pandas has them),
     sorted, missing last. Categorical keys keep their categories in order of
     first appearance, every one of them present (as a categorical column of
@@ -68,7 +70,7 @@ def add_counts(tables: list[pd.DataFrame]) -> pd.DataFrame:
     """
     if not tables:
         return pd.DataFrame(columns=list(COUNT_COLUMNS), dtype=np.int64)
-    if len(tables) == 1:
+    if len(tables) == 1 and tables[0].index.is_unique:
         return tables[0].astype(np.int64).set_axis(_plain_keys(tables[0].index))
     categories = _union_categories([t.index for t in tables])
     plain = [t.set_axis(t.index.astype(object)) if categories is not None else t for t in tables]

@@ -417,7 +417,9 @@ def test_overwrite_refused_then_allowed(tmp_path):
 
 
 def test_write_unsupported_extension_and_missing_folder(tmp_path):
-    with pytest.raises(ValueError, match=r"has extension '\.shp'; write one of \.geojson, \.gpkg, \.fgb, \.parquet, \.csv"):
+    with pytest.raises(
+        ValueError, match=r"has extension '\.shp'; write one of \.geojson, \.gpkg, \.fgb, \.parquet, \.csv"
+    ):
         write_frame(_points(), tmp_path / "a.shp")
     with pytest.raises(ValueError, match=r"--output .* has no extension"):
         write_frame(_points(), tmp_path / "a", argname="--output")

@@ -98,10 +98,13 @@ def _target_table(report, by: str | None):
 def cmd_coverage(args: argparse.Namespace) -> int:
     """``rangecov coverage``: which targets are within reach, and what share."""
     from ..cover import coverage
+    from ..io.chunks import rows_beyond
 
-    fmt = out_format(args, ("json", "csv", "geojson", "gpkg", "parquet"))
+    fmt = out_format(args, ("json", "csv", "geojson", "gpkg", "fgb", "parquet"))
     check_out(args.out, args.force, inputs=(args.origins, args.targets))
     origins = read_input(args.origins, args, "ORIGINS", args.origin_names)
+    if Path(args.targets).is_file() and rows_beyond(args.targets, args.chunk_rows):
+        return _coverage_streamed(args, origins, fmt)
     targets = read_input(args.targets, args, "TARGETS", args.target_names)
     if args.by is not None:
         require_column(targets, args.by, "--by", "TARGETS")
@@ -130,7 +133,70 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         emit(json.dumps(report.to_dict(by=args.by, targets=True), indent=2, allow_nan=False), args)
     else:
         write_or_print(report.targets, fmt, args)
+        if args.out is not None:
+            note(repr(report), args)
     return _threshold(report.share, args, "share in reach")
+
+
+def _coverage_streamed(args: argparse.Namespace, origins, fmt: str) -> int:
+    """TARGETS with more rows than --chunk-rows: read and answered a chunk at a time (docs/cli.md, "Large files").
+
+    Prints the totals and the summary, never per-target rows: those go to --out only.
+    """
+    from ..streaming import stream_coverage
+
+    rows_out = fmt not in ("table", "json")
+    if rows_out and args.out is None:
+        raise UsageError(
+            f"TARGETS has more than --chunk-rows {args.chunk_rows:,} rows, so it is read in chunks and its rows "
+            f"are written only to a file: give --out FILE.{fmt} (or .parquet, .gpkg, .fgb)"
+        )
+    from ..errors import MissingCRSError
+    from ..io import file_kind
+
+    def run(**reading):
+        return stream_coverage(
+            origins,
+            args.targets,
+            _reach_argument(args, origins),
+            by=args.by,
+            out=args.out if rows_out else None,
+            overwrite=args.force,
+            chunk_size=args.chunk_rows,
+            how=args.how,
+            tolerance=args.tolerance,
+            ellipsoid=args.ellipsoid,
+            progress=_progress(args),
+            **reading,
+        )
+
+    try:
+        # As read_input reads: --lon/--lat/--crs describe tables; a spatial file takes --crs only if it has none.
+        if file_kind(args.targets) == "table":
+            result = run(lon=args.lon, lat=args.lat, crs=args.crs)
+        else:
+            try:
+                result = run()
+            except MissingCRSError:
+                if args.crs is None:
+                    raise
+                result = run(crs=args.crs)
+    except (ValueError, TypeError, FileNotFoundError) as err:
+        raise UsageError(f"TARGETS: {err}") from err
+    if fmt == "table":
+        summary = result.summary(by=args.by)
+        summary["share"] = summary["share"].map(_pct)
+        emit("\n".join([repr(result), "", summary.to_string()]), args)
+        note(
+            f"TARGETS read in {result.chunks} chunks of up to {args.chunk_rows:,} rows; rows are written only with --out",
+            args,
+        )
+    elif fmt == "json":
+        emit(json.dumps(result.to_dict(by=args.by), indent=2, allow_nan=False), args)
+    else:
+        note(f"wrote {args.out}", args)
+        note(repr(result), args)
+    return _threshold(result.share, args, "share in reach")
 
 
 # -- reach ------------------------------------------------------------------------------------------

@@ -33,7 +33,14 @@ __all__ = [
 
 EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE = 0, 1, 2
 # --out's extension picks the format when --format is not given.
-_OUT_FORMATS = {".json": "json", ".csv": "csv", ".geojson": "geojson", ".gpkg": "gpkg", ".parquet": "parquet"}
+_OUT_FORMATS = {
+    ".json": "json",
+    ".csv": "csv",
+    ".geojson": "geojson",
+    ".gpkg": "gpkg",
+    ".fgb": "fgb",
+    ".parquet": "parquet",
+}
 
 # Rows are labelled by the first of these columns that is present and unique, so
 # that results name origins and targets ("nearest_origin": "Sumy") not row numbers.

@@ -8,6 +8,9 @@ from ..version import __version__
 from .commands import cmd_area, cmd_coverage, cmd_demo, cmd_reach
 from .inputs import EXIT_USAGE
 
+# The default of --chunk-rows: rangecov.streaming.CHUNK_ROWS, written out so that --help imports no library.
+CHUNK_ROWS = 1 << 20
+
 __all__ = ["FORMATS", "build_parser"]
 
 FORMATS = ("table", "json", "csv", "geojson")
@@ -42,6 +45,16 @@ def _rows(text: str) -> int:
         value = -1
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of rows (0 or more)")
+    return value
+
+
+def _chunk_rows(text: str) -> int:
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of rows (a whole number, 1 or more)")
     return value
 
 
@@ -110,17 +123,8 @@ def _thresholds(p: argparse.ArgumentParser, what: str) -> None:
     g.add_argument("--max-share", type=_share, metavar="X", help=f"exit 1 unless the {what} is at most X")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of the ``rangecov`` command, each subcommand's function set as its ``func`` default."""
-    parser = _Parser(
-        prog="rangecov",
-        description="Exact geodesic reach coverage: which targets lie within reach of which origins.",
-        epilog=_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"rangecov {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
+def _coverage_parser(sub) -> None:
+    """The ``coverage`` subcommand's options."""
     cov = sub.add_parser(
         "coverage",
         help="which targets are within reach, and what share",
@@ -146,13 +150,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="when a line/polygon target counts as in reach (default any)",
     )
     cov.add_argument("--format", choices=FORMATS, help="output format (default table, or by --out's extension)")
-    cov.add_argument("--out", metavar="FILE", help="write to FILE (.json, .csv, .geojson, .gpkg, .parquet)")
+    cov.add_argument("--out", metavar="FILE", help="write to FILE (.json, .csv, .geojson, .gpkg, .fgb, .parquet)")
     cov.add_argument(
         "--rows", type=_rows, default=60, metavar="N", help="targets shown by --format table (default 60; 0 for none)"
+    )
+    cov.add_argument(
+        "--chunk-rows",
+        type=_chunk_rows,
+        default=CHUNK_ROWS,
+        metavar="N",
+        help=f"TARGETS with more rows are read N at a time, in bounded memory (default {CHUNK_ROWS:,})",
     )
     _thresholds(cov, "share of targets in reach")
     _io_options(cov)
     cov.set_defaults(func=cmd_coverage)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of the ``rangecov`` command, each subcommand's function set as its ``func`` default."""
+    parser = _Parser(
+        prog="rangecov",
+        description="Exact geodesic reach coverage: which targets lie within reach of which origins.",
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"rangecov {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    _coverage_parser(sub)
 
     rea = sub.add_parser(
         "reach",

@@ -29,7 +29,7 @@ from ..writing import WGS84, first_line, same_crs
 from .reader import existing_path, file_kind, settle_crs, table_separator
 from .tables import points_from_table
 
-__all__ = ["Chunk", "ChunkSource", "open_chunks", "STREAMED_KINDS"]
+__all__ = ["Chunk", "ChunkSource", "open_chunks", "rows_beyond", "STREAMED_KINDS"]
 
 # What open_chunks reads a chunk at a time (the rest is read whole by read()).
 STREAMED_KINDS = ("geoparquet", "parquet table", "csv", "gdal", "frames")
@@ -154,6 +154,30 @@ def open_chunks(
     return ChunkSource(_frame_chunks(frames), kind="frames", n_rows=None, columns=[], name="targets")
 
 
+def rows_beyond(path: str | os.PathLike, limit: int) -> bool:
+    """Whether the file at ``path`` has more than ``limit`` rows (then it is worth streaming).
+
+    Parquet and GDAL formats store their row count; a table is read up to
+    ``limit + 1`` rows of its first column. A file that cannot be counted
+    (damaged, unknown format) counts as small: reading it whole reports
+    the problem as :func:`rangecov.read` does.
+    """
+    path = Path(os.fspath(path))
+    kind = file_kind(path)
+    try:
+        if kind == "table":
+            head = pd.read_csv(path, sep=table_separator(path), usecols=[0], nrows=limit + 1)
+            return len(head) > limit
+        if kind == "parquet":
+            return _parquet_file(path).metadata.num_rows > limit
+        import pyogrio
+
+        features = pyogrio.read_info(path)["features"]
+        return features < 0 or features > limit
+    except Exception:  # noqa: BLE001 - read() gives the reason
+        return False
+
+
 # -- GeoParquet and plain Parquet -------------------------------------------------------------------
 
 
@@ -179,8 +203,8 @@ def _parquet_source(path: Path, chunk_rows: int, lon, lat, crs, columns) -> Chun
     if geo is None:
         # A table of longitude/latitude columns, as read() takes it.
         def tables() -> Iterator[Chunk]:
-            for first, batch in _batches(pf, path, chunk_rows, None):
-                table = batch.to_pandas()
+            for first, part in _batches(pf, path, chunk_rows, None):
+                table = part.to_pandas()
                 table.index = pd.RangeIndex(first, first + len(table))
                 yield Chunk(first, frame=points_from_table(table, path, lon=lon, lat=lat, crs=crs, first_row=first))
 
@@ -204,10 +228,7 @@ def _parquet_source(path: Path, chunk_rows: int, lon, lat, crs, columns) -> Chun
 
     def chunks() -> Iterator[Chunk]:
         lonlat_crs = same_crs(file_crs, WGS84)
-        for first, batch in _batches(pf, path, chunk_rows, wanted):
-            import pyarrow as pa
-
-            table = pa.Table.from_batches([batch])
+        for first, table in _batches(pf, path, chunk_rows, wanted):
             lonlat = _wkb_points(table.column(geometry)) if lonlat_crs else None
             yield Chunk(first, arrow=table, geometry=geometry, crs=file_crs, lonlat=lonlat)
 
@@ -215,29 +236,32 @@ def _parquet_source(path: Path, chunk_rows: int, lon, lat, crs, columns) -> Chun
 
 
 def _batches(pf, path: Path, chunk_rows: int, columns) -> Iterator[tuple[int, object]]:
-    """Record batches of ``chunk_rows`` rows with their first row; a damaged row group is named."""
-    first = 0
-    batches = pf.iter_batches(batch_size=chunk_rows, columns=columns)
-    while True:
+    """Arrow tables of ``chunk_rows`` rows (the last one shorter) with their first row.
+
+    Read one row group at a time, so that a damaged one is named; a chunk
+    may span row groups (rows are gathered until there are enough).
+    """
+    import pyarrow as pa
+
+    first, start, pending, held = 0, 0, [], 0
+    for group in range(pf.metadata.num_row_groups):
+        n = pf.metadata.row_group(group).num_rows
         try:
-            batch = next(batches)
-        except StopIteration:
-            return
+            for batch in pf.iter_batches(batch_size=chunk_rows, row_groups=[group], columns=columns):
+                pending.append(pa.Table.from_batches([batch]))
+                held += batch.num_rows
+                while held >= chunk_rows:
+                    table = pending[0] if len(pending) == 1 else pa.concat_tables(pending).combine_chunks()
+                    yield first, table.slice(0, chunk_rows)
+                    first += chunk_rows
+                    rest = table.slice(chunk_rows)
+                    pending, held = ([rest] if rest.num_rows else []), rest.num_rows
         except Exception as err:  # pyarrow raises OSError/ArrowInvalid for damaged pages
-            raise InputError(f"{path}: {_row_group(pf, first)} could not be read: {first_line(err)}") from None
-        yield first, batch
-        first += batch.num_rows
-
-
-def _row_group(pf, row: int) -> str:
-    """'row group 3 (rows 2,000,001-3,000,000)': the row group holding 0-based ``row``."""
-    start = 0
-    for i in range(pf.metadata.num_row_groups):
-        n = pf.metadata.row_group(i).num_rows
-        if row < start + n:
-            return f"row group {i} (rows {start + 1:,}-{start + n:,})"
+            where = f"row group {group} (rows {start + 1:,}-{start + n:,})"
+            raise InputError(f"{path}: {where} could not be read: {first_line(err)}") from None
         start += n
-    return f"the row group after row {start:,}"
+    if held:
+        yield first, pending[0] if len(pending) == 1 else pa.concat_tables(pending).combine_chunks()
 
 
 def _wkb_points(column) -> tuple[np.ndarray, np.ndarray] | None:
@@ -376,7 +400,7 @@ def _gdal_source(path: Path, chunk_rows: int, crs, layer) -> ChunkSource:
                     attrs = table.drop_columns([geometry]).to_pandas()
                     attrs.index = pd.RangeIndex(first, first + len(attrs))
                     frame = gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries(geoms, index=attrs.index), crs=file_crs)
-                    yield Chunk(first, frame=frame.rename_geometry("geometry"))
+                    yield Chunk(first, frame=frame)
                     first += len(attrs)
         except InputError:
             raise

@@ -1,0 +1,309 @@
+"""Targets beyond memory: streamed from files, and on dask, agree with coverage() in memory.
+
+Row for row and in every total, bit for bit in ``distance_m``: each target's
+answer depends on the origins alone, so chunks and partitions change nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+import shapely
+from pyproj import Geod
+
+import rangecov
+from rangecov.cli import main
+from rangecov.errors import OutputExistsError
+
+REACH = 300_000.0
+_GEOD = Geod(ellps="WGS84")
+RESULT = ["distance_m", "nearest_origin", "margin_m", "covering_origin", "in_reach", "status"]
+
+
+def _origins() -> gpd.GeoDataFrame:
+    lon = [34.80, 36.23, 179.5, -179.2, 10.0, 0.0]
+    lat = [50.91, 49.99, 65.0, -16.5, 89.0, -45.0]
+    reach = [300_000.0, 250_000.0, 300_000.0, 400_000.0, 300_000.0, 300_000.0]
+    return gpd.GeoDataFrame(
+        {"site": ["Sumy", "Kharkiv", "Chukotka", "Fiji", "Pole", "South"], "reach": reach},
+        geometry=gpd.points_from_xy(lon, lat),
+        crs="EPSG:4326",
+    ).set_index("site")
+
+
+def _targets(n: int = 2400, seed: int = 7) -> gpd.GeoDataFrame:
+    """Points near the origins, over the globe, across ±180°, near a pole, and at the reach ± 1 cm."""
+    rng = np.random.default_rng(seed)
+    o = _origins()
+    lon = [rng.uniform(-180, 180, n // 3), rng.uniform(178, 182, n // 6) - 0.0]
+    lat = [np.degrees(np.arcsin(rng.uniform(-1, 1, n // 3))), rng.uniform(60, 70, n // 6)]
+    near = rng.integers(0, len(o), n // 3)
+    az, dist = rng.uniform(-180, 180, near.size), rng.uniform(0, 600_000, near.size)
+    x, y, _ = _GEOD.fwd(o.geometry.x.to_numpy()[near], o.geometry.y.to_numpy()[near], az, dist)
+    lon.append(np.asarray(x))
+    lat.append(np.asarray(y))
+    # Exactly at the reach of an origin, and 1 cm either side.
+    for i in range(len(o)):
+        for d in (REACH - 0.01, REACH + 0.01):
+            x, y, _ = _GEOD.fwd(o.geometry.x.iloc[i], o.geometry.y.iloc[i], 37.0 * (i + 1), d)
+            lon.append(np.array([x]))
+            lat.append(np.array([y]))
+    lon_all, lat_all = np.concatenate(lon), np.concatenate(lat)
+    lon_all = (lon_all + 180) % 360 - 180
+    m = lon_all.size
+    group = np.array(["a", "b", "c", None], dtype=object)[rng.integers(0, 4, m)]
+    return gpd.GeoDataFrame(
+        {"group": group, "k": rng.integers(0, 3, m), "name": [f"t{i}" for i in range(m)]},
+        geometry=gpd.points_from_xy(lon_all, lat_all),
+        crs="EPSG:4326",
+    )
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("stream")
+    origins, targets = _origins(), _targets()
+    parquet = folder / "targets.parquet"
+    targets.to_parquet(parquet, row_group_size=500)
+    csv = folder / "targets.csv"
+    table = pd.DataFrame(targets.drop(columns="geometry"))
+    table["lon"], table["lat"] = targets.geometry.x, targets.geometry.y
+    table.to_csv(csv, index=False)
+    return folder, origins, targets, parquet, csv
+
+
+def _same_rows(rows: pd.DataFrame, expected: pd.DataFrame) -> None:
+    assert len(rows) == len(expected)
+    assert np.array_equal(rows["distance_m"].to_numpy(), expected["distance_m"].to_numpy())  # bit for bit
+    assert np.array_equal(rows["margin_m"].to_numpy(), expected["margin_m"].to_numpy(), equal_nan=True)
+    for column in ("nearest_origin", "covering_origin", "status", "name"):
+        assert rows[column].astype(str).tolist() == expected[column].astype(str).tolist(), column
+    assert rows["in_reach"].astype(bool).tolist() == expected["in_reach"].tolist()
+
+
+@pytest.mark.parametrize("reach", [REACH, "reach", (250_000.0, 300_000.0)], ids=["scalar", "column", "band"])
+def test_streamed_geoparquet_agrees_with_memory(data, reach):
+    folder, origins, targets, parquet, _ = data
+    memory = rangecov.coverage(origins, targets, reach)
+    n = len(targets)
+    # n - 1: a last chunk of one row; 97: chunk edges inside every group; 500: one chunk per row group.
+    for chunk in (n - 1, 97, 500):
+        out = folder / f"rows_{chunk}.parquet"
+        result = rangecov.stream_coverage(
+            origins, parquet, reach, by="group", chunk_size=chunk, out=out, overwrite=True
+        )
+        assert result.chunks == -(-n // chunk)
+        assert repr(result) == repr(memory)
+        assert (result.total, result.count, result.marginal) == (memory.total, memory.count, memory.marginal)
+        pd.testing.assert_frame_equal(result.summary(by="group"), memory.summary(by="group"))
+        pd.testing.assert_frame_equal(result.summary(), memory.summary())
+        assert result.to_dict(by="group") == memory.to_dict(by="group")
+        _same_rows(rangecov.read(out), memory.targets)
+    assert memory.summary(by="group").index.hasnans  # the missing group is in the comparison
+
+
+def test_streamed_csv_agrees_with_memory(data):
+    folder, origins, _, _, csv = data
+    targets = rangecov.read(csv)
+    memory = rangecov.coverage(origins, targets, REACH)
+    for chunk, suffix in ((1000, ".csv"), (len(targets) - 1, ".gpkg"), (333, ".fgb")):
+        out = folder / f"csv_rows_{chunk}{suffix}"
+        result = rangecov.stream_coverage(origins, csv, REACH, by="k", chunk_size=chunk, out=out)
+        pd.testing.assert_frame_equal(result.summary(by="k"), memory.summary(by="k"))
+        _same_rows(rangecov.read(out), memory.targets)
+
+
+def test_streamed_polygons_and_iterables(data):
+    folder, origins, targets, _, _ = data
+    boxes = targets.iloc[:60].copy()
+    x, y = boxes.geometry.x.to_numpy(), boxes.geometry.y.clip(-89, 89).to_numpy()
+    boxes["geometry"] = shapely.box(x - 0.3, y - 0.3, x + 0.3, y + 0.3)
+    path = folder / "boxes.gpkg"
+    boxes.to_file(path)
+    for how in ("any", "centroid"):
+        memory = rangecov.coverage(origins, rangecov.read(path), REACH, how=how)
+        result = rangecov.stream_coverage(origins, path, REACH, how=how, chunk_size=25, by="group")
+        pd.testing.assert_frame_equal(result.summary(by="group"), memory.summary(by="group"))
+    pieces = (targets.iloc[i : i + 700] for i in range(0, len(targets), 700))
+    out = folder / "pieces.parquet"
+    result = rangecov.stream_coverage(origins, pieces, REACH, out=out)
+    memory = rangecov.coverage(origins, targets, REACH)
+    assert repr(result) == repr(memory) and result.chunks == -(-len(targets) // 700)
+    _same_rows(rangecov.read(out), memory.targets)
+
+
+def test_stream_mistakes(data):
+    folder, origins, _, parquet, _ = data
+    with pytest.raises(ValueError, match="by='nope' is not a column of .*targets.parquet; columns: group, k, name"):
+        rangecov.stream_coverage(origins, parquet, REACH, by="nope")
+    with pytest.raises(ValueError, match="chunk_size must be a whole number of rows >= 1, got 0"):
+        rangecov.stream_coverage(origins, parquet, REACH, chunk_size=0)
+    result = rangecov.stream_coverage(origins, parquet, REACH, by="k")
+    with pytest.raises(NotImplementedError, match=r"counted with by='k' .* by='group'"):
+        result.summary(by="group")
+    with pytest.raises(NotImplementedError, match="does not hold its targets"):
+        result.to_dict(targets=True)
+    existing = folder / "exists.parquet"
+    existing.write_text("x")
+    with pytest.raises(OutputExistsError):
+        rangecov.stream_coverage(origins, parquet, REACH, out=existing)
+
+
+def _broken(rows: int):
+    """An iterable that fails after ``rows`` rows, as a run interrupted mid-file does."""
+    targets = _targets(300)
+    yield targets.iloc[:rows]
+    raise KeyboardInterrupt
+
+
+def test_interrupted_and_failed_runs_leave_no_file(data, tmp_path):
+    _, origins, targets, _, csv = data
+    out = tmp_path / "rows.parquet"
+    with pytest.raises(KeyboardInterrupt):
+        rangecov.stream_coverage(origins, _broken(100), REACH, out=out)
+    assert list(tmp_path.iterdir()) == []
+    bad = targets.iloc[:50].copy()
+    bad.loc[40, "geometry"] = None
+    with pytest.raises(ValueError, match="missing geometry .* index label 40"):
+        rangecov.stream_coverage(origins, [targets.iloc[:40], bad.iloc[40:]], REACH, out=out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def _run(argv, capsys):
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_command_streams_large_targets(data, capsys, tmp_path):
+    folder, origins, targets, parquet, _ = data
+    sites = tmp_path / "sites.geojson"
+    origins.reset_index().to_file(sites)
+    code, memory_out, _ = _run(
+        ["coverage", sites, parquet, "--reach", "300 km", "--by", "group", "--format", "json"], capsys
+    )
+    assert code == 0
+    memory = json.loads(memory_out)
+    code, streamed_out, err = _run(
+        ["coverage", sites, parquet, "--reach", "300 km", "--by", "group", "--format", "json", "--chunk-rows", "1000"],
+        capsys,
+    )
+    streamed = json.loads(streamed_out)
+    assert code == 0 and "targets" not in streamed
+    memory.pop("targets")
+    assert streamed == memory
+    share = memory["share"]
+    code, table, err = _run(
+        ["coverage", sites, parquet, "--reach", "300 km", "--chunk-rows", "999", "--max-share", f"{share / 2}"], capsys
+    )
+    assert code == 1 and table.startswith(memory["headline"]) and "threshold not met" in err
+    code, out, err = _run(
+        ["coverage", sites, parquet, "--reach", "300 km", "--chunk-rows", "999", "--format", "csv"], capsys
+    )
+    assert code == 2 and out == "" and "give --out FILE.csv" in err
+    rows = tmp_path / "rows.parquet"
+    code, out, err = _run(
+        ["coverage", sites, parquet, "--reach", "300 km", "--chunk-rows", "999", "--out", rows], capsys
+    )
+    assert code == 0 and out == "" and memory["headline"] in err
+    assert len(rangecov.read(rows)) == memory["total"]
+    for bad in ("0", "-5", "1.5", "many"):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["coverage", str(sites), str(parquet), "--reach", "300 km", "--chunk-rows", bad])
+        assert exit_info.value.code == 2
+
+
+def test_command_corrupt_file_mid_stream(data, capsys, tmp_path):
+    _, origins, targets, parquet, csv = data
+    sites = tmp_path / "sites.geojson"
+    origins.reset_index().to_file(sites)
+    damaged = tmp_path / "damaged.parquet"
+    damaged.write_bytes(parquet.read_bytes())
+    # Overwrite the page header of row group 2's first column: rows 1,001-1,500 cannot be decoded.
+    offset = pq.ParquetFile(parquet).metadata.row_group(2).column(0).data_page_offset
+    with open(damaged, "r+b") as fh:
+        fh.seek(offset)
+        fh.write(b"\xff" * 64)
+    out = tmp_path / "rows.parquet"
+    code, stdout, err = _run(
+        ["coverage", sites, damaged, "--reach", "300 km", "--chunk-rows", "400", "--out", out], capsys
+    )
+    assert code == 2 and stdout == ""
+    assert "row group 2 (rows 1,001-1,500)" in err and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["damaged.parquet", "sites.geojson"]
+    text = csv.read_text().splitlines()
+    text[1700] = text[1700].rsplit(",", 1)[0] + ",north"
+    broken = tmp_path / "broken.csv"
+    broken.write_text("\n".join(text) + "\n")
+    code, stdout, err = _run(
+        ["coverage", sites, broken, "--reach", "300 km", "--chunk-rows", "400", "--out", out], capsys
+    )
+    assert code == 2 and stdout == "" and "'north' at data row(s) 1,700" in err
+    assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    dask = pytest.importorskip("dask")
+    # dask turns text columns into its own string type by default; the user's columns are not
+    # ours to compare, so they are kept as pandas has them.
+    with (
+        dask.config.set({"dataframe.convert-string": False}),
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local,
+        distributed.Client(local) as client,
+    ):
+        yield client
+
+
+def test_dask_agrees_with_memory_and_stream(data, cluster):
+    dask_geopandas = pytest.importorskip("dask_geopandas")
+    folder, origins, targets, parquet, _ = data
+    for reach in (REACH, "reach"):
+        memory = rangecov.coverage(origins, targets, reach)
+        report = rangecov.coverage(origins, dask_geopandas.from_geopandas(targets, npartitions=3), reach)
+        assert type(report).__name__ == "DaskCoverageReport"
+        added = report.targets.dtypes[RESULT]
+        assert added.to_dict() == memory.targets.dtypes[RESULT].to_dict()
+        assert repr(report) == repr(memory)
+        pd.testing.assert_frame_equal(report.summary(by="group"), memory.summary(by="group"))
+        _same_rows(report.targets.compute(), memory.targets)
+    report = rangecov.coverage(origins, dask_geopandas.read_parquet(parquet), REACH)
+    streamed = rangecov.stream_coverage(origins, parquet, REACH, by="k", chunk_size=777)
+    pd.testing.assert_frame_equal(report.summary(by="k"), streamed.summary(by="k"))
+    path = folder / "dask_rows"
+    report.to_parquet(path)
+    _same_rows(dask_geopandas.read_parquet(path).compute(), rangecov.coverage(origins, targets, REACH).targets)
+    for call in (lambda: report.curve(), lambda: report.origins, lambda: report.to_dict(targets=True)):
+        with pytest.raises(NotImplementedError, match="needs the targets in memory"):
+            call()
+
+
+def test_dask_missing_is_explained(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_dask(name, *args, **kwargs):
+        if name.split(".")[0] in ("dask", "dask_geopandas"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    from rangecov import dask_report
+
+    monkeypatch.setattr(builtins, "__import__", no_dask)
+    with pytest.raises(ImportError, match=r'pip install "rangecov\[dask\]"'):
+        dask_report.dask_coverage(None, None, answer=None)
+
+
+def test_no_temporary_files_left(data):
+    folder = data[0]
+    assert not [p for p in os.listdir(folder) if p.startswith(".")]
+    assert Path(folder, "rows_97.parquet").exists()
