@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench bench-scale clean
 
 # Re-install when the package metadata changes; the install is editable, so code
 # changes need no re-install.
@@ -23,6 +23,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/points.py
+
+# Targets beyond memory (about 25 minutes, 7 GB in /tmp/rc-scale): bench/RESULTS.md.
+bench-scale: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -93,21 +93,9 @@ class CoverageReport(CoverageTotals):
         The caller's origins plus ``targets_in_reach``: how many targets lie
         within that origin's own reach (a target may count for several
         origins; for a band, within ``low``). Computed on first access.
-    total, count, marginal : int
-        Number of targets; of those ``"in"``; of those ``"marginal"``.
-    share : float
-        ``count / total`` (NaN when there are no targets).
-    reach : str
-        The reach as the headline states it, e.g. ``"190 mi (305.8 km)"``.
-    reach_kind : str
-        ``"scalar"`` (one distance), ``"band"`` (a (low, high) pair) or
-        ``"column"`` (a reach per origin).
-    how : str
-        The ``how=`` the report was made with.
-    ellipsoid : Ellipsoid
-        The model the distances were computed on.
-    reach_spec : ReachSpec
-        The reach per origin (low and high) as it was read.
+    total, count, marginal, share, reach, reach_kind, how, ellipsoid, reach_spec, tolerance
+        The totals and the reach they were counted at, as for every result
+        (:class:`rangecov.totals.CoverageTotals`).
     input_origins : GeoDataFrame or GeoSeries
         The origins as the caller passed them (not copied; not modified).
     tolerance : distance or None

@@ -24,9 +24,9 @@ import pandas as pd
 import pyproj
 import shapely
 
-from ..errors import InputError, MissingCRSError, MissingDependencyError
+from ..errors import InputError, MissingCRSError
 from ..writing import WGS84, first_line, same_crs
-from .reader import existing_path, file_kind, settle_crs, table_separator
+from .reader import existing_path, file_kind, parquet_file, settle_crs, table_separator
 from .tables import points_from_table
 
 __all__ = ["Chunk", "ChunkSource", "open_chunks", "rows_beyond", "STREAMED_KINDS"]
@@ -169,11 +169,11 @@ def rows_beyond(path: str | os.PathLike, limit: int) -> bool:
             head = pd.read_csv(path, sep=table_separator(path), usecols=[0], nrows=limit + 1)
             return len(head) > limit
         if kind == "parquet":
-            return _parquet_file(path).metadata.num_rows > limit
+            return parquet_file(path).metadata.num_rows > limit
         import pyogrio
 
-        features = pyogrio.read_info(path)["features"]
-        return features < 0 or features > limit
+        # Most formats store the count; the others are counted (a pass GDAL makes quickly).
+        return pyogrio.read_info(path, force_feature_count=True)["features"] > limit
     except Exception:  # noqa: BLE001 - read() gives the reason
         return False
 
@@ -181,21 +181,8 @@ def rows_beyond(path: str | os.PathLike, limit: int) -> bool:
 # -- GeoParquet and plain Parquet -------------------------------------------------------------------
 
 
-def _parquet_file(path: Path):
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise MissingDependencyError(
-            f'reading {path} needs pyarrow for Parquet files; install it with pip install "rangecov[parquet]"'
-        ) from None
-    try:
-        return pq.ParquetFile(path)
-    except Exception as err:  # ArrowInvalid, OSError: not a Parquet file
-        raise InputError(f"{path} could not be read as Parquet: {first_line(err)}") from None
-
-
 def _parquet_source(path: Path, chunk_rows: int, lon, lat, crs, columns) -> ChunkSource:
-    pf = _parquet_file(path)
+    pf = parquet_file(path)
     schema = pf.schema_arrow
     names = list(schema.names)
     geo = (schema.metadata or {}).get(b"geo")

@@ -16,11 +16,11 @@ import geopandas as gpd
 import pandas as pd
 import pyproj
 
-from ..errors import FileMissingError, MissingCRSError, MissingDependencyError
+from ..errors import FileMissingError, InputError, MissingCRSError, MissingDependencyError
 from ..writing import first_line, is_default_index, same_crs
 from .tables import points_from_table
 
-__all__ = ["read", "file_kind", "SUPPORTED_READ", "existing_path", "settle_crs", "table_separator"]
+__all__ = ["read", "file_kind", "SUPPORTED_READ", "existing_path", "parquet_file", "settle_crs", "table_separator"]
 
 _TABLE_SEPARATORS = {".csv": ",", ".tsv": "\t", ".txt": None}  # None: let the parser sniff
 _COMPRESSIONS = {".gz", ".bz2", ".xz", ".zst", ".zip"}
@@ -259,7 +259,8 @@ def _sniff_separator(path: Path) -> str:
     return r"\s+" if len(header.split()) > 1 else ","
 
 
-def _has_geo_metadata(path: Path) -> bool:
+def parquet_file(path: Path):
+    """``pyarrow.parquet.ParquetFile`` of ``path`` (only its footer is read), or an error saying why not."""
     try:
         import pyarrow.parquet as pq
     except ImportError:
@@ -267,10 +268,13 @@ def _has_geo_metadata(path: Path) -> bool:
             f'reading {path} needs pyarrow for Parquet files; install it with pip install "rangecov[parquet]"'
         ) from None
     try:
-        metadata = pq.read_schema(path).metadata or {}
+        return pq.ParquetFile(path)
     except Exception as err:  # pyarrow's ArrowInvalid and OSError for a file that is not Parquet
-        raise ValueError(f"{path} could not be read as Parquet: {first_line(err)}") from None
-    return b"geo" in metadata
+        raise InputError(f"{path} could not be read as Parquet: {first_line(err)}") from None
+
+
+def _has_geo_metadata(path: Path) -> bool:
+    return b"geo" in (parquet_file(path).schema_arrow.metadata or {})
 
 
 def _call_reader(reader, path: Path, what: str):
