@@ -67,14 +67,18 @@ def _wkb_points(lon: np.ndarray, lat: np.ndarray):
     return pa.Array.from_buffers(pa.binary(), n, [None, offsets, pa.py_buffer(raw.tobytes())])
 
 
-def write_data(folder: Path, n: int) -> tuple[Path, Path]:
-    """sites.csv and targets_<n>.parquet in ``folder`` (reused when present)."""
+def write_data(folder: Path, n: int, encoding: str = "WKB") -> tuple[Path, Path]:
+    """sites.csv and targets_<n>.parquet in ``folder`` (reused when present).
+
+    ``encoding="point"``: GeoParquet 1.1's GeoArrow points (a struct of x and y) instead of WKB,
+    in targets_<n>_point.parquet.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
     from points import make_data
 
     sites = folder / "sites.csv"
-    path = folder / f"targets_{n}.parquet"
+    path = folder / (f"targets_{n}.parquet" if encoding == "WKB" else f"targets_{n}_point.parquet")
     first = min(n, PIECE)
     o_lon, o_lat, t_lon, t_lat, _ = make_data(N_ORIGINS, first, REACH_M, seed=7)
     if not sites.exists():
@@ -83,11 +87,13 @@ def write_data(folder: Path, n: int) -> tuple[Path, Path]:
     if path.exists():
         return sites, path
     geo = {
-        "version": "1.0.0",
+        "version": "1.0.0" if encoding == "WKB" else "1.1.0",
         "primary_column": "geometry",
-        "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["Point"]}},  # no crs: OGC:CRS84
+        "columns": {"geometry": {"encoding": encoding, "geometry_types": ["Point"]}},  # no crs: OGC:CRS84
     }
-    schema = pa.schema([("id", pa.int64()), ("geometry", pa.binary())]).with_metadata({"geo": json.dumps(geo)})
+    point = pa.struct([pa.field("x", pa.float64(), nullable=False), pa.field("y", pa.float64(), nullable=False)])
+    geometry_type = pa.binary() if encoding == "WKB" else point
+    schema = pa.schema([("id", pa.int64()), ("geometry", geometry_type)]).with_metadata({"geo": json.dumps(geo)})
     partial = path.with_suffix(".partial")
     start = 0
     with pq.ParquetWriter(partial, schema, compression="snappy") as writer:
@@ -98,7 +104,11 @@ def write_data(folder: Path, n: int) -> tuple[Path, Path]:
                 rng = np.random.default_rng([7, piece])
                 t_lon, t_lat = rng.uniform(15.0, 60.0, m), rng.uniform(40.0, 65.0, m)
             ids = pa.array(np.arange(start, start + m, dtype=np.int64))
-            table = pa.table([ids, _wkb_points(t_lon[:m], t_lat[:m])], schema=schema)
+            if encoding == "WKB":
+                geometry = _wkb_points(t_lon[:m], t_lat[:m])
+            else:
+                geometry = pa.StructArray.from_arrays([pa.array(t_lon[:m]), pa.array(t_lat[:m])], fields=list(point))
+            table = pa.table([ids, geometry], schema=schema)
             writer.write_table(table, row_group_size=ROW_GROUP)
             start += m
             piece += 1
@@ -260,13 +270,25 @@ METHODS = {
 # ----------------------------------------------------------------------------- harness
 
 
-def run_one(method: str, n: int, folder: Path, timeout: float) -> dict:
+def run_one(method: str, n: int, folder: Path, timeout: float, encoding: str = "WKB") -> dict:
     """Run one method in its own process; peak RSS of its process tree."""
     import psutil
 
     out = folder / f"result_{method.replace(' ', '_').replace('+', '_')}_{n}.json"
     out.unlink(missing_ok=True)
-    proc = subprocess.Popen([sys.executable, __file__, "--one", method, "--n", str(n), "--folder", str(folder)])
+    command = [
+        sys.executable,
+        __file__,
+        "--one",
+        method,
+        "--n",
+        str(n),
+        "--folder",
+        str(folder),
+        "--encoding",
+        encoding,
+    ]
+    proc = subprocess.Popen(command)
     ps = psutil.Process(proc.pid)
     peak, t0 = 0, time.perf_counter()
     while proc.poll() is None:
@@ -287,8 +309,11 @@ def run_one(method: str, n: int, folder: Path, timeout: float) -> dict:
     return result
 
 
-def one(method: str, n: int, folder: Path) -> None:
-    sites, path = folder / "sites.csv", folder / f"targets_{n}.parquet"
+def one(method: str, n: int, folder: Path, encoding: str) -> None:
+    sites, path = (
+        folder / "sites.csv",
+        folder / (f"targets_{n}.parquet" if encoding == "WKB" else f"targets_{n}_point.parquet"),
+    )
     result = METHODS[method](sites, path, folder, n)
     (folder / f"result_{method.replace(' ', '_').replace('+', '_')}_{n}.json").write_text(json.dumps(result))
 
@@ -299,27 +324,30 @@ def main() -> None:
     parser.add_argument("--folder", default="/tmp/rc-scale")
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per method and size")
+    parser.add_argument(
+        "--encoding", default="WKB", choices=("WKB", "point"), help="GeoParquet geometry encoding (default WKB)"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     folder = Path(args.folder)
     folder.mkdir(parents=True, exist_ok=True)
     if args.one:
-        one(args.one, args.n, folder)
+        one(args.one, args.n, folder, args.encoding)
         return
     sizes = [int(float(s)) for s in args.sizes.split(",")]
     methods = args.methods.split(",")
     results = []
     for n in sizes:
         t0 = time.perf_counter()
-        _, path = write_data(folder, n)
+        _, path = write_data(folder, n, args.encoding)
         print(f"# {n:,} targets: {path} ({path.stat().st_size / 1e9:.2f} GB, made in {time.perf_counter() - t0:.0f} s)")
         for method in methods:
             if method == "memory" and n > 20_000_000:
                 continue  # ~360 bytes per point as a GeoDataFrame: 10^8 would need ~36 GB
             if (method == "duckdb" and n > 1_000_000) or (method == "dask-geopandas AEQD+sjoin" and n > 10_000_000):
                 continue  # measured at the sizes they manage in minutes (DuckDB: ~76 s per 10^6)
-            r = run_one(method, n, folder, args.timeout)
+            r = run_one(method, n, folder, args.timeout, args.encoding)
             results.append(r)
             line = json.dumps(r)
             print(line, flush=True)

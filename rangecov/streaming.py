@@ -235,7 +235,7 @@ def _one_chunk(chunk: Chunk, prepared: PreparedCoverage, by, sink) -> pd.DataFra
         columns = points.columns(lon, lat)
         if sink is not None and sink.fmt == "parquet":
             added = result_columns(points.labels, chunk.index, **columns)
-            sink.write_arrow(chunk.arrow, added, geometry=chunk.geometry, crs=chunk.crs)
+            sink.write_arrow(chunk.arrow, added, geometry=chunk.geometry, crs=chunk.crs, encoding=chunk.encoding)
         elif sink is not None:
             sink.write_frame(_file_rows(points.rows(chunk.frame(), columns)))
         return group_counts(columns["status"], keys)

@@ -54,8 +54,11 @@ class Chunk:
         crs=None,
         lonlat=None,
         keeps_index: bool = False,
+        encoding: str = "WKB",
     ):
         self.first_row = first_row
+        # How the Arrow table holds its geometry: GeoParquet's "WKB" or "point" (x/y struct).
+        self.encoding = encoding
         # Rows of a file are numbered, not labelled: only a caller's own index is written out.
         self.keeps_index = keeps_index
         self._frame = frame
@@ -77,11 +80,7 @@ class Chunk:
         """The rows as a GeoDataFrame (made from the Arrow table on first call), indexed by file row."""
         if self._frame is None:
             table = self.arrow
-            wkb = table.column(self.geometry).to_numpy(zero_copy_only=False)
-            try:
-                geoms = shapely.from_wkb(wkb)
-            except shapely.errors.GEOSException as err:
-                raise InputError(f"{self.where()}: a geometry is not valid WKB ({first_line(err)})") from None
+            geoms = _geometries(table.column(self.geometry), self.encoding, self.where())
             attrs = table.drop_columns([self.geometry]).to_pandas()
             attrs.index = self.index
             frame = gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries(geoms, index=self.index), crs=self.crs)
@@ -208,18 +207,72 @@ def _parquet_source(path: Path, chunk_rows: int, lon, lat, crs, columns) -> Chun
     else:
         file_crs = pyproj.CRS.from_user_input(column["crs"])
     file_crs = settle_crs(file_crs, path, crs)
-    encoding = str(column.get("encoding", "WKB")).upper()
-    if encoding != "WKB":
-        raise InputError(f"{path}: geometry encoding {encoding!r} is not read in chunks; only WKB (the default)")
-    wanted = None if columns is None else [geometry] + [c for c in names if c in columns and c != geometry]
+    encoding = str(column.get("encoding", "WKB"))
+    encoding = "WKB" if encoding.upper() == "WKB" else encoding.lower()
+    if encoding not in ("WKB", "point"):
+        raise InputError(
+            f"{path}: geometry encoding {encoding!r} is not read in chunks; only 'WKB' (the default) and 'point'. "
+            "Rewrite it with geopandas' to_parquet(geometry_encoding='WKB')"
+        )
+    # An index geopandas stored (e.g. of a filtered frame) comes back as the
+    # columns read() gives it ("index", or the index's names), first.
+    stored, spaced = _stored_index(schema)
+    field_of = {stored.get(f, f): f for f in names}
+    names = ([spaced[0]] if spaced else []) + list(stored.values()) + [f for f in names if f not in stored]
+    wanted = None
+    if columns is not None:
+        wanted = [geometry] + [field_of[c] for c in names if c in columns and c in field_of and c != geometry]
 
     def chunks() -> Iterator[Chunk]:
         lonlat_crs = same_crs(file_crs, WGS84)
         for first, table in _batches(pf, path, chunk_rows, wanted):
-            lonlat = _wkb_points(table.column(geometry)) if lonlat_crs else None
-            yield Chunk(first, arrow=table, geometry=geometry, crs=file_crs, lonlat=lonlat)
+            if stored or spaced:
+                table = _index_first(table, stored, spaced, first)
+            points = _wkb_points if encoding == "WKB" else _struct_points
+            lonlat = points(table.column(geometry)) if lonlat_crs else None
+            yield Chunk(first, arrow=table, geometry=geometry, crs=file_crs, lonlat=lonlat, encoding=encoding)
 
     return ChunkSource(chunks(), kind="geoparquet", n_rows=n_rows, columns=names, name=str(path))
+
+
+def _stored_index(schema) -> tuple[dict, tuple | None]:
+    """A pandas index stored with the rows, as the columns ``read()`` gives it (as ``reset_index`` would).
+
+    Returns the fields holding index levels by their new names, and for a
+    RangeIndex other than the default ``0..n-1`` (stored as numbers, not a
+    field; e.g. of ``frame.iloc[::3]``) its column name, start and step.
+    """
+    try:
+        meta = json.loads((schema.metadata or {}).get(b"pandas", b"{}"))
+    except ValueError:
+        return {}, None
+    levels = meta.get("index_columns", [])
+    names = {c.get("field_name"): c.get("name") for c in meta.get("columns", [])}
+    fields, spaced = {}, None
+    for level, entry in enumerate(levels):
+        default = "index" if len(levels) == 1 else f"level_{level}"
+        if isinstance(entry, str):
+            fields[entry] = names.get(entry) or default
+        elif isinstance(entry, dict) and entry.get("kind") == "range":
+            start, step, name = entry.get("start", 0), entry.get("step", 1), entry.get("name")
+            if (start, step, name) != (0, 1, None):
+                spaced = (name or default, int(start), int(step))
+    return fields, spaced
+
+
+def _index_first(table, stored: dict, spaced: tuple | None, first: int):
+    """The table with its stored index as leading columns, without the pandas metadata that described it."""
+    import pyarrow as pa
+
+    present = [f for f in stored if f in table.column_names]
+    order = present + [c for c in table.column_names if c not in stored]
+    table = table.select(order).rename_columns([stored.get(c, c) for c in order])
+    if spaced is not None:
+        name, start, step = spaced
+        values = start + step * np.arange(first, first + table.num_rows, dtype=np.int64)
+        table = table.add_column(0, name, pa.array(values))
+    meta = {k: v for k, v in (table.schema.metadata or {}).items() if k != b"pandas"}
+    return table.replace_schema_metadata(meta)
 
 
 def _batches(pf, path: Path, chunk_rows: int, columns) -> Iterator[tuple[int, object]]:
@@ -249,6 +302,34 @@ def _batches(pf, path: Path, chunk_rows: int, columns) -> Iterator[tuple[int, ob
         start += n
     if held:
         yield first, pending[0] if len(pending) == 1 else pa.concat_tables(pending).combine_chunks()
+
+
+def _geometries(column, encoding: str, where: str) -> np.ndarray:
+    """shapely geometries of a GeoParquet geometry column ("WKB" or GeoArrow "point"), None where null."""
+    if encoding == "point":
+        array = column.combine_chunks()
+        x = array.field("x").to_numpy(zero_copy_only=False)
+        y = array.field("y").to_numpy(zero_copy_only=False)
+        geoms = shapely.points(x, y)
+        if array.null_count:
+            geoms[~array.is_valid().to_numpy(zero_copy_only=False)] = None
+        return geoms
+    try:
+        return shapely.from_wkb(column.to_numpy(zero_copy_only=False))
+    except shapely.errors.GEOSException as err:
+        raise InputError(f"{where}: a geometry is not valid WKB ({first_line(err)})") from None
+
+
+def _struct_points(column) -> tuple[np.ndarray, np.ndarray] | None:
+    """x and y of GeoArrow points (a struct of x and y), or None where the general path must look."""
+    array = column.combine_chunks()
+    if array.null_count or not len(array):
+        return None
+    x = np.asarray(array.field("x").to_numpy(zero_copy_only=False), dtype=float)
+    y = np.asarray(array.field("y").to_numpy(zero_copy_only=False), dtype=float)
+    if not (np.isfinite(x).all() and np.isfinite(y).all() and (np.abs(y) <= 90.0).all()):
+        return None
+    return x, y
 
 
 def _wkb_points(column) -> tuple[np.ndarray, np.ndarray] | None:

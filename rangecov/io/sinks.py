@@ -88,7 +88,7 @@ class RowSink:
             self._append_gdal(table)
         self._rows += len(frame)
 
-    def write_arrow(self, arrow, added: dict, *, geometry: str, crs: pyproj.CRS) -> None:
+    def write_arrow(self, arrow, added: dict, *, geometry: str, crs: pyproj.CRS, encoding: str = "WKB") -> None:
         """Append rows held as Arrow (geometry as WKB) plus the ``added`` result columns (pandas Series).
 
         For GeoParquet the columns are passed through; other formats go by a GeoDataFrame.
@@ -104,15 +104,15 @@ class RowSink:
         extra_arrow = pa.Table.from_pandas(extra, preserve_index=False)
         for name in extra_arrow.column_names:
             arrow = arrow.append_column(extra_arrow.schema.field(name), extra_arrow.column(name))
-        self._write_parquet(arrow, geometry, crs)
+        self._write_parquet(arrow, geometry, crs, encoding)
         self._rows += arrow.num_rows
 
-    def _write_parquet(self, arrow, geometry: str, crs) -> None:
+    def _write_parquet(self, arrow, geometry: str, crs, encoding: str = "WKB") -> None:
         import pyarrow.parquet as pq
 
         if self._writer is None:
             meta = dict(arrow.schema.metadata or {})
-            meta[b"geo"] = json.dumps(_geo_metadata(geometry, crs)).encode()
+            meta[b"geo"] = json.dumps(_geo_metadata(geometry, crs, encoding)).encode()
             meta.pop(b"pandas", None)  # the pandas index it describes is not written
             self._schema = arrow.schema.with_metadata(meta)
             self._writer = pq.ParquetWriter(self.temporary, self._schema)
@@ -161,11 +161,12 @@ class RowSink:
         return FORMAT_NAMES[self.fmt]
 
 
-def _geo_metadata(geometry: str, crs) -> dict:
-    """GeoParquet 1.0 file metadata for one WKB geometry column."""
-    column: dict = {"encoding": "WKB", "geometry_types": []}
+def _geo_metadata(geometry: str, crs, encoding: str = "WKB") -> dict:
+    """GeoParquet file metadata for one geometry column (1.0 for WKB, 1.1 for GeoArrow points)."""
+    column: dict = {"encoding": encoding, "geometry_types": ["Point"] if encoding == "point" else []}
     column["crs"] = None if crs is None else pyproj.CRS.from_user_input(crs).to_json_dict()
-    return {"version": "1.0.0", "primary_column": geometry, "columns": {geometry: column}}
+    version = "1.0.0" if encoding == "WKB" else "1.1.0"
+    return {"version": version, "primary_column": geometry, "columns": {geometry: column}}
 
 
 def _convert(staged: Path, final: Path, fmt: str, layer: str) -> None:
