@@ -22,7 +22,7 @@ from .reaches import parse_reach, status_codes
 from .report import TARGET_COLUMNS, CoverageReport, result_columns
 from .units import Distance, Reach
 
-__all__ = ["coverage", "HOW", "POINT_CHUNK", "PointCoverage", "PreparedCoverage", "partition_rows"]
+__all__ = ["coverage", "HOW", "POINT_CHUNK", "PointCoverage", "PreparedCoverage", "partition_rows", "check_how"]
 
 HOW = ("any", "all", "centroid", "area")
 
@@ -150,10 +150,7 @@ def coverage(
     """
     ell = get_ellipsoid(ellipsoid)
     progress_bars.check(progress)
-    if how not in HOW:
-        raise ValueError(f"how={how!r} is not one of {', '.join(map(repr, HOW))}")
-    if isinstance(min_covered, bool) or not isinstance(min_covered, numbers.Real) or not 0 < min_covered <= 1:
-        raise ValueError(f"min_covered must be a share in (0, 1], got {min_covered!r}")
+    check_how(how, min_covered)
     if chunk_size is not None and (
         isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1
     ):
@@ -186,6 +183,14 @@ def coverage(
         progress=progress,
         chunk_size=chunk_size or shape_coverage.SHAPE_CHUNK,
     )
+
+
+def check_how(how: str, min_covered: float) -> None:
+    """``how=`` and ``min_covered=`` as :func:`coverage` takes them, or a ValueError naming them."""
+    if how not in HOW:
+        raise ValueError(f"how={how!r} is not one of {', '.join(map(repr, HOW))}")
+    if isinstance(min_covered, bool) or not isinstance(min_covered, numbers.Real) or not 0 < min_covered <= 1:
+        raise ValueError(f"min_covered must be a share in (0, 1], got {min_covered!r}")
 
 
 # Targets per chunk of the point engine by default (one progress step, about a
@@ -294,6 +299,7 @@ class PreparedCoverage:
     def __init__(
         self, origins, reach: Reach, ellipsoid, *, how: str, min_covered: float, tolerance, workers: int | None = None
     ) -> None:
+        check_how(how, min_covered)
         frames.check_frame(origins, "origins")
         kinds = frames.point_kinds(origins)
         point_origins = how != "area" and not frames.non_points(origins, kinds)[1].size

@@ -110,12 +110,13 @@ class DaskCoverageReport(CoverageTotals):
             key_meta = self.targets._meta[by] if by is not None else pd.Series([], dtype=object)
             meta = pd.DataFrame({"key": key_meta.iloc[:0], **{c: pd.Series([], dtype=np.int64) for c in COUNT_COLUMNS}})
             parts = self.targets.map_partitions(_partition_counts, by, meta=meta).compute()
-            counts = add_counts([parts.set_index("key").rename_axis(by)])
-            self._summaries[by] = counts
+            self._summaries[by] = add_counts([parts.set_index("key").rename_axis(by)])
             if None not in self._summaries:
-                self._summaries[None] = pd.DataFrame(
-                    [counts.sum().to_numpy()], index=["all"], columns=list(COUNT_COLUMNS)
-                ).astype(np.int64)
+                # The totals from the same pass, summed over the partitions themselves (not over groups).
+                totals = parts[list(COUNT_COLUMNS)].sum().to_numpy()
+                self._summaries[None] = pd.DataFrame([totals], index=["all"], columns=list(COUNT_COLUMNS)).astype(
+                    np.int64
+                )
         return self._summaries[by]
 
     @property

@@ -20,11 +20,12 @@ import numpy as np
 import pandas as pd
 
 from . import progress as progress_bars
-from .cover import HOW, PreparedCoverage
+from .cover import PreparedCoverage
 from .errors import InputError, UnsupportedError
 from .geodesy import get_ellipsoid
 from .io import read
-from .io.chunks import Chunk, open_chunks
+from .io.chunk import Chunk
+from .io.chunks import open_chunks
 from .io.sinks import RowSink
 from .report import result_columns
 from .totals import CoverageTotals, add_counts, finish_summary, group_counts
@@ -179,8 +180,6 @@ def stream_coverage(
     """
     ell = get_ellipsoid(ellipsoid)
     progress_bars.check(progress)
-    if how not in HOW:
-        raise ValueError(f"how={how!r} is not one of {', '.join(map(repr, HOW))}")
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
         raise InputError(f"chunk_size must be a whole number of rows >= 1, got {chunk_size!r}")
     if by is not None and not isinstance(by, str):
@@ -190,6 +189,11 @@ def stream_coverage(
     prepared = PreparedCoverage(origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance)
     wanted = None if out is not None else ([by] if by is not None else [])
     source = open_chunks(targets, chunk_rows=int(chunk_size), lon=lon, lat=lat, crs=crs, layer=layer, columns=wanted)
+    geometry = getattr(source, "geometry", None)
+    if by is not None and by == geometry:
+        raise InputError(
+            f"by={by!r} is the targets' geometry; a stream counts by an attribute column (e.g. a region code)"
+        )
     if by is not None and source.columns and by not in source.columns:
         raise InputError(f"by={by!r} is not a column of {source.name}; columns: {', '.join(map(str, source.columns))}")
     sink = RowSink(out, overwrite=overwrite) if out is not None else None

@@ -71,24 +71,19 @@ def add_counts(tables: list[pd.DataFrame]) -> pd.DataFrame:
     if not tables:
         return pd.DataFrame(columns=list(COUNT_COLUMNS), dtype=np.int64)
     if len(tables) == 1 and tables[0].index.is_unique:
-        return tables[0].astype(np.int64).set_axis(_plain_keys(tables[0].index))
+        return tables[0].astype(np.int64)
     categories = _union_categories([t.index for t in tables])
     plain = [t.set_axis(t.index.astype(object)) if categories is not None else t for t in tables]
     summed = pd.concat(plain).groupby(level=0, dropna=False, sort=categories is None).sum()
     if categories is not None:
-        summed = summed.reindex(pd.CategoricalIndex(categories, categories=categories, name=tables[0].index.name))
-        summed = summed.fillna(0)
-    return summed.astype(np.int64).set_axis(_plain_keys(summed.index))
-
-
-def _plain_keys(index: pd.Index) -> pd.Index:
-    """Nullable integer or boolean keys without a missing one as numpy's, as pandas reads such a column whole."""
-    if isinstance(index.dtype, pd.api.extensions.ExtensionDtype) and not index.hasnans:
-        if pd.api.types.is_integer_dtype(index.dtype):
-            return index.astype(np.int64)
-        if pd.api.types.is_bool_dtype(index.dtype):
-            return index.astype(bool)
-    return index
+        # Every category in order, and the missing group last, as groupby of the whole column gives them.
+        missing = [np.nan] if any(t.index.hasnans for t in tables) else []
+        ordered = bool(getattr(tables[0].index, "ordered", False))
+        keys = pd.CategoricalIndex(
+            categories + missing, categories=categories, ordered=ordered, name=tables[0].index.name
+        )
+        summed = summed.reindex(keys).fillna(0)
+    return summed.astype(np.int64)
 
 
 def _union_categories(indexes: list[pd.Index]) -> list | None:

@@ -366,3 +366,92 @@ def test_stored_index_comes_back_as_read_gives_it(data, tmp_path, how_indexed):
     back = rangecov.read(out)
     assert list(back.columns) == list(memory.targets.columns)
     assert back[first].tolist() == memory.targets[first].tolist()
+
+
+def test_categorical_key_with_missing_values(data, tmp_path, cluster):
+    """A categorical `by` key keeps every category and its missing group across chunks and partitions."""
+    dask_geopandas = pytest.importorskip("dask_geopandas")
+    _, origins, targets, _, _ = data
+    frame = targets.copy()
+    frame["group"] = pd.Categorical(frame["group"], categories=["c", "b", "a", "unused"], ordered=True)
+    memory = rangecov.coverage(origins, frame, REACH)
+    expected = memory.summary(by="group")
+    assert expected.index.hasnans and "unused" in expected.index
+    path = tmp_path / "categorical.parquet"
+    frame.to_parquet(path)
+    pieces = [frame.iloc[i : i + 400] for i in range(0, len(frame), 400)]
+    for source in (path, pieces):
+        result = rangecov.stream_coverage(origins, source, REACH, by="group", chunk_size=300)
+        pd.testing.assert_frame_equal(result.summary(by="group"), expected)
+        assert repr(result) == repr(memory)
+    lazy = rangecov.coverage(origins, dask_geopandas.from_geopandas(frame, npartitions=3), REACH)
+    pd.testing.assert_frame_equal(lazy.summary(by="group"), expected)
+    assert (lazy.total, lazy.count) == (memory.total, memory.count)
+
+
+def test_csv_typing_and_crs(tmp_path):
+    """Whole-degree coordinates in the first chunk, --crs given, booleans that stop being booleans."""
+    origins = _origins()
+    lines = ["name,lon,lat,ok"] + [f"a{i},{30 + i % 3},{50 + i % 2},true" for i in range(12)]
+    lines += [f"b{i},{30.12 + i / 100},{50.25},false" for i in range(8)]
+    path = tmp_path / "whole.csv"
+    path.write_text("\n".join(lines) + "\n")
+    memory = rangecov.coverage(origins, rangecov.read(path), REACH)
+    result = rangecov.stream_coverage(origins, path, REACH, chunk_size=10, crs="EPSG:4326", by="ok")
+    pd.testing.assert_frame_equal(result.summary(by="ok"), memory.summary(by="ok"))
+    lines[15] = lines[15].rsplit(",", 1)[0] + ",maybe"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=r"'maybe' at data row\(s\) 15"):
+        rangecov.stream_coverage(origins, path, REACH, chunk_size=10)
+
+
+def test_more_mistakes_are_refused_up_front(data, tmp_path):
+    _, origins, targets, parquet, csv = data
+    with pytest.raises(ValueError, match=r"min_covered must be a share in \(0, 1\], got 5"):
+        rangecov.stream_coverage(origins, parquet, REACH, min_covered=5)
+    with pytest.raises(ValueError, match="layer= applies to files with several layers"):
+        rangecov.stream_coverage(origins, csv, REACH, layer="x")
+    with pytest.raises(ValueError, match="by='geometry' is the targets' geometry"):
+        rangecov.stream_coverage(origins, parquet, REACH, by="geometry")
+    labelled = targets.set_index("name")
+    with pytest.raises(ValueError, match=r"item 1 of the iterable has an index named \[None\]"):
+        rangecov.stream_coverage(origins, [labelled.iloc[:5], targets.iloc[5:9]], REACH, out=tmp_path / "x.csv")
+    assert list(tmp_path.iterdir()) == []
+    out = tmp_path / "rows.csv"
+    rangecov.stream_coverage(origins, [targets.iloc[:0], targets.iloc[:3], targets.iloc[3:6]], REACH, out=out)
+    assert out.read_text().count("distance_m") == 1 and len(rangecov.read(out)) == 6
+    wkb = shapely.to_wkb(targets.geometry.values[:30])
+    wkb[17] = b"\x01\x02"
+    broken = tmp_path / "broken.parquet"
+    meta = {"version": "1.0.0", "primary_column": "geometry", "columns": {"geometry": {"encoding": "WKB"}}}
+    pq.write_table(
+        pa.table({"geometry": pa.array(list(wkb), pa.binary())}).replace_schema_metadata({"geo": json.dumps(meta)}),
+        broken,
+    )
+    with pytest.raises(ValueError, match=r"broken\.parquet: the geometry at index label\(s\) 17 .* is not valid WKB"):
+        rangecov.stream_coverage(origins, broken, REACH, chunk_size=10)
+
+
+def test_command_terminated_leaves_no_file(data, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    _, origins, _, _, _ = data
+    sites = tmp_path / "sites.geojson"
+    origins.reset_index().to_file(sites)
+    n = 200_000
+    rng = np.random.default_rng(3)
+    table = pd.DataFrame({"lon": rng.uniform(25, 45, n).round(4), "lat": rng.uniform(44, 56, n).round(4)})
+    table.to_csv(tmp_path / "many.csv", index=False)
+    command = [sys.executable, "-m", "rangecov", "coverage", str(sites), str(tmp_path / "many.csv")]
+    command += ["--reach", "300 km", "--chunk-rows", "500", "--out", str(tmp_path / "rows.gpkg"), "--quiet"]
+    run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not [p for p in tmp_path.iterdir() if p.name.startswith(".")] and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the temporary output exists
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 143 and "terminated" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.csv", "sites.geojson"]

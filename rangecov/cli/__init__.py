@@ -13,7 +13,9 @@ writing outputs) in :mod:`rangecov.cli.inputs`.
 from __future__ import annotations
 
 import re
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 
@@ -38,6 +40,22 @@ def _as_flags(message: str) -> str:
     return _KEYWORD.sub(lambda m: f"--{m.group(1)} {m.group(2) if m.group(2) is not None else m.group(3)}", message)
 
 
+_SIGTERM_EXIT = 128 + 15
+
+
+def _stop_on_sigterm():
+    """Turn SIGTERM (``kill``, ``timeout``, a container stopping) into SystemExit, so that a file being
+    written is removed as on Ctrl-C. Returns what puts the previous handler back."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def stop(signum, frame):
+        raise SystemExit(_SIGTERM_EXIT)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    return lambda: signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -45,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    restore = _stop_on_sigterm()
     try:
         return args.func(args)
     except KeyboardInterrupt:
@@ -57,6 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = _as_flags(" ".join(str(err).split()) or type(err).__name__)
         print(f"rangecov {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
+    except SystemExit as stop:
+        if stop.code == _SIGTERM_EXIT:
+            print("rangecov: terminated", file=sys.stderr)
+        raise
     except Exception as err:  # a bug: still exit 2, never 1, which would read as "threshold not met"
         if args.debug:
             traceback.print_exc()
@@ -68,3 +91,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    finally:
+        restore()

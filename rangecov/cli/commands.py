@@ -22,6 +22,7 @@ from .inputs import (
     note,
     out_format,
     read_input,
+    refuse_degrees_as_metres,
     require_column,
     write_or_print,
     write_output,
@@ -138,6 +139,16 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return _threshold(report.share, args, "share in reach")
 
 
+def _check_first_rows(args: argparse.Namespace) -> None:
+    """read_input's check of a table read with a projected --crs, made on the first rows of a streamed one."""
+    from ..io.chunks import open_chunks
+
+    source = open_chunks(args.targets, chunk_rows=1000, lon=args.lon, lat=args.lat, crs=args.crs)
+    first = next(iter(source), None)
+    if first is not None and len(first):
+        refuse_degrees_as_metres(first.frame(), args.crs, "TARGETS", args.targets)
+
+
 def _coverage_streamed(args: argparse.Namespace, origins, fmt: str) -> int:
     """TARGETS with more rows than --chunk-rows: read and answered a chunk at a time (docs/cli.md, "Large files").
 
@@ -173,6 +184,8 @@ def _coverage_streamed(args: argparse.Namespace, origins, fmt: str) -> int:
     try:
         # As read_input reads: --lon/--lat/--crs describe tables; a spatial file takes --crs only if it has none.
         if file_kind(args.targets) == "table":
+            if args.crs is not None:
+                _check_first_rows(args)
             result = run(lon=args.lon, lat=args.lat, crs=args.crs)
         else:
             try:

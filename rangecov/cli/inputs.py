@@ -22,6 +22,7 @@ __all__ = [
     "LABEL_COLUMNS",
     "UsageError",
     "read_input",
+    "refuse_degrees_as_metres",
     "require_column",
     "out_format",
     "check_out",
@@ -71,7 +72,7 @@ def read_input(path: str, args: argparse.Namespace, what: str, names: str | None
     except (ValueError, TypeError, FileNotFoundError) as err:
         raise UsageError(f"{what}: {err}") from err
     if table and args.crs is not None and len(frame):
-        _refuse_degrees_as_metres(frame, args.crs, what, path)
+        refuse_degrees_as_metres(frame, args.crs, what, path)
     if names is not None:
         flag = "--origin-names" if what == "ORIGINS" else "--target-names"
         require_column(frame, names, flag, what)
@@ -88,7 +89,7 @@ def read_input(path: str, args: argparse.Namespace, what: str, names: str | None
     return frame
 
 
-def _refuse_degrees_as_metres(frame, crs: str, what: str, path: str) -> None:
+def refuse_degrees_as_metres(frame, crs: str, what: str, path: str) -> None:
     """--crs applies to every table input; catch a table of degrees read as projected metres."""
     import pyproj
 

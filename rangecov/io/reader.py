@@ -20,7 +20,16 @@ from ..errors import FileMissingError, InputError, MissingCRSError, MissingDepen
 from ..writing import first_line, is_default_index, same_crs
 from .tables import points_from_table
 
-__all__ = ["read", "file_kind", "SUPPORTED_READ", "existing_path", "parquet_file", "settle_crs", "table_separator"]
+__all__ = [
+    "read",
+    "file_kind",
+    "SUPPORTED_READ",
+    "existing_path",
+    "parquet_file",
+    "parse_crs",
+    "settle_crs",
+    "table_separator",
+]
 
 _TABLE_SEPARATORS = {".csv": ",", ".tsv": "\t", ".txt": None}  # None: let the parser sniff
 _COMPRESSIONS = {".gz", ".bz2", ".xz", ".zst", ".zip"}
@@ -138,7 +147,7 @@ def read(
     >>> regions.crs.to_string(), list(regions.columns)
     ('EPSG:4326', ['name', 'name_en', 'iso_3166_2', 'country', 'source', 'geometry'])
     """
-    user_crs = _parse_crs(crs)
+    user_crs = parse_crs(crs)
     for argname, value in (("lon", lon), ("lat", lat)):
         if value is not None and not isinstance(value, str):
             raise TypeError(f"{argname}= must be a column name (str), got {type(value).__name__} {value!r}")
@@ -171,7 +180,8 @@ def read(
     return _default_index(_settle_crs(frame, path, user_crs))
 
 
-def _parse_crs(crs) -> pyproj.CRS | None:
+def parse_crs(crs) -> pyproj.CRS | None:
+    """``crs=`` as a pyproj CRS (None stays None), or a ValueError naming it."""
     if crs is None:
         return None
     try:
@@ -334,7 +344,7 @@ def settle_crs(file_crs: pyproj.CRS | None, path: Path, user_crs) -> pyproj.CRS:
 
     ``user_crs`` is what the caller passed as ``crs=`` (anything pyproj reads, or None).
     """
-    user_crs = _parse_crs(user_crs) if not isinstance(user_crs, pyproj.CRS) else user_crs
+    user_crs = parse_crs(user_crs) if not isinstance(user_crs, pyproj.CRS) else user_crs
     if file_crs is None:
         if user_crs is None:
             raise MissingCRSError(

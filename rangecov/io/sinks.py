@@ -77,7 +77,8 @@ class RowSink:
         """Append the rows of a GeoDataFrame (its index is written as :func:`write_frame` does)."""
         table = prepare_table(frame, self.fmt)
         if self.fmt == "csv":
-            table.to_csv(self.temporary, mode="a", header=self._rows == 0, index=False)
+            # The header once, with the first chunk (which may have no rows).
+            table.to_csv(self.temporary, mode="a", header=not self.temporary.exists(), index=False)
         elif self.fmt == "parquet":
             import pyarrow as pa
 
@@ -113,7 +114,6 @@ class RowSink:
         if self._writer is None:
             meta = dict(arrow.schema.metadata or {})
             meta[b"geo"] = json.dumps(_geo_metadata(geometry, crs, encoding)).encode()
-            meta.pop(b"pandas", None)  # the pandas index it describes is not written
             self._schema = arrow.schema.with_metadata(meta)
             self._writer = pq.ParquetWriter(self.temporary, self._schema)
         self._writer.write_table(arrow.cast(self._schema))

@@ -17,7 +17,7 @@ import pyproj
 
 from ..writing import WGS84, list_columns
 
-__all__ = ["points_from_table", "LON_NAMES", "LAT_NAMES"]
+__all__ = ["points_from_table", "coordinate_columns", "LON_NAMES", "LAT_NAMES"]
 
 _MAX_SHOWN = 5
 
@@ -71,6 +71,28 @@ def _find_column(columns: Sequence, wanted: str | None, candidates: Sequence[str
     return None
 
 
+def coordinate_columns(columns: Sequence, lon: str | None, lat: str | None, path: Path) -> tuple:
+    """The longitude and latitude columns among ``columns``: named (matched loosely) or found by name; None if not."""
+    return _find_column(columns, lon, LON_NAMES, "lon", path), _find_column(columns, lat, LAT_NAMES, "lat", path)
+
+
+def _no_coordinates(columns: Sequence, lon_col, lat_col, path: Path) -> None:
+    """The error for a table without its longitude and/or latitude column."""
+    if lon_col is None and lat_col is None:
+        what, fix = "longitude/latitude columns", "name them with lon=... and lat=..."
+    elif lon_col is None:
+        what, fix = f"longitude column (latitude is {lat_col!r})", "name it with lon=..."
+    else:
+        what, fix = f"latitude column (longitude is {lon_col!r})", "name it with lat=..."
+    hint = ""
+    if any(str(c).strip().casefold() in ("geometry", "wkt") for c in columns):
+        hint = " (a WKT geometry column is not read; parse it with geopandas.GeoSeries.from_wkt)"
+    raise ValueError(
+        f"no {what} found in {path} (looked for {'/'.join(LON_NAMES)} and {'/'.join(LAT_NAMES)}); "
+        f"columns: {list_columns(columns)}; {fix}{hint}"
+    )
+
+
 def points_from_table(
     table: pd.DataFrame,
     path: Path,
@@ -91,23 +113,9 @@ def points_from_table(
     index is kept.
     """
     columns = list(table.columns)
-    lon_col = _find_column(columns, lon, LON_NAMES, "lon", path)
-    lat_col = _find_column(columns, lat, LAT_NAMES, "lat", path)
+    lon_col, lat_col = coordinate_columns(columns, lon, lat, path)
     if lon_col is None or lat_col is None:
-        # Which one is missing decides what the caller has to name.
-        if lon_col is None and lat_col is None:
-            what, fix = "longitude/latitude columns", "name them with lon=... and lat=..."
-        elif lon_col is None:
-            what, fix = f"longitude column (latitude is {lat_col!r})", "name it with lon=..."
-        else:
-            what, fix = f"latitude column (longitude is {lon_col!r})", "name it with lat=..."
-        hint = ""
-        if any(str(c).strip().casefold() in ("geometry", "wkt") for c in columns):
-            hint = " (a WKT geometry column is not read; parse it with geopandas.GeoSeries.from_wkt)"
-        raise ValueError(
-            f"no {what} found in {path} (looked for {'/'.join(LON_NAMES)} and {'/'.join(LAT_NAMES)}); "
-            f"columns: {list_columns(columns)}; {fix}{hint}"
-        )
+        _no_coordinates(columns, lon_col, lat_col, path)
     if lon_col == lat_col:
         raise ValueError(f"lon= and lat= both name column {lon_col!r} of {path}; give two different columns")
     rest = table.drop(columns=[lon_col, lat_col])
