@@ -148,6 +148,17 @@ def _stable_dtype(dtype):
     return dtype
 
 
+def _nullable(arrow_type):
+    """pandas' nullable dtype for Arrow integers and booleans (``to_pandas(types_mapper=...)``), else None."""
+    import pyarrow as pa
+
+    if pa.types.is_integer(arrow_type):
+        return pd.api.types.pandas_dtype(str(arrow_type).replace("int", "Int").replace("uInt", "UInt"))
+    if pa.types.is_boolean(arrow_type):
+        return pd.BooleanDtype()
+    return None
+
+
 def _plain_types(table: pd.DataFrame) -> pd.DataFrame:
     """Nullable integer and boolean columns without a blank in this chunk as numpy's, as pandas reads them
     when a file has no blank there at all."""
@@ -221,7 +232,9 @@ def _gdal_source(path: Path, chunk_rows: int, crs, layer) -> ChunkSource:
                     if meta.get("fid_column") in table.column_names:
                         table = table.drop_columns([meta["fid_column"]])
                     geoms = shapely.from_wkb(table.column(geometry).to_numpy(zero_copy_only=False))
-                    attrs = table.drop_columns([geometry]).to_pandas()
+                    # Integer and boolean fields as nullable types, then numpy's where a chunk has no blank:
+                    # a field cannot turn from 1 into 1.0 in the chunks that happen to hold a blank.
+                    attrs = _plain_types(table.drop_columns([geometry]).to_pandas(types_mapper=_nullable))
                     attrs.index = pd.RangeIndex(first, first + len(attrs))
                     frame = gpd.GeoDataFrame(attrs, geometry=gpd.GeoSeries(geoms, index=attrs.index), crs=file_crs)
                     yield Chunk(first, frame=frame)
