@@ -141,7 +141,8 @@ def disks(ell: Ellipsoid, clon: np.ndarray, clat: np.ndarray, s: np.ndarray, tol
     starts = np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1, owner.size]
     for k, i in enumerate(todo):
         sl = slice(starts[k], starts[k + 1])
-        args = (ell, clon[i], clat[i], s[i], alpha[sl], lon[sl], lat[sl])
+        lon_k = _pole_vertices(clon[i], lon[sl], lat[sl], north[k], south[k])
+        args = (ell, clon[i], clat[i], s[i], alpha[sl], lon_k, lat[sl])
         if north[k] and south[k]:
             out[i] = _both_poles(*args)
         elif north[k] or south[k]:
@@ -149,6 +150,28 @@ def disks(ell: Ellipsoid, clon: np.ndarray, clat: np.ndarray, s: np.ndarray, tol
         else:
             out[i] = _no_pole(*args)
     return out
+
+
+def _pole_vertices(clon: float, lon: np.ndarray, lat: np.ndarray, north: bool, south: bool) -> np.ndarray:
+    """Longitudes with every vertex that lies exactly on a pole put on the side the disk has there.
+
+    A boundary reaches a pole only along the centre's meridian (azimuth 0 or
+    180), when the radius equals the pole's distance to within rounding. The
+    vertex then has no longitude of its own (pyproj may give the centre's or
+    the opposite one), but the polygon reads one: the disk lies toward the
+    centre, so the vertex belongs on the centre's meridian, unless the pole
+    counts as inside (distance below the radius), when the boundary passes
+    just beyond it, on the opposite meridian. Left arbitrary, a boundary
+    through the pole winds the wrong way round it and the disk comes back
+    inside-out.
+    """
+    at_pole = np.abs(lat) == 90.0
+    if not at_pole.any():
+        return lon
+    inside = np.where(lat[at_pole] > 0, north, south)
+    lon = lon.copy()
+    lon[at_pole] = wrap(clon + np.where(inside, 180.0, 0.0))
+    return lon
 
 
 def _insert_crossings(ell, clon, clat, s, alpha, lon, ulon, lat, meridian):

@@ -401,3 +401,43 @@ def test_detailed_outline_buffer_holds_tolerance(closed, d):
     swept = length**2 > 2 * d * 10.0
     assert (~swept).sum() > 20 and swept.any()  # the case under test: edges with and without sweeps
     buffered_within_tolerance(shape, d, brute_force=800)
+
+
+@pytest.mark.parametrize("pole", [90.0, -90.0])
+def test_disk_whose_edge_passes_through_a_pole(pole):
+    """Radius exactly the distance to a pole (and 1 µm either side): the disk is not inside-out.
+
+    The boundary vertex on the pole has no longitude of its own; left as
+    pyproj gives it, 72 of 90 such disks came back inverted (issue 15).
+    """
+    g = oracle_geodesic()
+    checked = 0
+    for lon in (-180.0, -100.0, 0.0, 45.0, 135.0):
+        for lat in (-80.0, -45.0, 0.0, 30.0, 70.0):
+            lat = lat if pole > 0 else -lat
+            exact = float(ELL.distance(np.array([lon]), np.array([lat]), np.array([lon]), np.array([pole]))[0])
+            oracle = g.Inverse(lat, lon, pole, lon, Geodesic.DISTANCE)["s12"]
+            assert abs(exact - oracle) < 1e-6
+            for d in (exact, exact - 1e-6, exact + 1e-6):
+                for tol in (1.0, 10.0):
+                    geom = disk_of(lon, lat, d, tolerance=tol)
+                    assert geom.is_valid and geom.covers(Point(lon, lat)), (lon, lat, d, tol)
+                    az = np.linspace(0.0, 360.0, 36, endpoint=False)
+                    for sign, expect in ((-1, True), (1, False)):
+                        px, py, _ = ELL.forward(
+                            np.full(az.size, lon), np.full(az.size, lat), az, np.full(az.size, d + sign * 3 * tol)
+                        )
+                        inside = shapely.intersects_xy(geom, px, py)
+                        assert (inside == expect).all(), (lon, lat, d, tol, sign)
+                    checked += 1
+    assert checked == 150
+
+
+def test_reach_and_area_through_a_pole_keep_the_right_side():
+    r = float(ELL.distance(np.array([0.0]), np.array([-45.0]), np.array([0.0]), np.array([90.0]))[0])
+    site = gpd.GeoSeries([Point(0.0, -45.0)], crs="EPSG:4326")
+    region = rangecov.reach(site, r, tolerance=1.0).iloc[0]
+    assert region.covers(Point(0.0, -45.0)) and not region.covers(Point(180.0, 60.0))
+    box = gpd.GeoSeries([shapely.box(0.5, -45.5, 1.5, -44.5)], crs="EPSG:4326")  # ~80 km east of the site
+    share = rangecov.area_coverage(site, box, r, tolerance=1.0)["covered_share"].iloc[0]
+    assert share == pytest.approx(1.0, abs=1e-9)
