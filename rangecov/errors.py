@@ -19,6 +19,7 @@ __all__ = [
     "MissingCRSError",
     "FileMissingError",
     "OutputExistsError",
+    "OutputWriteError",
     "MissingDependencyError",
     "UnsupportedError",
 ]
@@ -46,6 +47,10 @@ class FileMissingError(RangecovError, FileNotFoundError):
 
 class OutputExistsError(RangecovError, FileExistsError):
     """An output file exists and replacing it was not asked for."""
+
+
+class OutputWriteError(RangecovError, OSError):
+    """An output could not be written (e.g. the disk is full); nothing of it is left behind."""
 
 
 class MissingDependencyError(RangecovError, ImportError):

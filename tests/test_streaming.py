@@ -455,3 +455,31 @@ def test_command_terminated_leaves_no_file(data, tmp_path):
     _, err = run.communicate(timeout=60)
     assert run.returncode == 143 and "terminated" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many.csv", "sites.geojson"]
+
+
+def test_a_write_that_fails_leaves_nothing(data, tmp_path):
+    """A full disk, simulated by a file-size limit: exit 2, one line, no partial or temporary file."""
+    resource = pytest.importorskip("resource")
+    import signal
+    import subprocess
+    import sys
+
+    _, origins, _, parquet, _ = data
+    sites = tmp_path / "sites.geojson"
+    origins.reset_index().to_file(sites)
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes beyond the limit fail with EFBIG instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+    for out, extra in (("rows.json", []), ("rows.csv", []), ("rows.gpkg", ["--chunk-rows", "500"])):
+        command = [sys.executable, "-m", "rangecov", "coverage", str(sites), str(parquet), "--reach", "300 km"]
+        done = subprocess.run(
+            [*command, "--out", str(tmp_path / out), "--quiet", *extra],
+            preexec_fn=small_files,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 2 and done.stdout == "", (out, done.stderr)
+        assert done.stderr.count("\n") == 1 and "internal error" not in done.stderr, done.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["sites.geojson"], out

@@ -9,6 +9,7 @@ imported inside the functions, so that ``rangecov --help`` stays quick.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -149,7 +150,16 @@ def emit(text: str, args: argparse.Namespace) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     check_out(args.out, args.force)
-    Path(args.out).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    from ..writing import remove_file, temporary_beside
+
+    # Beside the output and moved into place, so that a failed write (a full disk) leaves nothing.
+    path = Path(args.out)
+    temporary = temporary_beside(path)
+    try:
+        temporary.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        remove_file(temporary)
     note(f"wrote {args.out}", args)
 
 

@@ -26,7 +26,7 @@ import geopandas as gpd
 import pandas as pd
 import pyproj
 
-from ..errors import MissingDependencyError
+from ..errors import MissingDependencyError, OutputWriteError
 from ..writing import (
     FORMAT_NAMES,
     GDAL_DRIVERS,
@@ -121,9 +121,17 @@ class RowSink:
     def _append_gdal(self, table: gpd.GeoDataFrame) -> None:
         import pyogrio
 
-        pyogrio.write_dataframe(
-            table, self.temporary, driver="GPKG", layer=self.path.stem, append=self._rows > 0, promote_to_multi=False
-        )
+        try:
+            pyogrio.write_dataframe(
+                table,
+                self.temporary,
+                driver="GPKG",
+                layer=self.path.stem,
+                append=self._rows > 0,
+                promote_to_multi=False,
+            )
+        except (OSError, RuntimeError, ValueError) as err:  # GDAL's DataSourceError is a RuntimeError
+            raise OutputWriteError(f"could not write {self.path}: {first_line(err)}") from err
 
     # -- the end -------------------------------------------------------------------------------------
 
@@ -188,4 +196,4 @@ def _convert(staged: Path, final: Path, fmt: str, layer: str) -> None:
                 layer_options=GDAL_LAYER_OPTIONS.get(fmt),
             )
     except Exception as err:  # GDAL's errors
-        raise ValueError(f"could not write {FORMAT_NAMES[fmt]} to {final}: {first_line(err)}") from err
+        raise OutputWriteError(f"could not write {FORMAT_NAMES[fmt]} to {final}: {first_line(err)}") from err
