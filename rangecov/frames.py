@@ -67,14 +67,6 @@ def check_frame(obj, argname: str) -> gpd.GeoSeries:
             f"{argname} has no CRS, so its coordinates cannot be placed on the Earth; "
             f"if they are longitude/latitude in degrees, set it with {argname}.set_crs('EPSG:4326')"
         )
-    if not obj.index.is_unique:
-        # Labels are how results point back at origins; duplicates would make
-        # nearest_origin ambiguous. Point the caller at the usual fix.
-        dup = obj.index[obj.index.duplicated()].unique()
-        raise ValueError(
-            f"{argname} has duplicate index labels ({describe_labels(dup)}); "
-            f"make them unique, e.g. {argname}.reset_index(drop=True)"
-        )
     return geoms
 
 

@@ -57,7 +57,8 @@ def result_columns(origin_labels: pd.Index, index: pd.Index, *, distance, neares
         if pos is None:
             return pd.Series([None] * n_t, index=index, dtype=object)
         pos = np.asarray(pos)
-        series = pd.Series(origin_labels.take(np.maximum(pos, 0)), index=index)
+        # Labels of a MultiIndex are tuples (to_flat_index), as pandas shows them.
+        series = pd.Series(origin_labels.to_flat_index().take(np.maximum(pos, 0)), index=index)
         # -1: no single origin (e.g. a polygon covered by several together).
         return series.astype(object).where(pos >= 0, None) if (pos < 0).any() else series
 
@@ -84,7 +85,7 @@ class CoverageReport(CoverageTotals):
     targets : GeoDataFrame
         The caller's targets (index, order, columns and CRS kept) plus
         ``distance_m`` (geodesic metres to the nearest origin), ``nearest_origin``
-        (its index label), ``margin_m`` (largest ``reach - distance`` over
+        (its index label; a tuple for a MultiIndex; labels may repeat when the origins' do), ``margin_m`` (largest ``reach - distance`` over
         origins; ``>= 0`` is in reach, negative is the shortfall; against
         ``low`` for a band), ``covering_origin`` (the origin attaining it),
         ``in_reach`` (True only for ``"in"``) and ``status``
