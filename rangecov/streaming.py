@@ -104,6 +104,7 @@ def stream_coverage(
     lat: str | None = None,
     crs: Any = None,
     layer: str | int | None = None,
+    allow_remote: bool = False,
 ) -> StreamedCoverage:
     """Coverage of targets read from a file a chunk at a time, whatever its size.
 
@@ -140,8 +141,9 @@ def stream_coverage(
     progress : bool or None, default None
         A bar counting rows (out of the file's row count where the format
         stores it: Parquet, most GDAL formats).
-    lon, lat, crs, layer
-        As for :func:`rangecov.read`.
+    lon, lat, crs, layer, allow_remote
+        As for :func:`rangecov.read` (a remote source is refused unless
+        allowed, and then not streamed: download it first).
 
     Returns
     -------
@@ -188,7 +190,16 @@ def stream_coverage(
     # answered chunk by chunk by coverage() itself.
     prepared = PreparedCoverage(origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance)
     wanted = None if out is not None else ([by] if by is not None else [])
-    source = open_chunks(targets, chunk_rows=int(chunk_size), lon=lon, lat=lat, crs=crs, layer=layer, columns=wanted)
+    source = open_chunks(
+        targets,
+        chunk_rows=int(chunk_size),
+        lon=lon,
+        lat=lat,
+        crs=crs,
+        layer=layer,
+        columns=wanted,
+        allow_remote=allow_remote,
+    )
     geometry = getattr(source, "geometry", None)
     if by is not None and by == geometry:
         raise InputError(

@@ -59,17 +59,24 @@ class UsageError(ValueError):
 def read_input(path: str, args: argparse.Namespace, what: str, names: str | None = None):
     """Read an input file for the command (``what`` names it in messages), its rows named by a column."""
     from ..io import file_kind, read
+    from ..io.reader import is_remote, refuse_remote
 
     # --lon/--lat/--crs describe table inputs; a spatial file carries its own
     # geometry and CRS, and takes --crs only when it has none.
     table = file_kind(path) == "table"
+    remote = getattr(args, "allow_remote", False)
     try:
+        if is_remote(path):
+            refuse_remote(path, remote, flag="--allow-remote")
         try:
-            frame = read(path, lon=args.lon, lat=args.lat, crs=args.crs) if table else read(path)
+            if table:
+                frame = read(path, lon=args.lon, lat=args.lat, crs=args.crs, allow_remote=remote)
+            else:
+                frame = read(path, allow_remote=remote)
         except MissingCRSError:
             if args.crs is None:
                 raise
-            frame = read(path, crs=args.crs)
+            frame = read(path, crs=args.crs, allow_remote=remote)
     except (ValueError, TypeError, FileNotFoundError) as err:
         raise UsageError(f"{what}: {err}") from err
     if table and args.crs is not None and len(frame):

@@ -111,6 +111,9 @@ def _io_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ellipsoid", default="WGS84", metavar="E", help="pyproj ellipsoid name (default WGS84)")
     p.add_argument("--tolerance", type=_distance, metavar="T", help="tolerance of drawn reach regions (default 10 m)")
     p.add_argument("--force", action="store_true", help="replace an existing output file")
+    p.add_argument(
+        "--allow-remote", action="store_true", help="read inputs given as URLs (https://, s3://, /vsicurl/, ...)"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bars and no notes on stderr")
     p.add_argument("--debug", action="store_true", help="show the traceback of an error")
 

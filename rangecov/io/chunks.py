@@ -22,11 +22,20 @@ import pandas as pd
 import pyproj
 import shapely
 
-from ..errors import InputError, MissingCRSError
+from ..errors import InputError, MissingCRSError, UnsupportedError
 from ..writing import first_line
 from .chunk import Chunk, ChunkSource
 from .parquet_chunks import parquet_source
-from .reader import existing_path, file_kind, parquet_file, parse_crs, settle_crs, table_separator
+from .reader import (
+    existing_path,
+    file_kind,
+    is_remote,
+    parquet_file,
+    parse_crs,
+    refuse_remote,
+    settle_crs,
+    table_separator,
+)
 from .tables import coordinate_columns, points_from_table
 
 __all__ = ["open_chunks", "rows_beyond"]
@@ -41,6 +50,7 @@ def open_chunks(
     crs=None,
     layer: str | int | None = None,
     columns: list[str] | None = None,
+    allow_remote: bool = False,
 ) -> ChunkSource:
     """Open ``source`` (a path, or an iterable of GeoDataFrames) for reading ``chunk_rows`` rows at a time.
 
@@ -51,6 +61,11 @@ def open_chunks(
     """
     if isinstance(source, (str, os.PathLike)):
         crs = parse_crs(crs)
+        if is_remote(source):
+            refuse_remote(source, allow_remote)
+            raise UnsupportedError(
+                f"{os.fspath(source)}: remote sources are not read in chunks; download the file first"
+            )
         path = existing_path(source)
         kind = file_kind(path)
         if layer is not None and kind in ("table", "parquet"):

@@ -8,6 +8,7 @@ Spatial files go through GDAL (:func:`geopandas.read_file`) or
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ def read(
     lat: str | None = None,
     crs: Any = None,
     layer: str | int | None = None,
+    allow_remote: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read a spatial file or a table of longitude/latitude into a GeoDataFrame.
 
@@ -95,6 +97,12 @@ def read(
         The layer of a multi-layer file (e.g. a GeoPackage), by name or by
         0-based position. Without it the first layer is read, with a warning
         when there are several.
+    allow_remote : bool, default False
+        Read a remote source: a URL (``https://``, ``s3://``, ...) or a GDAL
+        network path (``/vsicurl/``, ``/vsis3/``, ...). Refused by default, so
+        that a file name taken from elsewhere cannot make rangecov fetch
+        anything. Tables are read by pandas, Parquet by pyarrow (``s3://``,
+        ``gs://`` need fsspec), the rest by GDAL.
 
     Returns
     -------
@@ -153,6 +161,9 @@ def read(
             raise TypeError(f"{argname}= must be a column name (str), got {type(value).__name__} {value!r}")
     if layer is not None and (isinstance(layer, bool) or not isinstance(layer, (str, int))):
         raise TypeError(f"layer= must be a layer name (str) or a 0-based position (int), got {layer!r}")
+    if is_remote(path):
+        refuse_remote(path, allow_remote)
+        return _read_remote(str(path), lon=lon, lat=lat, crs=user_crs, layer=layer)
     path = existing_path(path)
 
     kind = file_kind(path)
@@ -178,6 +189,44 @@ def read(
             "carries its own geometry, so leave them out"
         )
     return _default_index(_settle_crs(frame, path, user_crs))
+
+
+# URL schemes, and GDAL's virtual file systems that reach over a network.
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_NETWORK_VSI = re.compile(r"/vsi(curl|s3|gs|az|adls|oss|swift|webhdfs|hdfs)", re.IGNORECASE)
+
+
+def is_remote(path) -> bool:
+    """Whether ``path`` names a remote source (a URL other than ``file://``, or a network ``/vsi…/`` path)."""
+    text = os.fspath(path) if isinstance(path, (str, os.PathLike)) else ""
+    text = text if isinstance(text, str) else ""
+    return bool(_URL.match(text) and not text.lower().startswith("file://")) or bool(_NETWORK_VSI.search(text))
+
+
+def refuse_remote(path, allow_remote: bool, flag: str = "allow_remote=True") -> None:
+    """An InputError for a remote source unless it was allowed."""
+    if not allow_remote:
+        raise InputError(
+            f"{os.fspath(path)} is a remote source; rangecov reads local files unless told otherwise: "
+            f"pass {flag} to fetch it, or download it first"
+        )
+
+
+def _read_remote(url: str, *, lon, lat, crs, layer) -> gpd.GeoDataFrame:
+    """A remote source, by its extension: tables through pandas, Parquet through pyarrow, the rest through GDAL."""
+    kind = file_kind(url.split("?", 1)[0])
+    try:
+        if kind == "table":
+            last, before = _suffixes(Path(url.split("?", 1)[0]))
+            sep = _TABLE_SEPARATORS[before if last in _COMPRESSIONS else last] or ","
+            return points_from_table(pd.read_csv(url, sep=sep), Path(url), lon=lon, lat=lat, crs=crs)
+        if kind == "parquet":
+            frame = gpd.read_parquet(url)
+        else:
+            frame = gpd.read_file(url, layer=layer)
+    except (OSError, ValueError, RuntimeError, ImportError) as err:  # network, format and missing-fsspec errors
+        raise InputError(f"{url} could not be read: {first_line(err)}") from None
+    return _default_index(_settle_crs(frame, Path(url), crs))
 
 
 def parse_crs(crs) -> pyproj.CRS | None:
