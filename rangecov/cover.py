@@ -27,12 +27,6 @@ __all__ = ["coverage", "HOW", "POINT_CHUNK", "PointCoverage", "PreparedCoverage"
 HOW = ("any", "all", "centroid", "area")
 
 
-def _point_kinds(obj) -> np.ndarray | None:
-    """Geometry type ids when every present, non-empty geometry is a point (the fast engine's case), else None."""
-    kinds = frames.point_kinds(obj)
-    return None if frames.non_points(obj, kinds)[1].size else kinds
-
-
 def coverage(
     origins: gpd.GeoDataFrame | gpd.GeoSeries,
     targets: gpd.GeoDataFrame | gpd.GeoSeries,
@@ -164,25 +158,8 @@ def coverage(
         )
         return dask_coverage(targets, prepared, answer=partition_rows)
     frames.check_frame(targets, "targets")
-    if how != "area":
-        o_kinds = _point_kinds(origins)
-        t_kinds = None if o_kinds is None else _point_kinds(targets)
-        if t_kinds is not None:
-            points = PointCoverage(origins, reach, ell, kinds=o_kinds)
-            t_lon, t_lat = frames.point_lonlat(targets, "targets", kinds=t_kinds)
-            columns = points.columns(t_lon, t_lat, chunk_size=chunk_size or POINT_CHUNK, progress=progress)
-            return points.report(origins, targets, t_lon, t_lat, columns)
-    return shape_coverage.shape_coverage(
-        ell,
-        origins,
-        targets,
-        reach,
-        how=how,
-        min_covered=min_covered,
-        tolerance=tolerance,
-        progress=progress,
-        chunk_size=chunk_size or shape_coverage.SHAPE_CHUNK,
-    )
+    prepared = PreparedCoverage(origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance)
+    return prepared.report(targets, chunk_size=chunk_size, progress=progress)
 
 
 def check_how(how: str, min_covered: float) -> None:
@@ -289,10 +266,11 @@ class PointCoverage:
 
 
 class PreparedCoverage:
-    """Origins prepared once for many batches of targets (stream chunks, dask partitions).
+    """Origins prepared once for any number of batches of targets: all of them in memory
+    (:func:`coverage`), stream chunks, dask partitions.
 
     Points against points go to one :class:`PointCoverage` (one engine
-    index); anything else is answered batch by batch by :func:`coverage`.
+    index); anything else to :func:`rangecov.shape_coverage.shape_coverage`.
     Picklable.
     """
 
@@ -308,18 +286,43 @@ class PreparedCoverage:
         self.origins = origins
         self.reach = reach
         self.ellipsoid = ellipsoid
-        # coverage()'s keywords for batches answered by it (it takes the ellipsoid by name).
-        self.options = {"how": how, "min_covered": min_covered, "tolerance": tolerance, "ellipsoid": ellipsoid.name}
+        self.options = {"how": how, "min_covered": min_covered, "tolerance": tolerance}
+
+    def _point_targets(self, targets) -> tuple[np.ndarray, np.ndarray] | None:
+        """Longitude and latitude of the targets when the engine answers them (points against points), else None."""
+        if self.points is None:
+            return None
+        kinds = frames.point_kinds(targets)
+        if frames.non_points(targets, kinds)[1].size:
+            return None
+        return frames.point_lonlat(targets, "targets", kinds=kinds)
+
+    def report(self, targets, *, chunk_size: int | None = None, progress: bool | None = False) -> CoverageReport:
+        """The full report of ``targets`` (what :func:`coverage` returns)."""
+        lonlat = self._point_targets(targets)
+        if lonlat is not None:
+            columns = self.points.columns(*lonlat, chunk_size=chunk_size or POINT_CHUNK, progress=progress)
+            return self.points.report(self.origins, targets, *lonlat, columns)
+        options = self.options
+        return shape_coverage.shape_coverage(
+            self.ellipsoid,
+            self.origins,
+            targets,
+            self.reach,
+            how=options["how"],
+            min_covered=options["min_covered"],
+            tolerance=options["tolerance"],
+            progress=progress,
+            chunk_size=chunk_size or shape_coverage.SHAPE_CHUNK,
+        )
 
     def answer(self, targets, *, rows: bool = True) -> tuple[gpd.GeoDataFrame | None, np.ndarray]:
         """The rows of ``targets`` with the result columns (None unless ``rows``), and their status codes."""
-        if self.points is not None:
-            kinds = frames.point_kinds(targets)
-            if not frames.non_points(targets, kinds)[1].size:
-                lon, lat = frames.point_lonlat(targets, "targets", kinds=kinds)
-                columns = self.points.columns(lon, lat)
-                return (self.points.rows(targets, columns) if rows else None), columns["status"]
-        out = coverage(self.origins, targets, self.reach, progress=False, **self.options).targets
+        lonlat = self._point_targets(targets)
+        if lonlat is not None:
+            columns = self.points.columns(*lonlat)
+            return (self.points.rows(targets, columns) if rows else None), columns["status"]
+        out = self.report(targets).targets
         return out, out["status"].cat.codes.to_numpy()
 
 

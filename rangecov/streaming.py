@@ -200,8 +200,7 @@ def stream_coverage(
         columns=wanted,
         allow_remote=allow_remote,
     )
-    geometry = getattr(source, "geometry", None)
-    if by is not None and by == geometry:
+    if by is not None and by == source.geometry:
         raise InputError(
             f"by={by!r} is the targets' geometry; a stream counts by an attribute column (e.g. a region code)"
         )
