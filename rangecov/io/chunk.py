@@ -86,7 +86,6 @@ class ChunkSource:
         self,
         chunks: Iterator[Chunk],
         *,
-        kind: str,
         n_rows: int | None,
         columns: list,
         name: str,
@@ -94,7 +93,6 @@ class ChunkSource:
     ):
         self._chunks = chunks
         self.geometry = geometry
-        self.kind = kind
         self.n_rows = n_rows
         self.columns = columns
         self.name = name

@@ -87,7 +87,7 @@ def open_chunks(
         raise TypeError(
             f"targets must be a file path or an iterable of GeoDataFrames, got {type(source).__name__}"
         ) from None
-    return ChunkSource(_frame_chunks(frames), kind="frames", n_rows=None, columns=[], name="targets")
+    return ChunkSource(_frame_chunks(frames), n_rows=None, columns=[], name="targets")
 
 
 def rows_beyond(path: str | os.PathLike, limit: int) -> bool:
@@ -151,7 +151,7 @@ def _csv_source(path: Path, chunk_rows: int, lon, lat, crs) -> ChunkSource:
             yield Chunk(first, frame=frame)
             first += len(table)
 
-    return ChunkSource(chunks(), kind="csv", n_rows=n_rows, columns=list(head.columns), name=str(path))
+    return ChunkSource(chunks(), n_rows=n_rows, columns=list(head.columns), name=str(path))
 
 
 def _stable_dtype(dtype):
@@ -259,7 +259,7 @@ def _gdal_source(path: Path, chunk_rows: int, crs, layer) -> ChunkSource:
         except Exception as err:  # GDAL's errors for a damaged feature
             raise InputError(f"{path}: could not read the features after row {first:,}: {first_line(err)}") from None
 
-    return ChunkSource(chunks(), kind="gdal", n_rows=n_rows, columns=names, name=str(path), geometry="geometry")
+    return ChunkSource(chunks(), n_rows=n_rows, columns=names, name=str(path), geometry="geometry")
 
 
 # -- GeoDataFrames given by the caller --------------------------------------------------------------

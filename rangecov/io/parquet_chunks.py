@@ -42,7 +42,7 @@ def parquet_source(path: Path, chunk_rows: int, lon, lat, crs, columns) -> Chunk
                 table.index = pd.RangeIndex(first, first + len(table))
                 yield Chunk(first, frame=points_from_table(table, path, lon=lon, lat=lat, crs=crs, first_row=first))
 
-        return ChunkSource(tables(), kind="parquet table", n_rows=n_rows, columns=names, name=str(path))
+        return ChunkSource(tables(), n_rows=n_rows, columns=names, name=str(path))
     if lon is not None or lat is not None:
         raise InputError(f"lon= and lat= name the coordinate columns of a table; {path} is GeoParquet with geometry")
     meta = json.loads(geo)
@@ -88,7 +88,7 @@ def parquet_source(path: Path, chunk_rows: int, lon, lat, crs, columns) -> Chunk
                 first, arrow=table, geometry=geometry, crs=file_crs, lonlat=lonlat, encoding=encoding, decode=decode
             )
 
-    return ChunkSource(chunks(), kind="geoparquet", n_rows=n_rows, columns=names, name=str(path), geometry=geometry)
+    return ChunkSource(chunks(), n_rows=n_rows, columns=names, name=str(path), geometry=geometry)
 
 
 def _stored_index(schema) -> tuple[dict, tuple | None]:

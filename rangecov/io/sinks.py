@@ -164,10 +164,6 @@ class RowSink:
             self._writer = None
         remove_file(self.temporary)
 
-    @property
-    def format_name(self) -> str:
-        return FORMAT_NAMES[self.fmt]
-
 
 def _geo_metadata(geometry: str, crs, encoding: str = "WKB") -> dict:
     """GeoParquet file metadata for one geometry column (1.0 for WKB, 1.1 for GeoArrow points)."""
