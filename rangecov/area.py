@@ -10,6 +10,7 @@ from shapely.geometry.base import BaseGeometry
 from . import frames
 from . import progress as progress_bars
 from .drawing import draw_many, geodesic_area
+from .errors import InputTypeError
 from .geodesy import Ellipsoid, get_ellipsoid
 from .lonlat import polygonal
 from .reaches import common_tolerance
@@ -112,7 +113,7 @@ def area_table(ell, origins, regions, reach, *, tolerance, keep_geometry, progre
     r_vals = frames.lonlat_geometries(regions, "regions")
     check_polygons(r_vals, regions.index, "regions", "to have an area")
     if isinstance(reach, tuple):
-        raise TypeError("area_coverage takes one reach (a distance or a column of origins), not a band")
+        raise InputTypeError("area_coverage takes one reach (a distance or a column of origins), not a band")
     dist = frames.per_row_distance(reach, origins, len(o_vals), "reach", positive=True)
     tol = common_tolerance(tolerance, dist)
     area, covered, geoms = covered_areas(ell, o_vals, dist, tol, r_vals, progress=progress)

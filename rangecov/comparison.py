@@ -8,6 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .errors import InputError, InputTypeError
 from .frames import describe_labels
 from .reaches import STATUS_CATEGORIES
 from .report import TARGET_COLUMNS, CoverageReport
@@ -113,18 +114,18 @@ def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple
     """
     for name, rep in (("report_a", report_a), ("report_b", report_b)):
         if not isinstance(rep, CoverageReport):
-            raise TypeError(f"{name} must be a CoverageReport from rangecov.coverage(), got {type(rep).__name__}")
+            raise InputTypeError(f"{name} must be a CoverageReport from rangecov.coverage(), got {type(rep).__name__}")
     if (
         not isinstance(labels, (tuple, list))
         or len(labels) != 2
         or not all(isinstance(v, str) and v.strip() for v in labels)
         or labels[0] == labels[1]
     ):
-        raise ValueError(f"labels must be two different non-empty strings, e.g. ('ATACMS', 'GMLRS'); got {labels!r}")
+        raise InputError(f"labels must be two different non-empty strings, e.g. ('ATACMS', 'GMLRS'); got {labels!r}")
     a, b = labels
     ta, tb = report_a.targets, report_b.targets
     if len(ta) != len(tb) or not ta.index.equals(tb.index):
-        raise ValueError(
+        raise InputError(
             "report_a and report_b must cover the same targets (same index labels in the same order); "
             f"got {len(ta)} and {len(tb)} targets" + ("" if len(ta) != len(tb) else " with different labels or order")
         )
@@ -133,7 +134,7 @@ def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple
         gb = gb.to_crs(ga.crs)
     same = np.asarray(ga.geom_equals_exact(gb, tolerance=1e-9)) | (np.asarray(ga.isna()) & np.asarray(gb.isna()))
     if not same.all():
-        raise ValueError(
+        raise InputError(
             "report_a and report_b must cover the same targets; the geometry differs at "
             f"{describe_labels(ta.index[~same])}"
         )
@@ -142,7 +143,7 @@ def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple
     added += ["change", "margin_change_m"]
     clash = [c for c in added if c in keep]
     if clash:
-        raise ValueError(
+        raise InputError(
             f"the targets already have column(s) {', '.join(map(repr, clash))}, which compare() adds; "
             "rename them or pick other labels"
         )

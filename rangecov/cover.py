@@ -165,9 +165,9 @@ def coverage(
 def check_how(how: str, min_covered: float) -> None:
     """``how=`` and ``min_covered=`` as :func:`coverage` takes them, or a ValueError naming them."""
     if how not in HOW:
-        raise ValueError(f"how={how!r} is not one of {', '.join(map(repr, HOW))}")
+        raise InputError(f"how={how!r} is not one of {', '.join(map(repr, HOW))}")
     if isinstance(min_covered, bool) or not isinstance(min_covered, numbers.Real) or not 0 < min_covered <= 1:
-        raise ValueError(f"min_covered must be a share in (0, 1], got {min_covered!r}")
+        raise InputError(f"min_covered must be a share in (0, 1], got {min_covered!r}")
 
 
 # Targets per chunk of the point engine by default (one progress step, about a

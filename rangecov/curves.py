@@ -13,6 +13,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from .errors import InputError
 from .units import parse_distance
 
 __all__ = ["reach_points", "factor_points", "targets_needed"]
@@ -25,7 +26,7 @@ def targets_needed(share, total: int) -> int:
     10 targets); a share too small for one target still needs one.
     """
     if isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 < share <= 1:
-        raise ValueError(f"share must be a number in (0, 1], got {share!r}")
+        raise InputError(f"share must be a number in (0, 1], got {share!r}")
     return max(1, math.ceil(Fraction(float(share)).limit_denominator(10**9) * total))
 
 
@@ -50,7 +51,7 @@ def factor_points(factors, values: np.ndarray) -> np.ndarray:
     try:
         out = arr.astype(float)
     except (TypeError, ValueError):
-        raise ValueError(f"factors must be non-negative numbers, got {factors!r}") from None
+        raise InputError(f"factors must be non-negative numbers, got {factors!r}") from None
     if not np.all(np.isfinite(out) & (out >= 0)):
-        raise ValueError(f"factors must be non-negative finite numbers, got {factors!r}")
+        raise InputError(f"factors must be non-negative finite numbers, got {factors!r}")
     return out

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import MissingDependencyError, UnsupportedError
+from .errors import InputError, InputTypeError, MissingCRSError, MissingDependencyError, UnsupportedError
 from .totals import COUNT_COLUMNS, CoverageTotals, add_counts, finish_summary, group_counts
 
 __all__ = ["DaskCoverageReport", "is_dask_frame", "dask_coverage"]
@@ -55,9 +55,11 @@ def dask_coverage(targets, prepared, *, answer) -> DaskCoverageReport:
     if isinstance(targets, dask_geopandas.GeoSeries):
         targets = targets.to_frame()
     if not isinstance(targets, dask_geopandas.GeoDataFrame):
-        raise TypeError(f"targets must be a dask_geopandas GeoDataFrame or GeoSeries, got {type(targets).__name__}")
+        raise InputTypeError(
+            f"targets must be a dask_geopandas GeoDataFrame or GeoSeries, got {type(targets).__name__}"
+        )
     if targets.crs is None:
-        raise ValueError(
+        raise MissingCRSError(
             "targets has no CRS, so its coordinates cannot be placed on the Earth; set it with targets.set_crs(...)"
         )
     # The meta (columns and dtypes of the result) from the empty partition, answered here.
@@ -104,7 +106,7 @@ class DaskCoverageReport(CoverageTotals):
     def _counts(self, by: str | None) -> pd.DataFrame:
         if by not in self._summaries:
             if by is not None and (not isinstance(by, str) or by not in self.targets.columns):
-                raise ValueError(
+                raise InputError(
                     f"by={by!r} is not a column of the targets; columns: {', '.join(map(str, self.targets.columns))}"
                 )
             key_meta = self.targets._meta[by] if by is not None else pd.Series([], dtype=object)

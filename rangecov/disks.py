@@ -26,7 +26,7 @@ from shapely.geometry.base import BaseGeometry
 
 from .edges import MAX_EDGE_M, MID_SHARE, curve_deviation, refine
 from .geodesy import Ellipsoid, cut_floor, half_meridian
-from .lonlat import WORLD, fold, polygonal, ring_polygon, wrap
+from .lonlat import WORLD, fold, polygonal, reduce_exactly, ring_polygon, wrap
 
 __all__ = ["disks", "boundary", "crossing"]
 
@@ -116,7 +116,9 @@ def crossing(ell, clon, clat, s, a1, a2, target_lon):
 
 def disks(ell: Ellipsoid, clon: np.ndarray, clat: np.ndarray, s: np.ndarray, tol: np.ndarray) -> list[BaseGeometry]:
     """Polygons (EPSG:4326) of the geodesic disks of radius ``s`` about each centre."""
-    clon = np.asarray(clon, dtype=float)
+    # A centre may carry any number of turns; the polygon is drawn about the exact reduction
+    # (unwrapped about 1e300, the boundary would lose every digit; fuzzing found it).
+    clon = reduce_exactly(clon)
     clat = np.asarray(clat, dtype=float)
     s = np.asarray(s, dtype=float)
     tol = np.asarray(tol, dtype=float)
@@ -141,8 +143,8 @@ def disks(ell: Ellipsoid, clon: np.ndarray, clat: np.ndarray, s: np.ndarray, tol
     starts = np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1, owner.size]
     for k, i in enumerate(todo):
         sl = slice(starts[k], starts[k + 1])
-        lon_k = _pole_vertices(clon[i], lon[sl], lat[sl], north[k], south[k])
-        args = (ell, clon[i], clat[i], s[i], alpha[sl], lon_k, lat[sl])
+        lon_k, lat_k = _pole_vertices(clon[i], lon[sl], lat[sl], north[k], south[k])
+        args = (ell, clon[i], clat[i], s[i], alpha[sl], lon_k, lat_k)
         if north[k] and south[k]:
             out[i] = _both_poles(*args)
         elif north[k] or south[k]:
@@ -152,8 +154,18 @@ def disks(ell: Ellipsoid, clon: np.ndarray, clat: np.ndarray, s: np.ndarray, tol
     return out
 
 
-def _pole_vertices(clon: float, lon: np.ndarray, lat: np.ndarray, north: bool, south: bool) -> np.ndarray:
-    """Longitudes with every vertex that lies exactly on a pole put on the side the disk has there.
+# Vertices this close to a pole (in degrees of latitude, about 1.1 µm) are put on it. pyproj's
+# direct solution is good to ~15 nm, so a boundary that passes a pole closer than that may come
+# back on either side of it; 1.1 µm is far beyond that rounding and 0.1% of the finest
+# tolerance (reaches.MIN_TOLERANCE_M), so the move costs nothing of the error budget.
+POLE_SNAP_DEG = 1e-11
+
+
+def _pole_vertices(
+    clon: float, lon: np.ndarray, lat: np.ndarray, north: bool, south: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Longitudes and latitudes with every vertex on (or within rounding of) a pole put on the
+    pole, on the side the disk has there.
 
     A boundary reaches a pole only along the centre's meridian (azimuth 0 or
     180), when the radius equals the pole's distance to within rounding. The
@@ -163,15 +175,18 @@ def _pole_vertices(clon: float, lon: np.ndarray, lat: np.ndarray, north: bool, s
     counts as inside (distance below the radius), when the boundary passes
     just beyond it, on the opposite meridian. Left arbitrary, a boundary
     through the pole winds the wrong way round it and the disk comes back
-    inside-out.
+    inside-out. The same holds for a vertex a few nanometres from the pole
+    (a radius from another solver, differing in the last digits): it is
+    moved onto the pole first (by at most POLE_SNAP_DEG).
     """
-    at_pole = np.abs(lat) == 90.0
+    at_pole = 90.0 - np.abs(lat) <= POLE_SNAP_DEG
     if not at_pole.any():
-        return lon
+        return lon, lat
     inside = np.where(lat[at_pole] > 0, north, south)
-    lon = lon.copy()
+    lon, lat = lon.copy(), lat.copy()
     lon[at_pole] = wrap(clon + np.where(inside, 180.0, 0.0))
-    return lon
+    lat[at_pole] = np.copysign(90.0, lat[at_pole])
+    return lon, lat
 
 
 def _insert_crossings(ell, clon, clat, s, alpha, lon, ulon, lat, meridian):

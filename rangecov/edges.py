@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from shapely.geometry.base import BaseGeometry
 
+from .errors import UnsupportedError
 from .geodesy import Ellipsoid
 from .lonlat import split_line, wrap
 
@@ -35,6 +36,10 @@ __all__ = [
 MID_SHARE = 0.5
 # Halvings of an edge before refinement gives up (2^-60 of an edge is far below a nanometre).
 MAX_ROUNDS = 60
+# Vertices one refinement may reach (at least; 8 times what it started with for larger inputs).
+# A boundary that needs more has a tolerance too fine for its size; stopping here keeps memory
+# bounded (about 1.5 GB) where 60 rounds of doubling would not.
+MAX_VERTICES = 2**25
 
 
 # Edges longer than this are always split: the midpoint test below leans on
@@ -84,7 +89,7 @@ def curve_deviation(ell, clon, clat, s, lon1, lat1, lon2, lat2) -> np.ndarray:
     return np.where(chord > MAX_EDGE_M, np.inf, dev)
 
 
-def refine(owner, t, lon, lat, trace, deviation, limit):
+def refine(owner, t, lon, lat, trace, deviation, limit, *, max_vertices: int = MAX_VERTICES):
     """Split edges of traced curves at their parameter midpoint until each passes the midpoint test.
 
     Parameters
@@ -100,6 +105,9 @@ def refine(owner, t, lon, lat, trace, deviation, limit):
         A bound on how far each edge's midpoint strays, in both readings.
     limit : array
         The deviation allowed per owner.
+    max_vertices : int
+        Vertices the curves may reach (or 8 times their start, if more):
+        beyond, UnsupportedError asks for a larger tolerance.
 
     Returns
     -------
@@ -107,7 +115,12 @@ def refine(owner, t, lon, lat, trace, deviation, limit):
         With vertices added where needed, in the same order.
     """
     ok = np.r_[owner[1:] != owner[:-1], True]  # an owner's last vertex starts no edge
+    most = max(max_vertices, 8 * owner.size)
     for _ in range(MAX_ROUNDS):
+        if owner.size > most:
+            raise UnsupportedError(
+                f"drawing this boundary within its tolerance needs more than {most:,} vertices; use a larger tolerance"
+            )
         todo = np.flatnonzero(~ok)
         if todo.size == 0:
             return owner, t, lon, lat

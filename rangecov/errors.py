@@ -18,7 +18,9 @@ __all__ = [
     "InputTypeError",
     "MissingCRSError",
     "FileMissingError",
+    "FileFormatError",
     "OutputExistsError",
+    "PathIsFolderError",
     "OutputWriteError",
     "MissingDependencyError",
     "UnsupportedError",
@@ -45,8 +47,16 @@ class FileMissingError(RangecovError, FileNotFoundError):
     """An input file (or the folder of an output file) does not exist."""
 
 
+class FileFormatError(InputError):
+    """An input file exists but cannot be read as what it claims to be (truncated, malformed, another format)."""
+
+
 class OutputExistsError(RangecovError, FileExistsError):
     """An output file exists and replacing it was not asked for."""
+
+
+class PathIsFolderError(RangecovError, IsADirectoryError):
+    """A file path was expected and a folder was given."""
 
 
 class OutputWriteError(RangecovError, OSError):

@@ -15,6 +15,7 @@ import pandas as pd
 import pyproj
 import shapely
 
+from .errors import InputError, InputTypeError, MissingCRSError
 from .units import parse_distance
 
 __all__ = [
@@ -48,7 +49,7 @@ def check_frame(obj, argname: str) -> gpd.GeoSeries:
         try:
             geoms = obj.geometry
         except AttributeError:
-            raise ValueError(
+            raise InputError(
                 f"{argname} is a GeoDataFrame without an active geometry column; "
                 f"set one with {argname}.set_geometry('column_name')"
             ) from None
@@ -61,9 +62,9 @@ def check_frame(obj, argname: str) -> gpd.GeoSeries:
                 "; for a table with longitude/latitude columns use "
                 "geopandas.GeoDataFrame(df, geometry=geopandas.points_from_xy(df.lon, df.lat), crs='EPSG:4326')"
             )
-        raise TypeError(f"{argname} must be a geopandas GeoDataFrame or GeoSeries, got {type(obj).__name__}{hint}")
+        raise InputTypeError(f"{argname} must be a geopandas GeoDataFrame or GeoSeries, got {type(obj).__name__}{hint}")
     if geoms.crs is None:
-        raise ValueError(
+        raise MissingCRSError(
             f"{argname} has no CRS, so its coordinates cannot be placed on the Earth; "
             f"if they are longitude/latitude in degrees, set it with {argname}.set_crs('EPSG:4326')"
         )
@@ -72,7 +73,7 @@ def check_frame(obj, argname: str) -> gpd.GeoSeries:
 
 def _refuse_missing(missing: np.ndarray, index, argname: str) -> None:
     if missing.any():
-        raise ValueError(
+        raise InputError(
             f"{argname} has missing geometry (None) at {describe_labels(index[missing])}; "
             f"drop those rows, e.g. {argname}[~{argname}.geometry.isna()]"
         )
@@ -83,7 +84,7 @@ def _to_lonlat(crs: pyproj.CRS, argname: str) -> pyproj.Transformer:
     try:
         return pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
     except pyproj.exceptions.ProjError as err:
-        raise ValueError(
+        raise InputError(
             f"{argname}: its CRS {crs.name!r} cannot be converted to longitude/latitude on the Earth (EPSG:4326): {err}"
         ) from None
 
@@ -124,7 +125,7 @@ def point_lonlat(obj, argname: str, *, kinds: np.ndarray | None = None) -> tuple
     odd, solid = non_points(geoms, kinds)
     if solid.size:
         found = sorted(set(np.asarray(geoms.geom_type)[solid]))
-        raise ValueError(
+        raise InputError(
             f"{argname} must contain points only; found {', '.join(found)} at "
             f"{describe_labels(index[solid])}; use e.g. {argname}.representative_point()"
         )
@@ -141,8 +142,8 @@ def point_lonlat(obj, argname: str, *, kinds: np.ndarray | None = None) -> tuple
         empty = np.zeros(len(values), dtype=bool)
         empty[bad] = np.asarray(shapely.is_empty(values[bad]))
         if empty.any():
-            raise ValueError(f"{argname} has empty geometry at {describe_labels(index[empty])}; drop those rows")
-        raise ValueError(f"{argname} has NaN or infinite coordinates at {describe_labels(index[bad])}")
+            raise InputError(f"{argname} has empty geometry at {describe_labels(index[empty])}; drop those rows")
+        raise InputError(f"{argname} has NaN or infinite coordinates at {describe_labels(index[bad])}")
 
     crs = pyproj.CRS.from_user_input(geoms.crs)
     if crs.to_epsg() != 4326:
@@ -152,7 +153,7 @@ def point_lonlat(obj, argname: str, *, kinds: np.ndarray | None = None) -> tuple
             z = shapely.get_z(values)
             flat = ~np.isfinite(z)
             if flat.any():
-                raise ValueError(
+                raise InputError(
                     f"{argname} uses the geocentric CRS {crs.name!r} but has 2D points at "
                     f"{describe_labels(index[flat])}; geocentric points need X, Y and Z"
                 )
@@ -163,13 +164,13 @@ def point_lonlat(obj, argname: str, *, kinds: np.ndarray | None = None) -> tuple
         y = np.asarray(y, dtype=float)
         bad = ~(np.isfinite(x) & np.isfinite(y))
         if bad.any():
-            raise ValueError(
+            raise InputError(
                 f"{argname}: coordinates at {describe_labels(index[bad])} could not be "
                 f"transformed from {crs.name} to longitude/latitude (outside the CRS's area?)"
             )
     off = np.abs(y) > 90.0
     if off.any():
-        raise ValueError(
+        raise InputError(
             f"{argname} has latitude beyond ±90° at {describe_labels(index[off])} "
             f"(values {', '.join(f'{v:g}' for v in y[off][:_MAX_LABELS])}); "
             "are longitude and latitude swapped? Points are (x=longitude, y=latitude)"
@@ -188,7 +189,7 @@ def as_frame(obj, argname: str, replaced: Sequence[str]) -> gpd.GeoDataFrame:
         name = obj.name if isinstance(obj.name, str) and obj.name and obj.name not in replaced else "geometry"
         return gpd.GeoDataFrame(geometry=obj.rename(name).copy(), crs=obj.crs)
     if obj.geometry.name in replaced:
-        raise ValueError(
+        raise InputError(
             f"{argname}'s geometry column is named {obj.geometry.name!r}, a column rangecov writes; "
             f"rename it, e.g. {argname}.rename_geometry('geometry')"
         )
@@ -219,22 +220,22 @@ def lonlat_geometries(obj, argname: str) -> np.ndarray:
     _refuse_missing(np.asarray(geoms.isna()), index, argname)
     empty = np.asarray(shapely.is_empty(values))
     if empty.any():
-        raise ValueError(f"{argname} has empty geometry at {describe_labels(index[empty])}; drop those rows")
+        raise InputError(f"{argname} has empty geometry at {describe_labels(index[empty])}; drop those rows")
     kinds = np.asarray(shapely.get_type_id(values))
     odd = kinds == shapely.GeometryType.GEOMETRYCOLLECTION
     if odd.any():
-        raise ValueError(
+        raise InputError(
             f"{argname} has geometry collections at {describe_labels(index[odd])}; accepted are "
             "points, lines and polygons and their multi-part forms (split collections with .explode())"
         )
     coords = shapely.get_coordinates(values)
     if not np.isfinite(coords).all():
         bad = ~np.isfinite(shapely.bounds(values)).all(axis=1)
-        raise ValueError(f"{argname} has NaN or infinite coordinates at {describe_labels(index[bad])}")
+        raise InputError(f"{argname} has NaN or infinite coordinates at {describe_labels(index[bad])}")
     crs = pyproj.CRS.from_user_input(geoms.crs)
     if crs.to_epsg() != 4326:
         if crs.is_geocentric:
-            raise ValueError(
+            raise InputError(
                 f"{argname} uses the geocentric CRS {crs.name!r}; lines and polygons need a "
                 f"geographic or projected CRS (convert with {argname}.to_crs('EPSG:4326'))"
             )
@@ -242,14 +243,14 @@ def lonlat_geometries(obj, argname: str) -> np.ndarray:
         values = shapely.transform(values, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
         bad = ~np.isfinite(shapely.bounds(values)).all(axis=1)
         if bad.any():
-            raise ValueError(
+            raise InputError(
                 f"{argname}: coordinates at {describe_labels(index[bad])} could not be "
                 f"transformed from {crs.name} to longitude/latitude (outside the CRS's area?)"
             )
     ys = shapely.bounds(values)[:, [1, 3]]
     off = (np.abs(ys) > 90.0).any(axis=1)
     if off.any():
-        raise ValueError(
+        raise InputError(
             f"{argname} has latitude beyond ±90° at {describe_labels(index[off])}; are longitude "
             "and latitude swapped? Coordinates are (x=longitude, y=latitude)"
         )
@@ -264,7 +265,7 @@ def lonlat_geometries(obj, argname: str) -> np.ndarray:
         full = same & (np.abs(xy[1:, 0] - xy[:-1, 0]) >= 360.0) & (xy[1:, 1] == xy[:-1, 1]) & (np.abs(xy[1:, 1]) < 90.0)
         if full.any():
             rows = np.unique(lined[owner[1:][full]])
-            raise ValueError(
+            raise InputError(
                 f"{argname} has an edge from -180° to 180° along a parallel at {describe_labels(index[rows])}; "
                 "rangecov reads edges as geodesics, for which that edge has zero length. To follow the "
                 f"parallel (e.g. a polar cap), add vertices along it first, e.g. {argname}.segmentize(1) "
@@ -273,7 +274,7 @@ def lonlat_geometries(obj, argname: str) -> np.ndarray:
     invalid = ~np.asarray(shapely.is_valid(values))
     if invalid.any():
         reasons = "; ".join(shapely.is_valid_reason(values[invalid][:_MAX_LABELS]))
-        raise ValueError(
+        raise InputError(
             f"{argname} has invalid geometry at {describe_labels(index[invalid])} ({reasons}); "
             f"repair it first, e.g. {argname}.geometry.make_valid() (shapely.make_valid)"
         )
@@ -312,7 +313,7 @@ def per_row_distance(value, obj, n: int, argname: str, *, positive: bool = False
     elif isinstance(value, (list, tuple, np.ndarray, pd.Series)):
         seq = list(value.items()) if isinstance(value, pd.Series) else list(enumerate(value))
         if len(seq) != n:
-            raise ValueError(f"{argname} has {len(seq)} values but there are {n} rows; give one per row")
+            raise InputError(f"{argname} has {len(seq)} values but there are {n} rows; give one per row")
         items = seq
         where = argname
     else:
@@ -320,21 +321,21 @@ def per_row_distance(value, obj, n: int, argname: str, *, positive: bool = False
             metres = parse_distance(value)
         except ValueError as err:
             hint = f"; columns: {', '.join(map(str, columns))}" if isinstance(value, str) and columns else ""
-            raise ValueError(f"{argname} {value!r} is neither a column nor a distance ({err}){hint}") from None
+            raise InputError(f"{argname} {value!r} is neither a column nor a distance ({err}){hint}") from None
         except TypeError as err:
-            raise TypeError(f"{argname}: {err}") from None
+            raise InputTypeError(f"{argname}: {err}") from None
         if positive and metres <= 0:
-            raise ValueError(f"{argname} must be positive, got {value!r}")
+            raise InputError(f"{argname} must be positive, got {value!r}")
         return np.full(n, metres)
     missing = [label for label, v in items if pd.api.types.is_scalar(v) and pd.isna(v)]
     if missing:
-        raise ValueError(f"{where} has missing values at {describe_labels(missing)}")
+        raise InputError(f"{where} has missing values at {describe_labels(missing)}")
     out = np.empty(len(items))
     for i, (label, v) in enumerate(items):
         try:
             out[i] = parse_distance(v)
         except (ValueError, TypeError) as err:
-            raise ValueError(f"{where} at index label {label!r}: {err}") from None
+            raise InputError(f"{where} at index label {label!r}: {err}") from None
         if positive and out[i] <= 0:
-            raise ValueError(f"{where} must be positive; got {v!r} at index label {label!r}")
+            raise InputError(f"{where} must be positive; got {v!r} at index label {label!r}")
     return out

@@ -26,6 +26,8 @@ import numpy as np
 import pyproj
 from numpy.typing import ArrayLike
 
+from .errors import InputError, InputTypeError
+
 __all__ = [
     "Ellipsoid",
     "get_ellipsoid",
@@ -324,13 +326,15 @@ def get_ellipsoid(name: str = "WGS84") -> Ellipsoid:
     6356752.3142
     """
     if not isinstance(name, str):
-        raise TypeError(f"ellipsoid must be a name such as 'WGS84' or 'sphere', got {type(name).__name__} {name!r}")
+        raise InputTypeError(
+            f"ellipsoid must be a name such as 'WGS84' or 'sphere', got {type(name).__name__} {name!r}"
+        )
     names = pyproj.get_ellps_map()
     if name not in names:
-        raise ValueError(f"ellipsoid {name!r} is not known; accepted names: {', '.join(sorted(names))}")
+        raise InputError(f"ellipsoid {name!r} is not known; accepted names: {', '.join(sorted(names))}")
     geod = pyproj.Geod(ellps=name)
     if geod.b > geod.a:
-        raise ValueError(f"ellipsoid {name!r} is prolate; only oblate ellipsoids and spheres are supported")
+        raise InputError(f"ellipsoid {name!r} is prolate; only oblate ellipsoids and spheres are supported")
     return Ellipsoid(name=name, a=float(geod.a), b=float(geod.b), f=float(geod.f), geod=geod)
 
 

@@ -12,9 +12,33 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["WORLD", "wrap", "fold", "polygonal", "ring_polygon", "split_line", "centroids"]
+__all__ = [
+    "WORLD",
+    "MAX_LONGITUDE",
+    "reduce_exactly",
+    "wrap",
+    "fold",
+    "polygonal",
+    "ring_polygon",
+    "split_line",
+    "centroids",
+]
 
 WORLD = shapely.box(-180.0, -90.0, 180.0, 90.0)
+# Beyond one and a half turns a "longitude" in a table is not one (metres of a projected CRS);
+# the table reader refuses it. Geometries may carry any finite longitude: it is reduced exactly.
+MAX_LONGITUDE = 540.0
+
+
+def reduce_exactly(lon: np.ndarray) -> np.ndarray:
+    """Longitudes reduced to [-180, 180] without rounding, however many turns they hold (as GeographicLib
+    reduces them): ``fmod`` is exact, and so is the one step of 360 after it (Sterbenz).
+
+    >>> reduce_exactly(np.array([360.0 * 1e12 + 0.25, -190.0, 180.0]))
+    array([   0.25,  170.  ,  180.  ])
+    """
+    r = np.fmod(np.asarray(lon, dtype=float), 360.0)
+    return np.where(r > 180.0, r - 360.0, np.where(r < -180.0, r + 360.0, r))
 
 
 def wrap(d: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .errors import MissingDependencyError
+from .errors import InputTypeError, MissingDependencyError
 
 __all__: list[str] = []
 
@@ -23,7 +23,7 @@ AUTO_DELAY_S = 1.0
 
 def check(progress, argname: str = "progress") -> None:
     if progress is not None and not isinstance(progress, bool):
-        raise TypeError(f"{argname} must be True, False or None (automatic), got {progress!r}")
+        raise InputTypeError(f"{argname} must be True, False or None (automatic), got {progress!r}")
 
 
 def _tqdm(progress):

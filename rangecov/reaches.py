@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import frames
+from .errors import InputError, InputTypeError
 from .units import format_distance, parse_distance
 
 __all__ = [
@@ -96,19 +97,19 @@ def parse_reach(reach, origins, n_origins: int) -> ReachSpec:
             label = f"per-origin reach (column {reach!r})"
         return ReachSpec("column", low, low, label)
     if isinstance(reach, (list, np.ndarray, pd.Series)):
-        raise TypeError(
+        raise InputTypeError(
             f"reach as a {type(reach).__name__} is ambiguous: for a (low, high) band pass a tuple, "
             "e.g. reach=('180 mi', '200 mi'); for a reach per origin put the values in a column "
             "of origins and pass its name, e.g. reach='reach'"
         )
     if isinstance(reach, tuple):
         if len(reach) != 2:
-            raise ValueError(
+            raise InputError(
                 f"reach as a band must be a (low, high) pair of distances, got {len(reach)} values: {reach!r}"
             )
         lo, hi = (parse_distance(v) for v in reach)
         if lo > hi:
-            raise ValueError(f"reach band {reach!r}: low ({lo:g} m) must not exceed high ({hi:g} m)")
+            raise InputError(f"reach band {reach!r}: low ({lo:g} m) must not exceed high ({hi:g} m)")
         label = f"{distance_label(reach[0], lo)} to {distance_label(reach[1], hi)}"
         return ReachSpec("band", np.full(n_origins, lo), np.full(n_origins, hi), label)
     if isinstance(reach, str):
@@ -116,11 +117,11 @@ def parse_reach(reach, origins, n_origins: int) -> ReachSpec:
             metres = parse_distance(reach)
         except ValueError as err:
             where = f"; origins has columns: {', '.join(map(str, columns))}" if columns else ""
-            raise ValueError(f"reach {reach!r} is neither a column of origins nor a distance ({err}){where}") from None
+            raise InputError(f"reach {reach!r} is neither a column of origins nor a distance ({err}){where}") from None
     elif isinstance(reach, numbers.Real) and not isinstance(reach, bool):
         metres = parse_distance(reach)
     else:
-        raise TypeError(
+        raise InputTypeError(
             "reach must be a distance (metres, or a string such as '190 mi'), the name of a column "
             f"of origins, or a (low, high) tuple of distances; got {type(reach).__name__} {reach!r}"
         )
@@ -129,10 +130,15 @@ def parse_reach(reach, origins, n_origins: int) -> ReachSpec:
 
 
 DEFAULT_TOLERANCE_M = 10.0
+# The finest tolerance of a drawn boundary. Vertices are placed by the midpoint test of
+# docs/exactness.md (step 6), computed in metres on a 6,400 km Earth through Karney's
+# solutions; below about 10 µm its rounding exceeds the tolerance and the refinement never
+# ends (fuzzing found it: a 1 µm buffer asked for 10^18 vertices). 1 mm leaves room.
+MIN_TOLERANCE_M = 1e-3
 
 
 def default_tolerance(distance: float | np.ndarray) -> float | np.ndarray:
-    """The tolerance used when none is given: 10 m, or 1% of the distance if smaller.
+    """The tolerance used when none is given: 10 m, or 1% of the distance if smaller, but not below 1 mm.
 
     Examples
     --------
@@ -140,24 +146,37 @@ def default_tolerance(distance: float | np.ndarray) -> float | np.ndarray:
     10.0
     >>> default_tolerance(500.0)
     5.0
+    >>> default_tolerance(0.05)
+    0.001
     """
-    out = np.minimum(DEFAULT_TOLERANCE_M, 0.01 * np.asarray(distance, dtype=float))
+    out = np.clip(0.01 * np.asarray(distance, dtype=float), MIN_TOLERANCE_M, DEFAULT_TOLERANCE_M)
     return float(out) if out.ndim == 0 else out
 
 
 def tolerances(tolerance, distance: np.ndarray) -> np.ndarray:
     """Per-row tolerance in metres, checked against the distances."""
     if tolerance is None:
+        tiny = distance <= MIN_TOLERANCE_M
+        if tiny.any():
+            raise InputError(
+                f"distance {distance[tiny].min():g} m is too small to draw: a drawn boundary has a tolerance "
+                f"of at least {MIN_TOLERANCE_M * 1000:g} mm, and the distance must exceed it"
+            )
         return np.asarray(default_tolerance(distance), dtype=float).reshape(distance.shape)
     try:
         tol = parse_distance(tolerance)
     except (ValueError, TypeError) as err:
         raise type(err)(f"tolerance: {err}") from None
     if tol <= 0:
-        raise ValueError(f"tolerance must be positive, got {tolerance!r}")
+        raise InputError(f"tolerance must be positive, got {tolerance!r}")
+    if tol < MIN_TOLERANCE_M:
+        raise InputError(
+            f"tolerance {tolerance!r} is below {MIN_TOLERANCE_M * 1000:g} mm, the finest rangecov draws "
+            "(finer, the rounding of the vertex placement exceeds it); use tolerance='1 mm' or more"
+        )
     too_big = tol >= distance
     if too_big.any():
-        raise ValueError(
+        raise InputError(
             f"tolerance {tolerance!r} ({tol:g} m) is not smaller than the distance "
             f"({distance[too_big].min():g} m); use a tolerance below the distance, e.g. 1% of it"
         )

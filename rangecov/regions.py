@@ -23,6 +23,7 @@ from . import frames
 from . import progress as progress_bars
 from .disks import disks
 from .edges import geodesic_line
+from .errors import InputError, InputTypeError
 from .geodesy import get_ellipsoid
 from .lonlat import polygonal
 from .reaches import common_tolerance, spec_tolerance, tolerances
@@ -36,7 +37,7 @@ def _as_geoseries_input(geoms, argname: str):
     if isinstance(geoms, BaseGeometry) or (
         isinstance(geoms, (list, np.ndarray)) and len(geoms) and isinstance(geoms[0], BaseGeometry)
     ):
-        raise TypeError(
+        raise InputTypeError(
             f"{argname} must be a GeoSeries or GeoDataFrame with a CRS, so that its coordinates are "
             f"placed on the Earth; wrap shapely geometries with geopandas.GeoSeries([...], crs='EPSG:4326')"
         )
@@ -68,8 +69,8 @@ def buffer(
         ``geoms``, or one value per row. Must be positive.
     tolerance : distance, optional
         How far the returned boundary may stray from the true one. Default:
-        10 m, or 1% of the distance when that is smaller. Must be below the
-        distance.
+        10 m, or 1% of the distance when that is smaller, but at least 1 mm
+        (the finest tolerance drawn). Must be below the distance.
     ellipsoid : str, default "WGS84"
         Any ``ellps`` name pyproj knows.
     progress : bool or None, default None
@@ -187,7 +188,7 @@ def reach(
         # by= is always a column (of any label type), never a value.
         if not isinstance(origins, gpd.GeoDataFrame) or by not in origins.columns:
             columns = ", ".join(map(str, frames.column_names(origins)))
-            raise ValueError(f"by={by!r} is not a column of origins; columns: {columns}")
+            raise InputError(f"by={by!r} is not a column of origins; columns: {columns}")
         keys = pd.Index(origins[by])
     # Missing group labels form their own group rather than vanishing.
     key_codes, uniques = pd.factorize(keys, sort=True, use_na_sentinel=False)
@@ -295,7 +296,7 @@ def rings(
     lon, lat = frames.point_lonlat(origins, "origins")
     n = lon.size
     if not isinstance(radials, (int, np.integer)) or isinstance(radials, bool) or radials < 0:
-        raise ValueError(f"radials must be a non-negative whole number, got {radials!r}")
+        raise InputError(f"radials must be a non-negative whole number, got {radials!r}")
     bounds = _ring_bounds(origins, n, distances, interval, count, min_range, max_range)
     ell = get_ellipsoid(ellipsoid)
     positive = np.concatenate([b[b > 0] for b in bounds]) if bounds else np.empty(0)
@@ -340,21 +341,21 @@ def _ring_bounds(origins, n: int, distances, interval, count, min_range, max_ran
         min_range is not None or max_range is not None,
     ]
     if sum(modes) != 1:
-        raise ValueError("give exactly one of: distances=[...]; interval= with count=; or min_range= with max_range=")
+        raise InputError("give exactly one of: distances=[...]; interval= with count=; or min_range= with max_range=")
     if distances is not None:
         return _ring_lists(distances, origins, n)
     if modes[1]:
         if interval is None or count is None:
-            raise ValueError("interval= and count= go together: e.g. interval='50 km', count=4")
+            raise InputError("interval= and count= go together: e.g. interval='50 km', count=4")
         step = frames.per_row_distance(interval, origins, n, "interval", positive=True)
         cnt = _counts(count, origins, n)
         return [np.arange(c + 1) * s for s, c in zip(step, cnt)]
     if max_range is None:
-        raise ValueError("min_range= needs max_range=, e.g. min_range='70 km', max_range='300 km'")
+        raise InputError("min_range= needs max_range=, e.g. min_range='70 km', max_range='300 km'")
     hi = frames.per_row_distance(max_range, origins, n, "max_range", positive=True)
     lo = np.zeros(n) if min_range is None else frames.per_row_distance(min_range, origins, n, "min_range")
     if (lo >= hi).any():
-        raise ValueError("min_range must be smaller than max_range for every origin")
+        raise InputError("min_range must be smaller than max_range for every origin")
     return [np.array([a, b]) for a, b in zip(lo, hi)]
 
 
@@ -376,7 +377,7 @@ def _counts(count, origins, n: int) -> np.ndarray:
     out = []
     for v in vals:
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"count must be a whole number of rings >= 1 (or a column of them), got {v!r}")
+            raise InputError(f"count must be a whole number of rings >= 1 (or a column of them), got {v!r}")
         out.append(int(v))
     return np.asarray(out)
 
@@ -390,19 +391,19 @@ def _ring_lists(distances, origins, n: int) -> list[np.ndarray]:
         per = [list(distances)] * n
         what = "distances"
     else:
-        raise TypeError(
+        raise InputTypeError(
             "distances must be a list of distances, e.g. ['100 km', '190 mi'], or the name of a "
             f"column of origins holding such lists; got {distances!r}"
         )
     out = []
     for values in per:
         if not isinstance(values, (list, tuple, np.ndarray, pd.Series)) or len(values) == 0:
-            raise ValueError(f"{what} must hold a non-empty list of distances per origin, got {values!r}")
+            raise InputError(f"{what} must hold a non-empty list of distances per origin, got {values!r}")
         try:
             metres = np.array([parse_distance(v) for v in values])
         except (ValueError, TypeError) as err:
-            raise ValueError(f"{what}: {err}") from None
+            raise InputError(f"{what}: {err}") from None
         if (metres <= 0).any() or (np.diff(metres) <= 0).any():
-            raise ValueError(f"{what} must be positive and increasing, got {list(values)!r}")
+            raise InputError(f"{what} must be positive and increasing, got {list(values)!r}")
         out.append(np.r_[0.0, metres])
     return out

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import frames
 from .curves import factor_points, reach_points, targets_needed
-from .errors import UnsupportedError
+from .errors import InputError, UnsupportedError
 from .geodesy import Ellipsoid
 from .reaches import STATUS_CATEGORIES, ReachSpec
 from .totals import (
@@ -211,7 +211,7 @@ class CoverageReport(CoverageTotals):
         keys = None
         if by is not None:
             if not isinstance(by, str) or by not in self.targets.columns:
-                raise ValueError(
+                raise InputError(
                     f"by={by!r} is not a column of the targets; columns: {', '.join(map(str, self.targets.columns))}"
                 )
             keys = self.targets[by]
@@ -291,7 +291,7 @@ class CoverageReport(CoverageTotals):
         values = self.curve_values()
         if self.per_origin_reach:
             if reaches is not None:
-                raise ValueError(
+                raise InputError(
                     f"this report has a reach per origin ({self.reach}); its curve scales every origin's "
                     "reach by one factor: pass factors=[...] instead of reaches"
                 )
@@ -299,7 +299,7 @@ class CoverageReport(CoverageTotals):
             meaning = f"each origin's own reach ({self.reach}) times factor"
         else:
             if factors is not None:
-                raise ValueError(
+                raise InputError(
                     "factors= is for reports made with a reach per origin; this one has one reach: pass reaches=[...]"
                 )
             column, points = "reach_m", reach_points(reaches, values)
@@ -387,10 +387,10 @@ class CoverageReport(CoverageTotals):
         from .writing import write_frame
 
         if layer not in ("targets", "origins"):
-            raise ValueError(f"layer must be 'targets' or 'origins', got {layer!r}")
+            raise InputError(f"layer must be 'targets' or 'origins', got {layer!r}")
         if str(path).lower().endswith(".json"):
             # The command line's .json is the summary document; the table needs its own name.
-            raise ValueError(
+            raise InputError(
                 "to_file writes a table: use .geojson (or .gpkg, .parquet, .csv); for the JSON summary "
                 "use json.dump(report.to_dict(targets=True), f)"
             )

@@ -23,7 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from . import progress as progress_bars
 from .disks import disks
 from .drawing import draw_many, draw_polygon, geometry_parts
-from .edges import MAX_EDGE_M, MID_SHARE, densify, edge_midpoints, refine
+from .edges import MAX_EDGE_M, MID_SHARE, densify_many, edge_midpoints, refine
 from .errors import UnsupportedError
 from .geodesy import Ellipsoid, segment_distance
 from .lonlat import polygonal, ring_polygon
@@ -37,27 +37,35 @@ __all__ = ["MAX_SHAPE_DISTANCE_M", "buffer_shape", "buffer_values", "dissolve"]
 MAX_SHAPE_DISTANCE_M = 9_000_000.0
 
 
-def _offsets(ell, a, b, az, length, d, tol, side):
-    """Adaptive offset curve of edge ``a -> b`` at distance ``d`` on one side (-90 left, +90 right)."""
+def _offsets(ell, a, b, az, length, d, tol):
+    """Adaptive offset curves at distance ``d`` of edges ``a[i] -> b[i]``, both sides, in one refinement.
 
-    def trace(_, t):
-        q = ell.forward(np.full(t.size, a[0]), np.full(t.size, a[1]), np.full(t.size, az), t)
-        return ell.forward(q[0], q[1], q[2] + 180.0 + side, np.full(t.size, d))[:2]
+    Curve ``2 i`` is edge ``i``'s left offset (azimuth -90 from the edge), ``2 i + 1`` its right one.
+    Returns one (lon, lat) pair of arrays per curve. All curves share one set of geodesic calls, so a
+    detailed outline costs a few large solves rather than thousands of small ones.
+    """
+    n = 2 * a.shape[0]
+    edge = np.arange(n) // 2
+    turn = np.where(np.arange(n) % 2 == 0, -90.0, 90.0) + 180.0
 
-    def deviation(_, lon1, lat1, lon2, lat2):
+    def trace(o, t):
+        e = edge[o]
+        q = ell.forward(a[e, 0], a[e, 1], az[e], t)
+        return ell.forward(q[0], q[1], q[2] + turn[o], np.full(t.size, d))[:2]
+
+    def deviation(o, lon1, lat1, lon2, lat2):
         # Both readings of every edge between consecutive offset points.
+        e = edge[o]
         g_lon, g_lat, sep, chord = edge_midpoints(ell, lon1, lat1, lon2, lat2)
-        k = g_lon.size
-        ds, _ = segment_distance(
-            ell, g_lon, g_lat, np.full(k, a[0]), np.full(k, a[1]), np.full(k, b[0]), np.full(k, b[1])
-        )
+        ds, _ = segment_distance(ell, g_lon, g_lat, a[e, 0], a[e, 1], b[e, 0], b[e, 1])
         return np.where(chord > MAX_EDGE_M, np.inf, np.abs(ds - d) + sep)
 
-    t = np.linspace(0.0, length, 3)
-    owner = np.zeros(t.size, dtype=np.intp)
+    owner = np.repeat(np.arange(n), 3)
+    t = np.tile([0.0, 0.5, 1.0], n) * length[edge][owner]
     lon0, lat0 = trace(owner, t)
-    _, _, lon, lat = refine(owner, t, lon0, lat0, trace, deviation, np.array([MID_SHARE * tol]))
-    return lon, lat
+    owner, _, lon, lat = refine(owner, t, lon0, lat0, trace, deviation, np.full(n, MID_SHARE * tol))
+    cuts = np.searchsorted(owner, np.arange(n + 1))
+    return [(lon[cuts[k] : cuts[k + 1]], lat[cuts[k] : cuts[k + 1]]) for k in range(n)]
 
 
 def buffer_shape(ell: Ellipsoid, geom: BaseGeometry, d: float, tol: float) -> BaseGeometry:
@@ -72,34 +80,49 @@ def buffer_shape(ell: Ellipsoid, geom: BaseGeometry, d: float, tol: float) -> Ba
     if points:
         pts = np.unique(np.asarray(points, dtype=float), axis=0)
         pieces.extend(disks(ell, pts[:, 0], pts[:, 1], np.full(len(pts), d), np.full(len(pts), tol)))
-    for a, b in edges:
-        az, _, length = ell.inverse(a[0], a[1], b[0], b[1])
-        az, length = float(az[0]), float(length[0])
-        if length == 0.0 or length * length <= 2.0 * d * tol:
-            # Without its sweeps an edge leaves only a sliver between the disks
-            # of its ends: a point at distance d from the edge's middle is
-            # within d + L²/(8d) of an end (spherical right triangle, with
-            # cot(d/R) <= R/d below a quarter meridian), so the disks reach
-            # to within L²/(8d) <= tol/4 of the true boundary. With the disks'
-            # own tolerance (their samples stray up to tol/2) the boundary
-            # stays within tol. Detailed outlines (thousands of 100 m edges)
-            # then cost one disk per vertex instead of two sweeps per edge.
-            continue
-        seg_lon, seg_lat = densify(ell, np.array([a[0], b[0]]), np.array([a[1], b[1]]), tol, closed=False)
-        for side in (-90.0, 90.0):
-            lon, lat = _offsets(ell, a, b, az, length, d, tol, side)
-            # The right-angle geodesics at both ends, drawn within the tolerance.
-            s_lon, s_lat = densify(ell, np.array([a[0], lon[0]]), np.array([a[1], lat[0]]), tol, closed=False)
-            e_lon, e_lat = densify(ell, np.array([lon[-1], b[0]]), np.array([lat[-1], b[1]]), tol, closed=False)
-            ring_lon = np.r_[s_lon[:-1], lon[:-1], e_lon[:-1], seg_lon[::-1][:-1]]
-            ring_lat = np.r_[s_lat[:-1], lat[:-1], e_lat[:-1], seg_lat[::-1][:-1]]
-            # Walking out along the offset, the edge lies to the right of a
-            # left (-90) offset: the interior is on the right.
-            pieces.append(ring_polygon(ring_lon, ring_lat, interior_left=side > 0))
+    pieces.extend(_sweeps(ell, edges, d, tol))
     for poly in fills:
         pieces.append(draw_polygon(ell, poly, tol))
     merged = polygonal(shapely.union_all([shapely.make_valid(p) if not p.is_valid else p for p in pieces]))
     return _drop_specks(ell, merged, tol)
+
+
+def _sweeps(ell: Ellipsoid, edges, d: float, tol: float) -> list[BaseGeometry]:
+    """The two sweeps of every edge long enough to need them, as polygons (all edges at once)."""
+    if not edges:
+        return []
+    a = np.array([e[0] for e in edges], dtype=float).reshape(-1, 2)
+    b = np.array([e[1] for e in edges], dtype=float).reshape(-1, 2)
+    az, _, length = ell.inverse(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+    # Without its sweeps an edge leaves only a sliver between the disks of its ends: a point at
+    # distance d from the edge's middle is within d + L²/(8d) of an end (spherical right
+    # triangle, with cot(d/R) <= R/d below a quarter meridian), so the disks reach to within
+    # L²/(8d) <= tol/4 of the true boundary. With the disks' own tolerance (their samples stray
+    # up to tol/2) the boundary stays within tol. Detailed outlines (thousands of 100 m edges)
+    # then cost one disk per vertex instead of two sweeps per edge.
+    need = (length > 0.0) & (length * length > 2.0 * d * tol)
+    if not need.any():
+        return []
+    a, b, az, length = a[need], b[need], az[need], length[need]
+    curves = _offsets(ell, a, b, az, length, d, tol)
+    # The edge itself and the right-angle geodesics at both ends of each sweep, drawn within the tolerance.
+    lines = [(np.array([a[i, 0], b[i, 0]]), np.array([a[i, 1], b[i, 1]])) for i in range(len(a))]
+    for k, (lon, lat) in enumerate(curves):
+        i = k // 2
+        lines.append((np.array([a[i, 0], lon[0]]), np.array([a[i, 1], lat[0]])))
+        lines.append((np.array([lon[-1], b[i, 0]]), np.array([lat[-1], b[i, 1]])))
+    drawn = densify_many(ell, lines, tol, closed=False)
+    pieces = []
+    for k, (lon, lat) in enumerate(curves):
+        seg_lon, seg_lat = drawn[k // 2]
+        s_lon, s_lat = drawn[len(a) + 2 * k]
+        e_lon, e_lat = drawn[len(a) + 2 * k + 1]
+        ring_lon = np.r_[s_lon[:-1], lon[:-1], e_lon[:-1], seg_lon[::-1][:-1]]
+        ring_lat = np.r_[s_lat[:-1], lat[:-1], e_lat[:-1], seg_lat[::-1][:-1]]
+        # Walking out along the offset, the edge lies to the right of a left (-90) offset: the
+        # interior is on the right.
+        pieces.append(ring_polygon(ring_lon, ring_lat, interior_left=k % 2 == 1))
+    return pieces
 
 
 def _drop_specks(ell: Ellipsoid, geom: BaseGeometry, tol: float) -> BaseGeometry:

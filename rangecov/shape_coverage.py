@@ -8,6 +8,7 @@ import shapely
 from . import frames
 from . import progress as progress_bars
 from .drawing import draw_many, geodesic_area
+from .errors import InputError
 from .geodesy import Ellipsoid
 from .lonlat import centroids
 from .reaches import parse_reach, spec_tolerance, status_codes
@@ -22,7 +23,7 @@ def check_polygons(values: np.ndarray, index, argname: str, why: str) -> None:
     kinds = np.asarray(shapely.get_type_id(values))
     bad = (kinds != shapely.GeometryType.POLYGON) & (kinds != shapely.GeometryType.MULTIPOLYGON)
     if bad.any():
-        raise ValueError(
+        raise InputError(
             f"{argname} must be polygons {why}; found other geometry at {frames.describe_labels(index[bad])}"
         )
 

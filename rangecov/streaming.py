@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import progress as progress_bars
 from .cover import PreparedCoverage
-from .errors import InputError, UnsupportedError
+from .errors import InputError, InputTypeError, UnsupportedError
 from .geodesy import get_ellipsoid
 from .io import read
 from .io.chunk import Chunk
@@ -185,7 +185,7 @@ def stream_coverage(
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
         raise InputError(f"chunk_size must be a whole number of rows >= 1, got {chunk_size!r}")
     if by is not None and not isinstance(by, str):
-        raise TypeError(f"by must be a column name (str), got {type(by).__name__} {by!r}")
+        raise InputTypeError(f"by must be a column name (str), got {type(by).__name__} {by!r}")
     # Points against points share one index over all chunks; anything else is
     # answered chunk by chunk by coverage() itself.
     prepared = PreparedCoverage(origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance)

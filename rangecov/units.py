@@ -6,6 +6,8 @@ import math
 import numbers
 import re
 
+from .errors import InputError, InputTypeError
+
 __all__ = ["parse_distance", "format_distance", "ACCEPTED_UNITS", "Distance", "Reach"]
 
 #: A distance: metres as a number, or a string with a unit ("190 mi", "300 km").
@@ -69,16 +71,16 @@ def _unit_factor(unit: str, original: str) -> float:
     if unit in _SYMBOLS:
         return _SYMBOLS[unit]
     if unit in _AMBIGUOUS:
-        raise ValueError(f"distance {original!r}: {_AMBIGUOUS[unit]}")
+        raise InputError(f"distance {original!r}: {_AMBIGUOUS[unit]}")
     word = " ".join(unit.lower().split())
     if word in _WORDS:
         return _WORDS[word]
     if not unit:
-        raise ValueError(
+        raise InputError(
             f"distance {original!r} has no unit; write it with one of: {ACCEPTED_UNITS} "
             "(a plain number, not a string, is taken as metres)"
         )
-    raise ValueError(f"distance {original!r} has unknown unit {unit!r}; accepted units: {ACCEPTED_UNITS}")
+    raise InputError(f"distance {original!r} has unknown unit {unit!r}; accepted units: {ACCEPTED_UNITS}")
 
 
 def parse_distance(value: float | int | str) -> float:
@@ -121,16 +123,16 @@ def parse_distance(value: float | int | str) -> float:
     1500.0
     """
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, str)):
-        raise TypeError(
+        raise InputTypeError(
             f"distance must be a number of metres or a string with a unit such as '190 mi', "
             f"got {type(value).__name__} {value!r}"
         )
     if isinstance(value, str):
         match = _NUMBER_UNIT.match(value)
         if not value.strip():
-            raise ValueError(f"distance {value!r} is empty; write e.g. '300 km' ({ACCEPTED_UNITS})")
+            raise InputError(f"distance {value!r} is empty; write e.g. '300 km' ({ACCEPTED_UNITS})")
         if match is None:
-            raise ValueError(
+            raise InputError(
                 f"distance {value!r} is not a number followed by a unit, e.g. '190 mi'; "
                 f"accepted units: {ACCEPTED_UNITS}"
             )
@@ -138,9 +140,9 @@ def parse_distance(value: float | int | str) -> float:
     else:
         metres = float(value)
     if math.isnan(metres) or math.isinf(metres):
-        raise ValueError(f"distance {value!r} must be finite")
+        raise InputError(f"distance {value!r} must be finite")
     if metres < 0:
-        raise ValueError(f"distance {value!r} must not be negative")
+        raise InputError(f"distance {value!r} must not be negative")
     return metres
 
 

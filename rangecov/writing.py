@@ -26,7 +26,15 @@ import pyproj
 import shapely
 from geopandas.array import GeometryDtype
 
-from .errors import FileMissingError, MissingDependencyError, OutputExistsError
+from .errors import (
+    FileMissingError,
+    InputError,
+    InputTypeError,
+    MissingCRSError,
+    MissingDependencyError,
+    OutputExistsError,
+    PathIsFolderError,
+)
 
 __all__ = ["write_frame", "frame_text"]  # and, for streamed writing: prepare_table, plain_column, check_output_path
 
@@ -189,16 +197,16 @@ def write_frame(
             hint = (
                 "; make one with geopandas.GeoDataFrame(df, geometry=..., crs=...), or use df.to_csv for a plain table"
             )
-        raise TypeError(f"frame must be a geopandas GeoDataFrame, got {type(frame).__name__}{hint}")
+        raise InputTypeError(f"frame must be a geopandas GeoDataFrame, got {type(frame).__name__}{hint}")
     if frame.active_geometry_name is None or frame.active_geometry_name not in frame.columns:
-        raise ValueError("frame has no active geometry column; set one with frame.set_geometry('column_name')")
+        raise InputError("frame has no active geometry column; set one with frame.set_geometry('column_name')")
     if frame.crs is None:
-        raise ValueError(
+        raise MissingCRSError(
             "frame has no CRS, so its file could not be placed on the Earth when read back; "
             "set it first, e.g. frame.set_crs('EPSG:4326') for longitude/latitude in degrees"
         )
     if layer is not None and not isinstance(layer, str):
-        raise TypeError(f"layer= must be a layer name (str), got {type(layer).__name__} {layer!r}")
+        raise InputTypeError(f"layer= must be a layer name (str), got {type(layer).__name__} {layer!r}")
 
     path, fmt = check_output_path(path, overwrite=overwrite, argname=argname)
     table = prepare_table(frame, fmt)
@@ -210,7 +218,7 @@ def write_frame(
         _write(table, temporary, fmt, layer=layer or path.stem)
         os.replace(temporary, path)
     except (RuntimeError, ValueError, TypeError, NotImplementedError) as err:
-        raise ValueError(f"frame could not be written as {FORMAT_NAMES[fmt]} to {path}: {first_line(err)}") from err
+        raise InputError(f"frame could not be written as {FORMAT_NAMES[fmt]} to {path}: {first_line(err)}") from err
     finally:
         remove_file(temporary)
     return path
@@ -221,16 +229,16 @@ def check_output_path(path, *, overwrite: bool, argname: str = "path") -> tuple[
     try:
         path = Path(os.fspath(path))
     except TypeError:
-        raise TypeError(f"{argname} must be a file path (str or os.PathLike), got {type(path).__name__}") from None
+        raise InputTypeError(f"{argname} must be a file path (str or os.PathLike), got {type(path).__name__}") from None
     suffix = path.suffix.lower()
     if suffix not in _WRITE_FORMATS:
         which = f"extension {path.suffix!r}" if path.suffix else "no extension"
-        raise ValueError(f"{argname} {str(path)!r} has {which}; write one of {SUPPORTED_WRITE}")
+        raise InputError(f"{argname} {str(path)!r} has {which}; write one of {SUPPORTED_WRITE}")
     folder = path.parent
     if not folder.is_dir():
         raise FileMissingError(f"{argname}: folder {folder} does not exist; create it first")
     if path.is_dir():
-        raise IsADirectoryError(f"{argname} {str(path)!r} is a folder; give a file name ending in {suffix}")
+        raise PathIsFolderError(f"{argname} {str(path)!r} is a folder; give a file name ending in {suffix}")
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path} exists; pass overwrite=True to replace it")
     return path, _WRITE_FORMATS[suffix]
@@ -275,7 +283,7 @@ def prepare_table(frame: gpd.GeoDataFrame, fmt: str) -> pd.DataFrame:
     """A copy of ``frame`` in the shape ``fmt`` can hold (see write_frame's notes)."""
     if frame.columns.has_duplicates:
         dup = frame.columns[frame.columns.duplicated()].unique()
-        raise ValueError(f"frame has duplicate column names ({list_columns(dup)}); rename them first")
+        raise InputError(f"frame has duplicate column names ({list_columns(dup)}); rename them first")
     out = frame.copy()
     geometry = out.active_geometry_name
 
@@ -286,7 +294,7 @@ def prepare_table(frame: gpd.GeoDataFrame, fmt: str) -> pd.DataFrame:
             names = [out.index.name if out.index.name is not None else "index"]
         clash = [n for n in names if n in out.columns]
         if clash:
-            raise ValueError(
+            raise InputError(
                 f"frame's index is named {list_columns(clash)}, like a column, so it cannot be written "
                 "as a column; rename one, e.g. frame.rename_axis('label')"
             )
@@ -296,7 +304,7 @@ def prepare_table(frame: gpd.GeoDataFrame, fmt: str) -> pd.DataFrame:
     if any(not isinstance(c, str) for c in out.columns):
         renamed = [str(c) for c in out.columns]
         if len(set(renamed)) != len(renamed):
-            raise ValueError("frame has column names that are equal as text (e.g. 0 and '0'); rename them")
+            raise InputError("frame has column names that are equal as text (e.g. 0 and '0'); rename them")
         geometry = str(geometry)
         out.columns = renamed
         out = out.set_geometry(geometry)
@@ -363,7 +371,7 @@ def _csv_table(out: gpd.GeoDataFrame, geometry: str) -> pd.DataFrame:
     if (kinds[present] == shapely.GeometryType.POINT).all():
         clash = [c for c in ("lon", "lat") if c in table.columns]
         if clash:
-            raise ValueError(
+            raise InputError(
                 f"frame has column(s) {', '.join(clash)}, where CSV output writes the point coordinates; "
                 f"drop or rename them, e.g. frame.drop(columns={clash!r})"
             )
@@ -371,7 +379,7 @@ def _csv_table(out: gpd.GeoDataFrame, geometry: str) -> pd.DataFrame:
         table.insert(position + 1, "lat", shapely.get_y(values))
         return table
     if "geometry" in table.columns:
-        raise ValueError(
+        raise InputError(
             "frame has a column named 'geometry' besides its active geometry column, where CSV output "
             "writes the geometry as WKT; rename it"
         )

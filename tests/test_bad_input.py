@@ -7,10 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from conftest import points
 from shapely import LineString, Point, Polygon
 
 import rangecov
-from conftest import points
+from rangecov.errors import InputError, InputTypeError
 
 
 @pytest.fixture
@@ -24,21 +25,21 @@ def targets():
 
 
 def test_not_a_geodataframe(origins, targets):
-    with pytest.raises(TypeError, match="origins must be a geopandas GeoDataFrame or GeoSeries, got list"):
+    with pytest.raises(InputTypeError, match="origins must be a geopandas GeoDataFrame or GeoSeries, got list"):
         rangecov.coverage([Point(0, 0)], targets, 1000)
     df = pd.DataFrame({"lon": [1.0], "lat": [2.0]})
-    with pytest.raises(TypeError, match=r"targets must be .* got DataFrame; .*points_from_xy"):
+    with pytest.raises(InputTypeError, match=r"targets must be .* got DataFrame; .*points_from_xy"):
         rangecov.coverage(origins, df, 1000)
 
 
 def test_no_crs(origins, targets):
-    with pytest.raises(ValueError, match=r"targets has no CRS.*targets.set_crs\('EPSG:4326'\)"):
+    with pytest.raises(InputError, match=r"targets has no CRS.*targets.set_crs\('EPSG:4326'\)"):
         rangecov.coverage(origins, targets.set_crs(None, allow_override=True), 1000)
 
 
 def test_points_only_where_points_are_needed(origins):
     line = gpd.GeoSeries([LineString([(0, 0), (1, 1)])], crs="EPSG:4326")
-    with pytest.raises(ValueError, match=r"origins must contain points only; found LineString at index label 0"):
+    with pytest.raises(InputError, match=r"origins must contain points only; found LineString at index label 0"):
         rangecov.rings(line, distances=["10 km"])
 
 
@@ -54,42 +55,42 @@ def test_invalid_polygon_names_make_valid(origins, targets):
 def test_geometry_collection_refused(origins, targets):
     bad = targets.copy()
     bad.loc[1, "geometry"] = shapely.GeometryCollection([Point(0, 0), LineString([(0, 0), (1, 1)])])
-    with pytest.raises(ValueError, match=r"targets has geometry collections at index label 1"):
+    with pytest.raises(InputError, match=r"targets has geometry collections at index label 1"):
         rangecov.coverage(origins, bad, 1000)
 
 
 def test_bad_how_and_min_covered(origins, targets):
-    with pytest.raises(ValueError, match=r"how='some' is not one of 'any', 'all', 'centroid', 'area'"):
+    with pytest.raises(InputError, match=r"how='some' is not one of 'any', 'all', 'centroid', 'area'"):
         rangecov.coverage(origins, targets, 1000, how="some")
-    with pytest.raises(ValueError, match=r"min_covered must be a share in \(0, 1\], got 1.5"):
+    with pytest.raises(InputError, match=r"min_covered must be a share in \(0, 1\], got 1.5"):
         rangecov.coverage(origins, targets, 1000, how="area", min_covered=1.5)
-    with pytest.raises(ValueError, match=r'targets must be polygons for how="area"'):
+    with pytest.raises(InputError, match=r'targets must be polygons for how="area"'):
         rangecov.coverage(origins, targets, 1000, how="area")
 
 
 def test_bad_tolerance(origins):
-    with pytest.raises(ValueError, match=r"tolerance must be positive"):
+    with pytest.raises(InputError, match=r"tolerance must be positive"):
         rangecov.buffer(origins, "10 km", tolerance=0)
-    with pytest.raises(ValueError, match=r"tolerance '20 km' \(20000 m\) is not smaller than the distance"):
+    with pytest.raises(InputError, match=r"tolerance '20 km' \(20000 m\) is not smaller than the distance"):
         rangecov.buffer(origins, "10 km", tolerance="20 km")
-    with pytest.raises(ValueError, match=r"distance must be positive"):
+    with pytest.raises(InputError, match=r"distance must be positive"):
         rangecov.buffer(origins, 0)
-    with pytest.raises(TypeError, match=r"must be a GeoSeries or GeoDataFrame with a CRS"):
+    with pytest.raises(InputTypeError, match=r"must be a GeoSeries or GeoDataFrame with a CRS"):
         rangecov.buffer(Point(0, 0), "10 km")
-    with pytest.raises(ValueError, match=r"geoms has no CRS"):
+    with pytest.raises(InputError, match=r"geoms has no CRS"):
         rangecov.buffer(origins.set_crs(None, allow_override=True), "10 km")
-    with pytest.raises(ValueError, match=r"distance has 3 values but there are 2 rows"):
+    with pytest.raises(InputError, match=r"distance has 3 values but there are 2 rows"):
         rangecov.buffer(origins, [1, 2, 3])
 
 
 def test_missing_and_empty_geometry(origins, targets):
     bad = targets.copy()
     bad.loc[[0, 2], "geometry"] = None
-    with pytest.raises(ValueError, match=r"targets has missing geometry \(None\) at index labels 0, 2"):
+    with pytest.raises(InputError, match=r"targets has missing geometry \(None\) at index labels 0, 2"):
         rangecov.coverage(origins, bad, 1000)
     bad = targets.copy()
     bad.loc[2, "geometry"] = Point()
-    with pytest.raises(ValueError, match="targets has empty geometry at index label 2"):
+    with pytest.raises(InputError, match="targets has empty geometry at index label 2"):
         rangecov.coverage(origins, bad, 1000)
 
 
@@ -97,7 +98,7 @@ def test_nan_coordinates_name_at_most_five_labels(origins):
     lon = np.arange(10.0)
     lat = np.where(np.arange(10) < 8, np.nan, 1.0)
     bad = points(lon, lat, index=[f"t{i}" for i in range(10)])
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(InputError) as err:
         rangecov.coverage(origins, bad, 1000)
     msg = str(err.value)
     assert "targets has NaN or infinite coordinates" in msg
@@ -123,29 +124,29 @@ def test_unknown_reach_column_lists_columns(origins, targets):
 
 
 def test_bad_distances(origins, targets):
-    with pytest.raises(ValueError, match="must not be negative"):
+    with pytest.raises(InputError, match="must not be negative"):
         rangecov.coverage(origins, targets, -5)
-    with pytest.raises(ValueError, match="unknown unit 'parsecs'"):
+    with pytest.raises(InputError, match="unknown unit 'parsecs'"):
         rangecov.coverage(origins, targets, "5 parsecs")
-    with pytest.raises(ValueError, match=r"low \(300000 m\) must not exceed high \(100000 m\)"):
+    with pytest.raises(InputError, match=r"low \(300000 m\) must not exceed high \(100000 m\)"):
         rangecov.coverage(origins, targets, ("300 km", "100 km"))
-    with pytest.raises(ValueError, match="must be a \\(low, high\\) pair of distances, got 3 values"):
+    with pytest.raises(InputError, match="must be a \\(low, high\\) pair of distances, got 3 values"):
         rangecov.coverage(origins, targets, (1, 2, 3))
-    with pytest.raises(TypeError, match="reach must be a distance"):
+    with pytest.raises(InputTypeError, match="reach must be a distance"):
         rangecov.coverage(origins, targets, None)
 
 
 def test_bad_values_in_reach_column(origins, targets):
     bad = origins.assign(reach=["190 mi", None])
-    with pytest.raises(ValueError, match="reach column 'reach' has missing values at index label 'Kharkiv'"):
+    with pytest.raises(InputError, match="reach column 'reach' has missing values at index label 'Kharkiv'"):
         rangecov.coverage(bad, targets, "reach")
     bad = origins.assign(reach=["190 mi", "lots"])
-    with pytest.raises(ValueError, match="reach column 'reach' at index label 'Kharkiv'.*'lots'"):
+    with pytest.raises(InputError, match="reach column 'reach' at index label 'Kharkiv'.*'lots'"):
         rangecov.coverage(bad, targets, "reach")
 
 
 def test_bad_ellipsoid(origins, targets):
-    with pytest.raises(ValueError, match=r"ellipsoid 'WGS-84' is not known; accepted names: .*WGS84"):
+    with pytest.raises(InputError, match=r"ellipsoid 'WGS-84' is not known; accepted names: .*WGS84"):
         rangecov.coverage(origins, targets, 1000, ellipsoid="WGS-84")
 
 
@@ -229,7 +230,7 @@ def test_summary_by_and_bad_by(origins):
     assert s["total"].sum() == 4  # the missing role is its own group
     all_row = report.summary()
     assert all_row.loc["all"].tolist() == [4, 2, 0.5, 0]
-    with pytest.raises(ValueError, match="by='kind' is not a column of the targets; columns: role, geometry"):
+    with pytest.raises(InputError, match="by='kind' is not a column of the targets; columns: role, geometry"):
         report.summary(by="kind")
 
 
@@ -254,7 +255,7 @@ def test_geometry_column_named_like_an_output_column(origins, targets):
     ):
         rangecov.coverage(origins, targets.rename_geometry("distance_m"), "190 mi")
     report = rangecov.coverage(origins.rename_geometry("targets_in_reach"), targets, "190 mi")
-    with pytest.raises(ValueError, match=r"origins's geometry column is named 'targets_in_reach'"):
+    with pytest.raises(InputError, match=r"origins's geometry column is named 'targets_in_reach'"):
         report.origins
 
 
@@ -262,12 +263,12 @@ def test_geometry_column_named_like_an_output_column(origins, targets):
 def test_nullable_missing_reach_values(origins, targets, dtype):
     values = [190 * 1609.344, None] if dtype == "Float64" else ["190 mi", None]
     bad = origins.assign(reach=pd.array(values, dtype=dtype))
-    with pytest.raises(ValueError, match="reach column 'reach' has missing values at index label 'Kharkiv'"):
+    with pytest.raises(InputError, match="reach column 'reach' has missing values at index label 'Kharkiv'"):
         rangecov.coverage(bad, targets, "reach")
 
 
 def test_crs_of_another_body(origins, targets):
-    with pytest.raises(ValueError, match=r"origins: its CRS .* cannot be converted to longitude/latitude on the Earth"):
+    with pytest.raises(InputError, match=r"origins: its CRS .* cannot be converted to longitude/latitude on the Earth"):
         rangecov.coverage(origins.set_crs("IAU_2015:30100", allow_override=True), targets, 1000)
 
 
@@ -281,7 +282,7 @@ def test_geocentric_crs(origins, targets):
     via = rangecov.coverage(origins, ecef, "190 mi").targets["distance_m"].to_numpy()
     np.testing.assert_allclose(via, direct, rtol=0, atol=1e-3)
     flat = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs="EPSG:4978")
-    with pytest.raises(ValueError, match="targets uses the geocentric CRS .* has 2D points at index labels 0, 1, 2"):
+    with pytest.raises(InputError, match="targets uses the geocentric CRS .* has 2D points at index labels 0, 1, 2"):
         rangecov.coverage(origins, flat, "190 mi")
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import oracle_geodesic
 
 import rangecov
-from conftest import oracle_geodesic
 
 
 def random_pairs(rng, n, antipodal_share=0.3):

@@ -7,18 +7,20 @@ distance; a random subsample is re-measured with pure-Python geographiclib.
 
 from __future__ import annotations
 
+import math
+
 import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from conftest import oracle_geodesic
 from geographiclib.geodesic import Geodesic
 from shapely import LineString, MultiPoint, Point, Polygon
 
 import rangecov
-from rangecov import drawing, geodesy, lonlat, shape_distance
+from rangecov import drawing, edges, geodesy, lonlat, shape_distance
+from rangecov.errors import InputError, UnsupportedError
 from rangecov.geodesy import get_ellipsoid, segment_distance
-
-from conftest import oracle_geodesic
 
 ELL = get_ellipsoid("WGS84")
 SAMPLES = 8  # per edge and reading
@@ -319,7 +321,7 @@ def test_reach_by_group_and_empty():
     out = rangecov.reach(origins, "100 km", by="side")
     assert out.index.tolist() == ["a", "b"] and out.index.name == "side"
     assert out.loc["a"].geom_type == "Polygon"
-    with pytest.raises(ValueError, match="by='nope' is not a column"):
+    with pytest.raises(InputError, match="by='nope' is not a column"):
         rangecov.reach(origins, "100 km", by="nope")
     origins.loc[1, "side"] = None  # a missing label is a group of its own, not dropped
     out = rangecov.reach(origins, "100 km", by="side")
@@ -354,28 +356,28 @@ def test_rings_by_list_interval_and_annulus():
 
 def test_rings_bad_input():
     site = gpd.GeoSeries([Point(35.0, 50.0)], crs="EPSG:4326")
-    with pytest.raises(ValueError, match="exactly one of"):
+    with pytest.raises(InputError, match="exactly one of"):
         rangecov.rings(site)
-    with pytest.raises(ValueError, match="exactly one of"):
+    with pytest.raises(InputError, match="exactly one of"):
         rangecov.rings(site, distances=["1 km"], interval="1 km", count=2)
-    with pytest.raises(ValueError, match="interval= and count= go together"):
+    with pytest.raises(InputError, match="interval= and count= go together"):
         rangecov.rings(site, interval="10 km")
-    with pytest.raises(ValueError, match="positive and increasing"):
+    with pytest.raises(InputError, match="positive and increasing"):
         rangecov.rings(site, distances=["20 km", "10 km"])
-    with pytest.raises(ValueError, match="min_range must be smaller"):
+    with pytest.raises(InputError, match="min_range must be smaller"):
         rangecov.rings(site, min_range="300 km", max_range="100 km")
-    with pytest.raises(ValueError, match="radials"):
+    with pytest.raises(InputError, match="radials"):
         rangecov.rings(site, distances=["1 km"], radials=-1)
 
 
 def test_line_buffers_beyond_9000_km_are_refused_clearly():
     line = gpd.GeoSeries([LineString([(0, 0), (1, 1)])], crs="EPSG:4326")
-    with pytest.raises(NotImplementedError, match="supported up to 9,000 km"):
+    with pytest.raises(UnsupportedError, match="supported up to 9,000 km"):
         rangecov.buffer(line, "9500 km")
 
 
 def test_empty_geometry_refused():
-    with pytest.raises(ValueError, match="geoms has empty geometry at index label 1"):
+    with pytest.raises(InputError, match="geoms has empty geometry at index label 1"):
         rangecov.buffer(gpd.GeoSeries([Point(0, 0), Point()], crs="EPSG:4326"), "1 km")
 
 
@@ -431,6 +433,66 @@ def test_disk_whose_edge_passes_through_a_pole(pole):
                         assert (inside == expect).all(), (lon, lat, d, tol, sign)
                     checked += 1
     assert checked == 150
+
+
+@pytest.mark.parametrize("pole", [90.0, -90.0])
+def test_disk_through_a_pole_with_the_radius_of_another_solver(pole):
+    """Found by fuzzing: the pole's distance from geographiclib (a few nm from pyproj's) put the
+    boundary's vertex nanometres from the pole on the wrong side, and the disk came back inside-out
+    at 40 of 4,400 radii (e.g. from (0°, -22°)). Vertices within 1.1 µm of a pole now go on it."""
+    g = oracle_geodesic()
+    for lat in np.arange(-85.0, 86.0, 17.0):
+        lat = float(lat if pole > 0 else -lat)
+        exact = g.Inverse(lat, 0.0, pole, 0.0, Geodesic.DISTANCE)["s12"]
+        for d in (exact, exact - 1e-7, exact + 1e-7):
+            geom = disk_of(0.0, lat, d)
+            assert geom.is_valid and geom.covers(Point(0.0, lat)), (lat, d)
+            assert not geom.covers(Point(180.0, -lat)), (lat, d)  # the antipode, far outside
+    assert disk_of(0.0, -22.0, g.Inverse(-22.0, 0.0, 90.0, 0.0)["s12"]).covers(Point(0.0, -22.0))
+
+
+def test_tolerance_has_a_floor_of_a_millimetre():
+    """Found by fuzzing: a 1 µm buffer (default tolerance 10 nm) refined its boundary for ever and
+    took all memory. Finer than 1 mm is refused, and so is a distance that cannot exceed it."""
+    with pytest.raises(InputError, match=r"tolerance 1e-05 is below 1 mm, the finest rangecov draws"):
+        disk_of(10.0, 45.0, 1000.0, tolerance=1e-5)
+    with pytest.raises(InputError, match=r"distance 1e-06 m is too small to draw"):
+        disk_of(0.0, 90.0, 1e-6)
+    g = oracle_geodesic()
+    small = disk_of(10.0, 45.0, 0.05)  # 5 cm, tolerance 1 mm
+    for az in range(0, 360, 30):
+        inside = g.Direct(45.0, 10.0, az, 0.048)
+        outside = g.Direct(45.0, 10.0, az, 0.052)
+        assert small.covers(Point(inside["lon2"], inside["lat2"]))
+        assert not small.covers(Point(outside["lon2"], outside["lat2"]))
+
+
+def test_refinement_stops_at_its_vertex_budget():
+    # A deviation that never passes: the refinement gives up with a clear error, not with all memory.
+    def trace(o, t):
+        return t.copy(), np.zeros_like(t)
+
+    def never(o, lon1, lat1, lon2, lat2):
+        return np.ones_like(lon1)
+
+    start = np.zeros(3, dtype=np.intp), np.array([0.0, 0.5, 1.0])
+    with pytest.raises(UnsupportedError, match="more than 1,000 vertices; use a larger tolerance"):
+        edges.refine(*start, *trace(*start), trace, never, np.array([0.5]), max_vertices=1000)
+
+
+@pytest.mark.parametrize("lon", [1e300, 360.0 * 1e9 + 0.3, -1e15])
+def test_disk_about_a_longitude_of_many_turns(lon):
+    """Found by fuzzing: a centre at longitude 1e300 gave a polygon of NaN. Longitudes are reduced
+    exactly (as GeographicLib and the engine reduce them) before drawing."""
+    g = oracle_geodesic()
+    geom = disk_of(lon, 10.0, 100_000.0)
+    centre = math.fmod(lon, 360.0)
+    centre = centre - 360.0 if centre > 180.0 else centre + 360.0 if centre < -180.0 else centre
+    assert geom.is_valid and geom.covers(Point(centre, 10.0))
+    for az in range(0, 360, 45):
+        near, far = g.Direct(10.0, centre, az, 99_970.0), g.Direct(10.0, centre, az, 100_030.0)
+        assert geom.covers(Point(near["lon2"], near["lat2"]))
+        assert not geom.covers(Point(far["lon2"], far["lat2"]))
 
 
 def test_reach_and_area_through_a_pole_keep_the_right_side():

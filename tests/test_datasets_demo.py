@@ -7,9 +7,9 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import check_against_oracle
 
 import rangecov
-from conftest import check_against_oracle
 
 
 def test_scenario_tables():

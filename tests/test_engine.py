@@ -15,6 +15,7 @@ import pytest
 from conftest import oracle_geodesic, oracle_matrix
 
 from rangecov.engine import OriginIndex, SearchStats
+from rangecov.errors import InputError
 
 
 def _world(rng, n):
@@ -149,7 +150,7 @@ def test_coordinates_are_copied_and_read_only():
     idx = OriginIndex(lon, lat, reach=[1e5, 2e5])
     lon[0] = 99.0  # the caller's array stays theirs
     assert idx.lon[0] == 10.0
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read-only"):
         idx.lon[0] = 1.0
 
 
@@ -175,9 +176,9 @@ def test_bad_input_names_the_argument(kwargs, message):
 def test_queries_needing_a_reach_say_so():
     idx = OriginIndex([0.0], [0.0])
     for query in (idx.pairs_within, idx.max_margin, idx.count_within, idx.min_ratio):
-        with pytest.raises(ValueError, match=r"needs the origins' reach: OriginIndex\(lon, lat, reach=...\)"):
+        with pytest.raises(InputError, match=r"needs the origins' reach: OriginIndex\(lon, lat, reach=...\)"):
             query([1.0], [1.0])
-    with pytest.raises(ValueError, match=r"target latitudes must be within ±90°"):
+    with pytest.raises(InputError, match=r"target latitudes must be within ±90°"):
         idx.nearest([0.0], [100.0])
 
 
@@ -194,5 +195,5 @@ def test_reach_as_a_series_or_range_and_a_registered_ellipsoid_object():
     # An ellipsoid its name would not give back could not travel in a pickle: refused.
     wgs = get_ellipsoid("WGS84")
     fake = Ellipsoid(name="WGS84", a=wgs.a + 1.0, b=wgs.b, f=wgs.f, geod=wgs.geod)
-    with pytest.raises(ValueError, match="ellipsoid must be a name pyproj knows"):
+    with pytest.raises(InputError, match="ellipsoid must be a name pyproj knows"):
         OriginIndex([0.0], [0.0], ellipsoid=fake)

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import points
 
 import rangecov
-from conftest import points
 
 CASES = pd.read_csv(Path(__file__).resolve().parents[1] / "fixtures" / "boundary_cases.csv")
 

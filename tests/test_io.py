@@ -13,6 +13,7 @@ import pyogrio
 import pytest
 import shapely
 
+from rangecov.errors import FileMissingError, InputError, InputTypeError, MissingDependencyError, OutputExistsError
 from rangecov.io import read, write_frame
 
 
@@ -73,7 +74,7 @@ def test_tsv_txt_and_compressed_csv(tmp_path):
     spaced = read(_write_text(tmp_path / "s.txt", "lon   lat\n30  50\n"))
     assert (spaced.geometry.x[0], spaced.geometry.y[0]) == (30.0, 50.0)
     # One column: nothing to sniff, and no letter of the header taken for a separator.
-    with pytest.raises(ValueError, match="no latitude column .*columns: lon;"):
+    with pytest.raises(InputError, match="no latitude column .*columns: lon;"):
         read(_write_text(tmp_path / "one.txt", "lon\n30\n"))
     gz = tmp_path / "c.csv.gz"
     with gzip.open(gz, "wt") as fh:
@@ -117,7 +118,7 @@ def test_plain_parquet_with_lon_lat_and_stored_index(tmp_path):
 
 def test_no_coordinate_columns_lists_columns(tmp_path):
     path = _write_text(tmp_path / "a.csv", "name,easting,northing\nA,1,2\n")
-    with pytest.raises(ValueError, match="no longitude/latitude columns found") as info:
+    with pytest.raises(InputError, match="no longitude/latitude columns found") as info:
         read(path)
     message = str(info.value)
     assert str(path) in message
@@ -127,27 +128,27 @@ def test_no_coordinate_columns_lists_columns(tmp_path):
 
 def test_only_one_coordinate_column_found(tmp_path):
     path = _write_text(tmp_path / "a.csv", "name,lat\nA,2\n")
-    with pytest.raises(ValueError, match=r"no longitude column .*latitude is 'lat'.*columns: name, lat.*lon="):
+    with pytest.raises(InputError, match=r"no longitude column .*latitude is 'lat'.*columns: name, lat.*lon="):
         read(path)
-    with pytest.raises(ValueError, match=r"no latitude column .*longitude is 'lon'.*lat="):
+    with pytest.raises(InputError, match=r"no latitude column .*longitude is 'lon'.*lat="):
         read(_write_text(tmp_path / "b.csv", "lon\n2\n"))
 
 
 def test_wkt_column_hint(tmp_path):
     path = _write_text(tmp_path / "a.csv", 'name,geometry\nA,"POINT (1 2)"\n')
-    with pytest.raises(ValueError, match="GeoSeries.from_wkt"):
+    with pytest.raises(InputError, match="GeoSeries.from_wkt"):
         read(path)
 
 
 def test_named_column_not_there_lists_columns(tmp_path):
     path = _write_text(tmp_path / "a.csv", "name,lon,lat\nA,1,2\n")
-    with pytest.raises(ValueError, match=r"lon='east' is not a column of .*a\.csv; columns: name, lon, lat"):
+    with pytest.raises(InputError, match=r"lon='east' is not a column of .*a\.csv; columns: name, lon, lat"):
         read(path, lon="east")
-    with pytest.raises(ValueError, match=r"lat='north' is not a column"):
+    with pytest.raises(InputError, match=r"lat='north' is not a column"):
         read(path, lat="north")
-    with pytest.raises(ValueError, match="both name column 'lon'"):
+    with pytest.raises(InputError, match="both name column 'lon'"):
         read(path, lon="lon", lat="lon")
-    with pytest.raises(TypeError, match="lon= must be a column name"):
+    with pytest.raises(InputTypeError, match="lon= must be a column name"):
         read(path, lon=0)
 
 
@@ -156,17 +157,17 @@ def test_bad_numbers_name_one_based_data_rows(tmp_path):
     path = _write_text(tmp_path / "a.csv", text)
     # Data row 1 is the first line after the header: "abc" is in data row 2.
     expected = r"column 'lon' in .*a\.csv must hold finite numbers; found 'abc' at data row 2$"
-    with pytest.raises(ValueError, match=expected):
+    with pytest.raises(InputError, match=expected):
         read(path)
     path = _write_text(tmp_path / "b.csv", text.replace("abc", "30"))
-    with pytest.raises(ValueError, match=r"column 'lat' .*found missing at data row 4$"):
+    with pytest.raises(InputError, match=r"column 'lat' .*found missing at data row 4$"):
         read(path)
 
 
 def test_many_bad_numbers_show_five_and_count_the_rest(tmp_path):
     rows = [f"{'x' + str(i) if i % 2 else 30},50" for i in range(1, 15)]  # odd rows bad: 1, 3, ..., 13
     path = _write_text(tmp_path / "a.csv", "lon,lat\n" + "\n".join(rows) + "\n")
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(InputError) as info:
         read(path)
     message = str(info.value)
     assert "data rows 1, 3, 5, 7, 9 and 2 more" in message
@@ -176,7 +177,7 @@ def test_many_bad_numbers_show_five_and_count_the_rest(tmp_path):
 
 def test_latitude_beyond_90_with_swap_hint(tmp_path):
     path = _write_text(tmp_path / "a.csv", "lon,lat\n50.5,30.5\n51,120\n52,150\n")
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(InputError) as info:
         read(path)
     message = str(info.value)
     assert "latitude column 'lat'" in message and "data rows 2, 3" in message and "(120, 150)" in message
@@ -185,36 +186,36 @@ def test_latitude_beyond_90_with_swap_hint(tmp_path):
 
 def test_latitude_beyond_90_without_swap_hint(tmp_path):
     path = _write_text(tmp_path / "a.csv", "lon,lat\n120,30\n51,95\n")
-    with pytest.raises(ValueError, match="data row 2") as info:
+    with pytest.raises(InputError, match="data row 2") as info:
         read(path)
     assert "swapped" not in str(info.value)
 
 
 def test_longitude_beyond_540(tmp_path):
     path = _write_text(tmp_path / "a.csv", "lon,lat\n3339584,50\n")
-    with pytest.raises(ValueError, match=r"outside -540\.\.540.*data row 1.*crs='EPSG:3857'"):
+    with pytest.raises(InputError, match=r"outside -540\.\.540.*data row 1.*crs='EPSG:3857'"):
         read(path)
 
 
 def test_table_geometry_column_clash(tmp_path):
     path = _write_text(tmp_path / "a.csv", "lon,lat,geometry\n1,2,x\n")
-    with pytest.raises(ValueError, match="column named 'geometry'"):
+    with pytest.raises(InputError, match="column named 'geometry'"):
         read(path)
 
 
 def test_empty_and_malformed_tables(tmp_path):
-    with pytest.raises(ValueError, match="is empty"):
+    with pytest.raises(InputError, match="is empty"):
         read(_write_text(tmp_path / "a.csv", ""))
-    with pytest.raises(ValueError, match="could not be read as a table: .*line 3"):
+    with pytest.raises(InputError, match="could not be read as a table: .*line 3"):
         read(_write_text(tmp_path / "b.csv", "lon,lat\n1,2\n1,2,3,4\n"))
     bad = tmp_path / "c.csv"
     bad.write_bytes("lon,lat,name\n1,2,M\xfcnchen\n".encode("latin-1"))
-    with pytest.raises(ValueError, match="not UTF-8"):
+    with pytest.raises(InputError, match="not UTF-8"):
         read(bad)
 
 
 def test_layer_for_a_table_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="layer= applies to files with several layers"):
+    with pytest.raises(InputError, match="layer= applies to files with several layers"):
         read(_write_text(tmp_path / "a.csv", "lon,lat\n1,2\n"), layer="x")
 
 
@@ -242,9 +243,9 @@ def test_geopackage_multi_layer_and_layer_argument(tmp_path):
     with pytest.warns(UserWarning, match=r"2 layers \('first', 'second'\); reading the first.*layer=") as record:
         assert len(read(path)) == 3
     assert record[0].filename == __file__  # the warning points at the caller
-    with pytest.raises(ValueError, match=r"layer='third' is not in .*multi\.gpkg; its layers are: 'first', 'second'"):
+    with pytest.raises(InputError, match=r"layer='third' is not in .*multi\.gpkg; its layers are: 'first', 'second'"):
         read(path, layer="third")
-    with pytest.raises(ValueError, match=r"layer=5 is out of range: .* 2 layer\(s\): 'first', 'second'"):
+    with pytest.raises(InputError, match=r"layer=5 is out of range: .* 2 layer\(s\): 'first', 'second'"):
         read(path, layer=5)
 
 
@@ -254,14 +255,14 @@ def test_shapefile_round_trip_and_missing_crs(tmp_path):
     assert back.crs.to_epsg() == 4326 and back["code"].tolist() == [7, 8, 9]
 
     (tmp_path / "sites.prj").unlink()  # a shapefile without its .prj has no CRS
-    with pytest.raises(ValueError, match=r"sites\.shp has no CRS.*crs='EPSG:4326'"):
+    with pytest.raises(InputError, match=r"sites\.shp has no CRS.*crs='EPSG:4326'"):
         read(tmp_path / "sites.shp")
     assert read(tmp_path / "sites.shp", crs="EPSG:4326").crs.to_epsg() == 4326
 
 
 def test_crs_differing_from_the_file_is_refused(tmp_path):
     path = write_frame(_points(), tmp_path / "a.gpkg")
-    with pytest.raises(ValueError, match=r"has CRS EPSG:4326 .* but crs='EPSG:3857' was given.*\.to_crs"):
+    with pytest.raises(InputError, match=r"has CRS EPSG:4326 .* but crs='EPSG:3857' was given.*\.to_crs"):
         read(path, crs="EPSG:3857")
 
 
@@ -279,31 +280,31 @@ def test_unknown_extension_read_by_content_or_refused(tmp_path):
     odd.write_bytes(src.read_bytes())
     assert len(read(odd)) == 3
     junk = _write_text(tmp_path / "b.data", "hello")
-    with pytest.raises(ValueError, match=r"not in a format rangecov reads; supported are \.geojson.*\.gpkg.*\.csv"):
+    with pytest.raises(InputError, match=r"not in a format rangecov reads; supported are \.geojson.*\.gpkg.*\.csv"):
         read(junk)
 
 
 def test_malformed_spatial_file(tmp_path):
-    with pytest.raises(ValueError, match=r"could not be read as GeoJSON") as info:
+    with pytest.raises(InputError, match=r"could not be read as GeoJSON") as info:
         read(_write_text(tmp_path / "a.geojson", "{not json"))
     assert "It might help" not in str(info.value)
 
 
 def test_lon_lat_refused_for_spatial_files(tmp_path):
     path = write_frame(_points(), tmp_path / "a.geojson")
-    with pytest.raises(ValueError, match="lon= and lat= name the coordinate columns of a table"):
+    with pytest.raises(InputError, match="lon= and lat= name the coordinate columns of a table"):
         read(path, lon="x")
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(FileNotFoundError, match=r"nope\.csv does not exist$"):
+    with pytest.raises(FileMissingError, match=r"nope\.csv does not exist$"):
         read(tmp_path / "nope.csv")
-    with pytest.raises(FileNotFoundError, match=r"does not exist \(nor does its folder .*nodir\)"):
+    with pytest.raises(FileMissingError, match=r"does not exist \(nor does its folder .*nodir\)"):
         read(str(tmp_path / "nodir" / "nope.csv"))
 
 
 def test_bad_crs_argument(tmp_path):
-    with pytest.raises(ValueError, match=r"crs='EPSG:99999999' is not a CRS pyproj understands"):
+    with pytest.raises(InputError, match=r"crs='EPSG:99999999' is not a CRS pyproj understands"):
         read(_write_text(tmp_path / "a.csv", "lon,lat\n1,2\n"), crs="EPSG:99999999")
 
 
@@ -312,7 +313,7 @@ def test_parquet_without_pyarrow(tmp_path, monkeypatch):
     pd.DataFrame({"lon": [1.0], "lat": [2.0]}).to_parquet(path)
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
-    with pytest.raises(ImportError, match=r'pip install "rangecov\[parquet\]"'):
+    with pytest.raises(MissingDependencyError, match=r'pip install "rangecov\[parquet\]"'):
         read(path)
 
 
@@ -364,7 +365,7 @@ def test_write_unnamed_index_as_index_column(tmp_path):
 
 def test_write_index_name_clash(tmp_path):
     frame = _points(v=[1, 2, 3]).rename_axis("v")
-    with pytest.raises(ValueError, match="index is named v, like a column"):
+    with pytest.raises(InputError, match="index is named v, like a column"):
         write_frame(frame, tmp_path / "a.csv")
 
 
@@ -388,7 +389,7 @@ def test_csv_non_points_as_wkt(tmp_path):
 def test_csv_lon_lat_column_clash(tmp_path):
     frame = _points(lon=[1.0], lat=[2.0])
     frame["lat"] = [2.0]
-    with pytest.raises(ValueError, match=r"frame has column\(s\) lat, where CSV output writes"):
+    with pytest.raises(InputError, match=r"frame has column\(s\) lat, where CSV output writes"):
         write_frame(frame, tmp_path / "a.csv")
 
 
@@ -407,7 +408,7 @@ def test_second_geometry_column_written_as_wkt(tmp_path, suffix):
 
 def test_overwrite_refused_then_allowed(tmp_path):
     path = write_frame(_points(), tmp_path / "a.gpkg", layer="old")
-    with pytest.raises(FileExistsError, match=r"a\.gpkg exists; pass overwrite=True to replace it"):
+    with pytest.raises(OutputExistsError, match=r"a\.gpkg exists; pass overwrite=True to replace it"):
         write_frame(_points(), path)
     write_frame(_points(lon=[1.0], lat=[2.0]), path, overwrite=True)
     # The file is replaced as a whole, not given a second layer.
@@ -421,16 +422,16 @@ def test_write_unsupported_extension_and_missing_folder(tmp_path):
         ValueError, match=r"has extension '\.shp'; write one of \.geojson, \.gpkg, \.fgb, \.parquet, \.csv"
     ):
         write_frame(_points(), tmp_path / "a.shp")
-    with pytest.raises(ValueError, match=r"--output .* has no extension"):
+    with pytest.raises(InputError, match=r"--output .* has no extension"):
         write_frame(_points(), tmp_path / "a", argname="--output")
-    with pytest.raises(FileNotFoundError, match=r"folder .*nodir does not exist"):
+    with pytest.raises(FileMissingError, match=r"folder .*nodir does not exist"):
         write_frame(_points(), tmp_path / "nodir" / "a.csv")
 
 
 def test_write_refuses_frames_it_cannot_write(tmp_path):
-    with pytest.raises(TypeError, match="must be a geopandas GeoDataFrame, got DataFrame"):
+    with pytest.raises(InputTypeError, match="must be a geopandas GeoDataFrame, got DataFrame"):
         write_frame(pd.DataFrame({"a": [1]}), tmp_path / "a.csv")
-    with pytest.raises(ValueError, match=r"no CRS.*set_crs"):
+    with pytest.raises(InputError, match=r"no CRS.*set_crs"):
         write_frame(_points(crs=None), tmp_path / "a.csv")
 
 

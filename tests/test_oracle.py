@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import shapely
 import pytest
+import shapely
+from conftest import check_against_oracle, oracle_geodesic, oracle_matrix, points
 from geographiclib.geodesic import Geodesic
 
 import rangecov
-from conftest import check_against_oracle, oracle_geodesic, oracle_matrix, points
 
 R300 = 300_000.0
 R190MI = 190 * 1609.344

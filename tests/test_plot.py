@@ -18,6 +18,7 @@ import shapely
 
 import rangecov
 from rangecov import coverage, datasets, format_distance
+from rangecov.errors import InputError, InputTypeError, MissingDependencyError
 from rangecov.plot import explore_report, plot_curve, plot_report
 from rangecov.regions import reach_regions
 
@@ -131,20 +132,20 @@ def test_labels_from_a_column(report, scenario):
 
 
 def test_bad_arguments_say_what_to_do(report):
-    with pytest.raises(ValueError, match=r"labels='nope' is not a column of the targets.*icao"):
+    with pytest.raises(InputError, match=r"labels='nope' is not a column of the targets.*icao"):
         plot_report(report, labels="nope")
-    with pytest.raises(ValueError, match="origin_labels='x'.*oblast"):
+    with pytest.raises(InputError, match="origin_labels='x'.*oblast"):
         plot_report(report, origin_labels="x")
-    with pytest.raises(ValueError, match="crs='EPSG:999999' is not a coordinate reference system"):
+    with pytest.raises(InputError, match="crs='EPSG:999999' is not a coordinate reference system"):
         plot_report(report, crs="EPSG:999999")
-    with pytest.raises(ValueError, match="not a map projection"):
+    with pytest.raises(InputError, match="not a map projection"):
         plot_report(report, crs="EPSG:4978")  # geocentric
-    with pytest.raises(TypeError, match="background must be"):
+    with pytest.raises(InputTypeError, match="background must be"):
         plot_report(report, background="oblasts")
-    with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+    with pytest.raises(InputTypeError, match="ax must be a matplotlib Axes"):
         plot_report(report, ax="left")
     assert plt.get_fignums() == []  # refused before drawing anything
-    with pytest.raises(TypeError, match="title must be True"):
+    with pytest.raises(InputTypeError, match="title must be True"):
         plot_report(report, title=1)
     assert plot_curve(report, share=np.float32(0.5)).get_title()
 
@@ -154,7 +155,7 @@ def test_background_outlines_and_names(report, scenario):
     assert paths_of(ax, "rangecov:background")
     names = [t.get_text() for t in ax.texts if t.get_gid() == "rangecov:background-label"]
     assert "Belgorod" in names
-    with pytest.raises(ValueError, match="background_labels='nope'.*name_en"):
+    with pytest.raises(InputError, match="background_labels='nope'.*name_en"):
         plot_report(report, background=scenario.regions, background_labels="nope")
 
 
@@ -276,10 +277,10 @@ def test_a_cap_reaching_low_latitudes_is_still_seen_from_above_the_pole():
 
 def test_without_matplotlib_the_error_says_what_to_install(report, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(ImportError, match=r'pip install "rangecov\[plot\]"'):
+    with pytest.raises(MissingDependencyError, match=r'pip install "rangecov\[plot\]"'):
         plot_report(report)
     monkeypatch.setitem(sys.modules, "folium", None)
-    with pytest.raises(ImportError, match=r'pip install "rangecov\[plot\]"'):
+    with pytest.raises(MissingDependencyError, match=r'pip install "rangecov\[plot\]"'):
         explore_report(report)
 
 
@@ -325,7 +326,7 @@ def test_explore_without_tiles_and_awkward_columns(scenario):
     assert "openstreetmap" not in html.lower()
     assert "Reach (high): 350 km" in html and f"Targets marginal ({r.marginal})" in html
     assert '"name"' in html
-    with pytest.raises(TypeError, match="width"):
+    with pytest.raises(InputTypeError, match="width"):
         r.explore(m=m, width=600)
 
 
@@ -353,7 +354,7 @@ def test_curve_per_origin_reach_is_in_factors(scenario):
     ax = r.plot_curve(share=0.5)
     assert "factor" in ax.get_xlabel()
     assert f"50% needs ×{r.required_reach(0.5):.3g}" in texts(ax)
-    with pytest.raises(ValueError, match="share"):
+    with pytest.raises(InputError, match="share"):
         r.plot_curve(share=1.5)
 
 

@@ -13,6 +13,7 @@ from shapely import box
 
 from rangecov import area_coverage, buffer, coverage, datasets
 from rangecov import progress as progress_bars
+from rangecov.errors import InputError, InputTypeError, MissingDependencyError
 
 
 def _points(n, seed=0, **cols):
@@ -59,15 +60,15 @@ def test_auto_stays_quiet_on_a_terminal_for_short_work(monkeypatch):
 
 @pytest.mark.parametrize("value", ["yes", 1, 0.5])
 def test_progress_must_be_true_false_or_none(value):
-    with pytest.raises(TypeError, match="progress must be True, False or None"):
+    with pytest.raises(InputTypeError, match="progress must be True, False or None"):
         coverage(_points(2), _points(2, 1), "1 km", progress=value)
-    with pytest.raises(TypeError, match="progress must be True, False or None"):
+    with pytest.raises(InputTypeError, match="progress must be True, False or None"):
         buffer(_points(2), "1 km", progress=value)
 
 
 def test_progress_true_without_tqdm_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "tqdm", None)
-    with pytest.raises(ImportError, match=r"rangecov\[progress\]"):
+    with pytest.raises(MissingDependencyError, match=r"rangecov\[progress\]"):
         coverage(_points(2), _points(2, 1), "1 km", progress=True)
     # Automatic mode just goes without.
     coverage(_points(2), _points(2, 1), "1 km", progress=None)
@@ -96,7 +97,7 @@ def test_chunks_are_honoured_exactly(monkeypatch):
 
 @pytest.mark.parametrize("bad", [0, -5, 2.5, True, "10", 1e6])
 def test_chunk_size_must_be_a_positive_whole_number(bad):
-    with pytest.raises(ValueError, match=r"chunk_size must be a whole number of targets >= 1"):
+    with pytest.raises(InputError, match=r"chunk_size must be a whole number of targets >= 1"):
         coverage(_points(2), _points(2, 1), "1 km", chunk_size=bad)
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from conftest import check_against_oracle, points
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rangecov
-from conftest import check_against_oracle, points
 
 lon = st.floats(-180, 180, allow_nan=False)
 lat = st.floats(-90, 90, allow_nan=False)

@@ -14,6 +14,7 @@ import pytest
 
 import rangecov
 from rangecov.cli import main
+from rangecov.errors import InputError, UnsupportedError
 
 REMOTE = [
     "https://example.org/airfields.csv",
@@ -28,10 +29,10 @@ REMOTE = [
 
 @pytest.mark.parametrize("source", REMOTE)
 def test_remote_sources_are_refused_by_default(source):
-    with pytest.raises(ValueError, match="is a remote source; .* pass allow_remote=True"):
+    with pytest.raises(InputError, match="is a remote source; .* pass allow_remote=True"):
         rangecov.read(source)
     sites = rangecov.datasets.atacms_kursk_2024().launch_sites
-    with pytest.raises(ValueError, match="is a remote source"):
+    with pytest.raises(InputError, match="is a remote source"):
         rangecov.stream_coverage(sites, source, "300 km")
 
 
@@ -56,7 +57,7 @@ def test_allowed_remote_sources_are_read(server, capsys):
     sites = rangecov.read(f"{url}/sites.csv", allow_remote=True)
     fields = rangecov.read(f"{url}/airfields.geojson", allow_remote=True)
     assert len(sites) == 7 and len(fields) == 17
-    with pytest.raises(NotImplementedError, match="not read in chunks; download the file first"):
+    with pytest.raises(UnsupportedError, match="not read in chunks; download the file first"):
         rangecov.stream_coverage(sites, f"{url}/airfields.geojson", "300 km", allow_remote=True)
     argv = ["coverage", f"{url}/sites.csv", f"{url}/airfields.geojson", "--reach", "190 mi", "--format", "json"]
     capsys.readouterr()

@@ -14,6 +14,7 @@ from shapely import Point, box
 
 import rangecov
 from rangecov import compare, coverage, datasets
+from rangecov.errors import InputError, InputTypeError, OutputExistsError, UnsupportedError
 
 WGS84 = Geodesic.WGS84
 
@@ -85,7 +86,7 @@ def test_required_reach_share_arithmetic():
 @pytest.mark.parametrize("share", [0, -0.1, 1.5, "half", True, float("nan")])
 def test_required_reach_rejects_bad_share(share):
     report = coverage(_frame([0.0], [0.0]), _frame([1.0], [0.0]), "10 km")
-    with pytest.raises(ValueError, match="share must be a number in"):
+    with pytest.raises(InputError, match="share must be a number in"):
         report.required_reach(share)
 
 
@@ -112,7 +113,7 @@ def test_per_origin_reach_curve_scales_every_reach(random_case):
     at_one = report.curve(factors=[1.0]).iloc[0]
     assert at_one["count"] == report.count
     assert report.required_reach(1.0) == pytest.approx(factor.max(), rel=1e-12)
-    with pytest.raises(ValueError, match="factors="):
+    with pytest.raises(InputError, match="factors="):
         report.curve(["300 km"])
 
 
@@ -128,12 +129,12 @@ def test_curve_refuses_drawn_decisions_and_mixed_arguments():
     origins = _frame([0.0], [0.0])
     targets = gpd.GeoDataFrame(geometry=[box(1, 1, 2, 2)], crs="EPSG:4326")
     report = coverage(origins, targets, "300 km", how="all")
-    with pytest.raises(NotImplementedError, match="how='any'"):
+    with pytest.raises(UnsupportedError, match="how='any'"):
         report.curve()
     point = coverage(origins, _frame([1.0], [1.0]), "300 km")
-    with pytest.raises(ValueError, match="factors= is for reports"):
+    with pytest.raises(InputError, match="factors= is for reports"):
         point.curve(factors=[1.0])
-    with pytest.raises(ValueError, match="reaches"):
+    with pytest.raises(InputError, match="reaches"):
         point.curve(["ten miles"])
 
 
@@ -173,15 +174,15 @@ def test_compare_scenario_atacms_gmlrs_and_before_after():
 def test_compare_rejects_mismatched_input():
     a = coverage(_frame([0.0], [0.0]), _frame([1.0, 2.0], [0.0, 0.0]), "200 km")
     b = coverage(_frame([0.0], [0.0]), _frame([1.0], [0.0]), "200 km")
-    with pytest.raises(ValueError, match="same targets"):
+    with pytest.raises(InputError, match="same targets"):
         compare(a, b)
     c = coverage(_frame([0.0], [0.0]), _frame([1.0, 2.0], [0.0, 0.0], index=[5, 6]), "200 km")
-    with pytest.raises(ValueError, match="different labels or order"):
+    with pytest.raises(InputError, match="different labels or order"):
         compare(a, c)
-    with pytest.raises(TypeError, match="report_b must be a CoverageReport"):
+    with pytest.raises(InputTypeError, match="report_b must be a CoverageReport"):
         compare(a, a.targets)
     for labels in [("x", "x"), ("x",), ("", "y"), "xy"]:
-        with pytest.raises(ValueError, match="labels must be two different"):
+        with pytest.raises(InputError, match="labels must be two different"):
             compare(a, a, labels=labels)
 
 
@@ -210,14 +211,14 @@ def test_compare_refuses_other_geometry_and_column_clashes():
     origins = _frame([0.0], [0.0])
     a = coverage(origins, _frame([1.0, 2.0], [0.0, 0.0]), "200 km")
     moved = coverage(origins, _frame([1.0, 2.5], [0.0, 0.0]), "200 km")
-    with pytest.raises(ValueError, match="geometry differs at index label 1"):
+    with pytest.raises(InputError, match="geometry differs at index label 1"):
         compare(a, moved)
     # The same places in another CRS are the same targets.
     merc = coverage(origins, _frame([1.0, 2.0], [0.0, 0.0]).to_crs("EPSG:3857"), "200 km")
     assert compare(a, merc).changed.empty
     clashing = _frame([1.0], [0.0], change=["x"])
     r = coverage(origins, clashing, "200 km")
-    with pytest.raises(ValueError, match="'change'"):
+    with pytest.raises(InputError, match="'change'"):
         compare(r, r)
     c = compare(a, coverage(origins, _frame([1.0, 2.0], [0.0, 0.0]), "120 km"))
     assert isinstance(c.targets["status_a"].dtype, pd.CategoricalDtype)
@@ -239,12 +240,12 @@ def test_to_dict_band_without_origins():
 
 def test_to_file_refuses_json_and_points_to_to_dict(tmp_path):
     report = coverage(_frame([0.0], [0.0]), _frame([1.0], [0.0]), "200 km")
-    with pytest.raises(ValueError, match=r"to_dict\(targets=True\)"):
+    with pytest.raises(InputError, match=r"to_dict\(targets=True\)"):
         report.to_file(tmp_path / "r.json")
-    with pytest.raises(ValueError, match="layer must be"):
+    with pytest.raises(InputError, match="layer must be"):
         report.to_file(tmp_path / "r.geojson", layer="both")
     report.to_file(tmp_path / "r.geojson")
-    with pytest.raises(FileExistsError, match="overwrite=True"):
+    with pytest.raises(OutputExistsError, match="overwrite=True"):
         report.to_file(tmp_path / "r.geojson")
     report.to_file(tmp_path / "o.gpkg", layer="origins")
     back = rangecov.read(tmp_path / "o.gpkg")

@@ -12,14 +12,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from conftest import oracle_geodesic
 from geographiclib.geodesic import Geodesic
 from shapely import LineString, MultiPolygon, Point, Polygon
 
 import rangecov
 from rangecov import datasets
+from rangecov.errors import InputError, InputTypeError
 from rangecov.geodesy import get_ellipsoid
-
-from conftest import oracle_geodesic
 
 ELL = get_ellipsoid("WGS84")
 
@@ -225,9 +225,9 @@ def test_area_coverage_keeps_rows_and_refuses_points(scenario):
     assert out.index.tolist() == regions.index.tolist()
     assert list(out.columns[-3:]) == ["area_km2", "covered_km2", "covered_share"]
     assert regions.equals(before)
-    with pytest.raises(ValueError, match="regions must be polygons to have an area"):
+    with pytest.raises(InputError, match="regions must be polygons to have an area"):
         rangecov.area_coverage(scenario.launch_sites, scenario.airfields, "190 mi")
-    with pytest.raises(TypeError, match="not a band"):
+    with pytest.raises(InputTypeError, match="not a band"):
         rangecov.area_coverage(scenario.launch_sites, regions, ("100 km", "200 km"))
 
 
@@ -308,7 +308,7 @@ def test_centroid_of_a_geometry_cut_at_the_antimeridian():
 
 def test_lon_lat_box_around_a_pole_is_refused_with_a_hint():
     site = gpd.GeoSeries([Point(0, -80)], crs="EPSG:4326")
-    with pytest.raises(ValueError, match=r"edge from -180° to 180° along a parallel.*segmentize"):
+    with pytest.raises(InputError, match=r"edge from -180° to 180° along a parallel.*segmentize"):
         rangecov.area_coverage(site, gpd.GeoSeries([shapely.box(-180, -90, 180, -60)], crs="EPSG:4326"), "10 km")
     dense = gpd.GeoSeries([shapely.box(-180, -90, 180, -60)], crs="EPSG:4326").segmentize(1)
     out = rangecov.area_coverage(site, dense, "10 km")

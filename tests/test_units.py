@@ -3,6 +3,7 @@ import math
 import pytest
 
 from rangecov import format_distance, parse_distance
+from rangecov.errors import InputError, InputTypeError
 
 
 @pytest.mark.parametrize(
@@ -58,7 +59,7 @@ def test_accepted(text, metres):
     ],
 )
 def test_rejected_with_message(value, fragment):
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(InputError) as err:
         parse_distance(value)
     message = str(err.value)
     assert fragment in message
@@ -66,13 +67,13 @@ def test_rejected_with_message(value, fragment):
 
 
 def test_unknown_unit_lists_accepted_units():
-    with pytest.raises(ValueError, match=r"accepted units: m, km, mi .* nmi or NM .* ft, yd"):
+    with pytest.raises(InputError, match=r"accepted units: m, km, mi .* nmi or NM .* ft, yd"):
         parse_distance("5 parsecs")
 
 
 @pytest.mark.parametrize("value", [None, [1], True, object()])
 def test_wrong_type(value):
-    with pytest.raises(TypeError, match="distance must be a number of metres or a string"):
+    with pytest.raises(InputTypeError, match="distance must be a number of metres or a string"):
         parse_distance(value)
 
 

@@ -20,10 +20,11 @@ import traceback
 from collections.abc import Sequence
 
 # The redundant "as" marks a re-export: the names rangecov.cli has always offered.
+from ..errors import RangecovError
 from .commands import AREA_SCHEMA as AREA_SCHEMA
 from .inputs import EXIT_OK as EXIT_OK
 from .inputs import EXIT_THRESHOLD as EXIT_THRESHOLD
-from .inputs import EXIT_USAGE, UsageError
+from .inputs import EXIT_USAGE
 from .inputs import LABEL_COLUMNS as LABEL_COLUMNS
 from .parser import FORMATS as FORMATS
 from .parser import build_parser
@@ -41,6 +42,15 @@ def _as_flags(message: str) -> str:
 
 
 _SIGTERM_EXIT = 128 + 15
+# Error lines are cut to this many characters: a message that quotes a damaged or hostile
+# file (a column name of 10⁶ characters) must stay one readable line.
+_MAX_MESSAGE = 1000
+
+
+def _one_line(text: str) -> str:
+    """``text`` with its whitespace (newlines too) collapsed, cut to _MAX_MESSAGE characters ending in "..."."""
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
 
 
 def _stop_on_sigterm():
@@ -69,11 +79,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rangecov: interrupted", file=sys.stderr)
         return 130
-    except (UsageError, ValueError, TypeError, KeyError, OSError, ImportError, NotImplementedError) as err:
+    # Mistakes a user can fix are rangecov's own errors (UsageError is one) and the file system's
+    # (permission denied, a path that vanished); a ValueError from inside numpy or pandas is a bug.
+    except (RangecovError, OSError) as err:
         if args.debug:
             traceback.print_exc()
             return EXIT_USAGE  # not Python's 1, which would read as "threshold not met"
-        message = _as_flags(" ".join(str(err).split()) or type(err).__name__)
+        message = _as_flags(_one_line(str(err)) or type(err).__name__)
         print(f"rangecov {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as stop:
@@ -84,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
             return EXIT_USAGE
-        message = " ".join(str(err).split())
+        message = _one_line(str(err))
         print(
             f"rangecov {args.command}: internal error ({type(err).__name__}: {message}); "
             "rerun with --debug and report it",

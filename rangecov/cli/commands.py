@@ -12,6 +12,7 @@ import math
 import sys
 from pathlib import Path
 
+from ..errors import MissingCRSError, RangecovError
 from ..version import __version__
 from .inputs import (
     EXIT_OK,
@@ -31,6 +32,9 @@ from .inputs import (
 __all__ = ["AREA_SCHEMA", "cmd_coverage", "cmd_reach", "cmd_area", "cmd_demo"]
 
 AREA_SCHEMA = "rangecov.area/1"
+# Printed tables cut labels and values to this many characters (ending "..."): pandas pads
+# every cell of a column to its widest, so one name of 10⁷ characters would take gigabytes.
+_MAX_CELL = 100
 
 
 # -- shared steps ---------------------------------------------------------------------------
@@ -124,11 +128,11 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         lines = [repr(report), ""]
         summary = report.summary(by=args.by)
         summary["share"] = summary["share"].map(_pct)
-        lines.append(summary.to_string())
+        lines.append(summary.to_string(max_colwidth=_MAX_CELL))
         if args.rows > 0:
             lines.append("")
             with pd.option_context("display.width", 120):
-                lines.append(_target_table(report, args.by).to_string(max_rows=args.rows))
+                lines.append(_target_table(report, args.by).to_string(max_rows=args.rows, max_colwidth=_MAX_CELL))
         emit("\n".join(lines), args)
     elif fmt == "json":
         emit(json.dumps(report.to_dict(by=args.by, targets=True), indent=2, allow_nan=False), args)
@@ -162,7 +166,6 @@ def _coverage_streamed(args: argparse.Namespace, origins, fmt: str) -> int:
             f"TARGETS has more than --chunk-rows {args.chunk_rows:,} rows, so it is read in chunks and its rows "
             f"are written only to a file: give --out FILE.{fmt} (or .parquet, .gpkg, .fgb)"
         )
-    from ..errors import MissingCRSError
     from ..io import file_kind
 
     def run(**reading):
@@ -194,12 +197,12 @@ def _coverage_streamed(args: argparse.Namespace, origins, fmt: str) -> int:
                 if args.crs is None:
                     raise
                 result = run(crs=args.crs)
-    except (ValueError, TypeError, FileNotFoundError) as err:
+    except RangecovError as err:  # anything else from inside is a bug, reported as one by main()
         raise UsageError(f"TARGETS: {err}") from err
     if fmt == "table":
         summary = result.summary(by=args.by)
         summary["share"] = summary["share"].map(_pct)
-        emit("\n".join([repr(result), "", summary.to_string()]), args)
+        emit("\n".join([repr(result), "", summary.to_string(max_colwidth=_MAX_CELL)]), args)
         note(
             f"TARGETS read in {result.chunks} chunks of up to {args.chunk_rows:,} rows; rows are written only with --out",
             args,
@@ -289,7 +292,7 @@ def cmd_area(args: argparse.Namespace) -> int:
             f"{covered:,.1f} of {area:,.1f} km² ({_pct(share)}) within {_reach_text(args)} "
             f"of {n_o} origin{'s' if n_o != 1 else ''}"
         )
-        emit(head + "\n\n" + shown.to_string(), args)
+        emit(head + "\n\n" + shown.to_string(max_colwidth=_MAX_CELL), args)
     elif fmt == "json":
         emit(json.dumps(_area_dict(table, args, area, covered, share, len(origins)), indent=2, allow_nan=False), args)
     else:

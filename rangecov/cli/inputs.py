@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import MissingCRSError
+from ..errors import InputError, MissingCRSError, RangecovError
 
 __all__ = [
     "EXIT_OK",
@@ -49,7 +49,7 @@ _OUT_FORMATS = {
 LABEL_COLUMNS = ("name", "id", "label", "site")
 
 
-class UsageError(ValueError):
+class UsageError(InputError):
     """A mistake on the command line: reported in one line, exit code 2."""
 
 
@@ -77,7 +77,7 @@ def read_input(path: str, args: argparse.Namespace, what: str, names: str | None
             if args.crs is None:
                 raise
             frame = read(path, crs=args.crs, allow_remote=remote)
-    except (ValueError, TypeError, FileNotFoundError) as err:
+    except RangecovError as err:  # anything else from inside is a bug, reported as one by main()
         raise UsageError(f"{what}: {err}") from err
     if table and args.crs is not None and len(frame):
         refuse_degrees_as_metres(frame, args.crs, what, path)
@@ -114,7 +114,9 @@ def refuse_degrees_as_metres(frame, crs: str, what: str, path: str) -> None:
 def require_column(frame, column: str, flag: str, what: str) -> None:
     """A usage error naming the flag and listing the columns when ``column`` is not one of ``frame``'s."""
     if column not in frame.columns:
-        cols = ", ".join(map(str, frame.columns.drop(frame.geometry.name, errors="ignore")))
+        from ..writing import list_columns  # "(none)" rather than nothing, and at most 30 names
+
+        cols = list_columns(frame.columns.drop(frame.geometry.name, errors="ignore"))
         raise UsageError(f"{flag} {column!r} is not a column of {what}; columns: {cols}")
 
 

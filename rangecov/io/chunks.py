@@ -22,11 +22,19 @@ import pandas as pd
 import pyproj
 import shapely
 
-from ..errors import InputError, MissingCRSError, UnsupportedError
+from ..errors import (
+    FileFormatError,
+    InputError,
+    InputTypeError,
+    MissingCRSError,
+    MissingDependencyError,
+    UnsupportedError,
+)
 from ..writing import first_line
 from .chunk import Chunk, ChunkSource
 from .parquet_chunks import parquet_source
 from .reader import (
+    damaged_archive,
     existing_path,
     file_kind,
     is_remote,
@@ -36,7 +44,7 @@ from .reader import (
     settle_crs,
     table_separator,
 )
-from .tables import coordinate_columns, points_from_table
+from .tables import coordinate_columns, points_from_table, short_repr
 
 __all__ = ["open_chunks", "rows_beyond"]
 
@@ -78,13 +86,13 @@ def open_chunks(
             raise InputError(f"lon= and lat= name the coordinate columns of a table; {path} carries its own geometry")
         return _gdal_source(path, chunk_rows, crs, layer)
     if isinstance(source, (pd.DataFrame, gpd.GeoSeries)):
-        raise TypeError(
+        raise InputTypeError(
             "targets is a single frame: pass it to rangecov.coverage(), or a path or an iterable of GeoDataFrames here"
         )
     try:
         frames = iter(source)
     except TypeError:
-        raise TypeError(
+        raise InputTypeError(
             f"targets must be a file path or an iterable of GeoDataFrames, got {type(source).__name__}"
         ) from None
     return ChunkSource(_frame_chunks(frames), n_rows=None, columns=[], name="targets")
@@ -122,9 +130,15 @@ def _csv_source(path: Path, chunk_rows: int, lon, lat, crs) -> ChunkSource:
     try:
         head = pd.read_csv(path, sep=sep, nrows=chunk_rows + 1)
     except pd.errors.EmptyDataError:
-        raise InputError(f"{path} is empty; a table needs at least a header line naming its columns") from None
+        raise FileFormatError(f"{path} is empty; a table needs at least a header line naming its columns") from None
     except (pd.errors.ParserError, ValueError) as err:
-        raise InputError(f"{path} could not be read as a table: {first_line(err)}") from None
+        raise FileFormatError(f"{path} could not be read as a table: {first_line(err)}") from None
+    except ImportError as err:  # a compression whose module is missing (.zst needs zstandard)
+        raise MissingDependencyError(f"reading {path} needs a package: {first_line(err)}") from None
+    except Exception as err:
+        if not damaged_archive(err):
+            raise
+        raise FileFormatError(f"{path} could not be decompressed: {first_line(err)}") from None
     # Known only when the file ends within the first chunk; counting the
     # rows of a larger file would cost a pass of its own.
     n_rows = len(head) if len(head) <= chunk_rows else None
@@ -146,6 +160,12 @@ def _csv_source(path: Path, chunk_rows: int, lon, lat, crs) -> ChunkSource:
                 return
             except (pd.errors.ParserError, ValueError, TypeError) as err:
                 raise InputError(_csv_problem(path, sep, first, chunk_rows, dtypes, err)) from None
+            except Exception as err:  # a compressed file cut short or damaged after the first chunk
+                if not damaged_archive(err):
+                    raise
+                raise FileFormatError(
+                    f"{path} could not be decompressed after data row {first:,}: {first_line(err)}"
+                ) from None
             table.index = pd.RangeIndex(first, first + len(table))
             frame = points_from_table(_plain_types(table), path, lon=lon, lat=lat, crs=crs, first_row=first)
             yield Chunk(first, frame=frame)
@@ -212,7 +232,7 @@ def _csv_problem(path: Path, sep, first: int, chunk_rows: int, dtypes: dict, err
         bad = _misfits(text[name], dtype)
         if bad.size:
             rows = ", ".join(f"{first + int(p) + 1:,}" for p in bad[:5])
-            shown = ", ".join(repr(v) for v in text[name].iloc[bad[:5]])
+            shown = ", ".join(short_repr(v) for v in text[name].iloc[bad[:5]])
             return (
                 f"column {name!r} in {path} held {dtype} values in the first {chunk_rows:,} rows but "
                 f"{shown} at data row(s) {rows}; column types come from the first chunk, so fix those "
@@ -230,7 +250,7 @@ def _gdal_source(path: Path, chunk_rows: int, crs, layer) -> ChunkSource:
     try:
         info = pyogrio.read_info(path, layer=layer)
     except Exception as err:  # pyogrio's DataSourceError/DataLayerError
-        raise InputError(f"{path} could not be read: {first_line(err)}") from None
+        raise FileFormatError(f"{path} could not be read: {first_line(err)}") from None
     file_crs = settle_crs(pyproj.CRS.from_user_input(info["crs"]) if info["crs"] else None, path, crs)
     n_rows = int(info["features"]) if info["features"] >= 0 else None
     names = list(info["fields"])
@@ -270,7 +290,7 @@ def _frame_chunks(frames: Iterator) -> Iterator[Chunk]:
     first, keeps, names = 0, None, None
     for i, frame in enumerate(frames):
         if not isinstance(frame, gpd.GeoDataFrame):
-            raise TypeError(f"targets: item {i} of the iterable is a {type(frame).__name__}, not a GeoDataFrame")
+            raise InputTypeError(f"targets: item {i} of the iterable is a {type(frame).__name__}, not a GeoDataFrame")
         if frame.crs is None:
             raise MissingCRSError(f"targets: item {i} of the iterable has no CRS; set one with .set_crs(...)")
         index = frame.index

@@ -18,7 +18,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from ..errors import InputError
+from ..errors import FileFormatError, InputError
 from ..writing import WGS84, first_line, same_crs
 from .chunk import Chunk, ChunkSource
 from .reader import parquet_file, settle_crs
@@ -45,15 +45,7 @@ def parquet_source(path: Path, chunk_rows: int, lon, lat, crs, columns) -> Chunk
         return ChunkSource(tables(), n_rows=n_rows, columns=names, name=str(path))
     if lon is not None or lat is not None:
         raise InputError(f"lon= and lat= name the coordinate columns of a table; {path} is GeoParquet with geometry")
-    meta = json.loads(geo)
-    geometry = meta["primary_column"]
-    column = meta["columns"][geometry]
-    if "crs" not in column:
-        file_crs = pyproj.CRS.from_user_input("OGC:CRS84")  # GeoParquet's default
-    elif column["crs"] is None:
-        file_crs = None
-    else:
-        file_crs = pyproj.CRS.from_user_input(column["crs"])
+    geometry, column, file_crs = _geo_column(geo, names, path)
     file_crs = settle_crs(file_crs, path, crs)
     encoding = str(column.get("encoding", "WKB"))
     encoding = "WKB" if encoding.upper() == "WKB" else encoding.lower()
@@ -89,6 +81,24 @@ def parquet_source(path: Path, chunk_rows: int, lon, lat, crs, columns) -> Chunk
             )
 
     return ChunkSource(chunks(), n_rows=n_rows, columns=names, name=str(path), geometry=geometry)
+
+
+def _geo_column(geo: bytes, names: list, path: Path) -> tuple[str, dict, pyproj.CRS | None]:
+    """The primary geometry column in GeoParquet's ``geo`` metadata: its name, its entry and its CRS."""
+    # The metadata is data from the file like any other: malformed, it is the file's fault
+    # (one line, as read() reports it), not a KeyError from inside rangecov.
+    try:
+        meta = json.loads(geo)
+        geometry = meta["primary_column"]
+        column = meta["columns"][geometry]
+        if geometry in names and isinstance(column, dict):
+            if "crs" not in column:
+                return geometry, column, pyproj.CRS.from_user_input("OGC:CRS84")  # GeoParquet's default
+            return geometry, column, None if column["crs"] is None else pyproj.CRS.from_user_input(column["crs"])
+        problem = f"its primary column {geometry!r} is not a described column of the file"
+    except (ValueError, TypeError, KeyError, pyproj.exceptions.CRSError) as err:
+        problem = f"no key {err}" if isinstance(err, KeyError) else first_line(err)
+    raise FileFormatError(f"{path} has malformed GeoParquet metadata ('geo'): {problem}")
 
 
 def _stored_index(schema) -> tuple[dict, tuple | None]:
@@ -167,7 +177,7 @@ def _batches(pf, path: Path, chunk_rows: int, columns) -> Iterator[tuple[int, ob
                     pending, held = ([rest] if rest.num_rows else []), rest.num_rows
         except Exception as err:  # pyarrow raises OSError/ArrowInvalid for damaged pages
             where = f"row group {group} (rows {start + 1:,}-{start + n:,})"
-            raise InputError(f"{path}: {where} could not be read: {first_line(err)}") from None
+            raise FileFormatError(f"{path}: {where} could not be read: {first_line(err)}") from None
         start += n
     if held:
         yield first, pending[0] if len(pending) == 1 else pa.concat_tables(pending).combine_chunks()

@@ -7,9 +7,11 @@ Spatial files go through GDAL (:func:`geopandas.read_file`) or
 
 from __future__ import annotations
 
+import lzma
 import os
 import re
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,14 @@ import geopandas as gpd
 import pandas as pd
 import pyproj
 
-from ..errors import FileMissingError, InputError, MissingCRSError, MissingDependencyError
+from ..errors import (
+    FileFormatError,
+    FileMissingError,
+    InputError,
+    InputTypeError,
+    MissingCRSError,
+    MissingDependencyError,
+)
 from ..writing import first_line, is_default_index, same_crs
 from .tables import points_from_table
 
@@ -30,6 +39,7 @@ __all__ = [
     "parse_crs",
     "settle_crs",
     "table_separator",
+    "damaged_archive",
 ]
 
 _TABLE_SEPARATORS = {".csv": ",", ".tsv": "\t", ".txt": None}  # None: let the parser sniff
@@ -158,9 +168,9 @@ def read(
     user_crs = parse_crs(crs)
     for argname, value in (("lon", lon), ("lat", lat)):
         if value is not None and not isinstance(value, str):
-            raise TypeError(f"{argname}= must be a column name (str), got {type(value).__name__} {value!r}")
+            raise InputTypeError(f"{argname}= must be a column name (str), got {type(value).__name__} {value!r}")
     if layer is not None and (isinstance(layer, bool) or not isinstance(layer, (str, int))):
-        raise TypeError(f"layer= must be a layer name (str) or a 0-based position (int), got {layer!r}")
+        raise InputTypeError(f"layer= must be a layer name (str) or a 0-based position (int), got {layer!r}")
     if is_remote(path):
         refuse_remote(path, allow_remote)
         return _read_remote(str(path), lon=lon, lat=lat, crs=user_crs, layer=layer)
@@ -168,7 +178,7 @@ def read(
 
     kind = file_kind(path)
     if layer is not None and kind in ("table", "parquet"):
-        raise ValueError(f"layer= applies to files with several layers, such as GeoPackage; {path} has one table")
+        raise InputError(f"layer= applies to files with several layers, such as GeoPackage; {path} has one table")
     if kind == "table":
         return points_from_table(_read_table(path), path, lon=lon, lat=lat, crs=user_crs)
     if kind == "parquet" and not _has_geo_metadata(path):
@@ -184,7 +194,7 @@ def read(
             return points_from_table(pd.DataFrame(frame), path, lon=lon, lat=lat, crs=user_crs)
 
     if lon is not None or lat is not None:
-        raise ValueError(
+        raise InputError(
             f"lon= and lat= name the coordinate columns of a table; {path} is a spatial file that "
             "carries its own geometry, so leave them out"
         )
@@ -236,7 +246,7 @@ def parse_crs(crs) -> pyproj.CRS | None:
     try:
         return pyproj.CRS.from_user_input(crs)
     except pyproj.exceptions.CRSError:
-        raise ValueError(
+        raise InputError(
             f"crs={crs!r} is not a CRS pyproj understands; give e.g. crs='EPSG:4326' "
             "(longitude/latitude in degrees) or crs='EPSG:3857'"
         ) from None
@@ -247,7 +257,7 @@ def existing_path(path) -> Path:
     try:
         path = Path(os.fspath(path))
     except TypeError:
-        raise TypeError(f"path must be a file path (str or os.PathLike), got {type(path).__name__}") from None
+        raise InputTypeError(f"path must be a file path (str or os.PathLike), got {type(path).__name__}") from None
     if not path.exists():
         parent = path.parent
         missing_dir = "" if parent.is_dir() else f" (nor does its folder {parent})"
@@ -297,12 +307,31 @@ def _read_table(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path, sep=table_separator(path))
     except pd.errors.EmptyDataError:
-        raise ValueError(f"{path} is empty; a table needs at least a header line naming its columns") from None
+        raise FileFormatError(f"{path} is empty; a table needs at least a header line naming its columns") from None
     except UnicodeDecodeError:
-        raise ValueError(f"{path} is not UTF-8 text; save it as UTF-8 (e.g. 'CSV UTF-8' in a spreadsheet)") from None
+        raise FileFormatError(
+            f"{path} is not UTF-8 text; save it as UTF-8 (e.g. 'CSV UTF-8' in a spreadsheet)"
+        ) from None
     except (pd.errors.ParserError, ValueError) as err:
         # The parser's own message says where (e.g. "Expected 3 fields in line 4, saw 5").
-        raise ValueError(f"{path} could not be read as a table: {first_line(err)}") from None
+        raise FileFormatError(f"{path} could not be read as a table: {first_line(err)}") from None
+    except ImportError as err:  # a compression whose module is missing (.zst needs zstandard)
+        raise MissingDependencyError(f"reading {path} needs a package: {first_line(err)}") from None
+    except Exception as err:
+        if not damaged_archive(err):
+            raise
+        raise FileFormatError(f"{path} could not be decompressed: {first_line(err)}") from None
+
+
+def damaged_archive(err: BaseException) -> bool:
+    """Whether ``err`` is a decompressor's complaint about a damaged ``.gz``/``.bz2``/``.xz``/``.zip`` table.
+
+    Python's decompressors raise EOFError (a file cut short), zipfile.BadZipFile, lzma.LZMAError
+    and OSError without an errno (gzip, bz2); an OSError of the system (permission denied) has one.
+    """
+    if isinstance(err, OSError):
+        return err.errno is None
+    return isinstance(err, (EOFError, zipfile.BadZipFile, lzma.LZMAError))
 
 
 def _sniff_separator(path: Path) -> str:
@@ -329,7 +358,7 @@ def parquet_file(path: Path):
     try:
         return pq.ParquetFile(path)
     except Exception as err:  # pyarrow's ArrowInvalid and OSError for a file that is not Parquet
-        raise InputError(f"{path} could not be read as Parquet: {first_line(err)}") from None
+        raise FileFormatError(f"{path} could not be read as Parquet: {first_line(err)}") from None
 
 
 def _has_geo_metadata(path: Path) -> bool:
@@ -344,7 +373,7 @@ def _call_reader(reader, path: Path, what: str):
             f'reading {path} needs pyarrow for {what} files; install it with pip install "rangecov[parquet]"'
         ) from None
     except Exception as err:  # pyarrow and geopandas raise many types for a damaged file
-        raise ValueError(f"{path} could not be read as {what}: {first_line(err)}") from err
+        raise FileFormatError(f"{path} could not be read as {what}: {first_line(err)}") from err
 
 
 def _read_gdal(path: Path, *, layer, known: bool) -> pd.DataFrame:
@@ -356,18 +385,24 @@ def _read_gdal(path: Path, *, layer, known: bool) -> pd.DataFrame:
         layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
     except DataSourceError as err:
         if known:
-            raise ValueError(f"{path} could not be read as {what}: {first_line(err)}") from None
-        raise ValueError(
+            raise FileFormatError(f"{path} could not be read as {what}: {first_line(err)}") from None
+        if _suffixes(path)[0] == ".zip":
+            # GDAL reads a zipped shapefile (.zip, .shp.zip) from inside the archive: say so, as
+            # the list of extensions below would not.
+            raise FileFormatError(
+                f"{path} is not a zip archive holding a shapefile (its .shp, .shx and .dbf) or another file GDAL reads"
+            ) from None
+        raise InputError(
             f"{path} is not in a format rangecov reads; supported are {SUPPORTED_READ}, "
             "or any other format GDAL recognises"
         ) from None
     listed = ", ".join(map(repr, layers))
     if isinstance(layer, int):
         if not 0 <= layer < len(layers):
-            raise ValueError(f"layer={layer} is out of range: {path} has {len(layers)} layer(s): {listed}")
+            raise InputError(f"layer={layer} is out of range: {path} has {len(layers)} layer(s): {listed}")
         layer = layers[layer]
     elif layer is not None and layer not in layers:
-        raise ValueError(f"layer={layer!r} is not in {path}; its layers are: {listed}")
+        raise InputError(f"layer={layer!r} is not in {path}; its layers are: {listed}")
     elif layer is None and len(layers) > 1:
         # Say which one we took, so the choice is never silent (pyogrio's own
         # warning would point into pyogrio rather than at the caller).
@@ -378,9 +413,14 @@ def _read_gdal(path: Path, *, layer, known: bool) -> pd.DataFrame:
         )
         layer = layers[0]
     try:
-        return gpd.read_file(path, layer=layer)
+        frame = gpd.read_file(path, layer=layer)
     except (DataSourceError, DataLayerError) as err:
-        raise ValueError(f"{path} could not be read as {what}: {first_line(err)}") from None
+        raise FileFormatError(f"{path} could not be read as {what}: {first_line(err)}") from None
+    if len(frame.columns) == 0:
+        # Neither a geometry nor a field: GDAL gave up silently (e.g. on a GML entity bomb), and
+        # "no longitude/latitude columns" would send the user looking for columns that are not there.
+        raise FileFormatError(f"{path} could not be read as {what}: GDAL found no geometry and no fields in it")
+    return frame
 
 
 def _settle_crs(frame: gpd.GeoDataFrame, path: Path, user_crs: pyproj.CRS | None) -> gpd.GeoDataFrame:
@@ -403,7 +443,7 @@ def settle_crs(file_crs: pyproj.CRS | None, path: Path, user_crs) -> pyproj.CRS:
         return user_crs
     if user_crs is not None and not same_crs(file_crs, user_crs):
         name = user_crs.to_string()
-        raise ValueError(
+        raise InputError(
             f"{path} has CRS {file_crs.to_string()} ({file_crs.name}) but crs={name!r} was given; "
             f"read it without crs= and convert with .to_crs({name!r}), or, if the file's CRS is wrong, "
             f"replace it with .set_crs({name!r}, allow_override=True)"

@@ -15,11 +15,16 @@ import numpy as np
 import pandas as pd
 import pyproj
 
+from ..errors import InputError
+from ..lonlat import MAX_LONGITUDE
 from ..writing import WGS84, list_columns
 
-__all__ = ["points_from_table", "coordinate_columns", "LON_NAMES", "LAT_NAMES"]
+__all__ = ["points_from_table", "coordinate_columns", "short_repr", "LON_NAMES", "LAT_NAMES"]
 
 _MAX_SHOWN = 5
+# Characters of a text value quoted in a message: a field of a damaged or hostile file can be
+# megabytes long, and the message must stay one readable line.
+_MAX_TEXT = 40
 
 # Auto-detected coordinate columns, in order of preference: when a table has
 # several (e.g. both "lon" and "x"), the first in these lists wins.
@@ -38,10 +43,17 @@ def _rows(positions: np.ndarray, first_row: int = 0) -> str:
     return f"data row{'s' if len(numbers) > 1 else ''} {shown}" + (f" and {more} more" if more > 0 else "")
 
 
+def short_repr(text: str) -> str:
+    """``repr(text)``, or for a long text its first characters and its length: ``'xxx'... (1,000,000 characters)``."""
+    if len(text) <= _MAX_TEXT:
+        return repr(text)
+    return f"{text[:_MAX_TEXT]!r}... ({len(text):,} characters)"
+
+
 def _shown_values(values: Sequence) -> str:
     def one(v):
         if isinstance(v, str):
-            return repr(v)
+            return short_repr(v)
         if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
             return "missing"
         return f"{v:g}" if isinstance(v, (float, np.floating)) else repr(v)
@@ -63,7 +75,7 @@ def _find_column(columns: Sequence, wanted: str | None, candidates: Sequence[str
         loose = [c for c in columns if normal(c) == normal(wanted)]
         if len(loose) == 1:
             return loose[0]
-        raise ValueError(f"{argname}={wanted!r} is not a column of {path}; columns: {list_columns(columns)}")
+        raise InputError(f"{argname}={wanted!r} is not a column of {path}; columns: {list_columns(columns)}")
     for candidate in candidates:
         for column in columns:
             if normal(column) == candidate:
@@ -87,7 +99,7 @@ def _no_coordinates(columns: Sequence, lon_col, lat_col, path: Path) -> None:
     hint = ""
     if any(str(c).strip().casefold() in ("geometry", "wkt") for c in columns):
         hint = " (a WKT geometry column is not read; parse it with geopandas.GeoSeries.from_wkt)"
-    raise ValueError(
+    raise InputError(
         f"no {what} found in {path} (looked for {'/'.join(LON_NAMES)} and {'/'.join(LAT_NAMES)}); "
         f"columns: {list_columns(columns)}; {fix}{hint}"
     )
@@ -117,10 +129,10 @@ def points_from_table(
     if lon_col is None or lat_col is None:
         _no_coordinates(columns, lon_col, lat_col, path)
     if lon_col == lat_col:
-        raise ValueError(f"lon= and lat= both name column {lon_col!r} of {path}; give two different columns")
+        raise InputError(f"lon= and lat= both name column {lon_col!r} of {path}; give two different columns")
     rest = table.drop(columns=[lon_col, lat_col])
     if "geometry" in rest.columns:
-        raise ValueError(
+        raise InputError(
             f"{path} has a column named 'geometry' besides its coordinate columns {lon_col!r} and {lat_col!r}; "
             "read() puts the points there, so rename that column in the file"
         )
@@ -139,7 +151,7 @@ def _numbers(column: pd.Series, name, path: Path, first_row: int) -> np.ndarray:
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         raw = column.iloc[bad]
-        raise ValueError(
+        raise InputError(
             f"column {name!r} in {path} must hold finite numbers; found {_shown_values(raw)} at {_rows(bad, first_row)}"
         )
     return values
@@ -154,15 +166,15 @@ def _check_degrees(x: np.ndarray, y: np.ndarray, lon_col, lat_col, path: Path, f
                 f"; longitude and latitude look swapped (every longitude is within ±90°): "
                 f"if so, read with lon={lat_col!r}, lat={lon_col!r}"
             )
-        raise ValueError(
+        raise InputError(
             f"latitude column {lat_col!r} in {path} has values beyond ±90° at {_rows(off, first_row)} "
             f"({_shown_values(y[off])}){hint}"
         )
     # Beyond one and a half turns a "longitude" is not one (e.g. metres);
     # name the projected CRS instead.
-    off = np.flatnonzero(np.abs(x) > 540.0)
+    off = np.flatnonzero(np.abs(x) > MAX_LONGITUDE)
     if off.size:
-        raise ValueError(
+        raise InputError(
             f"longitude column {lon_col!r} in {path} has values outside -540..540° at {_rows(off, first_row)} "
             f"({_shown_values(x[off])}); if these are projected coordinates, pass their CRS, e.g. crs='EPSG:3857'"
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from ..errors import MissingDependencyError
+from ..errors import InputTypeError, MissingDependencyError
 
 if TYPE_CHECKING:  # only for the annotations; matplotlib stays optional
     from matplotlib.axes import Axes
@@ -43,7 +43,7 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
         from matplotlib.axes import Axes
 
         if not isinstance(ax, Axes):
-            raise TypeError(f"ax must be a matplotlib Axes (or None for new ones), got {type(ax).__name__}")
+            raise InputTypeError(f"ax must be a matplotlib Axes (or None for new ones), got {type(ax).__name__}")
         return ax
     import matplotlib.pyplot as plt
 

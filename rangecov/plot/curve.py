@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..errors import InputError
 from ..units import format_distance
 from .backend import import_matplotlib, new_axes
 from .style import CURVE_GRID, CURVE_GUIDE, CURVE_LINE, CURVE_TEXT, NOTE_TEXT, REACH_EDGE, REACH_FILL
@@ -76,7 +77,7 @@ def plot_curve(
     """
     import_matplotlib()
     if share is not None and (isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 < share <= 1):
-        raise ValueError(f"share must be a number in (0, 1] or None, got {share!r}")
+        raise InputError(f"share must be a number in (0, 1] or None, got {share!r}")
     table = report.curve()  # raises for how="all"/"area", with the reason
     per_origin = report.per_origin_reach
     scale = 1.0 if per_origin else 1000.0  # metres -> km

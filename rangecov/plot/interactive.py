@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..datasets import world_countries
+from ..errors import InputTypeError
 from ..regions import reach_regions
 from ..units import format_distance
 from .backend import import_folium
@@ -128,7 +129,9 @@ def explore_report(
     """
     folium = import_folium()
     if m is not None and kwargs:
-        raise TypeError(f"explore_report: {', '.join(kwargs)} configure a new map; they cannot apply to the given m=")
+        raise InputTypeError(
+            f"explore_report: {', '.join(kwargs)} configure a new map; they cannot apply to the given m="
+        )
 
     t_ll = gpd.GeoSeries(lonlat_values(report.targets, "targets", report.ellipsoid), crs=WGS84)
     o_ll = gpd.GeoSeries(lonlat_values(report.input_origins, "origins", report.ellipsoid), crs=WGS84)

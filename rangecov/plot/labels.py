@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ..errors import InputError
 from .style import AREA_LABEL, HALO
 
 if TYPE_CHECKING:  # only for the annotations; matplotlib stays optional
@@ -81,7 +82,7 @@ def label_texts(
     except TypeError:  # unhashable
         found = False
     if not found:
-        raise ValueError(
+        raise InputError(
             f"{argname}={labels!r} is not a column of the {what}; pass True (index labels), None or False "
             f"(no labels) or one of the columns: {', '.join(map(str, columns)) or '(none)'}"
         )

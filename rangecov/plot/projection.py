@@ -19,6 +19,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..drawing import draw_many
+from ..errors import InputError
 from ..frames import lonlat_geometries, point_lonlat
 from ..lonlat import wrap
 
@@ -235,12 +236,12 @@ def _read_crs(crs) -> pyproj.CRS:
     try:
         out = pyproj.CRS.from_user_input(crs)
     except (pyproj.exceptions.CRSError, TypeError, ValueError) as err:
-        raise ValueError(
+        raise InputError(
             f"crs={crs!r} is not a coordinate reference system pyproj knows ({err}); pass e.g. "
             "'EPSG:4326', 'EPSG:8857' or a proj string, or leave it None to choose one that keeps rings round"
         ) from None
     if out.is_geocentric or not (out.is_geographic or out.is_projected):
-        raise ValueError(f"crs={crs!r} ({out.name}) is not a map projection; pass a geographic or projected CRS")
+        raise InputError(f"crs={crs!r} ({out.name}) is not a map projection; pass a geographic or projected CRS")
     return out
 
 

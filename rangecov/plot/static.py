@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from ..datasets import world_countries
+from ..errors import InputError, InputTypeError, MissingCRSError
 from ..regions import reach_regions
 from .backend import import_matplotlib, new_axes
 from .labels import (
@@ -149,7 +150,7 @@ def plot_report(
     origin_text = label_texts(origin_frame, origin_labels, "origin_labels", "origins", len(origins) <= 15)
     bg_values, bg_text = _read_background(background, background_labels)
     if not isinstance(legend, (bool, dict)):
-        raise TypeError(f"legend must be True, False or a dict of Axes.legend options, got {legend!r}")
+        raise InputTypeError(f"legend must be True, False or a dict of Axes.legend options, got {legend!r}")
     layout = _layout(report, crs, tolerance)
 
     ax = new_axes(ax, figsize)
@@ -177,12 +178,12 @@ def _read_background(background, background_labels) -> tuple[np.ndarray | None, 
     """``background`` as a lon/lat shapely array and its label texts (None, None without one); checked."""
     if background is None:
         if background_labels is not None:
-            raise ValueError("background_labels needs background=")
+            raise InputError("background_labels needs background=")
         return None, None
     if not isinstance(background, (gpd.GeoDataFrame, gpd.GeoSeries)):
-        raise TypeError(f"background must be a GeoDataFrame or GeoSeries, got {type(background).__name__}")
+        raise InputTypeError(f"background must be a GeoDataFrame or GeoSeries, got {type(background).__name__}")
     if background.crs is None:
-        raise ValueError("background has no CRS; set one, e.g. background.set_crs('EPSG:4326')")
+        raise MissingCRSError("background has no CRS; set one, e.g. background.set_crs('EPSG:4326')")
     frame = background if isinstance(background, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=background)
     texts = label_texts(frame, background_labels, "background_labels", "background", False)
     geoms = background.geometry if isinstance(background, gpd.GeoDataFrame) else background
@@ -313,7 +314,7 @@ def _set_title(ax: Axes, report: CoverageReport, title: bool | str) -> None:
     elif isinstance(title, str):
         ax.set_title(title, fontsize=11)
     elif title is not False and title is not None:
-        raise TypeError(f"title must be True (the headline), False or a string, got {title!r}")
+        raise InputTypeError(f"title must be True (the headline), False or a string, got {title!r}")
 
 
 def _draw_legend(
