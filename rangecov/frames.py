@@ -16,6 +16,7 @@ import pyproj
 import shapely
 
 from .errors import InputError, InputTypeError, MissingCRSError
+from .lonlat import MAX_LONGITUDE
 from .units import parse_distance
 
 __all__ = [
@@ -253,6 +254,18 @@ def lonlat_geometries(obj, argname: str) -> np.ndarray:
         raise InputError(
             f"{argname} has latitude beyond ±90° at {describe_labels(index[off])}; are longitude "
             "and latitude swapped? Coordinates are (x=longitude, y=latitude)"
+        )
+    # Lines and polygons are also measured in lon/lat (centroids, cuts at ±180°), where a vertex at
+    # 1e300° overflows (fuzzing found it); within one and a half turns, the bound tables are read
+    # with, edges unwrapped across ±180° still work. A point may carry any longitude: it is reduced.
+    far = (np.abs(shapely.bounds(values)[:, [0, 2]]) > MAX_LONGITUDE).any(axis=1) & (
+        kinds != shapely.GeometryType.POINT
+    )
+    if far.any():
+        raise InputError(
+            f"{argname} has lines or polygons with longitudes beyond ±{MAX_LONGITUDE:g}° at "
+            f"{describe_labels(index[far])}; write their vertices within -180..180° (or unwrapped across "
+            "±180° by less than a turn)"
         )
     # An edge from -180 to 180 along a parallel is a full circle in the
     # lon/lat reading but a zero-length geodesic: a polar cap written as a

@@ -297,3 +297,17 @@ def test_geoseries_named_like_an_output_column(origins, targets):
     report = rangecov.coverage(origins.geometry.rename("targets_in_reach"), targets.geometry.rename("status"), "190 mi")
     assert report.targets.geometry.name == "geometry" and report.targets["status"].tolist() == ["in", "out", "out"]
     assert report.origins.geometry.name == "geometry" and report.origins["targets_in_reach"].tolist() == [1, 1]
+
+
+def test_lines_and_polygons_with_longitudes_of_many_turns_are_refused(origins):
+    """Found by fuzzing: a target line to longitude 1e300 with how="centroid" overflowed into a
+    ValueError from scipy's k-d tree. Points may carry any longitude (reduced exactly); line and
+    polygon vertices stay within ±540°, as tables are read."""
+    far = gpd.GeoSeries([LineString([(0, 0), (1, 1)]), LineString([(0, 1), (1e300, 0)])], crs="EPSG:4326")
+    for how in ("any", "centroid"):
+        with pytest.raises(
+            InputError, match=r"targets has lines or polygons with longitudes beyond ±540° at index label 1"
+        ):
+            rangecov.coverage(origins, far, "10 km", how=how)
+    unwrapped = gpd.GeoSeries([LineString([(170, 0), (190, 1)])], crs="EPSG:4326")  # across ±180°: fine
+    assert rangecov.coverage(origins, unwrapped, "10 km").total == 1
