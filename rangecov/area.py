@@ -44,7 +44,7 @@ def area_coverage(
         column of ``origins`` with one per origin.
     tolerance : distance, optional
         Tolerance of the drawn reach region (:func:`rangecov.buffer`);
-        default 10 m or 1% of the smallest reach.
+        default 10 m or 1% of the smallest reach (at least 1 mm).
     keep_geometry : bool, default False
         Also return the covered part of each region as a
         ``covered_geometry`` column (EPSG:4326).

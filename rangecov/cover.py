@@ -72,7 +72,7 @@ def coverage(
     tolerance : distance, optional
         With ``how="all"`` or ``"area"``: the tolerance of the reach regions
         the decision is drawn from (:func:`rangecov.buffer`); default 10 m or
-        1% of the smallest reach.
+        1% of the smallest reach (at least 1 mm).
     ellipsoid : str, default "WGS84"
         Any ``ellps`` name pyproj knows, including ``"sphere"``.
     progress : bool or None, default None

@@ -36,10 +36,9 @@ __all__ = [
 MID_SHARE = 0.5
 # Halvings of an edge before refinement gives up (2^-60 of an edge is far below a nanometre).
 MAX_ROUNDS = 60
-# Vertices one refinement may reach (at least; 8 times what it started with, or 2^16 per curve,
-# for larger inputs).
-# A boundary that needs more has a tolerance too fine for its size; stopping here keeps memory
-# bounded (about 1.5 GB) where 60 rounds of doubling would not.
+# Vertices one curve of a refinement may reach (or 8 times what it started with, if more).
+# A curve that needs more has a tolerance too fine for its size; stopping there bounds each curve
+# (about 1.5 GB) where 60 rounds of doubling would not.
 MAX_VERTICES = 2**25
 
 
@@ -107,8 +106,8 @@ def refine(owner, t, lon, lat, trace, deviation, limit, *, max_vertices: int = M
     limit : array
         The deviation allowed per owner.
     max_vertices : int
-        Vertices the curves may reach (or 8 times their start, or 2^16 per
-        curve, if more): beyond, UnsupportedError asks for a larger tolerance.
+        Vertices one curve may reach (or 8 times its start, if more):
+        beyond, UnsupportedError asks for a larger tolerance.
 
     Returns
     -------
@@ -116,14 +115,12 @@ def refine(owner, t, lon, lat, trace, deviation, limit, *, max_vertices: int = M
         With vertices added where needed, in the same order.
     """
     ok = np.r_[owner[1:] != owner[:-1], True]  # an owner's last vertex starts no edge
-    # Many curves refined together (a detailed outline's sweeps) each get room of their own: 2^16
-    # vertices is a 9,000 km offset curve at the finest tolerance.
-    curves = np.count_nonzero(owner[1:] != owner[:-1]) + 1 if owner.size else 0
-    most = max(max_vertices, 8 * owner.size, 2**16 * curves)
+    most = max(max_vertices, 8 * np.bincount(owner).max()) if owner.size else max_vertices
     for _ in range(MAX_ROUNDS):
-        if owner.size > most:
+        if owner.size and np.bincount(owner).max() > most:
             raise UnsupportedError(
-                f"drawing this boundary within its tolerance needs more than {most:,} vertices; use a larger tolerance"
+                f"drawing this boundary within its tolerance needs more than {most:,} vertices on one curve; "
+                "use a larger tolerance"
             )
         todo = np.flatnonzero(~ok)
         if todo.size == 0:

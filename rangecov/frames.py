@@ -263,7 +263,7 @@ def lonlat_geometries(obj, argname: str) -> np.ndarray:
     )
     if far.any():
         raise InputError(
-            f"{argname} has lines or polygons with longitudes beyond ±{MAX_LONGITUDE:g}° at "
+            f"{argname} has lines, polygons or multi-points with longitudes beyond ±{MAX_LONGITUDE:g}° at "
             f"{describe_labels(index[far])}; write their vertices within -180..180° (or unwrapped across "
             "±180° by less than a turn)"
         )

@@ -26,7 +26,8 @@ __all__ = [
 
 WORLD = shapely.box(-180.0, -90.0, 180.0, 90.0)
 # Beyond one and a half turns a "longitude" in a table is not one (metres of a projected CRS);
-# the table reader refuses it. Geometries may carry any finite longitude: it is reduced exactly.
+# the table reader refuses it, and so does frames for lines, polygons and multi-points. A point
+# may carry any finite longitude: it is reduced exactly.
 MAX_LONGITUDE = 540.0
 
 

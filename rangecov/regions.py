@@ -206,7 +206,7 @@ def reach_regions(report: Any, tolerance: Distance | None = None) -> gpd.GeoData
 
     Rows ``"reach"`` (the low reach of every origin) and, for a band,
     ``"high"``, indexed by ``region``, with the ``tolerance_m`` they are
-    drawn within (default: 10 m or 1% of the smallest reach). The origins
+    drawn within (default: 10 m or 1% of the smallest reach, at least 1 mm). The origins
     are the report's own, each with its own reach. Cached per report and
     tolerance, so a map and an interactive map of one report draw it once.
     """

@@ -46,12 +46,12 @@ def _offsets(ell, a, b, az, length, d, tol):
     """
     n = 2 * a.shape[0]
     edge = np.arange(n) // 2
-    turn = np.where(np.arange(n) % 2 == 0, -90.0, 90.0) + 180.0
+    side = np.where(np.arange(n) % 2 == 0, -90.0, 90.0)
 
     def trace(o, t):
         e = edge[o]
         q = ell.forward(a[e, 0], a[e, 1], az[e], t)
-        return ell.forward(q[0], q[1], q[2] + turn[o], np.full(t.size, d))[:2]
+        return ell.forward(q[0], q[1], q[2] + 180.0 + side[o], np.full(t.size, d))[:2]
 
     def deviation(o, lon1, lat1, lon2, lat2):
         # Both readings of every edge between consecutive offset points.

@@ -306,8 +306,13 @@ def test_lines_and_polygons_with_longitudes_of_many_turns_are_refused(origins):
     far = gpd.GeoSeries([LineString([(0, 0), (1, 1)]), LineString([(0, 1), (1e300, 0)])], crs="EPSG:4326")
     for how in ("any", "centroid"):
         with pytest.raises(
-            InputError, match=r"targets has lines or polygons with longitudes beyond ±540° at index label 1"
+            InputError,
+            match=r"targets has lines, polygons or multi-points with longitudes beyond ±540° at index label 1",
         ):
             rangecov.coverage(origins, far, "10 km", how=how)
-    unwrapped = gpd.GeoSeries([LineString([(170, 0), (190, 1)])], crs="EPSG:4326")  # across ±180°: fine
-    assert rangecov.coverage(origins, unwrapped, "10 km").total == 1
+    # Unwrapped across ±180° (190° is -170°) a line is still taken, and read as the same line.
+    unwrapped = gpd.GeoSeries([LineString([(170, 0), (190, 1)])], crs="EPSG:4326")
+    wrapped = gpd.GeoSeries([LineString([(170, 0), (-170, 1)])], crs="EPSG:4326")
+    a = rangecov.coverage(origins, unwrapped, "10 km").targets["distance_m"].iloc[0]
+    b = rangecov.coverage(origins, wrapped, "10 km").targets["distance_m"].iloc[0]
+    assert abs(a - b) < 1e-6 and a > 5e6

@@ -114,3 +114,13 @@ def test_command_reports_a_bug_as_internal(tmp_path, capsys, monkeypatch):
     assert main(["coverage", str(targets), str(targets), "--reach", "300 km"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "internal error (ValueError: operands" in err and "--debug" in err
+
+
+def test_damaged_compressed_tables_are_the_files_fault(tmp_path):
+    """Found in review: zlib.error (a damaged gzip or zip body) escaped as an internal error."""
+    import zlib
+
+    from rangecov.io.reader import damaged_archive
+
+    assert damaged_archive(zlib.error("invalid stored block lengths")) and not damaged_archive(ValueError("x"))
+    assert not damaged_archive(PermissionError(13, "Permission denied"))  # the system's, not the file's

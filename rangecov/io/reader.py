@@ -12,6 +12,7 @@ import os
 import re
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -326,12 +327,13 @@ def _read_table(path: Path) -> pd.DataFrame:
 def damaged_archive(err: BaseException) -> bool:
     """Whether ``err`` is a decompressor's complaint about a damaged ``.gz``/``.bz2``/``.xz``/``.zip`` table.
 
-    Python's decompressors raise EOFError (a file cut short), zipfile.BadZipFile, lzma.LZMAError
+    Python's decompressors raise EOFError (a file cut short), zipfile.BadZipFile, lzma.LZMAError,
+    zlib.error (a damaged gzip or zip body)
     and OSError without an errno (gzip, bz2); an OSError of the system (permission denied) has one.
     """
     if isinstance(err, OSError):
         return err.errno is None
-    return isinstance(err, (EOFError, zipfile.BadZipFile, lzma.LZMAError))
+    return isinstance(err, (EOFError, zipfile.BadZipFile, lzma.LZMAError, zlib.error))
 
 
 def _sniff_separator(path: Path) -> str:

@@ -103,7 +103,7 @@ def plot_report(
         ``True`` for the report's headline (``repr(report)``), or a title.
     tolerance : distance, optional
         How closely the reach region is drawn (see :func:`rangecov.buffer`);
-        default 10 m or 1% of the smallest reach.
+        default 10 m or 1% of the smallest reach (at least 1 mm).
     figsize : (float, float), default (9, 8)
         Size of a new figure, in inches.
 
