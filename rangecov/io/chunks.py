@@ -27,7 +27,6 @@ from ..errors import (
     InputError,
     InputTypeError,
     MissingCRSError,
-    MissingDependencyError,
     UnsupportedError,
 )
 from ..writing import first_line
@@ -40,6 +39,7 @@ from .reader import (
     is_remote,
     parquet_file,
     parse_crs,
+    read_table,
     refuse_remote,
     settle_crs,
     table_separator,
@@ -127,18 +127,7 @@ def rows_beyond(path: str | os.PathLike, limit: int) -> bool:
 
 def _csv_source(path: Path, chunk_rows: int, lon, lat, crs) -> ChunkSource:
     sep = table_separator(path)
-    try:
-        head = pd.read_csv(path, sep=sep, nrows=chunk_rows + 1)
-    except pd.errors.EmptyDataError:
-        raise FileFormatError(f"{path} is empty; a table needs at least a header line naming its columns") from None
-    except (pd.errors.ParserError, ValueError) as err:
-        raise FileFormatError(f"{path} could not be read as a table: {first_line(err)}") from None
-    except ImportError as err:  # a compression whose module is missing (.zst needs zstandard)
-        raise MissingDependencyError(f"reading {path} needs a package: {first_line(err)}") from None
-    except Exception as err:
-        if not damaged_archive(err):
-            raise
-        raise FileFormatError(f"{path} could not be decompressed: {first_line(err)}") from None
+    head = read_table(path, nrows=chunk_rows + 1)
     # Known only when the file ends within the first chunk; counting the
     # rows of a larger file would cost a pass of its own.
     n_rows = len(head) if len(head) <= chunk_rows else None

@@ -40,6 +40,7 @@ __all__ = [
     "parse_crs",
     "settle_crs",
     "table_separator",
+    "read_table",
     "damaged_archive",
 ]
 
@@ -181,7 +182,7 @@ def read(
     if layer is not None and kind in ("table", "parquet"):
         raise InputError(f"layer= applies to files with several layers, such as GeoPackage; {path} has one table")
     if kind == "table":
-        return points_from_table(_read_table(path), path, lon=lon, lat=lat, crs=user_crs)
+        return points_from_table(read_table(path), path, lon=lon, lat=lat, crs=user_crs)
     if kind == "parquet" and not _has_geo_metadata(path):
         table = _default_index(_call_reader(pd.read_parquet, path, "Parquet"))
         return points_from_table(table, path, lon=lon, lat=lat, crs=user_crs)
@@ -304,9 +305,10 @@ def table_separator(path: Path) -> str:
     return _TABLE_SEPARATORS[before if last in _COMPRESSIONS else last] or _sniff_separator(path)
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def read_table(path: Path, **options) -> pd.DataFrame:
+    """A table file read by pandas (``options`` go to ``read_csv``), its failures as the file's errors."""
     try:
-        return pd.read_csv(path, sep=table_separator(path))
+        return pd.read_csv(path, sep=table_separator(path), **options)
     except pd.errors.EmptyDataError:
         raise FileFormatError(f"{path} is empty; a table needs at least a header line naming its columns") from None
     except UnicodeDecodeError:
