@@ -92,7 +92,9 @@ def coverage(
         ``report.targets`` is the caller's targets (same index, order, columns
         and CRS) plus ``distance_m`` (to the nearest point of the target;
         for ``how="centroid"`` of its centroid), ``nearest_origin``,
-        ``margin_m``, ``covering_origin``, ``in_reach`` and ``status`` (and
+        ``margin_m``, ``covering_origin`` (the origin whose reach covers the
+        target with the largest margin; None for a target out of reach),
+        ``in_reach`` and ``status`` (and
         ``covered_share`` for ``how="area"``); ``report.origins`` adds
         ``targets_in_reach`` (targets any part of which is within that
         origin's own reach; centroids for ``how="centroid"``);

@@ -41,6 +41,7 @@ __all__ = [
 
 TARGET_COLUMNS = ("distance_m", "nearest_origin", "margin_m", "covering_origin", "in_reach", "status")
 ORIGIN_COLUMNS = ("targets_in_reach",)
+_OUT = STATUS_CATEGORIES.index("out")
 
 
 def result_columns(origin_labels: pd.Index, index: pd.Index, *, distance, nearest, margin, covering, status) -> dict:
@@ -60,19 +61,36 @@ def result_columns(origin_labels: pd.Index, index: pd.Index, *, distance, neares
         # Labels of a MultiIndex are tuples (to_flat_index), as pandas shows them.
         series = pd.Series(origin_labels.to_flat_index().take(np.maximum(pos, 0)), index=index)
         # -1: no single origin (e.g. a polygon covered by several together).
-        return series.astype(object).where(pos >= 0, None) if (pos < 0).any() else series
+        return _missing_where(series, pos < 0)
 
     nearest_labels = labels(nearest)
+    # One reach for all: the covering origin is the nearest (the same array), labelled once.
+    covering_labels = nearest_labels.copy() if covering is nearest else labels(covering)
+    # An out target has no covering origin: the column is missing there, as its name promises.
+    covering_labels = _missing_where(covering_labels, np.asarray(status) == _OUT)
     return {
         "distance_m": pd.Series(np.asarray(distance, dtype=float), index=index),
         "nearest_origin": nearest_labels,
         "margin_m": pd.Series(np.asarray(margin, dtype=float), index=index),
-        # One reach for all: the covering origin is the nearest (the same array), labelled once.
-        "covering_origin": nearest_labels.copy() if covering is nearest else labels(covering),
+        "covering_origin": covering_labels,
         "in_reach": pd.Series(np.asarray(status) == 0, index=index),
         # Building the categorical from codes avoids a million-string detour.
         "status": pd.Series(pd.Categorical.from_codes(status, categories=STATUS_CATEGORIES), index=index),
     }
+
+
+def _missing_where(labels: pd.Series, missing: np.ndarray) -> pd.Series:
+    """``labels`` with the rows of ``missing`` missing, in a dtype that depends on the labels' only.
+
+    Whether a chunk (or dask's empty partition) has such a row must not change the column's dtype,
+    or chunks and partitions would disagree: integer labels become nullable ``Int64`` (``<NA>``),
+    booleans ``boolean``; strings keep their dtype, object labels (tuples) get None.
+    """
+    if pd.api.types.is_bool_dtype(labels.dtype):
+        labels = labels.astype("boolean")
+    elif pd.api.types.is_integer_dtype(labels.dtype):
+        labels = labels.astype("Int64")
+    return labels.where(~missing, None) if missing.any() else labels
 
 
 class CoverageReport(CoverageTotals):
@@ -87,7 +105,8 @@ class CoverageReport(CoverageTotals):
         ``distance_m`` (geodesic metres to the nearest origin), ``nearest_origin``
         (its index label; a tuple for a MultiIndex; labels may repeat when the origins' do), ``margin_m`` (largest ``reach - distance`` over
         origins; ``>= 0`` is in reach, negative is the shortfall; against
-        ``low`` for a band), ``covering_origin`` (the origin attaining it),
+        ``low`` for a band), ``covering_origin`` (the origin attaining it;
+        None for a target that is out of reach, which no origin covers),
         ``in_reach`` (True only for ``"in"``) and ``status``
         (``"in"``, ``"marginal"``, ``"out"``).
     origins : GeoDataFrame

@@ -14,6 +14,11 @@ import pytest
 
 import rangecov
 
+
+def _missing(value) -> bool:
+    """None, NaN or pd.NA (but not a tuple label, for which pd.isna answers per element)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
 matplotlib.use("Agg")
 
 
@@ -50,7 +55,11 @@ def test_every_function_answers_by_position(scenario, how):
         assert t["status"].tolist() == e["status"].tolist()
         labels = origins.index.to_flat_index()
         assert t["nearest_origin"].tolist() == [labels[i] for i in e["nearest_origin"]]
-        assert t["covering_origin"].tolist() == [labels[i] for i in e["covering_origin"]]
+        # Out of reach: no covering origin (missing); else the label of the origin at that position.
+        out = (e["status"] == "out").tolist()
+        assert [_missing(c) for c in t["covering_origin"]] == out
+        kept = [c for c, o in zip(t["covering_origin"], out) if not o]
+        assert kept == [labels[i] for i, o in zip(e["covering_origin"], out) if not o]
         assert report.origins["targets_in_reach"].tolist() == expected.origins["targets_in_reach"].tolist()
         pd.testing.assert_frame_equal(report.summary(by="role"), expected.summary(by="role"))
         assert len(report.to_dict(targets=True)["targets"]) == len(targets)

@@ -131,8 +131,16 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         lines.append(summary.to_string(max_colwidth=_MAX_CELL))
         if args.rows > 0:
             lines.append("")
+            table = _target_table(report, args.by)
             with pd.option_context("display.width", 120):
-                lines.append(_target_table(report, args.by).to_string(max_rows=args.rows, max_colwidth=_MAX_CELL))
+                # The first --rows rows, then how many more (pandas' max_rows would show rows - 1).
+                lines.append(table.head(args.rows).to_string(max_colwidth=_MAX_CELL))
+            if len(table) > args.rows:
+                more = len(table) - args.rows
+                lines.append(
+                    f"... and {more:,} more target{'s' if more != 1 else ''} "
+                    f"(--rows {len(table)} shows all; --out FILE.csv writes them)"
+                )
         emit("\n".join(lines), args)
     elif fmt == "json":
         emit(json.dumps(report.to_dict(by=args.by, targets=True), indent=2, allow_nan=False), args)
