@@ -19,6 +19,7 @@ def _missing(value) -> bool:
     """None, NaN or pd.NA (but not a tuple label, for which pd.isna answers per element)."""
     return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
+
 matplotlib.use("Agg")
 
 
