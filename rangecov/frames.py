@@ -27,6 +27,7 @@ __all__ = [
     "non_points",
     "lonlat_geometries",
     "as_frame",
+    "latitude_hint",
     "column_names",
     "named_column",
     "per_row_distance",
@@ -174,9 +175,29 @@ def point_lonlat(obj, argname: str, *, kinds: np.ndarray | None = None) -> tuple
         raise InputError(
             f"{argname} has latitude beyond ±90° at {describe_labels(index[off])} "
             f"(values {', '.join(f'{v:g}' for v in y[off][:_MAX_LABELS])}); "
-            "are longitude and latitude swapped? Points are (x=longitude, y=latitude)"
+            + latitude_hint(x[off], y[off], argname, geographic=crs.is_geographic)
         )
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+
+# Beyond this many "degrees" in both coordinates, numbers are projected metres or feet, not
+# swapped degrees (the largest longitude a table may hold is 540).
+_PROJECTED = 1000.0
+
+
+def latitude_hint(x: np.ndarray, y: np.ndarray, argname: str, *, geographic: bool) -> str:
+    """What to do about latitudes beyond ±90° (``x``, ``y``: the offending coordinates, as given).
+
+    Large numbers in a geographic CRS are projected coordinates read as degrees (a GeoJSON
+    without a "crs" member is always read as EPSG:4326): swapping would not help, a CRS would.
+    """
+    if geographic and np.abs(y).min() > _PROJECTED and np.abs(x).min() > _PROJECTED:
+        return (
+            f"these look like projected coordinates (metres or feet), not degrees: {argname} says its CRS "
+            f"is geographic (a file without a CRS, or a GeoJSON, is read as degrees); give the CRS the "
+            f"numbers are in, e.g. {argname}.set_crs('EPSG:32633', allow_override=True)"
+        )
+    return "are longitude and latitude swapped? Points are (x=longitude, y=latitude)"
 
 
 def as_frame(obj, argname: str, replaced: Sequence[str]) -> gpd.GeoDataFrame:
@@ -251,9 +272,10 @@ def lonlat_geometries(obj, argname: str) -> np.ndarray:
     ys = shapely.bounds(values)[:, [1, 3]]
     off = (np.abs(ys) > 90.0).any(axis=1)
     if off.any():
+        xs = shapely.bounds(values)[off][:, [0, 2]]
         raise InputError(
-            f"{argname} has latitude beyond ±90° at {describe_labels(index[off])}; are longitude "
-            "and latitude swapped? Coordinates are (x=longitude, y=latitude)"
+            f"{argname} has latitude beyond ±90° at {describe_labels(index[off])}; "
+            + latitude_hint(xs.ravel(), ys[off].ravel(), argname, geographic=crs.is_geographic)
         )
     # Lines and polygons are also measured in lon/lat (centroids, cuts at ±180°), where a vertex at
     # 1e300° overflows (fuzzing found it); within one and a half turns, the bound tables are read

@@ -104,6 +104,7 @@ def stream_coverage(
     lat: str | None = None,
     crs: Any = None,
     layer: str | int | None = None,
+    sep: str | None = None,
     allow_remote: bool = False,
 ) -> StreamedCoverage:
     """Coverage of targets read from a file a chunk at a time, whatever its size.
@@ -141,7 +142,7 @@ def stream_coverage(
     progress : bool or None, default None
         A bar counting rows (out of the file's row count where the format
         stores it: Parquet, most GDAL formats).
-    lon, lat, crs, layer, allow_remote
+    lon, lat, crs, layer, sep, allow_remote
         As for :func:`rangecov.read` (a remote source is refused unless
         allowed, and then not streamed: download it first).
 
@@ -197,6 +198,7 @@ def stream_coverage(
         lat=lat,
         crs=crs,
         layer=layer,
+        sep=sep,
         columns=wanted,
         allow_remote=allow_remote,
     )
@@ -220,7 +222,7 @@ def stream_coverage(
         if sink is not None and n_chunks == 0:
             # No rows: the output still gets the columns, from the empty file read whole.
             if isinstance(targets, (str, os.PathLike)):
-                empty = read(targets, lon=lon, lat=lat, crs=crs, layer=layer)
+                empty = read(targets, lon=lon, lat=lat, crs=crs, layer=layer, sep=sep)
             else:
                 empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs="EPSG:4326"))
             sink.write_frame(prepared.answer(empty)[0])

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from rangecov import coverage, datasets
+from rangecov import read as rangecov_read
 from rangecov.cli import main
 
 SCRIPT = Path(sys.executable).parent / "rangecov"
@@ -221,7 +222,7 @@ def test_messages_name_flags_not_keywords(files, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(files)
     (tmp_path / "swapped.csv").write_text("name,lon,lat\nA,50.9,134.8\n")
     code, _, err = call(["coverage", str(tmp_path / "swapped.csv"), "airfields.geojson", "--reach", "1 km"], capsys)
-    assert code == 2 and "--lon lat" in err and "--lat lon" in err and "lon='lat'" not in err
+    assert code == 2 and "--origin-lon lat" in err and "--origin-lat lon" in err and "lon='lat'" not in err
 
 
 def test_rows_zero_and_negative(files, capsys, monkeypatch):
@@ -274,13 +275,23 @@ def test_per_origin_table_shows_the_covering_origin_and_duplicate_names_are_note
     assert code == 0 and "not unique" in err
 
 
-def test_no_targets_with_a_threshold_is_not_met(files, tmp_path, capsys, monkeypatch):
+def test_a_file_without_rows_is_a_mistake_not_a_pass(files, tmp_path, capsys, monkeypatch):
+    # A header-only export: "0 of 0 targets" with exit 0 would pass a CI gate silently (issue 16).
     (tmp_path / "none.csv").write_text("name,lon,lat\n")
     monkeypatch.chdir(files)
-    code, _, err = call(
-        ["coverage", "sites.csv", str(tmp_path / "none.csv"), "--reach", "1 km", "--min-share", "0"], capsys
-    )
-    assert code == 1 and "undefined" in err
+    for argv in (
+        ["coverage", "sites.csv", str(tmp_path / "none.csv"), "--reach", "1 km", "--min-share", "0"],
+        ["coverage", "sites.csv", str(tmp_path / "none.csv"), "--reach", "1 km"],
+        ["coverage", str(tmp_path / "none.csv"), "airfields.geojson", "--reach", "1 km"],
+        ["reach", str(tmp_path / "none.csv"), "--reach", "1 km", "--out", str(tmp_path / "r.geojson")],
+    ):
+        code, out, err = call(argv, capsys)
+        what = "TARGETS" if argv[2].endswith("none.csv") else "ORIGINS"
+        assert code == 2 and f"{what} has no rows" in err and out == "", argv
+        one_line_error(err)
+    # The library keeps answering an empty table with an empty report.
+    empty = rangecov_read(tmp_path / "none.csv")
+    assert len(empty) == 0 and coverage(empty.iloc[:0], empty, "1 km").total == 0
 
 
 def test_reach_of_the_whole_globe_reports_its_area(files, tmp_path, capsys, monkeypatch):

@@ -88,3 +88,177 @@ def test_covering_origin_is_missing_for_targets_out_of_reach(reach):
     assert t.loc["Nome", "status"] == "out" and pd.isna(t.loc["Nome", "covering_origin"])
     assert t.loc["Nome", "nearest_origin"] in {s[0] for s in SITES}
     assert np.isfinite(t["margin_m"]).all()
+
+
+# -- 3: each file its own columns and CRS --------------------------------------------------------
+
+
+def test_each_file_has_its_own_coordinate_columns(alaska, capsys):
+    pd.DataFrame(SITES, columns=["Name", "Lattitude", "Longitude"]).to_csv("typo.csv", index=False)
+    base = ["coverage", "typo.csv", "fields.csv", "--reach", "300 km", "--rows", "0"]
+    # The shared --lat applies to both files, and the targets have no such column: their own flag is named.
+    code, _, err = call(base + ["--lat", "Lattitude"], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert "TARGETS" in err and "--target-lat" in err and "Lattitude" in err
+    code, out, err = call(base + ["--origin-lat", "Lattitude"], capsys)
+    assert code == 0, err
+    assert out.startswith("2 of 5 targets")
+
+
+def test_each_file_has_its_own_crs(alaska, capsys):
+    # The fields in a projected CRS (UTM zone 3N), the sites in degrees.
+    import pyproj
+
+    to_utm = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:32603", always_xy=True)
+    x, y = to_utm.transform([f[2] for f in FIELDS], [f[1] for f in FIELDS])
+    pd.DataFrame({"site": [f[0] for f in FIELDS], "easting": x, "northing": y}).to_csv("utm.csv", index=False)
+    base = ["coverage", "sites.csv", "utm.csv", "--reach", "300 km", "--rows", "0"]
+    base += ["--target-lon", "easting", "--target-lat", "northing"]
+    code, _, err = call(base + ["--crs", "EPSG:32603"], capsys)  # shared: wrong for the sites
+    assert code == 2 and "ORIGINS" in err and "--origin-crs" in err
+    code, out, err = call(base + ["--target-crs", "EPSG:32603"], capsys)
+    assert code == 0, err
+    assert out.startswith("2 of 5 targets")
+
+
+# -- 4: separators and decimal commas ------------------------------------------------------------
+
+
+def _write(path: str, rows: list[tuple], header: tuple, sep: str, comma: bool = False) -> None:
+    def cell(v):
+        text = str(v)
+        return text.replace(".", ",") if comma and isinstance(v, float) else text
+
+    lines = [sep.join(header)] + [sep.join(cell(v) for v in row) for row in rows]
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "sep", "comma"),
+    [
+        ("semicolon.csv", ";", True),
+        ("semicolon_dots.csv", ";", False),
+        ("tabs.csv", "\t", False),
+        ("pipes.csv", "|", False),
+        ("tabs.tsv", "\t", False),
+        ("semicolon.txt", ";", True),
+    ],
+)
+def test_separator_is_found_in_the_header(alaska, capsys, name, sep, comma):
+    _write(name, FIELDS, ("Name", "Lat", "Long"), sep, comma)
+    read = rangecov.read(name)
+    assert list(read.columns) == ["Name", "geometry"]
+    np.testing.assert_allclose(read.geometry.y, [f[1] for f in FIELDS])
+    np.testing.assert_allclose(read.geometry.x, [f[2] for f in FIELDS])
+    code, out, err = call(["coverage", "sites.csv", name, "--reach", "300 km", "--rows", "0"], capsys)
+    assert code == 0 and out.startswith("2 of 5 targets"), err
+
+
+def test_a_quoted_name_with_commas_does_not_decide_the_separator(alaska):
+    with open("quoted.csv", "w", encoding="utf-8") as fh:
+        fh.write('"Name, full";Lat;Long\n"Nome, Alaska";64,51;-165,44\n')
+    read = rangecov.read("quoted.csv")
+    assert read["Name, full"].tolist() == ["Nome, Alaska"]
+    assert (read.geometry.x[0], read.geometry.y[0]) == (-165.44, 64.51)
+
+
+def test_decimal_commas_only_in_semicolon_tables_and_only_whole_columns(alaska):
+    # A text column with a comma among words is kept as text; numbers with a decimal comma become numbers.
+    with open("mixed.csv", "w", encoding="utf-8") as fh:
+        fh.write("Name;Lat;Long;note;count\nNome;64,51;-165,44;cold, windy;3\nAdak;51,88;-176,65;wet;4\n")
+    read = rangecov.read("mixed.csv")
+    assert read["note"].tolist() == ["cold, windy", "wet"]
+    assert read["count"].tolist() == [3, 4]
+    np.testing.assert_allclose(read.geometry.y, [64.51, 51.88])
+
+
+def test_sep_overrides_the_header(alaska, capsys):
+    # A header of one name that holds a comma: only --sep / sep= can say the file is ;-separated.
+    with open("one.txt", "w", encoding="utf-8") as fh:
+        fh.write("Long;Lat\n-165,44;64,51\n")
+    read = rangecov.read("one.txt", sep=";")
+    assert (read.geometry.x[0], read.geometry.y[0]) == (-165.44, 64.51)
+    code, out, err = call(
+        ["coverage", "sites.csv", "one.txt", "--target-sep", "semicolon", "--reach", "300 km"], capsys
+    )
+    assert code == 0, err
+    code, out, err = call(["coverage", "sites.csv", "one.txt", "--sep", ";", "--reach", "300 km"], capsys)
+    assert code == 2 and "ORIGINS" in err  # the shared --sep applies to both tables
+    with pytest.raises(rangecov.errors.InputError, match="sep= applies to text tables"):
+        rangecov.read(_geojson(alaska), sep=";")
+    with pytest.raises(rangecov.errors.InputTypeError, match="sep= must be a separator"):
+        rangecov.read("one.txt", sep="")
+
+
+def _geojson(folder) -> str:
+    path = folder / "fields.geojson"
+    rangecov.read(folder / "fields.csv").to_file(path)
+    return str(path)
+
+
+def test_decimal_commas_are_read_in_every_chunk(alaska):
+    rng = np.random.default_rng(16)
+    lat, lon = rng.uniform(50, 70, 2_000), rng.uniform(-180, 180, 2_000)
+    with open("many.csv", "w", encoding="utf-8") as fh:
+        fh.write("id;Lat;Long\n")
+        for i, (a, b) in enumerate(zip(lat, lon)):
+            fh.write(f"{i};{a:.5f};{b:.5f}\n".replace(".", ","))
+    origins = rangecov.read("sites.csv")
+    memory = rangecov.coverage(origins, rangecov.read("many.csv"), "800 km")
+    streamed = rangecov.stream_coverage(origins, "many.csv", "800 km", chunk_size=300)
+    assert streamed.chunks == 7 and (streamed.total, streamed.count) == (memory.total, memory.count)
+    with open("many.csv", "a", encoding="utf-8") as fh:
+        fh.write("2000;60,0;west\n")
+    with pytest.raises(rangecov.errors.InputError, match="'Long'.*'west' at data row"):
+        rangecov.stream_coverage(origins, "many.csv", "800 km", chunk_size=300)
+
+
+# -- 2: the command speaks in flags --------------------------------------------------------------
+
+# lon=..., crs='...', .to_crs(...), coverage(), geopandas.GeoSeries.from_wkt, rangecov.read
+_KEYWORD_HINT = r"\b[a-z_]+=|\.[a-z_]+\(|[a-z_]\(\)|\bgeopandas\.|\brangecov\.[a-z]"
+
+
+def test_command_errors_name_flags_not_python_keywords(alaska, capsys):
+    import re
+
+    import geopandas as gpd
+
+    pd.DataFrame(SITES, columns=["Name", "Lattitude", "Long"]).to_csv("typo.csv", index=False)
+    _write("semi.csv", FIELDS, ("Name", "Lat", "Long"), ";", comma=True)
+    pd.DataFrame({"name": ["A"], "lon": [50.9], "lat": [134.8]}).to_csv("swapped.csv", index=False)
+    pd.DataFrame({"name": ["A"], "x": [500000.0], "y": [6800000.0]}).to_csv("metres.csv", index=False)
+    pd.DataFrame({"name": ["A"], "lon": ["east"], "lat": [60.0]}).to_csv("text.csv", index=False)
+    pd.DataFrame({"name": ["A"], "geometry": ["POINT (1 2)"]}).to_csv("wkt.csv", index=False)
+    points = gpd.GeoDataFrame({"name": ["A"]}, geometry=gpd.points_from_xy([-150.0], [61.0]))
+    points.to_file("nocrs.shp")
+    projected = gpd.GeoDataFrame({"name": ["A"]}, geometry=gpd.points_from_xy([500000.0], [6800000.0]))
+    projected.to_file("metres.geojson")
+    reach = ["--reach", "300 km"]
+    cases = [
+        ["coverage", "sites.csv", "fields.csv", "--lat", "Lattitude"] + reach,
+        ["coverage", "typo.csv", "fields.csv"] + reach,
+        ["coverage", "sites.csv", "semi.csv", "--target-sep", ","] + reach,
+        ["coverage", "sites.csv", "nocrs.shp"] + reach,
+        ["coverage", "sites.csv", "fields.csv", "--reach", "190"],
+        ["coverage", "swapped.csv", "fields.csv"] + reach,
+        ["coverage", "sites.csv", "metres.csv"] + reach,
+        ["coverage", "sites.csv", "metres.geojson"] + reach,
+        ["coverage", "sites.csv", "text.csv"] + reach,
+        ["coverage", "sites.csv", "wkt.csv"] + reach,
+        ["coverage", "sites.csv", "fields.csv", "--reach-column", "range"],
+        ["coverage", "sites.csv", "fields.csv", "--by", "role"] + reach,
+        ["coverage", "sites.csv", "fields.csv", "--tolerance", "1 um"] + reach,
+        ["coverage", "sites.csv", "fields.csv", "--ellipsoid", "Mars"] + reach,
+        ["coverage", "sites.csv", "fields.csv", "--target-layer", "2"] + reach,
+        ["coverage", "sites.csv", "fields.csv", "--origin-crs", "EPSG:99999"] + reach,
+        ["reach", "sites.csv", "--out", "r.txt"] + reach,
+        ["area", "sites.csv", "fields.csv"] + reach,
+    ]
+    for argv in cases:
+        code, out, err = call(argv, capsys)
+        assert code == 2, (argv, out, err)
+        assert err.count("\n") == 1 and "Traceback" not in err, (argv, err)
+        assert "internal error" not in err, (argv, err)
+        assert not re.search(_KEYWORD_HINT, err), (argv, err)

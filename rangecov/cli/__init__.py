@@ -12,7 +12,6 @@ writing outputs) in :mod:`rangecov.cli.inputs`.
 
 from __future__ import annotations
 
-import re
 import signal
 import sys
 import threading
@@ -24,22 +23,12 @@ from ..errors import RangecovError
 from .commands import AREA_SCHEMA as AREA_SCHEMA
 from .inputs import EXIT_OK as EXIT_OK
 from .inputs import EXIT_THRESHOLD as EXIT_THRESHOLD
-from .inputs import EXIT_USAGE
+from .inputs import EXIT_USAGE, as_flags
 from .inputs import LABEL_COLUMNS as LABEL_COLUMNS
 from .parser import FORMATS as FORMATS
 from .parser import build_parser
 
 __all__ = ["main"]
-
-# The library's messages name keyword arguments (crs='EPSG:4326'); on the
-# command line the same advice reads as flags (--crs EPSG:4326).
-_KEYWORD = re.compile(r"\b(lon|lat|crs|how)=(?:'([^']*)'|\"([^\"]*)\")")
-
-
-def _as_flags(message: str) -> str:
-    """A library error message with its keyword arguments written as the command's flags."""
-    return _KEYWORD.sub(lambda m: f"--{m.group(1)} {m.group(2) if m.group(2) is not None else m.group(3)}", message)
-
 
 _SIGTERM_EXIT = 128 + 15
 # Error lines are cut to this many characters: a message that quotes a damaged or hostile
@@ -85,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
             return EXIT_USAGE  # not Python's 1, which would read as "threshold not met"
-        message = _as_flags(_one_line(str(err)) or type(err).__name__)
+        message = as_flags(_one_line(str(err)) or type(err).__name__)
         print(f"rangecov {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as stop:

@@ -18,8 +18,10 @@ from .inputs import (
     EXIT_OK,
     EXIT_THRESHOLD,
     UsageError,
+    as_flags,
     check_out,
     emit,
+    file_options,
     note,
     out_format,
     read_input,
@@ -108,7 +110,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     fmt = out_format(args, ("json", "csv", "geojson", "gpkg", "fgb", "parquet"))
     check_out(args.out, args.force, inputs=(args.origins, args.targets))
     origins = read_input(args.origins, args, "ORIGINS", args.origin_names)
-    if Path(args.targets).is_file() and rows_beyond(args.targets, args.chunk_rows):
+    if Path(args.targets).is_file() and rows_beyond(
+        args.targets, args.chunk_rows, file_options(args, "TARGETS")["sep"]
+    ):
         return _coverage_streamed(args, origins, fmt)
     targets = read_input(args.targets, args, "TARGETS", args.target_names)
     if args.by is not None:
@@ -151,14 +155,14 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return _threshold(report.share, args, "share in reach")
 
 
-def _check_first_rows(args: argparse.Namespace) -> None:
-    """read_input's check of a table read with a projected --crs, made on the first rows of a streamed one."""
+def _check_first_rows(args: argparse.Namespace, opts: dict) -> None:
+    """read_input's check of a table read with a projected CRS, made on the first rows of a streamed one."""
     from ..io.chunks import open_chunks
 
-    source = open_chunks(args.targets, chunk_rows=1000, lon=args.lon, lat=args.lat, crs=args.crs)
+    source = open_chunks(args.targets, chunk_rows=1000, lon=opts["lon"], lat=opts["lat"], crs=opts["crs"], sep=args.sep)
     first = next(iter(source), None)
     if first is not None and len(first):
-        refuse_degrees_as_metres(first.frame(), args.crs, "TARGETS", args.targets)
+        refuse_degrees_as_metres(first.frame(), opts["crs"], "TARGETS", args.targets, args)
 
 
 def _coverage_streamed(args: argparse.Namespace, origins, fmt: str) -> int:
@@ -192,21 +196,23 @@ def _coverage_streamed(args: argparse.Namespace, origins, fmt: str) -> int:
             **reading,
         )
 
+    opts = file_options(args, "TARGETS")
     try:
         # As read_input reads: --lon/--lat/--crs describe tables; a spatial file takes --crs only if it has none.
         if file_kind(args.targets) == "table":
-            if args.crs is not None:
-                _check_first_rows(args)
-            result = run(lon=args.lon, lat=args.lat, crs=args.crs)
+            if opts["crs"] is not None:
+                _check_first_rows(args, opts)
+            result = run(lon=opts["lon"], lat=opts["lat"], crs=opts["crs"], sep=opts["sep"])
         else:
+            layer = opts["layer"]
             try:
-                result = run()
+                result = run(layer=layer)
             except MissingCRSError:
-                if args.crs is None:
+                if opts["crs"] is None:
                     raise
-                result = run(crs=args.crs)
+                result = run(crs=opts["crs"], layer=layer)
     except RangecovError as err:  # anything else from inside is a bug, reported as one by main()
-        raise UsageError(f"TARGETS: {err}") from err
+        raise UsageError(f"TARGETS: {as_flags(str(err), 'target')}") from err
     if fmt == "table":
         summary = result.summary(by=args.by)
         summary["share"] = summary["share"].map(_pct)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,6 +25,9 @@ __all__ = [
     "LABEL_COLUMNS",
     "UsageError",
     "read_input",
+    "as_flags",
+    "file_options",
+    "layer_argument",
     "refuse_degrees_as_metres",
     "require_column",
     "out_format",
@@ -56,31 +61,103 @@ class UsageError(InputError):
 # -- reading ------------------------------------------------------------------------------------
 
 
+# The library's messages name its keyword arguments (lon='Lat', crs=...); the command has flags.
+# lon/lat/crs/layer/sep become the file's own flags (--target-lat) where a message is about one file.
+_PER_FILE = ("lon", "lat", "crs", "layer", "sep")
+_FLAGS = {"sep": "--sep", "how": "--how", "by": "--by", "tolerance": "--tolerance", "ellipsoid": "--ellipsoid"}
+_METAVARS = {"lon": "COL", "lat": "COL", "crs": "CRS", "layer": "NAME", "sep": "SEP", "by": "COL"}
+_KEYWORD = re.compile(
+    r"\b(?P<name>lon|lat|crs|layer|sep|how|by|tolerance|ellipsoid)="
+    r"(?:'(?P<single>[^']*)'|\"(?P<double>[^\"]*)\"|(?P<dots>\.\.\.)|(?P<word>[\w:.-]+))?"
+)
+_PYTHON = [
+    (re.compile(r"\b(overwrite)=True"), "--force"),
+    (re.compile(r"\b(allow_remote)=True"), "--allow-remote"),
+    (
+        re.compile(r"parse it with geopandas\.GeoSeries\.from_wkt"),
+        "convert the file to GeoJSON or GeoPackage first (e.g. with ogr2ogr)",
+    ),
+]
+
+
+def as_flags(message: str, prefix: str | None = None) -> str:
+    """A library message with its keyword arguments written as the command's flags.
+
+    ``prefix`` ("origin" or "target"): the message is about that file, so lon=/lat=/crs=/layer=
+    become its own flags (``--target-lat COL``); else the shared ones (``--lat COL``).
+    """
+
+    def flag(m: re.Match) -> str:
+        name = m["name"]
+        option = f"--{prefix}-{name}" if prefix and name in _PER_FILE else _FLAGS.get(name, f"--{name}")
+        value = m["single"] if m["single"] is not None else m["double"] if m["double"] is not None else m["word"]
+        if value is not None:
+            return f"{option} {value}"
+        return f"{option} {_METAVARS.get(name, 'VALUE')}" if m["dots"] else option
+
+    message = _KEYWORD.sub(flag, message)
+    for pattern, replacement in _PYTHON:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+def file_options(args: argparse.Namespace, what: str) -> dict:
+    """read()'s lon/lat/crs/layer/sep for one input file: its own flags (--target-lat), else the shared ones (--lat)."""
+    prefix = "origin" if what == "ORIGINS" else "target"
+    options = {}
+    for name in _PER_FILE:
+        own = getattr(args, f"{prefix}_{name}", None)
+        options[name] = own if own is not None else getattr(args, name, None)
+    options["layer"] = layer_argument(options["layer"])
+    return options
+
+
 def read_input(path: str, args: argparse.Namespace, what: str, names: str | None = None):
-    """Read an input file for the command (``what`` names it in messages), its rows named by a column."""
+    """Read an input file for the command (``what`` names it in messages), its rows named by a column.
+
+    A file without data rows is refused: on the command line an empty export is a mistake to
+    report (exit 2), not a share of 0 of 0 to pass a threshold with.
+    """
     from ..io import file_kind, read
     from ..io.reader import is_remote, refuse_remote
 
-    # --lon/--lat/--crs describe table inputs; a spatial file carries its own
+    prefix = "origin" if what == "ORIGINS" else "target"
+    opts = file_options(args, what)
+    # --lon/--lat/--crs/--sep describe table inputs; a spatial file carries its own
     # geometry and CRS, and takes --crs only when it has none.
     table = file_kind(path) == "table"
     remote = getattr(args, "allow_remote", False)
+    crs = opts["crs"]
     try:
         if is_remote(path):
             refuse_remote(path, remote, flag="--allow-remote")
-        try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             if table:
-                frame = read(path, lon=args.lon, lat=args.lat, crs=args.crs, allow_remote=remote)
+                # A layer given for a table is refused by read(), in words naming the flag.
+                frame = read(path, **opts, allow_remote=remote)
             else:
-                frame = read(path, allow_remote=remote)
-        except MissingCRSError:
-            if args.crs is None:
-                raise
-            frame = read(path, crs=args.crs, allow_remote=remote)
+                # The shared --lon/--lat/--sep describe tables; the file's own flags are refused by read() here.
+                own = {name: getattr(args, f"{prefix}_{name}", None) for name in ("lon", "lat", "sep")}
+                spatial = dict(own, layer=opts["layer"], allow_remote=remote)
+                try:
+                    frame = read(path, **spatial)
+                except MissingCRSError:
+                    if crs is None:
+                        raise
+                    frame = read(path, crs=crs, **spatial)
+                if crs is not None and _projected_as_degrees(frame):
+                    # A GeoJSON of projected numbers, read as degrees as its specification says: the CRS is theirs.
+                    frame = read(path, crs=crs, **spatial)
     except RangecovError as err:  # anything else from inside is a bug, reported as one by main()
-        raise UsageError(f"{what}: {err}") from err
-    if table and args.crs is not None and len(frame):
-        refuse_degrees_as_metres(frame, args.crs, what, path)
+        raise UsageError(f"{what}: {as_flags(str(err), prefix)}") from err
+    for warning in caught:  # e.g. "several layers; reading the first": a note in the command's words
+        note(f"{what}: {as_flags(str(warning.message), prefix)}", args)
+    _refuse_metres_as_degrees(frame, what, path)
+    if len(frame) == 0:
+        raise UsageError(f"{what} has no rows: {path} has no data rows (an empty export?)")
+    if table and crs is not None:
+        refuse_degrees_as_metres(frame, crs, what, path, args)
     if names is not None:
         flag = "--origin-names" if what == "ORIGINS" else "--target-names"
         require_column(frame, names, flag, what)
@@ -97,17 +174,51 @@ def read_input(path: str, args: argparse.Namespace, what: str, names: str | None
     return frame
 
 
-def refuse_degrees_as_metres(frame, crs: str, what: str, path: str) -> None:
-    """--crs applies to every table input; catch a table of degrees read as projected metres."""
+def _projected_as_degrees(frame) -> bool:
+    """Whether ``frame`` says it is in degrees but holds numbers of a projected CRS (beyond ±1000 in x and y)."""
+    if frame.crs is None or not frame.crs.is_geographic or not len(frame):
+        return False
+    import numpy as np
+
+    b = frame.total_bounds
+    return bool(np.isfinite(b).all() and min(abs(b[1]), abs(b[3])) > 1000 and min(abs(b[0]), abs(b[2])) > 1000)
+
+
+def _refuse_metres_as_degrees(frame, what: str, path: str) -> None:
+    """Projected numbers read as degrees (a GeoJSON is, by its specification): name the file's --…-crs.
+
+    The library says the same when it measures; here the message can name the flag.
+    """
+    if _projected_as_degrees(frame):
+        b = frame.total_bounds
+        own = "--origin-crs" if what == "ORIGINS" else "--target-crs"
+        raise UsageError(
+            f"{what}: {path} holds numbers such as {b[0]:g}, {b[1]:g}, which are not longitude/latitude "
+            f"but projected coordinates (metres or feet); give the CRS they are in with {own} (e.g. {own} EPSG:32633)"
+        )
+
+
+def layer_argument(text: str | None):
+    """--…-layer as read() takes it: a 0-based position when it is a number, else a name."""
+    return int(text) if text is not None and text.isdigit() else text
+
+
+def refuse_degrees_as_metres(frame, crs: str, what: str, path: str, args: argparse.Namespace) -> None:
+    """A projected CRS given for a table of degrees: the usual slip when one --crs serves two files."""
     import pyproj
 
     if pyproj.CRS.from_user_input(crs).is_geographic:
         return
     b = frame.total_bounds
     if -180 <= b[0] and b[2] <= 180 and -90 <= b[1] and b[3] <= 90:
+        own = "--origin-crs" if what == "ORIGINS" else "--target-crs"
+        if getattr(args, own[2:].replace("-", "_"), None) is not None:
+            fix = f"leave {own} out"
+        else:
+            fix = f"--crs applies to every table input: give {own} only for the file in projected coordinates"
         raise UsageError(
-            f"{what}: {path} looks like longitude/latitude in degrees (all within ±180/±90), but --crs {crs} "
-            "is projected and applies to every table input; convert the other table, or leave --crs out"
+            f"{what}: {path} looks like longitude/latitude in degrees (all within ±180/±90), "
+            f"but its CRS was given as {crs}, a projected one; {fix}"
         )
 
 

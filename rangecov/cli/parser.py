@@ -60,32 +60,54 @@ def _chunk_rows(text: str) -> int:
 
 def _distance(text: str) -> str:
     """Check a distance early so that a typo is a usage error, not a failure after reading files."""
-    from ..units import parse_distance
+    from ..units import ACCEPTED_UNITS, parse_distance
 
     try:
         parse_distance(text)
     except (ValueError, TypeError) as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
+        try:
+            float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(str(err)) from None
+        # A bare number: on the command line every distance is text, so it needs its unit.
+        raise argparse.ArgumentTypeError(
+            f'{text!r} has no unit; write e.g. "{text} km" or "{text} mi" (units: {ACCEPTED_UNITS})'
+        ) from None
     return text
 
 
 # -- the parser -------------------------------------------------------------------------------------
 
-_EXAMPLES = """\
-examples:
-  rangecov demo --plot kursk.png
+_EXAMPLES = {
+    "coverage": """\
   rangecov coverage sites.csv airfields.geojson --reach "190 mi" --by role
   rangecov coverage sites.csv airfields.csv --reach "300 km" --format json --out result.json
   rangecov coverage sites.csv airfields.csv --band "180 mi" "200 mi" --max-share 10%
+  rangecov coverage sites.csv fields.csv --reach "300 km" --origin-lat Lat --target-lat y
+""",
+    "reach": """\
   rangecov reach sites.csv --reach "190 mi" --out reach.geojson
+  rangecov reach sites.csv --reach-column reach --by oblast --out reach.gpkg
+""",
+    "area": """\
   rangecov area sites.csv regions.gpkg --reach "300 km"
+  rangecov area sites.csv regions.gpkg --reach "300 km" --min-share 25% --format json
+""",
+    "demo": """\
+  rangecov demo --plot kursk.png
+""",
+}
+_EXIT_CODES = "exit codes: 0 success (threshold met), 1 threshold not met, 2 bad input or usage."
+_NAMING = (
+    'Rows are named by a unique "name" (else "id", "label", "site") column, or the one given by\n'
+    "--origin-names/--target-names; else numbered from 0."
+)
 
-exit codes: 0 success (threshold met), 1 threshold not met, 2 bad input or usage.
-Inputs: anything geopandas reads (GeoJSON, GeoPackage, Shapefile, GeoParquet), or
-CSV/TSV/Parquet tables with lon/lat columns (EPSG:4326 unless --crs says otherwise).
-Rows are named by a unique "name" (else "id", "label", "site") column, or the one given by
---origin-names/--target-names; else numbered from 0.
-"""
+
+def _epilog(*commands: str) -> str:
+    """Examples of ``commands``, the exit codes and the naming of rows: the foot of a --help."""
+    examples = "".join(_EXAMPLES[c] for c in commands)
+    return f"examples:\n{examples}\n{_EXIT_CODES}\n{_NAMING}\n"
 
 
 def _common(p: argparse.ArgumentParser, *, reach_required: bool = True) -> argparse._MutuallyExclusiveGroup:
@@ -97,25 +119,52 @@ def _common(p: argparse.ArgumentParser, *, reach_required: bool = True) -> argpa
     return group
 
 
-def _io_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lon", metavar="COL", help="longitude column of every table input (default: found by name)")
-    p.add_argument("--lat", metavar="COL", help="latitude column of every table input (default: found by name)")
-    p.add_argument("--origin-names", metavar="COL", help="column naming the origins (default: name, id, label or site)")
-    if p.prog.split()[-1] != "reach":
-        p.add_argument(
-            "--target-names", metavar="COL", help="column naming the targets/regions (default: name, id, label or site)"
-        )
-    p.add_argument(
-        "--crs", metavar="CRS", help="CRS of every table input (default EPSG:4326), and of a spatial file without one"
+def _separator(text: str) -> str:
+    """--sep: one character, or the words tab/space(s) (a tab is awkward to type in a shell)."""
+    words = {"tab": "\t", "\\t": "\t", "space": r"\s+", "spaces": r"\s+", "comma": ",", "semicolon": ";", "pipe": "|"}
+    value = words.get(text.strip().lower(), text)
+    if len(value) != 1 and value != r"\s+":
+        raise argparse.ArgumentTypeError(f"{text!r} is not a separator; give one character (, ; |) or tab")
+    return value
+
+
+def _io_options(p: argparse.ArgumentParser, *, targets: str | None) -> None:
+    """Options of reading the input files: shared ones, and each file's own (``targets``: its argument name)."""
+    g = p.add_argument_group(
+        "reading the input files",
+        "Tables (.csv, .tsv, .txt) take their points from longitude/latitude columns found by\n"
+        "name (lon, lng, long, longitude, x / lat, latitude, y), in EPSG:4326 unless a CRS is given.\n"
+        "Spatial files (GeoJSON, GeoPackage, ...) carry their own geometry and CRS.",
     )
-    p.add_argument("--ellipsoid", default="WGS84", metavar="E", help="pyproj ellipsoid name (default WGS84)")
-    p.add_argument("--tolerance", type=_distance, metavar="T", help="tolerance of drawn reach regions (default 10 m)")
-    p.add_argument("--force", action="store_true", help="replace an existing output file")
-    p.add_argument(
+    g.add_argument("--lon", metavar="COL", help="longitude column of every table input")
+    g.add_argument("--lat", metavar="COL", help="latitude column of every table input")
+    g.add_argument("--crs", metavar="CRS", help="CRS of every table input, and of a spatial file without one")
+    g.add_argument("--sep", type=_separator, metavar="SEP", help="separator of table inputs (default: from the header)")
+    files = [("origin", "ORIGINS")] + ([("target", targets)] if targets else [])
+    for prefix, name in files:
+        g.add_argument(f"--{prefix}-lon", metavar="COL", help=f"longitude column of {name} (instead of --lon)")
+        g.add_argument(f"--{prefix}-lat", metavar="COL", help=f"latitude column of {name} (instead of --lat)")
+        g.add_argument(f"--{prefix}-crs", metavar="CRS", help=f"CRS of {name} (instead of --crs)")
+        g.add_argument(
+            f"--{prefix}-sep", type=_separator, metavar="SEP", help=f"separator of {name} (instead of --sep)"
+        )
+        g.add_argument(
+            f"--{prefix}-layer", metavar="NAME", help=f"layer of {name} (a GeoPackage's, by name or 0-based)"
+        )
+        g.add_argument(
+            f"--{prefix}-names",
+            metavar="COL",
+            help=f"column naming the rows of {name} (default: name, id, label or site)",
+        )
+    o = p.add_argument_group("other options")
+    o.add_argument("--ellipsoid", default="WGS84", metavar="E", help="pyproj ellipsoid name (default WGS84)")
+    o.add_argument("--tolerance", type=_distance, metavar="T", help="tolerance of drawn reach regions (default 10 m)")
+    o.add_argument("--force", action="store_true", help="replace an existing output file")
+    o.add_argument(
         "--allow-remote", action="store_true", help="read inputs given as URLs (https://, s3://, /vsicurl/, ...)"
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bars and no notes on stderr")
-    p.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    o.add_argument("--quiet", action="store_true", help="no progress bars and no notes on stderr")
+    o.add_argument("--debug", action="store_true", help="show the traceback of an error")
 
 
 def _thresholds(p: argparse.ArgumentParser, what: str) -> None:
@@ -132,7 +181,7 @@ def _coverage_parser(sub) -> None:
         "coverage",
         help="which targets are within reach, and what share",
         description="Which TARGETS lie within geodesic reach of ORIGINS (exact, WGS84).",
-        epilog=_EXAMPLES,
+        epilog=_epilog("coverage"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     cov.add_argument("origins", metavar="ORIGINS", help="file of origins (points, lines or polygons)")
@@ -165,7 +214,7 @@ def _coverage_parser(sub) -> None:
         help=f"TARGETS with more rows are read N at a time, in bounded memory (default {CHUNK_ROWS:,})",
     )
     _thresholds(cov, "share of targets in reach")
-    _io_options(cov)
+    _io_options(cov, targets="TARGETS")
     cov.set_defaults(func=cmd_coverage)
 
 
@@ -174,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="rangecov",
         description="Exact geodesic reach coverage: which targets lie within reach of which origins.",
-        epilog=_EXAMPLES,
+        epilog=_epilog("demo", "coverage", "reach", "area"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"rangecov {__version__}")
@@ -186,31 +235,31 @@ def build_parser() -> argparse.ArgumentParser:
         "reach",
         help="write the reach region (geodesic buffer, dissolved) to a file",
         description="Write the region within reach of ORIGINS (drawn within --tolerance of the true boundary).",
-        epilog=_EXAMPLES,
+        epilog=_epilog("reach"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    rea.add_argument("origins", metavar="ORIGINS")
+    rea.add_argument("origins", metavar="ORIGINS", help="file of origins (points, lines or polygons)")
     _common(rea)
     rea.add_argument("--by", metavar="COL", help="one region per value of this column of ORIGINS")
     rea.add_argument("--out", metavar="FILE", required=True, help="output file (.geojson, .gpkg, .parquet, .csv)")
     rea.add_argument("--format", choices=("geojson",), help=argparse.SUPPRESS)
-    _io_options(rea)
+    _io_options(rea, targets=None)
     rea.set_defaults(func=cmd_reach)
 
     area = sub.add_parser(
         "area",
         help="the share of each region's area within reach",
         description="The area of each polygon in REGIONS and the part of it within reach of ORIGINS.",
-        epilog=_EXAMPLES,
+        epilog=_epilog("area"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    area.add_argument("origins", metavar="ORIGINS")
+    area.add_argument("origins", metavar="ORIGINS", help="file of origins (points, lines or polygons)")
     area.add_argument("regions", metavar="REGIONS", help="file of polygons")
     _common(area)
     area.add_argument("--format", choices=FORMATS, help="output format (default table, or by --out's extension)")
     area.add_argument("--out", metavar="FILE", help="write to FILE (.json, .csv, .geojson, .gpkg, .parquet)")
     _thresholds(area, "covered share of the total area")
-    _io_options(area)
+    _io_options(area, targets="REGIONS")
     area.set_defaults(func=cmd_area)
 
     demo = sub.add_parser("demo", help="run the bundled ATACMS / Kursk (Nov 2024) scenario")

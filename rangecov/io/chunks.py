@@ -33,7 +33,9 @@ from ..writing import first_line
 from .chunk import Chunk, ChunkSource
 from .parquet_chunks import parquet_source
 from .reader import (
+    check_separator,
     damaged_archive,
+    decimal_commas,
     existing_path,
     file_kind,
     is_remote,
@@ -57,12 +59,13 @@ def open_chunks(
     lat: str | None = None,
     crs=None,
     layer: str | int | None = None,
+    sep: str | None = None,
     columns: list[str] | None = None,
     allow_remote: bool = False,
 ) -> ChunkSource:
     """Open ``source`` (a path, or an iterable of GeoDataFrames) for reading ``chunk_rows`` rows at a time.
 
-    ``lon``/``lat``/``crs``/``layer`` are :func:`rangecov.read`'s. ``columns``
+    ``lon``/``lat``/``crs``/``layer``/``sep`` are :func:`rangecov.read`'s. ``columns``
     (GeoParquet only) limits the attribute columns read, when the rows
     themselves are not wanted. Nothing but the file's header and metadata is
     read here; mistakes in the rows surface while iterating.
@@ -78,8 +81,11 @@ def open_chunks(
         kind = file_kind(path)
         if layer is not None and kind in ("table", "parquet"):
             raise InputError(f"layer= applies to files with several layers, such as GeoPackage; {path} has one table")
+        check_separator(sep)
+        if sep is not None and kind != "table":
+            raise InputError(f"sep= applies to text tables (.csv, .tsv, .txt); {path} is not one, so leave it out")
         if kind == "table":
-            return _csv_source(path, chunk_rows, lon, lat, crs)
+            return _csv_source(path, chunk_rows, lon, lat, crs, sep)
         if kind == "parquet":
             return parquet_source(path, chunk_rows, lon, lat, crs, columns)
         if lon is not None or lat is not None:
@@ -98,7 +104,7 @@ def open_chunks(
     return ChunkSource(_frame_chunks(frames), n_rows=None, columns=[], name="targets")
 
 
-def rows_beyond(path: str | os.PathLike, limit: int) -> bool:
+def rows_beyond(path: str | os.PathLike, limit: int, sep: str | None = None) -> bool:
     """Whether the file at ``path`` has more than ``limit`` rows (then it is worth streaming).
 
     Parquet and GDAL formats store their row count; a table is read up to
@@ -110,7 +116,7 @@ def rows_beyond(path: str | os.PathLike, limit: int) -> bool:
     kind = file_kind(path)
     try:
         if kind == "table":
-            head = pd.read_csv(path, sep=table_separator(path), usecols=[0], nrows=limit + 1)
+            head = pd.read_csv(path, sep=table_separator(path, sep), usecols=[0], nrows=limit + 1)
             return len(head) > limit
         if kind == "parquet":
             return parquet_file(path).metadata.num_rows > limit
@@ -125,18 +131,21 @@ def rows_beyond(path: str | os.PathLike, limit: int) -> bool:
 # -- CSV / TSV ---------------------------------------------------------------------------------------
 
 
-def _csv_source(path: Path, chunk_rows: int, lon, lat, crs) -> ChunkSource:
-    sep = table_separator(path)
-    head = read_table(path, nrows=chunk_rows + 1)
+def _csv_source(path: Path, chunk_rows: int, lon, lat, crs, sep) -> ChunkSource:
+    sep = table_separator(path, sep)
+    raw = read_table(path, sep=sep, nrows=chunk_rows + 1, commas=False)
+    head = decimal_commas(raw) if sep == ";" else raw
+    # Columns of decimal-comma numbers: later chunks read them as text and convert them the same way.
+    commas = [name for name in head.columns if head[name].dtype != raw[name].dtype]
     # Known only when the file ends within the first chunk; counting the
     # rows of a larger file would cost a pass of its own.
     n_rows = len(head) if len(head) <= chunk_rows else None
     # Later chunks are read with the first chunk's types, so that a column
     # cannot turn from 1 into 1.0 (or into text) half way through the file.
-    dtypes = {name: _stable_dtype(dtype) for name, dtype in head.iloc[:chunk_rows].dtypes.items()}
+    dtypes = {name: _stable_dtype(dtype) for name, dtype in raw.iloc[:chunk_rows].dtypes.items()}
     # Coordinates are numbers whatever the first chunk held (whole degrees read as integers).
     for name in coordinate_columns(list(head.columns), lon, lat, path):
-        if name is not None and pd.api.types.is_numeric_dtype(head[name].dtype):
+        if name is not None and name not in commas and pd.api.types.is_numeric_dtype(head[name].dtype):
             dtypes[name] = "float64"
 
     def chunks() -> Iterator[Chunk]:
@@ -156,6 +165,8 @@ def _csv_source(path: Path, chunk_rows: int, lon, lat, crs) -> ChunkSource:
                     f"{path} could not be decompressed after data row {first:,}: {first_line(err)}"
                 ) from None
             table.index = pd.RangeIndex(first, first + len(table))
+            if commas:
+                table = decimal_commas(table, commas)
             frame = points_from_table(_plain_types(table), path, lon=lon, lat=lat, crs=crs, first_row=first)
             yield Chunk(first, frame=frame)
             first += len(table)

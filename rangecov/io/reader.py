@@ -7,6 +7,7 @@ Spatial files go through GDAL (:func:`geopandas.read_file`) or
 
 from __future__ import annotations
 
+import csv
 import lzma
 import os
 import re
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyproj
 
@@ -40,11 +42,19 @@ __all__ = [
     "parse_crs",
     "settle_crs",
     "table_separator",
+    "check_separator",
     "read_table",
+    "decimal_commas",
     "damaged_archive",
 ]
 
-_TABLE_SEPARATORS = {".csv": ",", ".tsv": "\t", ".txt": None}  # None: let the parser sniff
+# The separator a table has when its header line does not show one (a single column).
+_TABLE_SEPARATORS = {".csv": ",", ".tsv": "\t", ".txt": ","}
+# Separators found in a header line; the most frequent wins, ties in this order.
+_SEPARATORS = (",", "\t", ";", "|")
+# A number written with a decimal comma ("50,91"), as spreadsheets in much of Europe save
+# ";"-separated files; an optional sign and no thousands separators.
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d+,\d*|,\d+|\d+)\s*$")
 _COMPRESSIONS = {".gz", ".bz2", ".xz", ".zst", ".zip"}
 _PARQUET = {".parquet", ".geoparquet"}
 _SPATIAL = {
@@ -71,6 +81,7 @@ def read(
     lat: str | None = None,
     crs: Any = None,
     layer: str | int | None = None,
+    sep: str | None = None,
     allow_remote: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read a spatial file or a table of longitude/latitude into a GeoDataFrame.
@@ -86,12 +97,15 @@ def read(
           extension GDAL recognises from the content;
         * GeoParquet (``.parquet`` or ``.geoparquet`` with GeoParquet
           metadata), read with :func:`geopandas.read_parquet`;
-        * tables: ``.csv``, ``.tsv`` (tab-separated), either optionally
-          compressed (``.csv.gz``, ``.tsv.zip`` and the like), ``.txt``
-          (comma, tab, semicolon, pipe or spaces, the first found in the
-          header line)
-          and Parquet without GeoParquet metadata. Points are built from a
-          longitude and a latitude column.
+        * tables: ``.csv``, ``.tsv`` and ``.txt``, optionally compressed
+          (``.csv.gz``, ``.tsv.zip`` and the like), and Parquet without
+          GeoParquet metadata. Points are built from a longitude and a
+          latitude column. The separator is found in the header line: the
+          most frequent of comma, tab, semicolon and pipe outside quotes
+          (runs of spaces for a ``.txt`` without any), else the extension's
+          (comma; tab for ``.tsv``). In a semicolon-separated table, text
+          columns of numbers with decimal commas (``50,91``) are read as
+          numbers, as spreadsheets in many locales write them.
     lon, lat : str, optional
         For tables: the names of the longitude (x) and latitude (y) columns.
         A name not given is looked for, ignoring case and surrounding spaces,
@@ -105,10 +119,17 @@ def read(
         spatial file without a CRS it sets one; for a file with a different
         CRS it is an error, because coordinates are never silently
         reinterpreted (convert with ``.to_crs`` after reading instead).
+        The one exception: a GeoJSON file is read as longitude/latitude, as
+        its specification says, unless its numbers cannot be degrees
+        (beyond ±90 or ±540, e.g. UTM metres); then ``crs=`` says what they are.
     layer : str or int, optional
         The layer of a multi-layer file (e.g. a GeoPackage), by name or by
         0-based position. Without it the first layer is read, with a warning
         when there are several.
+    sep : str, optional
+        For tables: the separator, when the one found in the header is not
+        it (e.g. ``sep=";"``); ``"\\s+"`` for runs of spaces. Decimal commas are
+        read when it is ``";"``.
     allow_remote : bool, default False
         Read a remote source: a URL (``https://``, ``s3://``, ...) or a GDAL
         network path (``/vsicurl/``, ``/vsis3/``, ...). Refused by default, so
@@ -173,16 +194,19 @@ def read(
             raise InputTypeError(f"{argname}= must be a column name (str), got {type(value).__name__} {value!r}")
     if layer is not None and (isinstance(layer, bool) or not isinstance(layer, (str, int))):
         raise InputTypeError(f"layer= must be a layer name (str) or a 0-based position (int), got {layer!r}")
+    check_separator(sep)
     if is_remote(path):
         refuse_remote(path, allow_remote)
-        return _read_remote(str(path), lon=lon, lat=lat, crs=user_crs, layer=layer)
+        return _read_remote(str(path), lon=lon, lat=lat, crs=user_crs, layer=layer, sep=sep)
     path = existing_path(path)
 
     kind = file_kind(path)
     if layer is not None and kind in ("table", "parquet"):
         raise InputError(f"layer= applies to files with several layers, such as GeoPackage; {path} has one table")
+    if sep is not None and kind != "table":
+        raise InputError(f"sep= applies to text tables (.csv, .tsv, .txt); {path} is not one, so leave it out")
     if kind == "table":
-        return points_from_table(read_table(path), path, lon=lon, lat=lat, crs=user_crs)
+        return points_from_table(read_table(path, sep=sep), path, lon=lon, lat=lat, crs=user_crs)
     if kind == "parquet" and not _has_geo_metadata(path):
         table = _default_index(_call_reader(pd.read_parquet, path, "Parquet"))
         return points_from_table(table, path, lon=lon, lat=lat, crs=user_crs)
@@ -224,14 +248,16 @@ def refuse_remote(path, allow_remote: bool, flag: str = "allow_remote=True") -> 
         )
 
 
-def _read_remote(url: str, *, lon, lat, crs, layer) -> gpd.GeoDataFrame:
+def _read_remote(url: str, *, lon, lat, crs, layer, sep) -> gpd.GeoDataFrame:
     """A remote source, by its extension: tables through pandas, Parquet through pyarrow, the rest through GDAL."""
     kind = file_kind(url.split("?", 1)[0])
     try:
         if kind == "table":
+            # The header is not fetched twice to find the separator: the extension's, unless given.
             last, before = _suffixes(Path(url.split("?", 1)[0]))
-            sep = _TABLE_SEPARATORS[before if last in _COMPRESSIONS else last] or ","
-            return points_from_table(pd.read_csv(url, sep=sep), Path(url), lon=lon, lat=lat, crs=crs)
+            sep = sep or _TABLE_SEPARATORS[before if last in _COMPRESSIONS else last]
+            table = decimal_commas(pd.read_csv(url, sep=sep)) if sep == ";" else pd.read_csv(url, sep=sep)
+            return points_from_table(table, Path(url), lon=lon, lat=lat, crs=crs)
         if kind == "parquet":
             frame = gpd.read_parquet(url)
         else:
@@ -299,16 +325,88 @@ def file_kind(path: str | os.PathLike) -> str:
     return "other"  # GDAL may still recognise it from the content
 
 
-def table_separator(path: Path) -> str:
-    """The separator of a table file: by its extension, or for ``.txt`` from its header line."""
+def check_separator(sep) -> None:
+    """An error naming ``sep=`` unless it is None or a non-empty string."""
+    if sep is not None and (not isinstance(sep, str) or not sep):
+        raise InputTypeError(f'sep= must be a separator such as ",", ";", "\\t" or "|", got {sep!r}')
+
+
+def table_separator(path: Path, sep: str | None = None) -> str:
+    """The separator of a table file: ``sep`` if given, else found in its header line, else by its extension."""
+    if sep is not None:
+        return sep
     last, before = _suffixes(path)
-    return _TABLE_SEPARATORS[before if last in _COMPRESSIONS else last] or _sniff_separator(path)
+    extension = last if last not in _COMPRESSIONS else before
+    header = _header_line(path)
+    # Quoted names may hold any character ("Name, full"); only separators outside quotes count.
+    bare = re.sub(r'"[^"]*"', "", header)
+    counts = [bare.count(candidate) for candidate in _SEPARATORS]
+    if max(counts, default=0) > 0:
+        return _SEPARATORS[counts.index(max(counts))]
+    if extension == ".txt" and len(header.split()) > 1:
+        return r"\s+"  # columns aligned with spaces
+    return _TABLE_SEPARATORS.get(extension, ",")
 
 
-def read_table(path: Path, **options) -> pd.DataFrame:
-    """A table file read by pandas (``options`` go to ``read_csv``), its failures as the file's errors."""
+def _header_line(path: Path) -> str:
+    """The first non-blank line of a table file (decompressed as pandas would), or "" if it can't be read.
+
+    Read by pandas with a separator that text files do not hold (U+001F), so that every compression
+    pandas reads is read here too; what fails here is reported by read_table, which reads the file.
+    """
     try:
-        return pd.read_csv(path, sep=table_separator(path), **options)
+        first = pd.read_csv(path, sep="\x1f", header=None, nrows=1, dtype=str, quoting=csv.QUOTE_NONE, encoding="utf-8")
+    except Exception:  # noqa: BLE001 - read_table reads the file again and says what is wrong
+        return ""
+    return str(first.iloc[0, 0]) if first.shape[0] and first.shape[1] == 1 and pd.notna(first.iloc[0, 0]) else ""
+
+
+def decimal_commas(table: pd.DataFrame, columns=None) -> pd.DataFrame:
+    """``table`` with its text columns of decimal-comma numbers ("50,91") as floats.
+
+    A column is converted when every value present is such a number and at least one has a comma
+    (``columns``: convert these, which must then hold such numbers, as later chunks of a file do).
+    Returns the table (a copy when anything changed).
+    """
+    chosen = []
+    for name in table.columns if columns is None else columns:
+        values = table[name]
+        if columns is None:
+            if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+                continue
+            present = values.dropna()
+            if not len(present) or not all(isinstance(v, str) for v in present):
+                continue
+            text = present.astype(str)
+            if not (text.str.contains(",", regex=False).any() and text.str.fullmatch(_DECIMAL_COMMA).all()):
+                continue
+        chosen.append(name)
+    if not chosen:
+        return table
+    table = table.copy()
+    for name in chosen:
+        text = table[name].astype("string")
+        bad = text.notna() & ~text.str.fullmatch(_DECIMAL_COMMA).fillna(True)
+        if bad.any():  # only when told which columns: a later chunk of a file
+            rows = ", ".join(f"{int(i) + 1:,}" for i in table.index[bad.to_numpy()][:5])
+            shown = ", ".join(repr(v)[:40] for v in text[bad].head(5))
+            raise InputError(
+                f"column {name!r} holds numbers with decimal commas in the first rows, but {shown} "
+                f"at data row(s) {rows}; correct those values"
+            )
+        table[name] = pd.to_numeric(text.str.replace(",", ".", regex=False).str.strip()).astype(float)
+    return table
+
+
+def read_table(path: Path, *, sep: str | None = None, commas: bool = True, **options) -> pd.DataFrame:
+    """A table file read by pandas (``options`` go to ``read_csv``), its failures as the file's errors.
+
+    The separator is :func:`table_separator`'s; with ``";"`` (and ``commas``), decimal commas are
+    read as numbers.
+    """
+    sep = table_separator(path, sep)
+    try:
+        table = pd.read_csv(path, sep=sep, **options)
     except pd.errors.EmptyDataError:
         raise FileFormatError(f"{path} is empty; a table needs at least a header line naming its columns") from None
     except UnicodeDecodeError:
@@ -324,6 +422,7 @@ def read_table(path: Path, **options) -> pd.DataFrame:
         if not damaged_archive(err):
             raise
         raise FileFormatError(f"{path} could not be decompressed: {first_line(err)}") from None
+    return decimal_commas(table) if sep == ";" and commas else table
 
 
 def damaged_archive(err: BaseException) -> bool:
@@ -336,19 +435,6 @@ def damaged_archive(err: BaseException) -> bool:
     if isinstance(err, OSError):
         return err.errno is None
     return isinstance(err, (EOFError, zipfile.BadZipFile, lzma.LZMAError, zlib.error))
-
-
-def _sniff_separator(path: Path) -> str:
-    """The separator of a .txt table, from its header line: , tab ; | or else runs of spaces."""
-    with open(path, encoding="utf-8") as fh:
-        header = next((line.strip() for line in fh if line.strip()), "")
-    # Decided by the header alone, not csv.Sniffer: left free, the sniffer
-    # takes a letter of a one-column header for the separator, and it gives
-    # up on columns aligned with a varying number of spaces.
-    for sep in (",", "\t", ";", "|"):
-        if sep in header:
-            return sep
-    return r"\s+" if len(header.split()) > 1 else ","
 
 
 def parquet_file(path: Path):
@@ -428,8 +514,20 @@ def _read_gdal(path: Path, *, layer, known: bool) -> pd.DataFrame:
 
 
 def _settle_crs(frame: gpd.GeoDataFrame, path: Path, user_crs: pyproj.CRS | None) -> gpd.GeoDataFrame:
+    if user_crs is not None and _not_degrees(frame, path):
+        # A GeoJSON is longitude/latitude by its specification, and GDAL says so whatever it holds;
+        # numbers beyond ±90/±540 cannot be that, so crs= says what they are.
+        return frame.set_crs(user_crs, allow_override=True)
     crs = settle_crs(None if frame.crs is None else pyproj.CRS.from_user_input(frame.crs), path, user_crs)
     return frame if frame.crs is not None else frame.set_crs(crs)
+
+
+def _not_degrees(frame: gpd.GeoDataFrame, path: Path) -> bool:
+    """Whether ``frame``, read from a GeoJSON file as EPSG:4326, holds numbers that cannot be degrees."""
+    if _suffixes(path)[0] not in (".geojson", ".json") or frame.crs is None or not frame.crs.is_geographic:
+        return False
+    b = frame.total_bounds
+    return bool(np.isfinite(b).all() and (max(abs(b[1]), abs(b[3])) > 90 or max(abs(b[0]), abs(b[2])) > 540))
 
 
 def settle_crs(file_crs: pyproj.CRS | None, path: Path, user_crs) -> pyproj.CRS:

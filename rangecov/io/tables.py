@@ -99,6 +99,10 @@ def _no_coordinates(columns: Sequence, lon_col, lat_col, path: Path) -> None:
     hint = ""
     if any(str(c).strip().casefold() in ("geometry", "wkt") for c in columns):
         hint = " (a WKT geometry column is not read; parse it with geopandas.GeoSeries.from_wkt)"
+    joined = [sep for sep in (";", "\t", "|", ",") if any(sep in str(c) for c in columns)]
+    if joined:
+        # Names that hold a separator: the file was split at another one (given, or found in its header).
+        hint = f" (the column names hold {joined[0]!r}: if the file is separated by it, pass sep={joined[0]!r})"
     raise InputError(
         f"no {what} found in {path} (looked for {'/'.join(LON_NAMES)} and {'/'.join(LAT_NAMES)}); "
         f"columns: {list_columns(columns)}; {fix}{hint}"
@@ -161,7 +165,12 @@ def _check_degrees(x: np.ndarray, y: np.ndarray, lon_col, lat_col, path: Path, f
     off = np.flatnonzero(np.abs(y) > 90.0)
     if off.size:
         hint = ""
-        if (np.abs(x) <= 90.0).all():
+        if np.abs(x[off]).min() > 1000 and np.abs(y[off]).min() > 1000:
+            hint = (
+                "; these look like projected coordinates (metres or feet), not degrees: "
+                "pass the CRS they are in, e.g. crs='EPSG:32633'"
+            )
+        elif (np.abs(x) <= 90.0).all():
             hint = (
                 f"; longitude and latitude look swapped (every longitude is within ±90°): "
                 f"if so, read with lon={lat_col!r}, lat={lon_col!r}"
