@@ -54,10 +54,13 @@ def check_against_oracle(origins, targets, reach, *, ellipsoid="WGS84", low=None
     # The reported origins must attain the reported values (ties may pick either).
     pos = {label: k for k, label in enumerate(origins.index)}
     near_pos = np.array([pos[v] for v in t["nearest_origin"]])
-    cov_pos = np.array([pos[v] for v in t["covering_origin"]])
     rows = np.arange(len(t))
     np.testing.assert_allclose(d[rows, near_pos], nearest, rtol=0, atol=1e-6)
-    np.testing.assert_allclose(low[cov_pos] - d[rows, cov_pos], margin, rtol=0, atol=1e-6)
+    # A covering origin exactly where some origin's reach covers the target (in or marginal).
+    covered = expected != "out"
+    np.testing.assert_array_equal(t["covering_origin"].notna().to_numpy(), covered)
+    cov_pos = np.array([pos[v] for v in t["covering_origin"][covered]], dtype=np.intp)
+    np.testing.assert_allclose(low[cov_pos] - d[rows[covered], cov_pos], margin[covered], rtol=0, atol=1e-6)
     counts = (d <= low[None, :]).sum(axis=0)
     np.testing.assert_array_equal(report.origins["targets_in_reach"].to_numpy(), counts)
     assert report.count == int((expected == "in").sum())

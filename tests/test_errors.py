@@ -120,7 +120,7 @@ def test_damaged_compressed_tables_are_the_files_fault(tmp_path):
     """Found in review: zlib.error (a damaged gzip or zip body) escaped as an internal error."""
     import zlib
 
-    from rangecov.io.reader import damaged_archive
+    from rangecov.io.text import damaged_archive
 
     assert damaged_archive(zlib.error("invalid stored block lengths")) and not damaged_archive(ValueError("x"))
     assert not damaged_archive(PermissionError(13, "Permission denied"))  # the system's, not the file's

@@ -207,6 +207,11 @@ flags = st.lists(
             ["--crs", "EPSG:3857"],
             ["--lon", "x", "--lat", "y"],
             ["--origin-names", "name"],
+            ["--target-names", "kind"],
+            ["--target-sep", ";"],
+            ["--origin-crs", "EPSG:3857"],
+            ["--target-lat", "y"],
+            ["--target-layer", "1"],
             ["--rows", "0"],
             ["--quiet"],
         ]

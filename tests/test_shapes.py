@@ -322,7 +322,7 @@ def test_points_in_a_mixed_frame_keep_distance_semantics_under_all():
     t = rangecov.coverage(gpd.GeoSeries([Point(10, 45)], crs="EPSG:4326"), targets, reach, how="all").targets
     assert t["status"].tolist() == ["in", "in"]
     assert t["margin_m"].iloc[0] == pytest.approx(3.0, abs=1e-6) and np.isnan(t["margin_m"].iloc[1])
-    assert t["covering_origin"].iloc[0] == 0 and t["covering_origin"].iloc[1] is None
+    assert t["covering_origin"].iloc[0] == 0 and pd.isna(t["covering_origin"].iloc[1])
 
 
 def test_line_origin_at_9000_km_with_all():

@@ -20,6 +20,13 @@ import shapely
 from pyproj import Geod
 
 import rangecov
+
+
+def read_rows(path, **options):
+    """read() with the rows numbered, as a stream reads them (the file's name column stays a column)."""
+    return rangecov.read(path, names=None, **options)
+
+
 from rangecov.cli import main
 from rangecov.errors import InputError, MissingDependencyError, OutputExistsError, UnsupportedError
 
@@ -106,19 +113,19 @@ def test_streamed_geoparquet_agrees_with_memory(data, reach):
         pd.testing.assert_frame_equal(result.summary(by="group"), memory.summary(by="group"))
         pd.testing.assert_frame_equal(result.summary(), memory.summary())
         assert result.to_dict(by="group") == memory.to_dict(by="group")
-        _same_rows(rangecov.read(out), memory.targets)
+        _same_rows(read_rows(out), memory.targets)
     assert memory.summary(by="group").index.hasnans  # the missing group is in the comparison
 
 
 def test_streamed_csv_agrees_with_memory(data):
     folder, origins, _, _, csv = data
-    targets = rangecov.read(csv)
+    targets = read_rows(csv)
     memory = rangecov.coverage(origins, targets, REACH)
     for chunk, suffix in ((1000, ".csv"), (len(targets) - 1, ".gpkg"), (333, ".fgb")):
         out = folder / f"csv_rows_{chunk}{suffix}"
         result = rangecov.stream_coverage(origins, csv, REACH, by="k", chunk_size=chunk, out=out)
         pd.testing.assert_frame_equal(result.summary(by="k"), memory.summary(by="k"))
-        _same_rows(rangecov.read(out), memory.targets)
+        _same_rows(read_rows(out), memory.targets)
 
 
 def test_streamed_polygons_and_iterables(data):
@@ -129,7 +136,7 @@ def test_streamed_polygons_and_iterables(data):
     path = folder / "boxes.gpkg"
     boxes.to_file(path)
     for how in ("any", "centroid"):
-        memory = rangecov.coverage(origins, rangecov.read(path), REACH, how=how)
+        memory = rangecov.coverage(origins, read_rows(path), REACH, how=how)
         result = rangecov.stream_coverage(origins, path, REACH, how=how, chunk_size=25, by="group")
         pd.testing.assert_frame_equal(result.summary(by="group"), memory.summary(by="group"))
     pieces = (targets.iloc[i : i + 700] for i in range(0, len(targets), 700))
@@ -137,7 +144,7 @@ def test_streamed_polygons_and_iterables(data):
     result = rangecov.stream_coverage(origins, pieces, REACH, out=out)
     memory = rangecov.coverage(origins, targets, REACH)
     assert repr(result) == repr(memory) and result.chunks == -(-len(targets) // 700)
-    _same_rows(rangecov.read(out), memory.targets)
+    _same_rows(read_rows(out), memory.targets)
 
 
 def test_stream_mistakes(data):
@@ -214,7 +221,7 @@ def test_command_streams_large_targets(data, capsys, tmp_path):
         ["coverage", sites, parquet, "--reach", "300 km", "--chunk-rows", "999", "--out", rows], capsys
     )
     assert code == 0 and out == "" and memory["headline"] in err
-    assert len(rangecov.read(rows)) == memory["total"]
+    assert len(read_rows(rows)) == memory["total"]
     for bad in ("0", "-5", "1.5", "many"):
         with pytest.raises(SystemExit) as exit_info:
             main(["coverage", str(sites), str(parquet), "--reach", "300 km", "--chunk-rows", bad])
@@ -330,7 +337,7 @@ def test_geoparquet_encodings_and_byte_orders(data, tmp_path):
         out = tmp_path / f"rows_{path.name}"
         result = rangecov.stream_coverage(origins, path, REACH, chunk_size=700, out=out)
         assert repr(result) == repr(memory), path.name
-        _same_rows(rangecov.read(out), memory.targets)
+        _same_rows(read_rows(out), memory.targets)
 
 
 def test_projected_geoparquet_takes_the_general_path(data, tmp_path):
@@ -341,7 +348,7 @@ def test_projected_geoparquet_takes_the_general_path(data, tmp_path):
     memory = rangecov.coverage(origins, projected, REACH)
     result = rangecov.stream_coverage(origins, path, REACH, chunk_size=500, by="group", out=tmp_path / "rows.parquet")
     pd.testing.assert_frame_equal(result.summary(by="group"), memory.summary(by="group"))
-    back = rangecov.read(tmp_path / "rows.parquet")
+    back = read_rows(tmp_path / "rows.parquet")
     assert back.crs == projected.crs
     _same_rows(back, memory.targets)
 
@@ -357,13 +364,13 @@ def test_stored_index_comes_back_as_read_gives_it(data, tmp_path, how_indexed):
     }[how_indexed]
     path = tmp_path / "indexed.parquet"
     frame.to_parquet(path)
-    memory = rangecov.coverage(origins, rangecov.read(path), REACH)
+    memory = rangecov.coverage(origins, read_rows(path), REACH)
     first = memory.targets.columns[0]
     out = tmp_path / "rows.parquet"
     for rows in (out, None):
         result = rangecov.stream_coverage(origins, path, REACH, chunk_size=333, by=first, out=rows)
         pd.testing.assert_frame_equal(result.summary(by=first), memory.summary(by=first))
-    back = rangecov.read(out)
+    back = read_rows(out)
     assert list(back.columns) == list(memory.targets.columns)
     assert back[first].tolist() == memory.targets[first].tolist()
 
@@ -396,7 +403,7 @@ def test_csv_typing_and_crs(tmp_path):
     lines += [f"b{i},{30.12 + i / 100},{50.25},false" for i in range(8)]
     path = tmp_path / "whole.csv"
     path.write_text("\n".join(lines) + "\n")
-    memory = rangecov.coverage(origins, rangecov.read(path), REACH)
+    memory = rangecov.coverage(origins, read_rows(path), REACH)
     result = rangecov.stream_coverage(origins, path, REACH, chunk_size=10, crs="EPSG:4326", by="ok")
     pd.testing.assert_frame_equal(result.summary(by="ok"), memory.summary(by="ok"))
     lines[15] = lines[15].rsplit(",", 1)[0] + ",maybe"
@@ -419,7 +426,7 @@ def test_more_mistakes_are_refused_up_front(data, tmp_path):
     assert list(tmp_path.iterdir()) == []
     out = tmp_path / "rows.csv"
     rangecov.stream_coverage(origins, [targets.iloc[:0], targets.iloc[:3], targets.iloc[3:6]], REACH, out=out)
-    assert out.read_text().count("distance_m") == 1 and len(rangecov.read(out)) == 6
+    assert out.read_text().count("distance_m") == 1 and len(read_rows(out)) == 6
     wkb = shapely.to_wkb(targets.geometry.values[:30])
     wkb[17] = b"\x01\x02"
     broken = tmp_path / "broken.parquet"

@@ -24,11 +24,11 @@ from .commands import AREA_SCHEMA as AREA_SCHEMA
 from .inputs import EXIT_OK as EXIT_OK
 from .inputs import EXIT_THRESHOLD as EXIT_THRESHOLD
 from .inputs import EXIT_USAGE, as_flags
-from .inputs import LABEL_COLUMNS as LABEL_COLUMNS
 from .parser import FORMATS as FORMATS
 from .parser import build_parser
 
 __all__ = ["main"]
+
 
 _SIGTERM_EXIT = 128 + 15
 # Error lines are cut to this many characters: a message that quotes a damaged or hostile

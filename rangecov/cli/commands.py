@@ -109,12 +109,12 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
     fmt = out_format(args, ("json", "csv", "geojson", "gpkg", "fgb", "parquet"))
     check_out(args.out, args.force, inputs=(args.origins, args.targets))
-    origins = read_input(args.origins, args, "ORIGINS", args.origin_names)
+    origins = read_input(args.origins, args, "ORIGINS")
     if Path(args.targets).is_file() and rows_beyond(
         args.targets, args.chunk_rows, file_options(args, "TARGETS")["sep"]
     ):
         return _coverage_streamed(args, origins, fmt)
-    targets = read_input(args.targets, args, "TARGETS", args.target_names)
+    targets = read_input(args.targets, args, "TARGETS")
     if args.by is not None:
         require_column(targets, args.by, "--by", "TARGETS")
     report = coverage(
@@ -242,7 +242,7 @@ def cmd_reach(args: argparse.Namespace) -> int:
 
     out_format(args, ("geojson", "gpkg", "parquet", "csv"))
     check_out(args.out, args.force, inputs=(args.origins,))
-    origins = read_input(args.origins, args, "ORIGINS", args.origin_names)
+    origins = read_input(args.origins, args, "ORIGINS")
     if args.by is not None:
         require_column(origins, args.by, "--by", "ORIGINS")
     distance = _reach_argument(args, origins)
@@ -283,8 +283,8 @@ def cmd_area(args: argparse.Namespace) -> int:
 
     fmt = out_format(args, ("json", "csv", "geojson", "gpkg", "parquet"))
     check_out(args.out, args.force, inputs=(args.origins, args.regions))
-    origins = read_input(args.origins, args, "ORIGINS", args.origin_names)
-    regions = read_input(args.regions, args, "REGIONS", args.target_names)
+    origins = read_input(args.origins, args, "ORIGINS")
+    regions = read_input(args.regions, args, "REGIONS")
     distance = _reach_argument(args, origins)
     table = area_coverage(
         origins, regions, distance, tolerance=args.tolerance, ellipsoid=args.ellipsoid, progress=_progress(args)

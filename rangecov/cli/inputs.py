@@ -22,7 +22,6 @@ __all__ = [
     "EXIT_OK",
     "EXIT_THRESHOLD",
     "EXIT_USAGE",
-    "LABEL_COLUMNS",
     "UsageError",
     "read_input",
     "as_flags",
@@ -49,10 +48,6 @@ _OUT_FORMATS = {
     ".parquet": "parquet",
 }
 
-# Rows are labelled by the first of these columns that is present and unique, so
-# that results name origins and targets ("nearest_origin": "Sumy") not row numbers.
-LABEL_COLUMNS = ("name", "id", "label", "site")
-
 
 class UsageError(InputError):
     """A mistake on the command line: reported in one line, exit code 2."""
@@ -63,15 +58,16 @@ class UsageError(InputError):
 
 # The library's messages name its keyword arguments (lon='Lat', crs=...); the command has flags.
 # lon/lat/crs/layer/sep become the file's own flags (--target-lat) where a message is about one file.
-_PER_FILE = ("lon", "lat", "crs", "layer", "sep")
+_PER_FILE = ("lon", "lat", "crs", "layer", "sep", "names")
 _FLAGS = {"sep": "--sep", "how": "--how", "by": "--by", "tolerance": "--tolerance", "ellipsoid": "--ellipsoid"}
-_METAVARS = {"lon": "COL", "lat": "COL", "crs": "CRS", "layer": "NAME", "sep": "SEP", "by": "COL"}
+_METAVARS = {"lon": "COL", "lat": "COL", "crs": "CRS", "layer": "NAME", "sep": "SEP", "names": "COL", "by": "COL"}
 _KEYWORD = re.compile(
-    r"\b(?P<name>lon|lat|crs|layer|sep|how|by|tolerance|ellipsoid)="
+    r"\b(?P<name>lon|lat|crs|layer|sep|names|how|by|tolerance|ellipsoid)="
     r"(?:'(?P<single>[^']*)'|\"(?P<double>[^\"]*)\"|(?P<dots>\.\.\.)|(?P<word>[\w:.-]+))?"
 )
 _PYTHON = [
     (re.compile(r"\b(overwrite)=True"), "--force"),
+    (re.compile(r"\bnames=None to number the rows"), "leave the flag out"),
     (re.compile(r"\b(allow_remote)=True"), "--allow-remote"),
     (
         re.compile(r"parse it with geopandas\.GeoSeries\.from_wkt"),
@@ -102,7 +98,7 @@ def as_flags(message: str, prefix: str | None = None) -> str:
 
 
 def file_options(args: argparse.Namespace, what: str) -> dict:
-    """read()'s lon/lat/crs/layer/sep for one input file: its own flags (--target-lat), else the shared ones (--lat)."""
+    """read()'s lon/lat/crs/layer/sep/names for one input file: its own flags (--target-lat), else the shared ones (--lat)."""
     prefix = "origin" if what == "ORIGINS" else "target"
     options = {}
     for name in _PER_FILE:
@@ -112,7 +108,7 @@ def file_options(args: argparse.Namespace, what: str) -> dict:
     return options
 
 
-def read_input(path: str, args: argparse.Namespace, what: str, names: str | None = None):
+def read_input(path: str, args: argparse.Namespace, what: str):
     """Read an input file for the command (``what`` names it in messages), its rows named by a column.
 
     A file without data rows is refused: on the command line an empty export is a mistake to
@@ -123,6 +119,8 @@ def read_input(path: str, args: argparse.Namespace, what: str, names: str | None
 
     prefix = "origin" if what == "ORIGINS" else "target"
     opts = file_options(args, what)
+    # The rows are named as read() names them: by the column given, else by its "auto" rule.
+    naming = {"names": opts.pop("names") or "auto"}
     # --lon/--lat/--crs/--sep describe table inputs; a spatial file carries its own
     # geometry and CRS, and takes --crs only when it has none.
     table = file_kind(path) == "table"
@@ -135,11 +133,11 @@ def read_input(path: str, args: argparse.Namespace, what: str, names: str | None
             warnings.simplefilter("always")
             if table:
                 # A layer given for a table is refused by read(), in words naming the flag.
-                frame = read(path, **opts, allow_remote=remote)
+                frame = read(path, **opts, **naming, allow_remote=remote)
             else:
                 # The shared --lon/--lat/--sep describe tables; the file's own flags are refused by read() here.
                 own = {name: getattr(args, f"{prefix}_{name}", None) for name in ("lon", "lat", "sep")}
-                spatial = dict(own, layer=opts["layer"], allow_remote=remote)
+                spatial = dict(own, layer=opts["layer"], allow_remote=remote, **naming)
                 try:
                     frame = read(path, **spatial)
                 except MissingCRSError:
@@ -158,19 +156,6 @@ def read_input(path: str, args: argparse.Namespace, what: str, names: str | None
         raise UsageError(f"{what} has no rows: {path} has no data rows (an empty export?)")
     if table and crs is not None:
         refuse_degrees_as_metres(frame, crs, what, path, args)
-    if names is not None:
-        flag = "--origin-names" if what == "ORIGINS" else "--target-names"
-        require_column(frame, names, flag, what)
-        if not (frame[names].notna().all() and frame[names].is_unique):
-            raise UsageError(f"{flag} {names!r}: the column has blanks or repeated values; names must be unique")
-        return frame.set_index(names)
-    for name in LABEL_COLUMNS:
-        match = [c for c in frame.columns if isinstance(c, str) and c.strip().lower() == name]
-        if not match:
-            continue
-        if frame[match[0]].notna().all() and frame[match[0]].is_unique:
-            return frame.set_index(match[0])
-        note(f"{what}: column {match[0]!r} is not unique (or has blanks), so rows are named by position", args)
     return frame
 
 

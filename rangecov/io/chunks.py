@@ -32,21 +32,9 @@ from ..errors import (
 from ..writing import first_line
 from .chunk import Chunk, ChunkSource
 from .parquet_chunks import parquet_source
-from .reader import (
-    check_separator,
-    damaged_archive,
-    decimal_commas,
-    existing_path,
-    file_kind,
-    is_remote,
-    parquet_file,
-    parse_crs,
-    read_table,
-    refuse_remote,
-    settle_crs,
-    table_separator,
-)
+from .reader import existing_path, file_kind, is_remote, parquet_file, parse_crs, refuse_remote, settle_crs
 from .tables import coordinate_columns, points_from_table, short_repr
+from .text import check_separator, damaged_archive, decimal_commas, read_table, table_separator
 
 __all__ = ["open_chunks", "rows_beyond"]
 

@@ -7,13 +7,9 @@ Spatial files go through GDAL (:func:`geopandas.read_file`) or
 
 from __future__ import annotations
 
-import csv
-import lzma
 import os
 import re
 import warnings
-import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +27,9 @@ from ..errors import (
     MissingDependencyError,
 )
 from ..writing import first_line, is_default_index, same_crs
+from .naming import name_rows
 from .tables import points_from_table
+from .text import COMPRESSIONS, TABLE_SEPARATORS, check_separator, decimal_commas, read_table, suffixes
 
 __all__ = [
     "read",
@@ -41,21 +39,8 @@ __all__ = [
     "parquet_file",
     "parse_crs",
     "settle_crs",
-    "table_separator",
-    "check_separator",
-    "read_table",
-    "decimal_commas",
-    "damaged_archive",
 ]
 
-# The separator a table has when its header line does not show one (a single column).
-_TABLE_SEPARATORS = {".csv": ",", ".tsv": "\t", ".txt": ","}
-# Separators found in a header line; the most frequent wins, ties in this order.
-_SEPARATORS = (",", "\t", ";", "|")
-# A number written with a decimal comma ("50,91"), as spreadsheets in much of Europe save
-# ";"-separated files; an optional sign and no thousands separators.
-_DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d+,\d*|,\d+|\d+)\s*$")
-_COMPRESSIONS = {".gz", ".bz2", ".xz", ".zst", ".zip"}
 _PARQUET = {".parquet", ".geoparquet"}
 _SPATIAL = {
     ".geojson": "GeoJSON",
@@ -82,9 +67,10 @@ def read(
     crs: Any = None,
     layer: str | int | None = None,
     sep: str | None = None,
+    names: str | None = "auto",
     allow_remote: bool = False,
 ) -> gpd.GeoDataFrame:
-    """Read a spatial file or a table of longitude/latitude into a GeoDataFrame.
+    """Read a spatial file or a table of longitude/latitude into a GeoDataFrame, its rows named.
 
     Parameters
     ----------
@@ -130,6 +116,16 @@ def read(
         For tables: the separator, when the one found in the header is not
         it (e.g. ``sep=";"``); ``"\\s+"`` for runs of spaces. Decimal commas are
         read when it is ``";"``.
+    names : str or None, default "auto"
+        The column that names the rows (it becomes the index, so that results
+        say ``nearest_origin == "Sumy"``, not ``0``). ``"auto"``: the first
+        of the columns ``name``, ``id``, ``label``, ``site`` (ignoring case
+        and surrounding spaces) whose values are all present and unique; when
+        such columns exist but none qualifies, the rows are numbered from 0
+        with a warning saying why. A column name: that column, which must be
+        complete and unique. ``None``: rows numbered from 0. The ``rangecov``
+        command names rows by the same rule (``--origin-names``,
+        ``--target-names``).
     allow_remote : bool, default False
         Read a remote source: a URL (``https://``, ``s3://``, ...) or a GDAL
         network path (``/vsicurl/``, ``/vsis3/``, ...). Refused by default, so
@@ -140,9 +136,9 @@ def read(
     Returns
     -------
     GeoDataFrame
-        With a CRS and a default RangeIndex: no column is made the index
-        (use e.g. ``.set_index("name")``), and an index stored in a Parquet
-        file comes back as columns. For tables the longitude and latitude
+        With a CRS, its rows named as ``names`` says (else a RangeIndex); an
+        index stored in a Parquet file comes back as columns, and is then
+        named by the same rule. For tables the longitude and latitude
         columns are removed: the point geometry carries them, and copies
         beside it would go stale after ``.to_crs``. A table without rows gives
         an empty GeoDataFrame with the table's other columns.
@@ -174,20 +170,30 @@ def read(
     >>> bundled = resources.files("rangecov") / "data" / "atacms_kursk_2024"
     >>> with resources.as_file(bundled / "launch_sites.csv") as csv_path:
     ...     sites = read(csv_path)
-    >>> list(sites.columns)
-    ['name', 'oblast', 'reach', 'note', 'geometry']
+    >>> list(sites.columns), sites.index.name
+    (['oblast', 'reach', 'note', 'geometry'], 'name')
     >>> sites.crs.to_string()
     'EPSG:4326'
     >>> sites.geometry.iloc[0].wkt
     'POINT (34.8 50.91)'
+    >>> sites.index[0]
+    'Sumy'
 
     A spatial file keeps its own geometry and CRS:
 
     >>> with resources.as_file(bundled / "border_regions.geojson") as geojson_path:
-    ...     regions = read(geojson_path)
+    ...     regions = read(geojson_path, names=None)
     >>> regions.crs.to_string(), list(regions.columns)
     ('EPSG:4326', ['name', 'name_en', 'iso_3166_2', 'country', 'source', 'geometry'])
     """
+    if names is not None and not isinstance(names, str):
+        raise InputTypeError(f'names= must be a column name, "auto" or None, got {type(names).__name__} {names!r}')
+    frame = _read(path, lon=lon, lat=lat, crs=crs, layer=layer, sep=sep, allow_remote=allow_remote)
+    return name_rows(frame, names, path)
+
+
+def _read(path, *, lon, lat, crs, layer, sep, allow_remote) -> gpd.GeoDataFrame:
+    """read() before its rows are named."""
     user_crs = parse_crs(crs)
     for argname, value in (("lon", lon), ("lat", lat)):
         if value is not None and not isinstance(value, str):
@@ -254,8 +260,8 @@ def _read_remote(url: str, *, lon, lat, crs, layer, sep) -> gpd.GeoDataFrame:
     try:
         if kind == "table":
             # The header is not fetched twice to find the separator: the extension's, unless given.
-            last, before = _suffixes(Path(url.split("?", 1)[0]))
-            sep = sep or _TABLE_SEPARATORS[before if last in _COMPRESSIONS else last]
+            last, before = suffixes(Path(url.split("?", 1)[0]))
+            sep = sep or TABLE_SEPARATORS[before if last in COMPRESSIONS else last]
             table = decimal_commas(pd.read_csv(url, sep=sep)) if sep == ";" else pd.read_csv(url, sep=sep)
             return points_from_table(table, Path(url), lon=lon, lat=lat, crs=crs)
         if kind == "parquet":
@@ -293,14 +299,6 @@ def existing_path(path) -> Path:
     return path
 
 
-def _suffixes(path: Path) -> tuple[str, str]:
-    """The last extension and the one before it, lower-case (".csv", ".gz" for "a.csv.gz")."""
-    suffixes = [s.lower() for s in path.suffixes]
-    last = suffixes[-1] if suffixes else ""
-    before = suffixes[-2] if len(suffixes) > 1 else ""
-    return last, before
-
-
 def file_kind(path: str | os.PathLike) -> str:
     """What :func:`read` takes a file for, by its extension alone (the file need not exist).
 
@@ -315,126 +313,14 @@ def file_kind(path: str | os.PathLike) -> str:
     >>> file_kind("sites.csv.gz"), file_kind("sites.parquet"), file_kind("regions.GPKG"), file_kind("notes")
     ('table', 'parquet', 'spatial', 'other')
     """
-    last, before = _suffixes(Path(path))
-    if last in _TABLE_SEPARATORS or (last in _COMPRESSIONS and before in (".csv", ".tsv")):
+    last, before = suffixes(Path(path))
+    if last in TABLE_SEPARATORS or (last in COMPRESSIONS and before in (".csv", ".tsv")):
         return "table"
     if last in _PARQUET:
         return "parquet"
     if last in _SPATIAL:
         return "spatial"
     return "other"  # GDAL may still recognise it from the content
-
-
-def check_separator(sep) -> None:
-    """An error naming ``sep=`` unless it is None or a non-empty string."""
-    if sep is not None and (not isinstance(sep, str) or not sep):
-        raise InputTypeError(f'sep= must be a separator such as ",", ";", "\\t" or "|", got {sep!r}')
-
-
-def table_separator(path: Path, sep: str | None = None) -> str:
-    """The separator of a table file: ``sep`` if given, else found in its header line, else by its extension."""
-    if sep is not None:
-        return sep
-    last, before = _suffixes(path)
-    extension = last if last not in _COMPRESSIONS else before
-    header = _header_line(path)
-    # Quoted names may hold any character ("Name, full"); only separators outside quotes count.
-    bare = re.sub(r'"[^"]*"', "", header)
-    counts = [bare.count(candidate) for candidate in _SEPARATORS]
-    if max(counts, default=0) > 0:
-        return _SEPARATORS[counts.index(max(counts))]
-    if extension == ".txt" and len(header.split()) > 1:
-        return r"\s+"  # columns aligned with spaces
-    return _TABLE_SEPARATORS.get(extension, ",")
-
-
-def _header_line(path: Path) -> str:
-    """The first non-blank line of a table file (decompressed as pandas would), or "" if it can't be read.
-
-    Read by pandas with a separator that text files do not hold (U+001F), so that every compression
-    pandas reads is read here too; what fails here is reported by read_table, which reads the file.
-    """
-    try:
-        first = pd.read_csv(path, sep="\x1f", header=None, nrows=1, dtype=str, quoting=csv.QUOTE_NONE, encoding="utf-8")
-    except Exception:  # noqa: BLE001 - read_table reads the file again and says what is wrong
-        return ""
-    return str(first.iloc[0, 0]) if first.shape[0] and first.shape[1] == 1 and pd.notna(first.iloc[0, 0]) else ""
-
-
-def decimal_commas(table: pd.DataFrame, columns=None) -> pd.DataFrame:
-    """``table`` with its text columns of decimal-comma numbers ("50,91") as floats.
-
-    A column is converted when every value present is such a number and at least one has a comma
-    (``columns``: convert these, which must then hold such numbers, as later chunks of a file do).
-    Returns the table (a copy when anything changed).
-    """
-    chosen = []
-    for name in table.columns if columns is None else columns:
-        values = table[name]
-        if columns is None:
-            if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
-                continue
-            present = values.dropna()
-            if not len(present) or not all(isinstance(v, str) for v in present):
-                continue
-            text = present.astype(str)
-            if not (text.str.contains(",", regex=False).any() and text.str.fullmatch(_DECIMAL_COMMA).all()):
-                continue
-        chosen.append(name)
-    if not chosen:
-        return table
-    table = table.copy()
-    for name in chosen:
-        text = table[name].astype("string")
-        bad = text.notna() & ~text.str.fullmatch(_DECIMAL_COMMA).fillna(True)
-        if bad.any():  # only when told which columns: a later chunk of a file
-            rows = ", ".join(f"{int(i) + 1:,}" for i in table.index[bad.to_numpy()][:5])
-            shown = ", ".join(repr(v)[:40] for v in text[bad].head(5))
-            raise InputError(
-                f"column {name!r} holds numbers with decimal commas in the first rows, but {shown} "
-                f"at data row(s) {rows}; correct those values"
-            )
-        table[name] = pd.to_numeric(text.str.replace(",", ".", regex=False).str.strip()).astype(float)
-    return table
-
-
-def read_table(path: Path, *, sep: str | None = None, commas: bool = True, **options) -> pd.DataFrame:
-    """A table file read by pandas (``options`` go to ``read_csv``), its failures as the file's errors.
-
-    The separator is :func:`table_separator`'s; with ``";"`` (and ``commas``), decimal commas are
-    read as numbers.
-    """
-    sep = table_separator(path, sep)
-    try:
-        table = pd.read_csv(path, sep=sep, **options)
-    except pd.errors.EmptyDataError:
-        raise FileFormatError(f"{path} is empty; a table needs at least a header line naming its columns") from None
-    except UnicodeDecodeError:
-        raise FileFormatError(
-            f"{path} is not UTF-8 text; save it as UTF-8 (e.g. 'CSV UTF-8' in a spreadsheet)"
-        ) from None
-    except (pd.errors.ParserError, ValueError) as err:
-        # The parser's own message says where (e.g. "Expected 3 fields in line 4, saw 5").
-        raise FileFormatError(f"{path} could not be read as a table: {first_line(err)}") from None
-    except ImportError as err:  # a compression whose module is missing (.zst needs zstandard)
-        raise MissingDependencyError(f"reading {path} needs a package: {first_line(err)}") from None
-    except Exception as err:
-        if not damaged_archive(err):
-            raise
-        raise FileFormatError(f"{path} could not be decompressed: {first_line(err)}") from None
-    return decimal_commas(table) if sep == ";" and commas else table
-
-
-def damaged_archive(err: BaseException) -> bool:
-    """Whether ``err`` is a decompressor's complaint about a damaged ``.gz``/``.bz2``/``.xz``/``.zip`` table.
-
-    Python's decompressors raise EOFError (a file cut short), zipfile.BadZipFile, lzma.LZMAError,
-    zlib.error (a damaged gzip or zip body)
-    and OSError without an errno (gzip, bz2); an OSError of the system (permission denied) has one.
-    """
-    if isinstance(err, OSError):
-        return err.errno is None
-    return isinstance(err, (EOFError, zipfile.BadZipFile, lzma.LZMAError, zlib.error))
 
 
 def parquet_file(path: Path):
@@ -470,13 +356,13 @@ def _read_gdal(path: Path, *, layer, known: bool) -> pd.DataFrame:
     import pyogrio
     from pyogrio.errors import DataLayerError, DataSourceError
 
-    what = _SPATIAL.get(_suffixes(path)[0], "a spatial file")
+    what = _SPATIAL.get(suffixes(path)[0], "a spatial file")
     try:
         layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
     except DataSourceError as err:
         if known:
             raise FileFormatError(f"{path} could not be read as {what}: {first_line(err)}") from None
-        if _suffixes(path)[0] == ".zip":
+        if suffixes(path)[0] == ".zip":
             # GDAL reads a zipped shapefile (.zip, .shp.zip) from inside the archive: say so, as
             # the list of extensions below would not.
             raise FileFormatError(
@@ -499,7 +385,7 @@ def _read_gdal(path: Path, *, layer, known: bool) -> pd.DataFrame:
         warnings.warn(
             f"{path} has {len(layers)} layers ({listed}); reading the first, {layers[0]!r}; choose one with layer=",
             UserWarning,
-            stacklevel=3,  # the caller of read()
+            stacklevel=4,  # the caller of read(), through _read()
         )
         layer = layers[0]
     try:
@@ -524,7 +410,7 @@ def _settle_crs(frame: gpd.GeoDataFrame, path: Path, user_crs: pyproj.CRS | None
 
 def _not_degrees(frame: gpd.GeoDataFrame, path: Path) -> bool:
     """Whether ``frame``, read from a GeoJSON file as EPSG:4326, holds numbers that cannot be degrees."""
-    if _suffixes(path)[0] not in (".geojson", ".json") or frame.crs is None or not frame.crs.is_geographic:
+    if suffixes(path)[0] not in (".geojson", ".json") or frame.crs is None or not frame.crs.is_geographic:
         return False
     b = frame.total_bounds
     return bool(np.isfinite(b).all() and (max(abs(b[1]), abs(b[3])) > 90 or max(abs(b[0]), abs(b[2])) > 540))
