@@ -316,3 +316,24 @@ def test_names_survive_a_round_trip_through_every_format(alaska, tmp_path):
         back = rangecov.read(path)
         assert back.index.tolist() == [f[0] for f in FIELDS], ext
         assert back["nearest_origin"].tolist() == report.targets["nearest_origin"].tolist(), ext
+
+
+# -- 10: the total of reach --by counts overlaps once ----------------------------------------------
+
+
+def test_reach_by_group_totals_the_union_not_the_sum(alaska, capsys):
+    import re
+
+    services = pd.DataFrame(SITES, columns=["Name", "Lat", "Long"]).assign(service=["USAF", "USN", "RU"])
+    services.loc[len(services)] = ["Galena", 64.74, -156.94, "USAF"]
+    services.to_csv("services.csv", index=False)
+    code, _, err = call(["reach", "services.csv", "--reach", "900 km", "--by", "service", "--out", "r.geojson"], capsys)
+    assert code == 0, err
+    by_group = gpd.read_file("r.geojson")
+    total = float(re.search(r"([\d,]+) km² in all", err).group(1).replace(",", ""))
+    summed = float(re.search(r"add up to ([\d,]+) km²", err).group(1).replace(",", ""))
+    assert summed == pytest.approx(by_group["area_km2"].sum(), abs=1)
+    code, _, err = call(["reach", "services.csv", "--reach", "900 km", "--out", "one.geojson"], capsys)
+    one = float(gpd.read_file("one.geojson")["area_km2"].iloc[0])
+    # Shemya's (USN) and Anadyr's (RU) disks overlap: the union is smaller than the sum.
+    assert total == pytest.approx(one, rel=1e-5) and total < summed - 1000

@@ -259,7 +259,18 @@ def cmd_reach(args: argparse.Namespace) -> int:
     ell = get_ellipsoid(args.ellipsoid)
     frame.insert(0, "area_km2", [geodesic_area(ell, g) / 1e6 for g in regions.values])
     write_output(frame, args)
-    total = float(np.sum(frame["area_km2"]))
+    if len(frame) > 1:
+        import shapely
+
+        from ..lonlat import polygonal
+
+        # Regions of different groups overlap: the area in all is that of their union, counted once.
+        total = geodesic_area(ell, polygonal(shapely.union_all(regions.values))) / 1e6
+        summed = (
+            f" (the regions' own areas add up to {float(np.sum(frame['area_km2'])):,.0f} km², overlaps counted twice)"
+        )
+    else:
+        total, summed = float(np.sum(frame["area_km2"])), ""
     if args.tolerance is None:
         from ..frames import per_row_distance
         from ..reaches import common_tolerance
@@ -270,7 +281,7 @@ def cmd_reach(args: argparse.Namespace) -> int:
         tol = format_distance(common_tolerance(None, metres)) if len(metres) else "-"
     else:
         tol = args.tolerance
-    note(f"{len(frame)} region(s), {total:,.0f} km² in all, within {tol} of the true boundary", args)
+    note(f"{len(frame)} region(s), {total:,.0f} km² in all{summed}, within {tol} of the true boundary", args)
     return EXIT_OK
 
 
