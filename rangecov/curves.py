@@ -14,7 +14,7 @@ from fractions import Fraction
 import numpy as np
 
 from .errors import InputError
-from .units import parse_distance
+from .units import parse_distance, parse_share
 
 __all__ = ["reach_points", "factor_points", "targets_needed"]
 
@@ -25,9 +25,8 @@ def targets_needed(share, total: int) -> int:
     Fraction keeps 0.9 * 10 at 9, not 9.000000000000002 (which would ask for
     10 targets); a share too small for one target still needs one.
     """
-    if isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 < share <= 1:
-        raise InputError(f"share must be a number in (0, 1], got {share!r}")
-    return max(1, math.ceil(Fraction(float(share)).limit_denominator(10**9) * total))
+    share = parse_share(share)
+    return max(1, math.ceil(Fraction(share).limit_denominator(10**9) * total))
 
 
 def reach_points(reaches, values: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ from .totals import (
     json_number,
     json_value,
 )
-from .units import Distance
+from .units import Distance, Share
 
 __all__ = [
     "CoverageReport",
@@ -332,8 +332,11 @@ class CoverageReport(CoverageTotals):
         table.attrs["reach"] = meaning
         return table
 
-    def required_reach(self, share: float = 0.9) -> float:
+    def required_reach(self, share: Share = 0.9) -> float:
         """The smallest common reach that puts at least ``share`` of the targets in reach, exactly.
+
+        ``share`` is a number in (0, 1] or a percentage as the command line
+        writes it (``"90%"``).
 
         It is the distance of the ``ceil(share * total)``-th nearest target,
         so it is exact as ``distance_m`` is. For a report made with a reach
@@ -348,6 +351,8 @@ class CoverageReport(CoverageTotals):
         >>> report = coverage(s.launch_sites, s.airfields, s.reach)
         >>> format_distance(report.required_reach(0.5))
         '372.8 km'
+        >>> report.required_reach("50%") == report.required_reach(0.5)
+        True
         """
         k = targets_needed(share, self.total)
         values = self.curve_values()

@@ -8,12 +8,14 @@ import re
 
 from .errors import InputError, InputTypeError
 
-__all__ = ["parse_distance", "format_distance", "ACCEPTED_UNITS", "Distance", "Reach"]
+__all__ = ["parse_distance", "parse_share", "format_distance", "ACCEPTED_UNITS", "Distance", "Reach", "Share"]
 
 #: A distance: metres as a number, or a string with a unit ("190 mi", "300 km").
 Distance = float | int | str
 #: A reach: a distance, the name of a column of origins (one reach each), or a (low, high) band.
 Reach = Distance | tuple[Distance, Distance]
+#: A share: a number in [0, 1], or a string such as "0.9" or "90%".
+Share = float | int | str
 
 # Symbols are case-sensitive because case carries meaning in them ("nm" is a
 # nanometre to a physicist, "M" a mega prefix); words are not.
@@ -144,6 +146,32 @@ def parse_distance(value: float | int | str) -> float:
     if metres < 0:
         raise InputError(f"distance {value!r} must not be negative")
     return metres
+
+
+def parse_share(value: Share, *, argname: str = "share", zero: bool = False) -> float:
+    """A share as a float: ``0.9``, ``"0.9"`` or ``"90%"`` (the command line's spelling, taken in Python too).
+
+    Within (0, 1], or [0, 1] with ``zero``; anything else is an error naming ``argname``.
+
+    Examples
+    --------
+    >>> parse_share("90%"), parse_share(0.9), parse_share(" 12.5 % ")
+    (0.9, 0.9, 0.125)
+    """
+    accepted = f"a number in {'[0' if zero else '(0'}, 1] or a percentage such as '90%'"
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, str)):
+        raise InputTypeError(f"{argname} must be {accepted}, got {type(value).__name__} {value!r}")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            share = float(text[:-1].strip()) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            raise InputError(f"{argname} must be {accepted}, got {value!r}") from None
+    else:
+        share = float(value)
+    if not ((0 <= share if zero else 0 < share) and share <= 1):
+        raise InputError(f"{argname} must be {accepted}, got {value!r}")
+    return share
 
 
 def format_distance(metres: float) -> str:

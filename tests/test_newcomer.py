@@ -337,3 +337,17 @@ def test_reach_by_group_totals_the_union_not_the_sum(alaska, capsys):
     one = float(gpd.read_file("one.geojson")["area_km2"].iloc[0])
     # Shemya's (USN) and Anadyr's (RU) disks overlap: the union is smaller than the sum.
     assert total == pytest.approx(one, rel=1e-5) and total < summed - 1000
+
+
+# -- 11: small mismatches ---------------------------------------------------------------------------
+
+
+def test_a_share_is_written_as_on_the_command_line(alaska):
+    report = rangecov.coverage(rangecov.read("sites.csv"), rangecov.read("fields.csv"), "300 km")
+    assert report.required_reach("90%") == report.required_reach(0.9) == report.required_reach("0.9")
+    assert report.required_reach(" 40 % ") == report.required_reach(0.4)
+    for bad in ("0%", "101%", "ninety", 0, 1.5):
+        with pytest.raises(rangecov.errors.InputError, match="share must be a number in \\(0, 1\\] or a percentage"):
+            report.required_reach(bad)
+    with pytest.raises(rangecov.errors.InputTypeError, match="share must be"):
+        report.required_reach(True)

@@ -27,15 +27,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _share(text: str) -> float:
-    """A share from the command line: 0.9 or 90%."""
-    raw = text.strip()
+    """A share from the command line: 0.9 or 90% (0 allowed: a threshold may be 0)."""
+    from ..units import parse_share
+
     try:
-        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+        return parse_share(text, zero=True)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a share (use e.g. 0.9 or 90%)") from None
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a share between 0 and 1 (or 0% and 100%)")
-    return value
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share between 0 and 1 (e.g. 0.9 or 90%)") from None
 
 
 def _rows(text: str) -> int:

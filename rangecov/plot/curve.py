@@ -7,14 +7,12 @@ step curve, with the reach a share needs and the report's own reach marked.
 
 from __future__ import annotations
 
-import numbers
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
-from ..units import format_distance
+from ..units import format_distance, parse_share
 from .backend import import_matplotlib, new_axes
 from .style import CURVE_GRID, CURVE_GUIDE, CURVE_LINE, CURVE_TEXT, NOTE_TEXT, REACH_EDGE, REACH_FILL
 
@@ -30,7 +28,7 @@ def plot_curve(
     report: CoverageReport,
     ax: Axes | None = None,
     *,
-    share: float = 0.9,
+    share: float | str | None = 0.9,
     mark_reach: bool = True,
     figsize: tuple[float, float] = (7, 4.5),
 ) -> Axes:
@@ -43,7 +41,7 @@ def plot_curve(
         :meth:`CoverageReport.curve`). Not modified.
     ax : matplotlib Axes, optional
         Where to draw; a new figure of ``figsize`` when omitted.
-    share : float, default 0.9
+    share : float, str or None, default 0.9
         Mark the smallest reach that puts this share in reach
         (:meth:`CoverageReport.required_reach`) with a dashed line; ``None``
         for no mark.
@@ -76,8 +74,7 @@ def plot_curve(
     >>> plt.close(ax.figure)
     """
     import_matplotlib()
-    if share is not None and (isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 < share <= 1):
-        raise InputError(f"share must be a number in (0, 1] or None, got {share!r}")
+    share = parse_share(share) if share is not None else None
     table = report.curve()  # raises for how="all"/"area", with the reason
     per_origin = report.per_origin_reach
     scale = 1.0 if per_origin else 1000.0  # metres -> km
