@@ -51,6 +51,9 @@ _WRITE_FORMATS = {
 }
 SUPPORTED_WRITE = ".geojson, .gpkg, .fgb, .parquet, .csv"
 WGS84 = pyproj.CRS.from_epsg(4326)  # what GeoJSON (RFC 7946) and our CSV hold
+# The key of ``frame.attrs`` where read() notes a table's coordinate columns (names and the
+# file's column order), so that CSV output writes them back as the file had them.
+COORDINATE_COLUMNS = "rangecov_coordinate_columns"
 FORMAT_NAMES = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "fgb": "FlatGeobuf", "parquet": "GeoParquet", "csv": "CSV"}
 # The GDAL driver of each format written through GDAL.
 GDAL_DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "fgb": "FlatGeobuf"}
@@ -319,7 +322,31 @@ def prepare_table(frame: gpd.GeoDataFrame, fmt: str) -> pd.DataFrame:
 
     if fmt != "csv":
         return out
-    return _csv_table(out, geometry)
+    # The names and place the file's coordinate columns had, when the points are still in its degrees.
+    read_as = None if to_lonlat else out.attrs.get(COORDINATE_COLUMNS)
+    return _csv_table(out, geometry, read_as)
+
+
+def _as_read(table: pd.DataFrame, read_as: dict | None):
+    """Where and under which names to write the coordinates as the file had them, or None.
+
+    ``read_as`` is what :func:`rangecov.read` noted in ``attrs[COORDINATE_COLUMNS]``: the longitude
+    and latitude column names and the file's column order. The pair goes after the last column
+    that preceded it in the file (first if none did). Returns ((position, first name, second name),
+    Returns the position and the two (name, "x" or "y") in the file's order, or None when the
+    note is missing or its names are taken.
+    """
+    if not isinstance(read_as, dict):
+        return None
+    lon, lat, order = read_as.get("lon"), read_as.get("lat"), read_as.get("order")
+    if not (isinstance(lon, str) and isinstance(lat, str) and isinstance(order, list)):
+        return None
+    if lon in table.columns or lat in table.columns or lon not in order or lat not in order:
+        return None
+    pair = sorted([(order.index(lon), lon, "x"), (order.index(lat), lat, "y")])
+    earlier = set(order[: pair[0][0]])
+    before = [i for i, c in enumerate(table.columns) if c in earlier]
+    return (before[-1] + 1 if before else 0), [(name, axis) for _, name, axis in pair]
 
 
 def plain_column(column: pd.Series, fmt: str, *, to_lonlat: bool) -> pd.Series:
@@ -362,13 +389,21 @@ def _wkt(values) -> np.ndarray:
     return np.asarray(shapely.to_wkt(np.asarray(values, dtype=object), rounding_precision=-1), dtype=object)
 
 
-def _csv_table(out: gpd.GeoDataFrame, geometry: str) -> pd.DataFrame:
+def _csv_table(out: gpd.GeoDataFrame, geometry: str, read_as: dict | None = None) -> pd.DataFrame:
     values = np.asarray(out.geometry.values, dtype=object)
     present = ~pd.isna(values)
     kinds = np.asarray(shapely.get_type_id(values))
     position = list(out.columns).index(geometry)
     table = pd.DataFrame(out.drop(columns=geometry))
     if (kinds[present] == shapely.GeometryType.POINT).all():
+        placed = _as_read(table, read_as)
+        if placed is not None:
+            # Back where the file had them, under its names (Lat, Long), as a spreadsheet user expects.
+            position, names = placed
+            coordinate = {"x": shapely.get_x(values), "y": shapely.get_y(values)}
+            for offset, (name, axis) in enumerate(names):
+                table.insert(position + offset, name, coordinate[axis])
+            return table
         clash = [c for c in ("lon", "lat") if c in table.columns]
         if clash:
             raise InputError(

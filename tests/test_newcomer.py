@@ -351,3 +351,29 @@ def test_a_share_is_written_as_on_the_command_line(alaska):
             report.required_reach(bad)
     with pytest.raises(rangecov.errors.InputTypeError, match="share must be"):
         report.required_reach(True)
+
+
+def test_a_folder_as_input_is_called_a_folder(alaska, capsys):
+    (alaska / "exports").mkdir()
+    with pytest.raises(rangecov.errors.PathIsFolderError, match="exports is a folder"):
+        rangecov.read("exports")
+    code, _, err = call(["coverage", "sites.csv", "exports", "--reach", "300 km"], capsys)
+    assert code == 2 and "TARGETS: exports is a folder" in err
+
+
+def test_csv_output_keeps_the_files_coordinate_columns(alaska, capsys, tmp_path):
+    code, out, err = call(["coverage", "sites.csv", "fields.csv", "--reach", "300 km", "--format", "csv"], capsys)
+    assert code == 0, err
+    header = out.splitlines()[0].split(",")
+    assert header[:3] == ["site", "y", "x"] and "lon" not in header and "lat" not in header
+    pd.DataFrame(SITES, columns=["Name", "Lat", "Long"]).assign(reach=["300 km"] * 3).to_csv("r.csv", index=False)
+    report = rangecov.coverage(rangecov.read("fields.csv"), rangecov.read("r.csv"), "300 km")
+    report.to_file(tmp_path / "t.csv")
+    back = pd.read_csv(tmp_path / "t.csv")
+    assert list(back.columns[:4]) == ["Name", "Lat", "Long", "reach"]
+    np.testing.assert_allclose(back["Lat"], [s[1] for s in SITES])
+    # Reprojected, the numbers are no longer the file's: the CSV writes lon/lat in degrees.
+    moved = report.targets.to_crs("EPSG:3857")
+    rangecov.io.write_frame(moved, tmp_path / "m.csv")
+    columns = list(pd.read_csv(tmp_path / "m.csv").columns)
+    assert columns[:4] == ["Name", "reach", "lon", "lat"] and "Lat" not in columns

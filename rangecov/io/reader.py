@@ -25,6 +25,7 @@ from ..errors import (
     InputTypeError,
     MissingCRSError,
     MissingDependencyError,
+    PathIsFolderError,
 )
 from ..writing import first_line, is_default_index, same_crs
 from .naming import name_rows
@@ -362,6 +363,11 @@ def _read_gdal(path: Path, *, layer, known: bool) -> pd.DataFrame:
     except DataSourceError as err:
         if known:
             raise FileFormatError(f"{path} could not be read as {what}: {first_line(err)}") from None
+        if path.is_dir():
+            # GDAL reads some folders (a File Geodatabase .gdb, a folder of shapefiles); not this one.
+            raise PathIsFolderError(
+                f"{path} is a folder, and not one GDAL reads (such as a .gdb); give a file in it ({SUPPORTED_READ})"
+            ) from None
         if suffixes(path)[0] == ".zip":
             # GDAL reads a zipped shapefile (.zip, .shp.zip) from inside the archive: say so, as
             # the list of extensions below would not.

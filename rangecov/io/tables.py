@@ -17,7 +17,7 @@ import pyproj
 
 from ..errors import InputError
 from ..lonlat import MAX_LONGITUDE
-from ..writing import WGS84, list_columns
+from ..writing import COORDINATE_COLUMNS, WGS84, list_columns, same_crs
 
 __all__ = ["points_from_table", "coordinate_columns", "short_repr", "LON_NAMES", "LAT_NAMES"]
 
@@ -146,7 +146,11 @@ def points_from_table(
     crs = crs if crs is not None else WGS84
     if crs.is_geographic:
         _check_degrees(x, y, lon_col, lat_col, path, first_row)
-    return gpd.GeoDataFrame(rest, geometry=gpd.points_from_xy(x, y), crs=crs)
+    frame = gpd.GeoDataFrame(rest, geometry=gpd.points_from_xy(x, y), crs=crs)
+    if same_crs(crs, WGS84) and all(isinstance(c, str) for c in columns):
+        # Noted for CSV output, which writes the points back under these names, where they were.
+        frame.attrs[COORDINATE_COLUMNS] = {"lon": lon_col, "lat": lat_col, "order": list(columns)}
+    return frame
 
 
 def _numbers(column: pd.Series, name, path: Path, first_row: int) -> np.ndarray:
