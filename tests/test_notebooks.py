@@ -28,3 +28,19 @@ def test_notebook_runs(path, tmp_path):
     client.execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
+
+
+def test_the_quickstart_map_in_docs_is_the_quickstart_notebooks():
+    # docs/quickstart_map.png is drawn by docs/make_figures.py: the same hubs as the notebook.
+    import ast
+    import json
+
+    figures = ast.parse((Path(__file__).parents[1] / "docs" / "make_figures.py").read_text(encoding="utf-8"))
+    hubs = next(
+        ast.literal_eval(node.value)
+        for node in figures.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "HUBS"
+    )
+    notebook = json.loads((Path(__file__).parents[1] / "notebooks" / "quickstart.ipynb").read_text(encoding="utf-8"))
+    source = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    assert f"hubs = cities.loc[{hubs!r}]".replace("'", '"') in source
