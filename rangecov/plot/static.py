@@ -32,7 +32,7 @@ from .labels import (
 )
 from .layers import DrawnLayer, draw_origins, draw_reach, draw_shapes, draw_targets
 from .layout import MapLayout, map_layout
-from .projection import WGS84, lonlat_values, wrap_lon
+from .projection import lonlat_values, wrap_lon
 from .style import (
     BACKGROUND_EDGE,
     LAND_EDGE,
@@ -148,7 +148,7 @@ def plot_report(
     target_text = label_texts(report.targets, labels, "labels", "targets", False)
     origin_frame = origins if isinstance(origins, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=origins)
     origin_text = label_texts(origin_frame, origin_labels, "origin_labels", "origins", len(origins) <= 15)
-    bg_values, bg_text = _read_background(background, background_labels)
+    bg_values, bg_text = _read_background(background, background_labels, report.ellipsoid)
     if not isinstance(legend, (bool, dict)):
         raise InputTypeError(f"legend must be True, False or a dict of Axes.legend options, got {legend!r}")
     layout = _layout(report, crs, tolerance)
@@ -174,8 +174,13 @@ def plot_report(
     return ax
 
 
-def _read_background(background, background_labels) -> tuple[np.ndarray | None, pd.Series | None]:
-    """``background`` as a lon/lat shapely array and its label texts (None, None without one); checked."""
+def _read_background(background, background_labels, ell) -> tuple[np.ndarray | None, pd.Series | None]:
+    """``background`` as a lon/lat shapely array and its label texts (None, None without one); checked.
+
+    Its shapes are drawn as rangecov reads a target (edges are geodesics, the short way round, cut at
+    ±180°), so that a box from 172°E to 178°W is the 10° box it is as a target, not a band round the
+    world; missing and empty shapes stay None (nothing drawn).
+    """
     if background is None:
         if background_labels is not None:
             raise InputError("background_labels needs background=")
@@ -187,7 +192,11 @@ def _read_background(background, background_labels) -> tuple[np.ndarray | None, 
     frame = background if isinstance(background, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=background)
     texts = label_texts(frame, background_labels, "background_labels", "background", False)
     geoms = background.geometry if isinstance(background, gpd.GeoDataFrame) else background
-    return np.asarray(geoms.to_crs(WGS84).values, dtype=object), texts
+    present = np.asarray(~(geoms.isna() | geoms.is_empty))
+    values = np.full(len(geoms), None, dtype=object)
+    if present.any():
+        values[present] = lonlat_values(geoms[present], "background", ell)
+    return values, texts
 
 
 def _layout(report: CoverageReport, crs, tolerance) -> MapLayout:
