@@ -135,7 +135,7 @@ class DaskCoverageReport(CoverageTotals):
 
     def summary(self, by: str | None = None) -> pd.DataFrame:
         """Totals as a table (``total``, ``count``, ``share``, ``marginal``), as :meth:`rangecov.CoverageReport.summary`."""
-        return finish_summary(self._counts(by))
+        return self.named_summary(finish_summary(self._counts(by)), by)
 
     def to_parquet(self, path, **kwargs: Any) -> None:
         """Write :attr:`targets` as partitioned GeoParquet (one file per partition in the folder ``path``).

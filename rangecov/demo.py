@@ -12,19 +12,21 @@ from .comparison import compare
 from .cover import coverage
 from .datasets import atacms_kursk_2024
 from .drawing import geodesic_area
-from .errors import MissingDependencyError
 from .geodesy import get_ellipsoid
 from .reaches import common_tolerance
 from .regions import reach as reach_region
 from .units import parse_distance
 
-__all__ = ["run_demo", "save_demo_map"]
+__all__ = ["run_demo", "save_demo_map", "NOUNS"]
+
+# What the scenario's origins and targets are: the words of its headline and map.
+NOUNS = ("launch sites", "airfields")
 
 
 def run_demo() -> str:
-    """Run the ATACMS / Kursk scenario and return the text report."""
+    """Run the ATACMS / Kursk scenario and return the text report: the answer first, then how it was found."""
     s = atacms_kursk_2024()
-    report = coverage(s.launch_sites, s.airfields, "reach")
+    report = coverage(s.launch_sites, s.airfields, "reach", nouns=NOUNS)
     t = report.targets
     table = pd.DataFrame(
         {
@@ -40,16 +42,29 @@ def run_demo() -> str:
     fragile = t.index[(t["margin_m"].abs() / 1000) <= t["uncertainty_km"]]
     table.index.name = "airfield"
     by_role = report.summary(by="role")
-    lines = [
-        s.name,
-        "=" * len(s.name),
-        f"Origins: {len(s.launch_sites)} notional launch areas on Ukrainian-held ground "
+    lines = [s.name, "=" * len(s.name), f"All airfields: {report!r}."]
+    if "glide_bomb_base" in by_role.index:
+        row = by_role.loc["glide_bomb_base"]
+        total, count = int(row["total"]), int(row["count"])
+        out = total - count - int(row["marginal"])
+        lines.append(
+            f"Glide-bomb bases within {s.reach}: {count} of {total} "
+            f"({100 * count / total:.1f}%); out of reach: {out} of {total} ({100 * out / total:.1f}%)."
+        )
+    lines += [
+        "",
+        textwrap.fill("Beside the claim: " + s.claim, 100),
+        "That statement counts aircraft, not airfields: a base hosting many glide-bomb",
+        "aircraft weighs more in it than a small one, and aircraft move between bases.",
+        "The share above counts each airfield once, so the two numbers measure different things.",
+        "",
+        "How it was found",
+        "----------------",
+        f"Launch sites: {len(s.launch_sites)} notional launch areas on Ukrainian-held ground "
         f"({', '.join(s.launch_sites.index)}); reach {report.reach}.",
         "Distances are exact geodesics on the WGS84 ellipsoid (Karney's algorithm).",
         "",
         table.to_string(),
-        "",
-        f"All airfields: {report!r}",
         "",
         "By role:",
         by_role.assign(share=(by_role["share"] * 100).round(1).astype(str) + "%").to_string(),
@@ -63,22 +78,6 @@ def run_demo() -> str:
             f"(smallest |margin|: {t['margin_m'].abs().min() / 1000:.1f} km), so no in/out result hinges on it.",
             "",
         ]
-    if "glide_bomb_base" in by_role.index:
-        row = by_role.loc["glide_bomb_base"]
-        total, count = int(row["total"]), int(row["count"])
-        out = total - count - int(row["marginal"])
-        lines += [
-            f"Glide-bomb bases within {s.reach}: {count} of {total} "
-            f"({100 * count / total:.1f}%); out of reach: {out} of {total} ({100 * out / total:.1f}%).",
-            "",
-        ]
-    lines += [
-        "Beside the claim: " + s.claim,
-        "That statement counts aircraft, not airfields: a base hosting many glide-bomb",
-        "aircraft weighs more in it than a small one, and aircraft move between bases.",
-        "The share above counts each airfield once, so the two numbers measure different things.",
-        "",
-    ]
     lines += _areas(s) + [""] + _held_territory(s) + [""] + _comparisons(s, report)
     return "\n".join(lines)
 
@@ -179,23 +178,10 @@ def save_demo_map(path, *, dpi: int = 150):
     pathlib.Path
         The path written.
     """
-    from pathlib import Path
-
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError as err:
-        raise MissingDependencyError('the demo map needs matplotlib: pip install "rangecov[plot]"') from err
+    from .plot import save_map
 
     s = atacms_kursk_2024()
-    report = coverage(s.launch_sites, s.airfields, s.reach)
+    report = coverage(s.launch_sites, s.airfields, s.reach, nouns=NOUNS)
     # Oblast outlines named without the " Oblast" suffix, to keep the map quiet.
     regions = s.regions.assign(label=s.regions["name_en"].str.replace(" Oblast", "", regex=False))
-    fig = Figure(figsize=(9, 8.5))
-    FigureCanvasAgg(fig)  # attaches itself to the figure
-    ax = fig.add_subplot()
-    report.plot(ax=ax, labels=True, background=regions, background_labels="label")
-    path = Path(path)
-    fig.savefig(path, dpi=dpi, bbox_inches="tight")
-    fig.clear()
-    return path
+    return save_map(report, path, dpi=dpi, figsize=(9, 8.5), labels=True, background=regions, background_labels="label")

@@ -235,7 +235,7 @@ class CoverageReport(CoverageTotals):
                 )
             keys = self.targets[by]
         codes = self.targets["status"].cat.codes.to_numpy()
-        return finish_summary(group_counts(codes, keys))
+        return self.named_summary(finish_summary(group_counts(codes, keys)), by)
 
     # -- questions asked next: how does the share grow with the reach? ------------------
 

@@ -28,7 +28,7 @@ from .io.chunk import Chunk
 from .io.chunks import open_chunks
 from .io.sinks import RowSink
 from .report import result_columns
-from .totals import CoverageTotals, add_counts, finish_summary, group_counts
+from .totals import CoverageTotals, add_counts, finish_summary, group_counts, parse_nouns
 from .units import Distance, Reach
 
 __all__ = ["stream_coverage", "StreamedCoverage", "CHUNK_ROWS"]
@@ -76,7 +76,9 @@ class StreamedCoverage(CoverageTotals):
         """
         if by is None:
             row = self._counts.sum().to_frame("all").T if len(self._counts) else None
-            return finish_summary(row if row is not None else group_counts(np.empty(0, dtype=np.int8)))
+            return self.named_summary(
+                finish_summary(row if row is not None else group_counts(np.empty(0, dtype=np.int8))), None
+            )
         if by != self.by:
             counted = f"by={self.by!r}" if self.by is not None else "no by="
             raise UnsupportedError(
@@ -100,6 +102,7 @@ def stream_coverage(
     tolerance: Distance | None = None,
     ellipsoid: str = "WGS84",
     progress: bool | None = None,
+    nouns: tuple | None = None,
     lon: str | None = None,
     lat: str | None = None,
     crs: Any = None,
@@ -142,6 +145,8 @@ def stream_coverage(
     progress : bool or None, default None
         A bar counting rows (out of the file's row count where the format
         stores it: Parquet, most GDAL formats).
+    nouns : (origins, targets), optional
+        What the headline calls them, as for :func:`rangecov.coverage`.
     lon, lat, crs, layer, sep, allow_remote
         As for :func:`rangecov.read` (a remote source is refused unless
         allowed, and then not streamed: download it first).
@@ -189,6 +194,7 @@ def stream_coverage(
         raise InputTypeError(f"by must be a column name (str), got {type(by).__name__} {by!r}")
     # Points against points share one index over all chunks; anything else is
     # answered chunk by chunk by coverage() itself.
+    called = parse_nouns(nouns)
     prepared = PreparedCoverage(origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance)
     wanted = None if out is not None else ([by] if by is not None else [])
     source = open_chunks(
@@ -234,9 +240,11 @@ def stream_coverage(
     if not counts:
         counts = [group_counts(np.empty(0, dtype=np.int8), pd.Series([], dtype=object) if by else None)]
     reach_info = {"how": how, "tolerance": tolerance, "ellipsoid": ell, "n_origins": len(origins)}
-    return StreamedCoverage(
+    result = StreamedCoverage(
         add_counts(counts), by=by, out=written, chunks=n_chunks, reach_spec=prepared.spec, **reach_info
     )
+    result.nouns = called
+    return result
 
 
 def _one_chunk(chunk: Chunk, prepared: PreparedCoverage, by, sink) -> pd.DataFrame:

@@ -11,17 +11,21 @@ of the whole (:func:`add_counts`).
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from .errors import UnsupportedError
+from .errors import InputError, InputTypeError, UnsupportedError
 from .geodesy import Ellipsoid
 from .reaches import ReachSpec
 from .units import Distance
 from .version import __version__
 
 __all__ = [
+    "Nouns",
+    "DEFAULT_NOUNS",
+    "parse_nouns",
     "CoverageTotals",
     "COUNT_COLUMNS",
     "SUMMARY_COLUMNS",
@@ -96,6 +100,57 @@ def _union_categories(indexes: list[pd.Index]) -> list | None:
     return list(seen)
 
 
+class Nouns(NamedTuple):
+    """What the origins and targets are called in headlines, summaries and map titles."""
+
+    origin: str
+    origins: str
+    target: str
+    targets: str
+
+    def of(self, n: int, kind: str) -> str:
+        """``"1 airfield"`` or ``"5 airfields"``: the noun of ``kind`` ("origin" or "target") for ``n``."""
+        return getattr(self, kind if n == 1 else kind + "s")
+
+
+DEFAULT_NOUNS = Nouns("origin", "origins", "target", "targets")
+
+
+def parse_nouns(nouns) -> Nouns:
+    """``nouns=`` as :func:`rangecov.coverage` takes it: None, or (origins, targets).
+
+    Each is a plural (``"launch sites"``: the singular is that without its
+    final "s", "ies" becoming "y") or a (singular, plural) pair for nouns
+    that need one (``("bus depot", "bus depots")``, ``("radar", "radar")``).
+    """
+    if nouns is None:
+        return DEFAULT_NOUNS
+    if isinstance(nouns, str) or not isinstance(nouns, (tuple, list)) or len(nouns) != 2:
+        raise InputTypeError(
+            f"nouns must be a pair (origins, targets), e.g. ('launch sites', 'airfields'), got {nouns!r}"
+        )
+    pairs = []
+    for what, noun in zip(("origins", "targets"), nouns):
+        if isinstance(noun, str):
+            plural = noun.strip()
+            singular = (
+                plural[:-3] + "y"
+                if plural.endswith("ies")
+                else plural[:-1]
+                if plural.endswith("s") and not plural.endswith("ss")
+                else plural
+            )
+            noun = (singular, plural)
+        if not (
+            isinstance(noun, (tuple, list)) and len(noun) == 2 and all(isinstance(w, str) and w.strip() for w in noun)
+        ):
+            raise InputError(
+                f"nouns: the {what} noun must be a plural such as 'airfields' or a (singular, plural) pair, got {noun!r}"
+            )
+        pairs.append((noun[0].strip(), noun[1].strip()))
+    return Nouns(pairs[0][0], pairs[0][1], pairs[1][0], pairs[1][1])
+
+
 def finish_summary(counts: pd.DataFrame) -> pd.DataFrame:
     """Counts with ``share`` added (NaN for an empty group), columns in :data:`SUMMARY_COLUMNS` order."""
     table = counts.astype(np.int64)
@@ -132,6 +187,8 @@ class CoverageTotals:
     total: int
     count: int
     marginal: int
+    # What the headline calls origins and targets (coverage(nouns=...)).
+    nouns: Nouns = DEFAULT_NOUNS
 
     def _set_reach(
         self, reach_spec: ReachSpec, *, how: str, tolerance: Distance | None, ellipsoid: Ellipsoid, n_origins: int
@@ -206,6 +263,7 @@ class CoverageTotals:
             "marginal": self.marginal,
             "out": self.total - self.count - self.marginal,
             "share": json_number(self.share),
+            "nouns": {"origins": self.nouns.origins, "targets": self.nouns.targets},
         }
         if by is not None:
             table = self.summary(by=by)
@@ -223,12 +281,18 @@ class CoverageTotals:
             out["targets"] = self.target_records()
         return out
 
+    def named_summary(self, table: pd.DataFrame, by: str | None) -> pd.DataFrame:
+        """``table`` (a summary) with its index named after the targets' noun, when one was given and no ``by``."""
+        if by is None and self.nouns is not DEFAULT_NOUNS:
+            table.index.name = self.nouns.targets
+        return table
+
     def __repr__(self) -> str:
         pct = "n/a" if self.total == 0 else f"{100 * self.share:.1f}%"
         n_o = self.n_origins
         text = (
-            f"{self.count} of {self.total} target{'s' if self.total != 1 else ''} ({pct}) "
-            f"within {self.reach} of {n_o} origin{'s' if n_o != 1 else ''}"
+            f"{self.count} of {self.total} {self.nouns.of(self.total, 'target')} ({pct}) "
+            f"within {self.reach} of {n_o} {self.nouns.of(n_o, 'origin')}"
         )
         if self.marginal:
             text += f"; {self.marginal} marginal"

@@ -48,7 +48,7 @@ def demo_output() -> str:
 def test_demo_prints_table_and_share(demo_output):
     out = demo_output
     s = rangecov.datasets.atacms_kursk_2024()
-    report = rangecov.coverage(s.launch_sites, s.airfields, "reach")
+    report = rangecov.coverage(s.launch_sites, s.airfields, "reach", nouns=("launch sites", "airfields"))
     g = report.summary(by="role").loc["glide_bomb_base"]
     total, count = int(g["total"]), int(g["count"])
     assert f"Glide-bomb bases within 190 mi: {count} of {total} ({100 * count / total:.1f}%)" in out
@@ -56,7 +56,10 @@ def test_demo_prints_table_and_share(demo_output):
     assert "aircraft, not airfields" in out
     for name in s.airfields.index:
         assert name in out
-    assert f"All airfields: {report!r}" in out
+    # The answer first, in the scenario's words.
+    head = out.splitlines()[:4]
+    assert head[2] == f"All airfields: {report!r}." and repr(report).startswith("5 of 17 airfields")
+    assert head[3].startswith("Glide-bomb bases within 190 mi:")
 
 
 def test_demo_prints_areas_and_held_territory(demo_output):

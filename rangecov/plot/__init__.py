@@ -30,6 +30,6 @@ from __future__ import annotations
 
 from .curve import plot_curve
 from .interactive import explore_report
-from .static import plot_report
+from .static import plot_report, save_map
 
-__all__ = ["plot_report", "explore_report", "plot_curve"]
+__all__ = ["plot_report", "save_map", "explore_report", "plot_curve"]

@@ -179,7 +179,7 @@ def draw_origins(ax: Axes, report: CoverageReport, projected: np.ndarray) -> Dra
     is_point = _is_point(projected)
     xy = anchor_points(projected)
     n = report.n_origins
-    label = f"origin{'s' if n != 1 else ''} ({n})"
+    label = f"{report.nouns.of(n, 'origin')} ({n})"
     if is_point.any():
         ax.scatter(
             xy[is_point, 0],

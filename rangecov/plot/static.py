@@ -174,6 +174,30 @@ def plot_report(
     return ax
 
 
+def save_map(report: CoverageReport, path, *, dpi: int = 150, figsize: tuple[float, float] = (9, 8), **options):
+    """Draw :func:`plot_report` on a figure of its own and save it (PNG, SVG, PDF: by the extension).
+
+    The figure uses the Agg renderer: no display is needed, and pyplot's
+    state (a notebook's figures) is left alone. ``options`` go to
+    :func:`plot_report`. Returns the path written (a :class:`pathlib.Path`).
+    """
+    from pathlib import Path
+
+    import_matplotlib()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize)
+    FigureCanvasAgg(fig)  # attaches itself to the figure
+    try:
+        plot_report(report, ax=fig.add_subplot(), **options)
+        path = Path(path)
+        fig.savefig(path, dpi=dpi, bbox_inches="tight")
+    finally:
+        fig.clear()
+    return path
+
+
 def _read_background(background, background_labels, ell) -> tuple[np.ndarray | None, pd.Series | None]:
     """``background`` as a lon/lat shapely array and its label texts (None, None without one); checked.
 
