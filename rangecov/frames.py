@@ -295,11 +295,18 @@ def lonlat_geometries(obj, argname: str) -> np.ndarray:
     kinds = np.asarray(shapely.get_type_id(values))
     lined = np.flatnonzero((kinds != shapely.GeometryType.POINT) & (kinds != shapely.GeometryType.MULTIPOINT))
     if lined.size:
-        xy, owner = shapely.get_coordinates(values[lined], return_index=True)
-        same = owner[1:] == owner[:-1]
+        # Edges join consecutive vertices of one line or ring: the last vertex of one part and the
+        # first of the next are no edge (a line cut at ±180° ends at 180 and goes on from -180).
+        parts, part_owner = shapely.get_parts(values[lined], return_index=True)
+        solid = np.asarray(shapely.get_type_id(parts)) == shapely.GeometryType.POLYGON
+        rings, ring_owner = shapely.get_rings(parts[solid], return_index=True)
+        curves = np.concatenate([parts[~solid], rings])
+        curve_owner = np.concatenate([part_owner[~solid], part_owner[solid][ring_owner]])
+        xy, curve = shapely.get_coordinates(curves, return_index=True)
+        same = curve[1:] == curve[:-1]
         full = same & (np.abs(xy[1:, 0] - xy[:-1, 0]) >= 360.0) & (xy[1:, 1] == xy[:-1, 1]) & (np.abs(xy[1:, 1]) < 90.0)
         if full.any():
-            rows = np.unique(lined[owner[1:][full]])
+            rows = np.unique(lined[curve_owner[curve[1:][full]]])
             raise InputError(
                 f"{argname} has an edge from -180° to 180° along a parallel at {describe_labels(index[rows])}; "
                 "rangecov reads edges as geodesics, for which that edge has zero length. To follow the "

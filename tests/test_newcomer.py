@@ -447,3 +447,80 @@ def test_nouns_name_origins_and_targets_in_headline_summary_json_and_map(tmp_pat
     for bad in ("airfields", ("a",), ("sites", 3), ("sites", ("one",))):
         with pytest.raises((rangecov.errors.InputError, rangecov.errors.InputTypeError), match="nouns"):
             rangecov.coverage(s.launch_sites, s.airfields, s.reach, nouns=bad)
+
+
+def test_the_command_draws_maps_names_things_and_draws_rings(alaska, capsys):
+    import json
+
+    pytest.importorskip("matplotlib")
+    base = ["coverage", "sites.csv", "fields.csv", "--reach", "300 km"]
+    code, out, err = call(base + ["--nouns", "bases", "airfields", "--plot", "map.png", "--rows", "0"], capsys)
+    assert code == 0, err
+    assert out.startswith("2 of 5 airfields (40.0%) within 300 km of 3 bases") and "wrote map.png" in err
+    assert (alaska / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    code, out, err = call(base + ["--nouns", "bases", "airfields", "--format", "json"], capsys)
+    assert json.loads(out)["nouns"] == {"origins": "bases", "targets": "airfields"}
+    code, _, err = call(base + ["--plot", "map.png"], capsys)
+    assert code == 2 and "--plot map.png exists; pass --force" in err
+    code, _, err = call(base + ["--plot", "map.jpg"], capsys)
+    assert code == 2 and "use a .png, .svg or .pdf" in err
+    code, _, err = call(base + ["--plot", "titled.svg", "--title", "Alaska and Chukotka"], capsys)
+    assert code == 0 and "Alaska and Chukotka" in (alaska / "titled.svg").read_text()
+    # reach and rings: a file, a map or both, never neither.
+    code, _, err = call(["reach", "sites.csv", "--reach", "300 km"], capsys)
+    assert code == 2 and "give --out FILE" in err
+    code, _, err = call(["reach", "sites.csv", "--reach", "300 km", "--plot", "reach.pdf"], capsys)
+    assert code == 0 and (alaska / "reach.pdf").read_bytes()[:5] == b"%PDF-"
+    code, _, err = call(
+        [
+            "rings",
+            "sites.csv",
+            "--distances",
+            "100 km",
+            "250 km",
+            "--radials",
+            "4",
+            "--out",
+            "r.geojson",
+            "--plot",
+            "r.png",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    rings = gpd.read_file("r.geojson")
+    assert (rings["kind"] == "ring").sum() == 6 and (rings["kind"] == "radial").sum() == 12
+    assert "6 ring(s) around 3 origin(s), out to 250.0 km" in err
+    code, _, err = call(["rings", "sites.csv", "--interval", "50 km", "--count", "3", "--out", "i.geojson"], capsys)
+    assert code == 0 and sorted(set(gpd.read_file("i.geojson")["outer_m"])) == [50e3, 100e3, 150e3]
+    code, _, err = call(
+        ["rings", "sites.csv", "--max-range", "300 km", "--min-range", "100 km", "--out", "a.gpkg"], capsys
+    )
+    annulus = gpd.read_file("a.gpkg")
+    assert code == 0 and set(annulus["inner_m"]) == {100e3} and set(annulus["outer_m"]) == {300e3}
+    for argv, said in (
+        (["rings", "sites.csv", "--interval", "50 km", "--out", "x.geojson"], "--interval needs --count"),
+        (["rings", "sites.csv", "--out", "x.geojson"], "one of the arguments --distances --interval --max-range"),
+        (["rings", "sites.csv", "--distances", "100", "--out", "x.geojson"], "has no unit"),
+    ):
+        code, _, err = call(argv, capsys)
+        assert code == 2 and said in err, (argv, err)
+
+
+def test_lines_and_regions_cut_at_the_antimeridian_are_read_back():
+    # rangecov draws a line or region across ±180° as parts ending at 180 and going on from -180;
+    # the last vertex of one part and the first of the next are no edge "along a parallel".
+    import shapely
+
+    origin = gpd.GeoSeries(shapely.points([[178.0, 64.0]]), crs="EPSG:4326")
+    cut = gpd.GeoSeries(
+        [shapely.MultiLineString([[(179, 64), (180, 64.5)], [(-180, 64.5), (-179, 65)]])], crs="EPSG:4326"
+    )
+    assert rangecov.coverage(origin, cut, "300 km").targets["status"].tolist() == ["in"]
+    region = rangecov.reach(gpd.GeoSeries(shapely.points([[179.5, 60.0]]), crs="EPSG:4326"), "300 km")
+    assert region.geometry.iloc[0].geom_type == "MultiPolygon"
+    assert rangecov.coverage(origin, region, "300 km").targets["status"].tolist() == ["in"]
+    # A real edge from -180° to 180° along a parallel is still refused, with the reason.
+    cap = gpd.GeoSeries([shapely.Polygon([(-180, 80), (180, 80), (180, 90), (-180, 90)])], crs="EPSG:4326")
+    with pytest.raises(rangecov.errors.InputError, match="edge from -180° to 180° along a parallel"):
+        rangecov.coverage(origin, cap, "1 km")

@@ -31,7 +31,9 @@ from .inputs import (
     write_output,
 )
 
-__all__ = ["AREA_SCHEMA", "cmd_coverage", "cmd_reach", "cmd_area", "cmd_demo"]
+__all__ = ["AREA_SCHEMA", "cmd_coverage", "cmd_reach", "cmd_rings", "cmd_area", "cmd_demo"]
+# Targets are labelled on a --plot map up to this many; more would bury it.
+_MAX_MAP_LABELS = 40
 
 AREA_SCHEMA = "rangecov.area/1"
 # Printed tables cut labels and values to this many characters (ending "..."): pandas pads
@@ -66,8 +68,32 @@ def _pct(x: float) -> str:
     return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
 
 
+def _check_plot(args: argparse.Namespace, inputs: tuple[str, ...]) -> None:
+    """--plot refused early (before any work): a picture format, and no file replaced without --force."""
+    if getattr(args, "plot", None) is None:
+        return
+    if Path(args.plot).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise UsageError(f"--plot {args.plot}: use a .png, .svg or .pdf file name")
+    check_out(args.plot, args.force, "--plot", inputs=inputs)
+    if args.out is not None and Path(args.out).resolve() == Path(args.plot).resolve():
+        raise UsageError(f"--plot {args.plot} is also --out; give two files")
+
+
+def _save_map(report, args: argparse.Namespace, **options) -> None:
+    """The map of ``report`` into --plot, titled by --title (else the headline)."""
+    from ..plot import save_map
+
+    options.setdefault("title", args.title if args.title is not None else True)
+    save_map(report, args.plot, **options)
+    note(f"wrote {args.plot}", args)
+
+
 def _progress(args: argparse.Namespace):
     return False if args.quiet else None
+
+
+def _nouns(args: argparse.Namespace):
+    return tuple(args.nouns) if getattr(args, "nouns", None) else None
 
 
 def _reach_argument(args: argparse.Namespace, origins):
@@ -109,6 +135,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
     fmt = out_format(args, ("json", "csv", "geojson", "gpkg", "fgb", "parquet"))
     check_out(args.out, args.force, inputs=(args.origins, args.targets))
+    _check_plot(args, (args.origins, args.targets))
     origins = read_input(args.origins, args, "ORIGINS")
     if Path(args.targets).is_file() and rows_beyond(
         args.targets, args.chunk_rows, file_options(args, "TARGETS")["sep"]
@@ -125,7 +152,10 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         tolerance=args.tolerance,
         ellipsoid=args.ellipsoid,
         progress=_progress(args),
+        nouns=_nouns(args),
     )
+    if args.plot is not None:
+        _save_map(report, args, labels=True if report.total <= _MAX_MAP_LABELS else None)
     if fmt == "table":
         import pandas as pd
 
@@ -142,7 +172,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             if len(table) > args.rows:
                 more = len(table) - args.rows
                 lines.append(
-                    f"... and {more:,} more target{'s' if more != 1 else ''} "
+                    f"... and {more:,} more {report.nouns.of(more, 'target')} "
                     f"(--rows {len(table)} shows all; --out FILE.csv writes them)"
                 )
         emit("\n".join(lines), args)
@@ -173,6 +203,11 @@ def _coverage_streamed(args: argparse.Namespace, origins, fmt: str) -> int:
     from ..streaming import stream_coverage
 
     rows_out = fmt not in ("table", "json")
+    if args.plot is not None:
+        raise UsageError(
+            f"--plot draws every target, but TARGETS has more than --chunk-rows {args.chunk_rows:,} rows and is "
+            "read in chunks; raise --chunk-rows to hold it in memory, or map a sample of it"
+        )
     if rows_out and args.out is None:
         raise UsageError(
             f"TARGETS has more than --chunk-rows {args.chunk_rows:,} rows, so it is read in chunks and its rows "
@@ -193,6 +228,7 @@ def _coverage_streamed(args: argparse.Namespace, origins, fmt: str) -> int:
             tolerance=args.tolerance,
             ellipsoid=args.ellipsoid,
             progress=_progress(args),
+            nouns=_nouns(args),
             **reading,
         )
 
@@ -240,8 +276,10 @@ def cmd_reach(args: argparse.Namespace) -> int:
     from ..geodesy import get_ellipsoid
     from ..regions import reach
 
+    _need_out_or_plot(args)
     out_format(args, ("geojson", "gpkg", "parquet", "csv"))
     check_out(args.out, args.force, inputs=(args.origins,))
+    _check_plot(args, (args.origins,))
     origins = read_input(args.origins, args, "ORIGINS")
     if args.by is not None:
         require_column(origins, args.by, "--by", "ORIGINS")
@@ -258,7 +296,8 @@ def cmd_reach(args: argparse.Namespace) -> int:
     frame.index.name = args.by or "region"
     ell = get_ellipsoid(args.ellipsoid)
     frame.insert(0, "area_km2", [geodesic_area(ell, g) / 1e6 for g in regions.values])
-    write_output(frame, args)
+    if args.out is not None:
+        write_output(frame, args)
     if len(frame) > 1:
         import shapely
 
@@ -282,6 +321,74 @@ def cmd_reach(args: argparse.Namespace) -> int:
     else:
         tol = args.tolerance
     note(f"{len(frame)} region(s), {total:,.0f} km² in all{summed}, within {tol} of the true boundary", args)
+    if args.plot is not None:
+        report = _origins_only(origins, distance, args)
+        title = f"Within {report.reach} of {report.n_origins} origin{'s' if report.n_origins != 1 else ''}: {total:,.0f} km²"
+        groups = frame.reset_index() if args.by is not None else None
+        _save_map(
+            report,
+            args,
+            title=args.title if args.title is not None else title,
+            background=groups,
+            background_labels=args.by if groups is not None else None,
+        )
+    return EXIT_OK
+
+
+def _need_out_or_plot(args: argparse.Namespace) -> None:
+    if args.out is None and args.plot is None:
+        raise UsageError("give --out FILE (the regions as a file), --plot FILE (a map), or both")
+
+
+def _origins_only(origins, distance, args: argparse.Namespace):
+    """A coverage report without targets: what a map of the origins and their reach region draws."""
+    import geopandas as gpd
+
+    from ..cover import coverage
+
+    nothing = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    return coverage(origins, nothing, distance, tolerance=args.tolerance, ellipsoid=args.ellipsoid, progress=False)
+
+
+def cmd_rings(args: argparse.Namespace) -> int:
+    """``rangecov rings``: concentric range rings around point origins, into a file and/or a map."""
+    from ..regions import rings
+
+    _need_out_or_plot(args)
+    out_format(args, ("geojson", "gpkg", "parquet", "csv"))
+    check_out(args.out, args.force, inputs=(args.origins,))
+    _check_plot(args, (args.origins,))
+    if args.interval is not None and args.count is None:
+        raise UsageError("--interval needs --count N (how many rings)")
+    if args.count is not None and args.interval is None:
+        raise UsageError("--count goes with --interval D (how far apart)")
+    if args.min_range is not None and args.max_range is None:
+        raise UsageError("--min-range goes with --max-range D (the annulus' outer radius)")
+    origins = read_input(args.origins, args, "ORIGINS")
+    table = rings(
+        origins,
+        distances=args.distances,
+        interval=args.interval,
+        count=args.count,
+        min_range=(args.min_range or "0 m") if args.max_range is not None else None,
+        max_range=args.max_range,
+        radials=args.radials,
+        tolerance=args.tolerance,
+        ellipsoid=args.ellipsoid,
+    )
+    if args.out is not None:
+        write_output(table, args)
+    ring_rows = table[table["kind"] == "ring"]
+    radii = sorted(set(ring_rows["outer_m"]))
+    note(f"{len(ring_rows)} ring(s) around {len(origins)} origin(s), out to {radii[-1] / 1000:,.1f} km", args)
+    if args.plot is not None:
+        from ..units import format_distance
+
+        report = _origins_only(origins, float(ring_rows["outer_m"].max()), args)
+        title = f"Range rings of {', '.join(format_distance(r) for r in radii[:6])}" + (
+            ", ..." if len(radii) > 6 else ""
+        )
+        _save_map(report, args, title=args.title if args.title is not None else title, background=table)
     return EXIT_OK
 
 

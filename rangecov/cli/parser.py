@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..version import __version__
-from .commands import cmd_area, cmd_coverage, cmd_demo, cmd_reach
+from .commands import cmd_area, cmd_coverage, cmd_demo, cmd_reach, cmd_rings
 from .inputs import EXIT_USAGE
 
 # The default of --chunk-rows: rangecov.streaming.CHUNK_ROWS, written out so that --help imports no library.
@@ -82,10 +82,16 @@ _EXAMPLES = {
   rangecov coverage sites.csv airfields.csv --reach "300 km" --format json --out result.json
   rangecov coverage sites.csv airfields.csv --band "180 mi" "200 mi" --max-share 10%
   rangecov coverage sites.csv fields.csv --reach "300 km" --origin-lat Lat --target-lat y
+  rangecov coverage sites.csv airfields.csv --reach "190 mi" --nouns "launch sites" airfields --plot map.png
 """,
     "reach": """\
   rangecov reach sites.csv --reach "190 mi" --out reach.geojson
   rangecov reach sites.csv --reach-column reach --by oblast --out reach.gpkg
+  rangecov reach sites.csv --reach "190 mi" --plot reach.png --title "ATACMS, 190 mi"
+""",
+    "rings": """\
+  rangecov rings sites.csv --distances "100 km" "200 km" "300 km" --out rings.geojson --plot rings.png
+  rangecov rings sites.csv --interval "50 mi" --count 4 --radials 8 --out rings.gpkg
 """,
     "area": """\
   rangecov area sites.csv regions.gpkg --reach "300 km"
@@ -173,6 +179,11 @@ def _thresholds(p: argparse.ArgumentParser, what: str) -> None:
     g.add_argument("--max-share", type=_share, metavar="X", help=f"exit 1 unless the {what} is at most X")
 
 
+def _map_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--plot", metavar="FILE", help="also draw the map into FILE (.png, .svg or .pdf; needs matplotlib)")
+    p.add_argument("--title", metavar="TEXT", help="the map's title (default: the headline)")
+
+
 def _coverage_parser(sub) -> None:
     """The ``coverage`` subcommand's options."""
     cov = sub.add_parser(
@@ -211,9 +222,44 @@ def _coverage_parser(sub) -> None:
         metavar="N",
         help=f"TARGETS with more rows are read N at a time, in bounded memory (default {CHUNK_ROWS:,})",
     )
+    cov.add_argument(
+        "--nouns",
+        nargs=2,
+        metavar=("ORIGINS", "TARGETS"),
+        help='what to call them in the headline and the map, e.g. --nouns "launch sites" airfields',
+    )
+    _map_options(cov)
     _thresholds(cov, "share of targets in reach")
     _io_options(cov, targets="TARGETS")
     cov.set_defaults(func=cmd_coverage)
+
+
+def _rings_parser(sub) -> None:
+    """The ``rings`` subcommand's options."""
+    rin = sub.add_parser(
+        "rings",
+        help="concentric geodesic range rings around point origins",
+        description="Range rings (annuli) around each point of ORIGINS, each boundary within --tolerance.",
+        epilog=_epilog("rings"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rin.add_argument("origins", metavar="ORIGINS", help="file of origins (points)")
+    g = rin.add_argument_group("rings (one of)").add_mutually_exclusive_group(required=True)
+    g.add_argument(
+        "--distances", nargs="+", type=_distance, metavar="D", help='the rings\' outer radii, e.g. "100 km" "200 km"'
+    )
+    g.add_argument("--interval", type=_distance, metavar="D", help="rings D apart (with --count)")
+    g.add_argument(
+        "--max-range", type=_distance, metavar="D", help="one annulus out to D (from --min-range, default 0)"
+    )
+    rin.add_argument("--count", type=_chunk_rows, metavar="N", help="how many rings of --interval")
+    rin.add_argument("--min-range", type=_distance, metavar="D", help="the inner radius of --max-range's annulus")
+    rin.add_argument("--radials", type=_rows, default=0, metavar="N", help="also N radial lines per origin")
+    rin.add_argument("--out", metavar="FILE", help="output file (.geojson, .gpkg, .parquet, .csv)")
+    rin.add_argument("--format", choices=("geojson",), help=argparse.SUPPRESS)
+    _map_options(rin)
+    _io_options(rin, targets=None)
+    rin.set_defaults(func=cmd_rings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -221,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="rangecov",
         description="Exact geodesic reach coverage: which targets lie within reach of which origins.",
-        epilog=_epilog("demo", "coverage", "reach", "area"),
+        epilog=_epilog("demo", "coverage", "reach", "rings", "area"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"rangecov {__version__}")
@@ -239,8 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
     rea.add_argument("origins", metavar="ORIGINS", help="file of origins (points, lines or polygons)")
     _common(rea)
     rea.add_argument("--by", metavar="COL", help="one region per value of this column of ORIGINS")
-    rea.add_argument("--out", metavar="FILE", required=True, help="output file (.geojson, .gpkg, .parquet, .csv)")
+    rea.add_argument("--out", metavar="FILE", help="output file (.geojson, .gpkg, .parquet, .csv)")
     rea.add_argument("--format", choices=("geojson",), help=argparse.SUPPRESS)
+    _map_options(rea)
     _io_options(rea, targets=None)
     rea.set_defaults(func=cmd_reach)
 
@@ -259,6 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     _thresholds(area, "covered share of the total area")
     _io_options(area, targets="REGIONS")
     area.set_defaults(func=cmd_area)
+
+    _rings_parser(sub)
 
     demo = sub.add_parser("demo", help="run the bundled ATACMS / Kursk (Nov 2024) scenario")
     demo.add_argument("--plot", metavar="FILE", help="also write the scenario map (.png, .svg or .pdf)")

@@ -165,8 +165,8 @@ def draw_targets(ax: Axes, report: CoverageReport, projected: np.ndarray) -> Dra
     for st in STATUS_STYLE:
         rows = status == st
         _draw_status(ax, st, projected, xy, rows & is_point, rows & ~is_point, marker_pt)
-        if st == "marginal" and not may_be_marginal:
-            continue
+        if (st == "marginal" and not may_be_marginal) or report.total == 0:
+            continue  # no entry for what cannot occur (a map of origins alone has no statuses)
         handles.append(_status_handle(st, counts[st], as_marker, marker_pt))
     return DrawnLayer(xy, is_point, marker_pt, handles)
 
