@@ -524,3 +524,51 @@ def test_lines_and_regions_cut_at_the_antimeridian_are_read_back():
     cap = gpd.GeoSeries([shapely.Polygon([(-180, 80), (180, 80), (180, 90), (-180, 90)])], crs="EPSG:4326")
     with pytest.raises(rangecov.errors.InputError, match="edge from -180° to 180° along a parallel"):
         rangecov.coverage(origin, cap, "1 km")
+
+
+# -- 13: maps -----------------------------------------------------------------------------------------
+
+
+def _boxes(texts) -> np.ndarray:
+    return np.asarray([[b.x0, b.y0, b.x1, b.y1] for b in (t.get_window_extent() for t in texts)]).reshape(-1, 4)
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(len(a), len(b)) whether boxes of a and b overlap."""
+    return (np.minimum(a[:, None, 2], b[None, :, 2]) > np.maximum(a[:, None, 0], b[None, :, 0])) & (
+        np.minimum(a[:, None, 3], b[None, :, 3]) > np.maximum(a[:, None, 1], b[None, :, 1])
+    )
+
+
+def test_area_names_keep_off_data_labels_and_the_reach_edge():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    s = rangecov.datasets.atacms_kursk_2024()
+    report = rangecov.coverage(s.launch_sites, s.airfields, s.reach)
+    regions = s.regions.assign(label=s.regions["name_en"].str.replace(" Oblast", "", regex=False))
+    ax = report.plot(labels=True, background=regions, background_labels="label")
+    try:
+        ax.figure.canvas.draw()
+        texts = [t for t in ax.texts]
+        area = [t for t in texts if t.get_gid() == "rangecov:background-label"]
+        names = set(report.targets.index) | set(report.input_origins.index)
+        data = [t for t in texts if t.get_gid() != "rangecov:background-label" and t.get_text() in names]
+        assert len(area) >= 8 and len(data) == 17 + 7
+        assert not _overlap(_boxes(area), _boxes(data)).any()
+        edge = np.vstack(
+            [p.vertices for c in ax.collections if c.get_gid() == "rangecov:reach-edge" for p in c.get_paths()]
+        )
+        edge_px = ax.transData.transform(edge)
+        for box in _boxes(area):
+            inside = (
+                (edge_px[:, 0] > box[0])
+                & (edge_px[:, 0] < box[2])
+                & (edge_px[:, 1] > box[1])
+                & (edge_px[:, 1] < box[3])
+            )
+            assert not inside.any()
+    finally:
+        plt.close(ax.figure)

@@ -164,7 +164,13 @@ def plot_report(
     if bg_map is not None and bg_text is not None:
         # Area names last: they yield to the data, moving a little or, if
         # every spot near their shape is taken, staying out.
-        taken = np.vstack([obstacles, _text_boxes(texts)])
+        # The reach edge counts too: a name on the ring reads as a label of the ring.
+        regions = [g for v in layout.regions.values() for g in v]
+        _, edge_px = legend_obstacles(ax, np.empty((0, 2)), regions, [])
+        edge_boxes = np.hstack([edge_px - _EDGE_CLEARANCE_PX, edge_px + _EDGE_CLEARANCE_PX])
+        # Data labels get a margin: an area name right under an airfield's reads as one label.
+        text_boxes = _text_boxes(texts) + np.array([-_LABEL_CLEARANCE_PX] * 2 + [_LABEL_CLEARANCE_PX] * 2)
+        taken = np.vstack([obstacles, text_boxes, edge_boxes])
         place_area_labels(ax, anchor_points(bg_map), bg_text, layout.view, taken, patheffects)
     _draw_axes(ax, layout, report, countries)
     _set_title(ax, report, title)
@@ -297,6 +303,11 @@ def _draw_labels(
         style = {"fontsize": 7.0 if len(target_text) <= 60 else 6.0, "color": TARGET_LABEL}
         items += [(x, y, text, style) for (x, y), text in zip(targets.xy, target_text)]
     return place_labels(ax, items, obstacles, patheffects), obstacles
+
+
+# Pixels an area label keeps from the reach edge and from data labels.
+_EDGE_CLEARANCE_PX = 2.0
+_LABEL_CLEARANCE_PX = 3.0
 
 
 def _text_boxes(texts: list[Annotation]) -> np.ndarray:
