@@ -572,3 +572,26 @@ def test_area_names_keep_off_data_labels_and_the_reach_edge():
             assert not inside.any()
     finally:
         plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("share", [0.1, 0.5, 0.9])
+def test_the_reach_curves_label_is_not_crossed_by_its_curve(share):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cities = rangecov.datasets.world_cities()
+    hubs = cities.loc[["London", "Dubai", "Singapore", "New York", "Auckland"]]
+    ax = rangecov.coverage(hubs, cities, "3000 km").plot_curve(share=share)
+    try:
+        ax.figure.canvas.draw()
+        (label,) = [t for t in ax.texts if t.get_gid() == "rangecov:required"]
+        box = label.get_window_extent()
+        (curve,) = [line for line in ax.lines if line.get_gid() == "rangecov:curve"]
+        xy = curve.get_transform().transform(curve.get_path().interpolated(50).vertices)
+        assert len(xy) > 100
+        inside = (xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)
+        assert not inside.any(), label.get_text()
+    finally:
+        plt.close(ax.figure)

@@ -178,14 +178,16 @@ def _mark_required(ax: Axes, share: float, required: float, x_req, x_max: float,
     text = f"{share:.0%} needs " + (f"×{x_req:.3g}" if per_origin else format_distance(required))
     ax.plot([x_req], [level], marker="o", color=CURVE_GUIDE, zorder=4)
     ax.vlines(x_req, 0, level, color=CURVE_GUIDE, linestyle=":", linewidth=0.9)
-    right = x_req > 0.6 * x_max  # near the right edge the text goes left of the mark
+    # The curve rises through the mark: below the level to its left, above it to its right. The text
+    # goes where the curve is not: above and to the left, or, near the left edge, below and to the right.
+    left = x_req > 0.25 * x_max
     ax.annotate(
         text,
         (x_req, level),
-        xytext=(-6 if right else 6, 6),
-        ha="right" if right else "left",
+        xytext=(-6, 6) if left else (8, -6),
+        ha="right" if left else "left",
         gid="rangecov:required",
-        **text_style,
+        **dict(text_style, va="bottom" if left else "top"),
     )
 
 
