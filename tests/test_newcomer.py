@@ -595,3 +595,37 @@ def test_the_reach_curves_label_is_not_crossed_by_its_curve(share):
         assert not inside.any(), label.get_text()
     finally:
         plt.close(ax.figure)
+
+
+def test_scale_bar_where_metres_are_kept_and_a_graticule_on_request(alaska, capsys):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    s = rangecov.datasets.atacms_kursk_2024()
+    report = rangecov.coverage(s.launch_sites, s.airfields, s.reach)
+    cities = rangecov.datasets.world_cities()
+    world = rangecov.coverage(cities.loc[["London", "Auckland"]], cities, "3000 km")
+    try:
+        regional = report.plot()
+        bars = [a for a in regional.artists if isinstance(a, ScaleBar)]
+        # The regional map is azimuthal equidistant in metres: one data unit is one metre.
+        assert len(bars) == 1 and (bars[0].dx, bars[0].units) == (1.0, "m")
+        assert not [c for c in regional.collections if c.get_gid() == "rangecov:graticule"]
+        assert not [a for a in world.plot().artists if isinstance(a, ScaleBar)]  # Equal Earth: no true scale
+        assert not [a for a in report.plot(crs="EPSG:4326").artists if isinstance(a, ScaleBar)]
+        assert not [a for a in report.plot(scalebar=False).artists if isinstance(a, ScaleBar)]
+        gridded = report.plot(graticule=5)
+        (lines,) = [c for c in gridded.collections if c.get_gid() == "rangecov:graticule"]
+        assert len(lines.get_paths()) >= 4
+        for bad in (0, -5, 100, "5"):
+            with pytest.raises((rangecov.errors.InputError, rangecov.errors.InputTypeError), match="graticule"):
+                report.plot(graticule=bad)
+    finally:
+        plt.close("all")
+    code, _, err = call(
+        ["coverage", "sites.csv", "fields.csv", "--reach", "300 km", "--plot", "g.svg", "--graticule"], capsys
+    )
+    assert code == 0 and 'id="rangecov:graticule"' in (alaska / "g.svg").read_text()

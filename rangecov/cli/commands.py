@@ -84,6 +84,7 @@ def _save_map(report, args: argparse.Namespace, **options) -> None:
     from ..plot import save_map
 
     options.setdefault("title", args.title if args.title is not None else True)
+    options.setdefault("graticule", args.graticule)
     save_map(report, args.plot, **options)
     note(f"wrote {args.plot}", args)
 

@@ -182,6 +182,7 @@ def _thresholds(p: argparse.ArgumentParser, what: str) -> None:
 def _map_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--plot", metavar="FILE", help="also draw the map into FILE (.png, .svg or .pdf; needs matplotlib)")
     p.add_argument("--title", metavar="TEXT", help="the map's title (default: the headline)")
+    p.add_argument("--graticule", action="store_true", help="draw meridians and parallels on the map")
 
 
 def _coverage_parser(sub) -> None:

@@ -28,6 +28,17 @@ def import_matplotlib() -> ModuleType:
     return patheffects
 
 
+def import_scalebar():
+    """matplotlib-scalebar's ScaleBar, or ImportError saying what to install (or how to do without)."""
+    try:
+        from matplotlib_scalebar.scalebar import ScaleBar
+    except ImportError as err:  # pragma: no cover - exercised only without the extra
+        raise MissingDependencyError(
+            f"rangecov's scale bar needs matplotlib-scalebar: {PLOT_HINT}, or pass scalebar=False"
+        ) from err
+    return ScaleBar
+
+
 def import_folium() -> ModuleType:
     """The folium module, or ImportError saying what to install."""
     try:

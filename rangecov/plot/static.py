@@ -8,6 +8,7 @@ reach region, targets, origins, labels, legend.
 from __future__ import annotations
 
 import math
+import numbers
 import textwrap
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ import shapely
 from ..datasets import world_countries
 from ..errors import InputError, InputTypeError, MissingCRSError
 from ..regions import reach_regions
-from .backend import import_matplotlib, new_axes
+from .backend import import_matplotlib, import_scalebar, new_axes
 from .labels import (
     anchor_points,
     label_texts,
@@ -35,6 +36,7 @@ from .layout import MapLayout, map_layout
 from .projection import lonlat_values, wrap_lon
 from .style import (
     BACKGROUND_EDGE,
+    GRATICULE,
     LAND_EDGE,
     LAND_FACE,
     NOTE_TEXT,
@@ -66,6 +68,8 @@ def plot_report(
     title: bool | str = True,
     tolerance: Any = None,
     figsize: tuple[float, float] = (9, 8),
+    scalebar: bool = True,
+    graticule: bool | float = False,
 ) -> Axes:
     """Map of a coverage report: reach region, origins and targets coloured by status.
 
@@ -106,6 +110,16 @@ def plot_report(
         default 10 m or 1% of the smallest reach (at least 1 mm).
     figsize : (float, float), default (9, 8)
         Size of a new figure, in inches.
+    scalebar : bool, default True
+        A scale bar (matplotlib-scalebar) on maps in metres that keep
+        distances from their centre (the azimuthal equidistant views, and a
+        ``crs=`` in metres): true along lines through the map's centre
+        (along meridians for a polar map), and within 4% elsewhere on a view
+        up to 3,000 km from it. World maps (Equal Earth) and lon/lat maps get none.
+    graticule : bool or float, default False
+        Meridians and parallels, drawn as they run in the map's projection:
+        ``True`` every 1, 2, 5, 10, 15 or 30 degrees (about six lines across
+        the view), or a number of degrees.
 
     Returns
     -------
@@ -155,7 +169,12 @@ def plot_report(
 
     ax = new_axes(ax, figsize)
     _set_view(ax, layout)
+    if not isinstance(scalebar, bool):
+        raise InputTypeError(f"scalebar must be True or False, got {scalebar!r}")
+    step = _graticule_step(graticule, layout)
     bg_map = _draw_base_map(ax, layout, countries, bg_values)
+    if step is not None:
+        _draw_graticule(ax, layout, step)
     handles = draw_reach(ax, report, layout.regions)
     target_layer = draw_targets(ax, report, layout.targets)
     origin_layer = draw_origins(ax, report, layout.origins)
@@ -173,6 +192,11 @@ def plot_report(
         taken = np.vstack([obstacles, text_boxes, edge_boxes])
         place_area_labels(ax, anchor_points(bg_map), bg_text, layout.view, taken, patheffects)
     _draw_axes(ax, layout, report, countries)
+    if scalebar and _metres_kept(layout):
+        ScaleBar = import_scalebar()
+        ax.add_artist(
+            ScaleBar(1.0, "m", location="lower right", box_alpha=0.7, frameon=True, font_properties={"size": 7})
+        )
     _set_title(ax, report, title)
     if legend is not False:
         options = legend if isinstance(legend, dict) else {}
@@ -303,6 +327,43 @@ def _draw_labels(
         style = {"fontsize": 7.0 if len(target_text) <= 60 else 6.0, "color": TARGET_LABEL}
         items += [(x, y, text, style) for (x, y), text in zip(targets.xy, target_text)]
     return place_labels(ax, items, obstacles, patheffects), obstacles
+
+
+def _metres_kept(layout: MapLayout) -> bool:
+    """Whether a scale bar tells the truth on this map: projected in metres, distances kept from the centre."""
+    if layout.geographic or layout.kind == "world":
+        return False
+    unit = layout.crs.axis_info[0].unit_name if layout.crs.axis_info else ""
+    return unit in ("metre", "meter") and (layout.kind in ("aeqd", "polar") or layout.crs.is_projected)
+
+
+_GRATICULE_STEPS = (1.0, 2.0, 5.0, 10.0, 15.0, 30.0)
+
+
+def _graticule_step(graticule, layout: MapLayout) -> float | None:
+    """``graticule=`` as a spacing in degrees (None: no graticule), checked."""
+    if graticule is False or graticule is None:
+        return None
+    if graticule is True:
+        box = layout.box if layout.box is not None else (-180.0, -90.0, 180.0, 90.0)
+        span = max(box[2] - box[0], box[3] - box[1])
+        return next((s for s in _GRATICULE_STEPS if span / s <= 8), 30.0)
+    if isinstance(graticule, numbers.Real) and math.isfinite(graticule) and 0 < graticule <= 90:
+        return float(graticule)
+    raise InputError(f"graticule must be True, False or a spacing in degrees in (0, 90], got {graticule!r}")
+
+
+def _draw_graticule(ax: Axes, layout: MapLayout, step: float) -> None:
+    """Meridians and parallels every ``step`` degrees, densified so that they curve as the projection curves them."""
+    lons = np.arange(-180.0, 180.0, step)
+    lats = np.arange(-90.0 + step, 90.0, step)
+    lats = lats[np.abs(lats) < 90.0]
+    fine = np.linspace(-90.0, 90.0, 361)
+    along = np.linspace(-180.0, 180.0, 721)
+    lines = [shapely.LineString(np.column_stack([np.full_like(fine, lon), fine])) for lon in lons]
+    lines += [shapely.LineString(np.column_stack([along, np.full_like(along, lat)])) for lat in lats]
+    drawn = layout.clip_to_view(layout.project_in_box(np.asarray(lines, dtype=object)))
+    draw_shapes(ax, drawn, gid="rangecov:graticule", color=GRATICULE, linewidth=0.4, zorder=1.5)
 
 
 # Pixels an area label keeps from the reach edge and from data labels.

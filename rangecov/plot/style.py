@@ -38,6 +38,7 @@ LAND_EDGE = "#b5b5b0"
 WEB_LAND_EDGE = "#8c8c8c"  # borders on the interactive map, darker to show on top of tiles
 SPHERE_EDGE = "#9a9a9a"
 BACKGROUND_EDGE = "#6b6b6b"
+GRATICULE = "#b8b8b8"  # meridians and parallels: quieter than any outline
 HALO = "white"
 
 TARGET_LABEL = "#222222"
