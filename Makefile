@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test fuzz bench bench-scale clean
+.PHONY: demo test notebooks fuzz bench bench-scale clean
 
 # Re-install when the package metadata changes; the install is editable, so code
 # changes need no re-install.
@@ -19,6 +19,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2
+
+# The notebooks run and saved with their outputs, which are committed (the suite checks they are current).
+notebooks: $(STAMP)
+	$(BIN)/python notebooks/execute.py
 
 # The long fuzzing run (issue 15), by hand: 9 fuzz tests x 11,200 cases = 100,800 cases, fixed seed,
 # two processes; about 90 minutes on the 2-core CI machine. Results: bench/RESULTS.md.
