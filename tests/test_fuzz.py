@@ -10,6 +10,7 @@ import contextlib
 import io
 import math
 import numbers
+import re
 import tempfile
 from pathlib import Path
 
@@ -212,6 +213,11 @@ flags = st.lists(
             ["--origin-crs", "EPSG:3857"],
             ["--target-lat", "y"],
             ["--target-layer", "1"],
+            ["--distances", "100 km", "200 km"],
+            ["--interval", "50 km", "--count", "2"],
+            ["--nouns", "sites", "fields"],
+            ["--plot", "OUT.png"],
+            ["--graticule"],
             ["--rows", "0"],
             ["--quiet"],
         ]
@@ -224,7 +230,7 @@ flags = st.lists(
 @given(
     st.sampled_from([".csv", ".geojson", ".gpkg"]).flatmap(lambda s: st.tuples(st.just(s), file_bytes(s))),
     st.sampled_from([".csv", ".geojson", ".parquet"]).flatmap(lambda s: st.tuples(st.just(s), file_bytes(s))),
-    st.sampled_from(["coverage", "reach", "area"]),
+    st.sampled_from(["coverage", "reach", "rings", "area"]),
     flags,
 )
 def test_command(origins, targets, command, options):
@@ -233,7 +239,7 @@ def test_command(origins, targets, command, options):
         for name, (suffix, content) in (("origins", origins), ("targets", targets)):
             paths.append(Path(tmp) / f"{name}{suffix}")
             paths[-1].write_bytes(content)
-        argv = [command, str(paths[0])] + ([str(paths[1])] if command != "reach" else [])
+        argv = [command, str(paths[0])] + ([str(paths[1])] if command not in ("reach", "rings") else [])
         argv += [str(Path(tmp) / x) if x.startswith("OUT.") else x for option in options for x in option]
         err = io.StringIO()
         try:
@@ -248,7 +254,15 @@ def test_command(origins, targets, command, options):
         if code == 2:
             last = message.strip().splitlines()[-1]
             assert last.startswith(("rangecov", "usage:")) or "error:" in last, message
+            # The command's words: flags, not the library's keywords (a quoted name from the file aside).
+            assert not KEYWORD_HINT.search(last), last
         assert [p.read_bytes() for p in paths] == [c for _, c in (origins, targets)]
+
+
+KEYWORD_HINT = re.compile(
+    r"(?<!['\"])\b(lon|lat|crs|layer|sep|names|how|by|tolerance|ellipsoid|reach|min_covered|chunk_size|"
+    r"progress|overwrite|allow_remote|nouns|distances|interval|count|radials|title|graticule|scalebar)="
+)
 
 
 # Larger geometries get their own test with a stated time (2-core CI machine, 2026-11-30): a ring of
