@@ -629,3 +629,25 @@ def test_scale_bar_where_metres_are_kept_and_a_graticule_on_request(alaska, caps
         ["coverage", "sites.csv", "fields.csv", "--reach", "300 km", "--plot", "g.svg", "--graticule"], capsys
     )
     assert code == 0 and 'id="rangecov:graticule"' in (alaska / "g.svg").read_text()
+
+
+def test_labels_on_a_dense_map_leave_out_what_would_collide():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cities = rangecov.datasets.world_cities()
+    report = rangecov.coverage(cities.loc[["London", "Dubai", "Singapore", "New York", "Auckland"]], cities, "3000 km")
+    ax = report.plot(labels=True)
+    try:
+        ax.figure.canvas.draw()
+        names = set(map(str, report.targets.index))
+        drawn = [t for t in ax.texts if t.get_text() in names]
+        assert 30 < len(drawn) < len(names)  # the map shows what it has room for
+        boxes = _boxes(drawn)
+        pairs = _overlap(boxes, boxes)
+        np.fill_diagonal(pairs, False)
+        assert not pairs.any()
+    finally:
+        plt.close(ax.figure)

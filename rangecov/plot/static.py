@@ -89,7 +89,10 @@ def plot_report(
     labels : bool or column name, optional
         Label targets: ``True`` with their index labels, a column name with
         that column's values (empty or missing values are not drawn).
-        Default: no labels.
+        Default: no labels. Each label takes the spot around its point that
+        covers least; one that would cover another label or a marker
+        wherever it went is left out, so a dense map shows the labels it
+        has room for (origins first, then targets in their order).
     origin_labels : bool or column name, optional
         Label origins likewise. Default: with their index labels when there
         are at most 15 origins.
