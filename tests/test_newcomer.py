@@ -651,3 +651,16 @@ def test_labels_on_a_dense_map_leave_out_what_would_collide():
         assert not pairs.any()
     finally:
         plt.close(ax.figure)
+
+
+def test_each_subcommands_help_shows_its_own_examples(capsys):
+    helps = {}
+    for command in ("coverage", "reach", "rings", "area"):
+        code, out, _ = call([command, "--help"], capsys)
+        assert code == 0
+        helps[command] = out
+        assert f"rangecov {command} " in out.split("examples:", 1)[1]
+        others = {"coverage", "reach", "rings", "area"} - {command}
+        assert not any(f"  rangecov {other} " in out for other in others), command
+    for command in ("reach", "rings", "area"):
+        assert "file of origins" in helps[command]
