@@ -99,7 +99,7 @@ def test_each_file_has_its_own_coordinate_columns(alaska, capsys):
     # The shared --lat applies to both files, and the targets have no such column: their own flag is named.
     code, _, err = call(base + ["--lat", "Lattitude"], capsys)
     assert code == 2 and err.count("\n") == 1
-    assert "TARGETS" in err and "--target-lat" in err and "Lattitude" in err
+    assert "TARGETS: --lat Lattitude is not a column of fields.csv" in err and "--origin-lat or --target-lat" in err
     code, out, err = call(base + ["--origin-lat", "Lattitude"], capsys)
     assert code == 0, err
     assert out.startswith("2 of 5 targets")
@@ -115,7 +115,8 @@ def test_each_file_has_its_own_crs(alaska, capsys):
     base = ["coverage", "sites.csv", "utm.csv", "--reach", "300 km", "--rows", "0"]
     base += ["--target-lon", "easting", "--target-lat", "northing"]
     code, _, err = call(base + ["--crs", "EPSG:32603"], capsys)  # shared: wrong for the sites
-    assert code == 2 and "ORIGINS" in err and "--origin-crs" in err
+    # The degrees are the origins': the projected CRS belongs to the targets alone.
+    assert code == 2 and "ORIGINS" in err and "with --target-crs EPSG:32603" in err
     code, out, err = call(base + ["--target-crs", "EPSG:32603"], capsys)
     assert code == 0, err
     assert out.startswith("2 of 5 targets")
@@ -664,3 +665,13 @@ def test_each_subcommands_help_shows_its_own_examples(capsys):
         assert not any(f"  rangecov {other} " in out for other in others), command
     for command in ("reach", "rings", "area"):
         assert "file of origins" in helps[command]
+
+
+def test_rows_numbered_for_want_of_a_name_column_are_noted_on_the_command_line(alaska, capsys):
+    pd.DataFrame({"town": ["A", "B"], "lat": [60, 61], "lon": [-150, -151]}).to_csv("towns.csv", index=False)
+    code, _, err = call(["coverage", "sites.csv", "towns.csv", "--reach", "300 km", "--rows", "0"], capsys)
+    assert code == 0 and "TARGETS: rows are numbered from 0" in err and "--target-names COL" in err
+    code, _, err = call(["coverage", "sites.csv", "towns.csv", "--reach", "300 km", "--target-names", "town"], capsys)
+    assert code == 0 and "numbered" not in err
+    code, _, err = call(["coverage", "sites.csv", "towns.csv", "--reach", "300 km", "--quiet"], capsys)
+    assert code == 0 and err == ""

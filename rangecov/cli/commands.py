@@ -27,6 +27,7 @@ from .inputs import (
     read_input,
     refuse_degrees_as_metres,
     require_column,
+    shared_flags,
     write_or_print,
     write_output,
 )
@@ -249,7 +250,7 @@ def _coverage_streamed(args: argparse.Namespace, origins, fmt: str) -> int:
                     raise
                 result = run(crs=opts["crs"], layer=layer)
     except RangecovError as err:  # anything else from inside is a bug, reported as one by main()
-        raise UsageError(f"TARGETS: {as_flags(str(err), 'target')}") from err
+        raise UsageError(f"TARGETS: {as_flags(str(err), 'target', shared_flags(args, 'TARGETS'))}") from err
     if fmt == "table":
         summary = result.summary(by=args.by)
         summary["share"] = summary["share"].map(_pct)

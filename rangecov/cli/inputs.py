@@ -26,6 +26,7 @@ __all__ = [
     "read_input",
     "as_flags",
     "file_options",
+    "shared_flags",
     "layer_argument",
     "refuse_degrees_as_metres",
     "require_column",
@@ -76,16 +77,18 @@ _PYTHON = [
 ]
 
 
-def as_flags(message: str, prefix: str | None = None) -> str:
+def as_flags(message: str, prefix: str | None = None, shared: frozenset = frozenset()) -> str:
     """A library message with its keyword arguments written as the command's flags.
 
     ``prefix`` ("origin" or "target"): the message is about that file, so lon=/lat=/crs=/layer=
-    become its own flags (``--target-lat COL``); else the shared ones (``--lat COL``).
+    become its own flags (``--target-lat COL``), except those in ``shared``, which the user gave
+    in their shared form (``--lat``) and are named so; without a prefix, the shared ones.
     """
 
     def flag(m: re.Match) -> str:
         name = m["name"]
-        option = f"--{prefix}-{name}" if prefix and name in _PER_FILE else _FLAGS.get(name, f"--{name}")
+        own = prefix and name in _PER_FILE and name not in shared
+        option = f"--{prefix}-{name}" if own else _FLAGS.get(name, f"--{name}")
         value = m["single"] if m["single"] is not None else m["double"] if m["double"] is not None else m["word"]
         if value is not None:
             return f"{option} {value}"
@@ -95,6 +98,16 @@ def as_flags(message: str, prefix: str | None = None) -> str:
     for pattern, replacement in _PYTHON:
         message = pattern.sub(replacement, message)
     return message
+
+
+def shared_flags(args: argparse.Namespace, what: str) -> frozenset:
+    """The reading options of ``what`` that came from their shared flag (--lat), not the file's own."""
+    prefix = "origin" if what == "ORIGINS" else "target"
+    return frozenset(
+        name
+        for name in _PER_FILE
+        if getattr(args, f"{prefix}_{name}", None) is None and getattr(args, name, None) is not None
+    )
 
 
 def file_options(args: argparse.Namespace, what: str) -> dict:
@@ -148,9 +161,29 @@ def read_input(path: str, args: argparse.Namespace, what: str):
                     # A GeoJSON of projected numbers, read as degrees as its specification says: the CRS is theirs.
                     frame = read(path, crs=crs, **spatial)
     except RangecovError as err:  # anything else from inside is a bug, reported as one by main()
-        raise UsageError(f"{what}: {as_flags(str(err), prefix)}") from err
+        shared = shared_flags(args, what)
+        message = as_flags(str(err), prefix, shared)
+        missing = [name for name in ("lon", "lat") if name in shared and f"--{name} " in message]
+        if missing and "is not a column of" in message:
+            # The usual slip: one shared --lat for two files that name the column differently.
+            name = missing[0]
+            message += (
+                f" (--{name} applies to every table input; for one file only, give --origin-{name} or --target-{name})"
+            )
+        raise UsageError(f"{what}: {message}") from err
     for warning in caught:  # e.g. "several layers; reading the first": a note in the command's words
-        note(f"{what}: {as_flags(str(warning.message), prefix)}", args)
+        note(f"{what}: {as_flags(str(warning.message), prefix, shared_flags(args, what))}", args)
+    from ..io.naming import LABEL_COLUMNS
+
+    unnamed = not any(isinstance(c, str) and c.strip().casefold() in LABEL_COLUMNS for c in frame.columns)
+    if naming["names"] == "auto" and frame.index.name is None and len(frame) and unnamed:
+        # read() numbers such rows silently (Python users see the index); on the command line the
+        # numbers would turn up in nearest_origin unexplained.
+        note(
+            f"{what}: rows are numbered from 0 (no complete, unique name, id, label or site column); "
+            f"name them with --{prefix}-names COL",
+            args,
+        )
     _refuse_metres_as_degrees(frame, what, path)
     if len(frame) == 0:
         raise UsageError(f"{what} has no rows: {path} has no data rows (an empty export?)")
@@ -197,10 +230,13 @@ def refuse_degrees_as_metres(frame, crs: str, what: str, path: str, args: argpar
     b = frame.total_bounds
     if -180 <= b[0] and b[2] <= 180 and -90 <= b[1] and b[3] <= 90:
         own = "--origin-crs" if what == "ORIGINS" else "--target-crs"
+        other = "--target-crs" if what == "ORIGINS" else "--origin-crs"
         if getattr(args, own[2:].replace("-", "_"), None) is not None:
             fix = f"leave {own} out"
         else:
-            fix = f"--crs applies to every table input: give {own} only for the file in projected coordinates"
+            fix = (
+                f"--crs applies to every table input: give the projected CRS to the other file only, with {other} {crs}"
+            )
         raise UsageError(
             f"{what}: {path} looks like longitude/latitude in degrees (all within ±180/±90), "
             f"but its CRS was given as {crs}, a projected one; {fix}"
