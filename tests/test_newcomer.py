@@ -675,3 +675,46 @@ def test_rows_numbered_for_want_of_a_name_column_are_noted_on_the_command_line(a
     assert code == 0 and "numbered" not in err
     code, _, err = call(["coverage", "sites.csv", "towns.csv", "--reach", "300 km", "--quiet"], capsys)
     assert code == 0 and err == ""
+
+
+@pytest.mark.parametrize("loc", ["lower right", "lower left", "upper right"])
+def test_the_scale_bar_keeps_out_of_the_legends_corner(loc):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    s = rangecov.datasets.atacms_kursk_2024()
+    ax = rangecov.coverage(s.launch_sites, s.airfields, s.reach).plot(legend={"loc": loc})
+    try:
+        ax.figure.canvas.draw()
+        (bar,) = [a for a in ax.artists if isinstance(a, ScaleBar)]
+        b, legend = bar.get_window_extent(ax.figure.canvas.get_renderer()), ax.get_legend().get_window_extent()
+        assert not (min(b.x1, legend.x1) > max(b.x0, legend.x0) and min(b.y1, legend.y1) > max(b.y0, legend.y0))
+    finally:
+        plt.close(ax.figure)
+
+
+def test_small_helps_from_the_trial(alaska, capsys, tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    # A column named in another case: the message suggests it.
+    pd.DataFrame(SITES, columns=["Name", "Lat", "Long"]).assign(Country=["US", "US", "RU"]).to_csv("c.csv", index=False)
+    code, _, err = call(["reach", "c.csv", "--reach", "300 km", "--by", "country", "--out", "r.geojson"], capsys)
+    assert code == 2 and "did you mean 'Country'?" in err
+    # Rings are titled in the units they were asked in.
+    code, _, err = call(["rings", "sites.csv", "--distances", "100 km", "190 mi", "--plot", "r.svg"], capsys)
+    assert code == 0 and "Range rings of 100 km, 190 mi" in (alaska / "r.svg").read_text()
+    # A background may be a file.
+    box = gpd.GeoDataFrame({"name": ["box"]}, geometry=[__import__("shapely").box(172, 50, 178, 60)], crs=4326)
+    box.to_file(tmp_path / "box.geojson")
+    report = rangecov.coverage(rangecov.read("sites.csv"), rangecov.read("fields.csv"), "300 km")
+    ax = report.plot(background=tmp_path / "box.geojson")
+    try:
+        assert [c for c in ax.collections if c.get_gid() == "rangecov:background"]
+    finally:
+        plt.close(ax.figure)

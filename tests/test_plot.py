@@ -18,7 +18,7 @@ import shapely
 
 import rangecov
 from rangecov import coverage, datasets, format_distance
-from rangecov.errors import InputError, InputTypeError, MissingDependencyError
+from rangecov.errors import FileMissingError, InputError, InputTypeError, MissingDependencyError
 from rangecov.plot import explore_report, plot_curve, plot_report
 from rangecov.regions import reach_regions
 
@@ -140,8 +140,10 @@ def test_bad_arguments_say_what_to_do(report):
         plot_report(report, crs="EPSG:999999")
     with pytest.raises(InputError, match="not a map projection"):
         plot_report(report, crs="EPSG:4978")  # geocentric
-    with pytest.raises(InputTypeError, match="background must be"):
-        plot_report(report, background="oblasts")
+    with pytest.raises(InputTypeError, match="background must be a GeoDataFrame, a GeoSeries or a file path"):
+        plot_report(report, background=3)
+    with pytest.raises(FileMissingError, match="oblasts does not exist"):
+        plot_report(report, background="oblasts")  # a string is a file path
     with pytest.raises(InputTypeError, match="ax must be a matplotlib Axes"):
         plot_report(report, ax="left")
     assert plt.get_fignums() == []  # refused before drawing anything

@@ -387,9 +387,9 @@ def cmd_rings(args: argparse.Namespace) -> int:
         from ..units import format_distance
 
         report = _origins_only(origins, float(ring_rows["outer_m"].max()), args)
-        title = f"Range rings of {', '.join(format_distance(r) for r in radii[:6])}" + (
-            ", ..." if len(radii) > 6 else ""
-        )
+        # In the user's own units where they wrote them (--distances "190 mi"), else measured.
+        shown = list(args.distances) if args.distances else [format_distance(r) for r in radii]
+        title = f"Range rings of {', '.join(shown[:6])}" + (", ..." if len(shown) > 6 else "")
         _save_map(report, args, title=args.title if args.title is not None else title, background=table)
     return EXIT_OK
 

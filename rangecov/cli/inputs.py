@@ -249,7 +249,9 @@ def require_column(frame, column: str, flag: str, what: str) -> None:
         from ..writing import list_columns  # "(none)" rather than nothing, and at most 30 names
 
         cols = list_columns(frame.columns.drop(frame.geometry.name, errors="ignore"))
-        raise UsageError(f"{flag} {column!r} is not a column of {what}; columns: {cols}")
+        near = [c for c in frame.columns if isinstance(c, str) and c.strip().casefold() == column.strip().casefold()]
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise UsageError(f"{flag} {column!r} is not a column of {what}; columns: {cols}{hint}")
 
 
 # -- output -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import textwrap
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -96,7 +97,7 @@ def plot_report(
     origin_labels : bool or column name, optional
         Label origins likewise. Default: with their index labels when there
         are at most 15 origins.
-    background : GeoDataFrame or GeoSeries, optional
+    background : GeoDataFrame, GeoSeries or file path, optional
         Extra outlines drawn under the data as thin dark lines (polygons by
         their boundary), e.g. the regions of a scenario. Any CRS.
     background_labels : column name, optional
@@ -195,15 +196,18 @@ def plot_report(
         taken = np.vstack([obstacles, text_boxes, edge_boxes])
         place_area_labels(ax, anchor_points(bg_map), bg_text, layout.view, taken, patheffects)
     _draw_axes(ax, layout, report, countries)
-    if scalebar and _metres_kept(layout):
-        ScaleBar = import_scalebar()
-        ax.add_artist(
-            ScaleBar(1.0, "m", location="lower right", box_alpha=0.7, frameon=True, font_properties={"size": 7})
-        )
     _set_title(ax, report, title)
     if legend is not False:
         options = legend if isinstance(legend, dict) else {}
         _draw_legend(ax, handles, layout, target_layer, origin_layer, texts, options)
+    if scalebar and _metres_kept(layout):
+        # After the legend, in a lower corner it left free.
+        ScaleBar = import_scalebar()
+        ax.add_artist(
+            ScaleBar(
+                1.0, "m", location=_free_lower_corner(ax), box_alpha=0.7, frameon=True, font_properties={"size": 7}
+            )
+        )
     return ax
 
 
@@ -242,8 +246,14 @@ def _read_background(background, background_labels, ell) -> tuple[np.ndarray | N
         if background_labels is not None:
             raise InputError("background_labels needs background=")
         return None, None
+    if isinstance(background, (str, os.PathLike)):
+        from ..io import read  # a file, read as rangecov reads any (its CRS, its rows named)
+
+        background = read(background)
     if not isinstance(background, (gpd.GeoDataFrame, gpd.GeoSeries)):
-        raise InputTypeError(f"background must be a GeoDataFrame or GeoSeries, got {type(background).__name__}")
+        raise InputTypeError(
+            f"background must be a GeoDataFrame, a GeoSeries or a file path, got {type(background).__name__}"
+        )
     if background.crs is None:
         raise MissingCRSError("background has no CRS; set one, e.g. background.set_crs('EPSG:4326')")
     frame = background if isinstance(background, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=background)
@@ -330,6 +340,17 @@ def _draw_labels(
         style = {"fontsize": 7.0 if len(target_text) <= 60 else 6.0, "color": TARGET_LABEL}
         items += [(x, y, text, style) for (x, y), text in zip(targets.xy, target_text)]
     return place_labels(ax, items, obstacles, patheffects), obstacles
+
+
+def _free_lower_corner(ax: Axes) -> str:
+    """ "lower right", unless the legend sits in that corner of the axes: then "lower left"."""
+    legend = ax.get_legend()
+    if legend is None:
+        return "lower right"
+    box, axes = legend.get_window_extent(), ax.get_window_extent()
+    in_right_half = (box.x0 + box.x1) / 2 > (axes.x0 + axes.x1) / 2 and box.x0 < axes.x1
+    in_lower_half = (box.y0 + box.y1) / 2 < (axes.y0 + axes.y1) / 2
+    return "lower left" if in_right_half and in_lower_half else "lower right"
 
 
 def _metres_kept(layout: MapLayout) -> bool:
