@@ -65,6 +65,13 @@ def fold(geom: BaseGeometry) -> BaseGeometry:
             pieces.extend(shapely.get_parts(shapely.affinity.translate(piece, xoff=-360.0 * k)))
     if geom.geom_type in ("LineString", "MultiLineString"):
         lines = [p for p in pieces if p.geom_type == "LineString"]
+        if not lines:
+            # The line runs along the cut meridian itself (±180°, within rounding: a radial due north
+            # from 179.99999999999997°), so cutting leaves only points of it. It is that meridian:
+            # brought into [-180, 180] whole.
+            xy = shapely.get_coordinates(geom)
+            x = np.clip(xy[:, 0] - 360.0 * np.round(np.mean(xy[:, 0]) / 360.0), -180.0, 180.0)
+            return shapely.LineString(np.column_stack((x, xy[:, 1])))
         return shapely.MultiLineString(lines) if len(lines) > 1 else lines[0]
     return polygonal(shapely.union_all(pieces))
 

@@ -503,3 +503,14 @@ def test_reach_and_area_through_a_pole_keep_the_right_side():
     box = gpd.GeoSeries([shapely.box(0.5, -45.5, 1.5, -44.5)], crs="EPSG:4326")  # ~80 km east of the site
     share = rangecov.area_coverage(site, box, r, tolerance=1.0)["covered_share"].iloc[0]
     assert share == pytest.approx(1.0, abs=1e-9)
+
+
+def test_radial_along_the_antimeridian_from_just_west_of_it():
+    # Fuzzing found it: a radial due north from 179.99999999999997° runs along the cut meridian, and
+    # cutting it at ±180° left only points (IndexError). It is drawn as that meridian.
+    origin = gpd.GeoSeries([Point(179.99999999999997, 0.0)], crs="EPSG:4326")
+    out = rangecov.rings(origin, distances=["10 km", "50 km"], radials=4)
+    radials = out[out["kind"] == "radial"]
+    assert len(radials) == 4 and radials.geometry.geom_type.isin(["LineString", "MultiLineString"]).all()
+    north = radials.loc[radials["azimuth"] == 0.0].geometry.iloc[0]
+    assert abs(abs(north.coords[0][0]) - 180.0) < 1e-9 and north.length == pytest.approx(0.45218, abs=1e-4)
