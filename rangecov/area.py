@@ -58,7 +58,9 @@ def area_coverage(
     -------
     GeoDataFrame
         The caller's regions (index, order, columns, CRS) plus ``area_km2``,
-        ``covered_km2`` and ``covered_share``.
+        ``covered_km2`` and ``covered_share`` (NaN for a region without area on
+        the ellipsoid, e.g. a triangle with two vertices at a pole: a share of
+        nothing is undefined).
 
     Notes
     -----

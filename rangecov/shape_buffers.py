@@ -75,7 +75,27 @@ def buffer_shape(ell: Ellipsoid, geom: BaseGeometry, d: float, tol: float) -> Ba
             f"buffers of lines and polygons are supported up to {MAX_SHAPE_DISTANCE_M / 1000:,.0f} km; "
             f"got {d / 1000:,.1f} km"
         )
-    points, edges, fills = geometry_parts(geom)
+    parts = geometry_parts(geom)
+    try:
+        merged = shapely.union_all(_shape_pieces(ell, parts, d, tol))
+    except shapely.errors.GEOSException:
+        # GEOS's overlay can fail on nearly coincident edges (fuzzing: a vertex at 1e-308°, "found
+        # non-noded intersection"). Snap-rounding to a grid is robust; it moves vertices by less
+        # than SNAP_MOVE_M, so the pieces are drawn that much inside the tolerance first.
+        pieces = shapely.set_precision(_shape_pieces(ell, parts, d, tol - SNAP_MOVE_M), SNAP_GRID_DEG)
+        merged = shapely.union_all(pieces, grid_size=SNAP_GRID_DEG)
+    return _drop_specks(ell, polygonal(merged), tol)
+
+
+# The fallback union's snap-rounding grid, in degrees, and how far it may move a vertex: half a cell
+# per coordinate, 0.5e-10° x 111.4 km/° x sqrt(2) < 8 µm, rounded up. Tolerances start at 1 mm.
+SNAP_GRID_DEG = 1e-10
+SNAP_MOVE_M = 1e-5
+
+
+def _shape_pieces(ell: Ellipsoid, parts, d: float, tol: float) -> list[BaseGeometry]:
+    """Disks of the points, sweeps of the edges and the fills of one geometry's parts, valid."""
+    points, edges, fills = parts
     pieces: list[BaseGeometry] = []
     if points:
         pts = np.unique(np.asarray(points, dtype=float), axis=0)
@@ -83,8 +103,7 @@ def buffer_shape(ell: Ellipsoid, geom: BaseGeometry, d: float, tol: float) -> Ba
     pieces.extend(_sweeps(ell, edges, d, tol))
     for poly in fills:
         pieces.append(draw_polygon(ell, poly, tol))
-    merged = polygonal(shapely.union_all([shapely.make_valid(p) if not p.is_valid else p for p in pieces]))
-    return _drop_specks(ell, merged, tol)
+    return [shapely.make_valid(p) if not p.is_valid else p for p in pieces]
 
 
 def _sweeps(ell: Ellipsoid, edges, d: float, tol: float) -> list[BaseGeometry]:

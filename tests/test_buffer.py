@@ -514,3 +514,17 @@ def test_radial_along_the_antimeridian_from_just_west_of_it():
     assert len(radials) == 4 and radials.geometry.geom_type.isin(["LineString", "MultiLineString"]).all()
     north = radials.loc[radials["azimuth"] == 0.0].geometry.iloc[0]
     assert abs(abs(north.coords[0][0]) - 180.0) < 1e-9 and north.length == pytest.approx(0.45218, abs=1e-4)
+
+
+def test_buffer_when_geos_cannot_node_the_pieces():
+    # Fuzzing found it: with a vertex at 1e-308°, GEOS's union of a line's sweeps raised
+    # "found non-noded intersection". The pieces are then drawn 10 µm inside the tolerance and
+    # snap-rounded (a 1e-10° grid moves a vertex < 8 µm), so the result still holds the tolerance.
+    line = LineString([(0, 0), (0.9144, 0), (-113.727131, 0), (0.0625, -31), (1.112537e-308, 7), (0, -40)])
+    out = rangecov.buffer(gpd.GeoSeries([line], crs="EPSG:4326"), "1 km")
+    region = out.geometry.iloc[0]
+    assert region.is_valid and not region.is_empty
+    edge = shapely.get_coordinates(region.boundary)[::7]
+    probes = gpd.GeoSeries(shapely.points(edge), crs="EPSG:4326")
+    d = rangecov.coverage(gpd.GeoSeries([line], crs="EPSG:4326"), probes, "1 km").targets["distance_m"]
+    assert (abs(d - 1000.0) <= 10.0).all()

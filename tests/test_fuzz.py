@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pytest
 from conftest import oracle_geodesic
 from fuzzing import (
@@ -147,8 +148,10 @@ def test_rings(origins, options, radials):
 def test_area_coverage(origins, regions, distance):
     out = holds(lambda: rangecov.area_coverage(origins, regions, distance), origins, regions)
     if out is not None:
-        share = out["covered_share"].to_numpy()
-        assert ((share >= 0) & (share <= 1 + 1e-9)).all()
+        share, area = out["covered_share"].to_numpy(), out["area_km2"].to_numpy()
+        # A region without area on the ellipsoid (two vertices at a pole, all on one meridian) has no share.
+        assert ((share >= 0) & (share <= 1 + 1e-9))[area > 0].all() and np.isnan(share[area == 0]).all()
+        assert (area >= 0).all()
 
 
 SUFFIXES = [".csv", ".tsv", ".txt", ".geojson", ".json", ".gpkg", ".parquet", ".fgb", ".shp", ".zip", ".kml", ""]
