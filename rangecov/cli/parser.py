@@ -179,6 +179,17 @@ def _thresholds(p: argparse.ArgumentParser, what: str) -> None:
     g.add_argument("--max-share", type=_share, metavar="X", help=f"exit 1 unless the {what} is at most X")
 
 
+def _subcommand(sub, name: str, summary: str, description: str) -> argparse.ArgumentParser:
+    """A subcommand's parser, its --help ending in its own examples, the exit codes and the naming of rows."""
+    return sub.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=_epilog(name),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def _map_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--plot", metavar="FILE", help="also draw the map into FILE (.png, .svg or .pdf; needs matplotlib)")
     p.add_argument("--title", metavar="TEXT", help="the map's title (default: the headline)")
@@ -187,12 +198,11 @@ def _map_options(p: argparse.ArgumentParser) -> None:
 
 def _coverage_parser(sub) -> None:
     """The ``coverage`` subcommand's options."""
-    cov = sub.add_parser(
+    cov = _subcommand(
+        sub,
         "coverage",
-        help="which targets are within reach, and what share",
-        description="Which TARGETS lie within geodesic reach of ORIGINS (exact, WGS84).",
-        epilog=_epilog("coverage"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "which targets are within reach, and what share",
+        "Which TARGETS lie within geodesic reach of ORIGINS (exact, WGS84).",
     )
     cov.add_argument("origins", metavar="ORIGINS", help="file of origins (points, lines or polygons)")
     cov.add_argument("targets", metavar="TARGETS", help="file of targets")
@@ -237,12 +247,11 @@ def _coverage_parser(sub) -> None:
 
 def _rings_parser(sub) -> None:
     """The ``rings`` subcommand's options."""
-    rin = sub.add_parser(
+    rin = _subcommand(
+        sub,
         "rings",
-        help="concentric geodesic range rings around point origins",
-        description="Range rings (annuli) around each point of ORIGINS, each boundary within --tolerance.",
-        epilog=_epilog("rings"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "concentric geodesic range rings around point origins",
+        "Range rings (annuli) around each point of ORIGINS, each boundary within --tolerance.",
     )
     rin.add_argument("origins", metavar="ORIGINS", help="file of origins (points)")
     g = rin.add_argument_group("rings (one of)").add_mutually_exclusive_group(required=True)
@@ -276,12 +285,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     _coverage_parser(sub)
 
-    rea = sub.add_parser(
+    rea = _subcommand(
+        sub,
         "reach",
-        help="write the reach region (geodesic buffer, dissolved) to a file",
-        description="Write the region within reach of ORIGINS (drawn within --tolerance of the true boundary).",
-        epilog=_epilog("reach"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "write the reach region (geodesic buffer, dissolved) to a file",
+        "Write the region within reach of ORIGINS (drawn within --tolerance of the true boundary).",
     )
     rea.add_argument("origins", metavar="ORIGINS", help="file of origins (points, lines or polygons)")
     _common(rea)
@@ -292,12 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
     _io_options(rea, targets=None)
     rea.set_defaults(func=cmd_reach)
 
-    area = sub.add_parser(
+    area = _subcommand(
+        sub,
         "area",
-        help="the share of each region's area within reach",
-        description="The area of each polygon in REGIONS and the part of it within reach of ORIGINS.",
-        epilog=_epilog("area"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "the share of each region's area within reach",
+        "The area of each polygon in REGIONS and the part of it within reach of ORIGINS.",
     )
     area.add_argument("origins", metavar="ORIGINS", help="file of origins (points, lines or polygons)")
     area.add_argument("regions", metavar="REGIONS", help="file of polygons")
