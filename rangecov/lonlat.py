@@ -59,6 +59,10 @@ def fold(geom: BaseGeometry) -> BaseGeometry:
     if k0 == k1 == 0:
         return geom
     pieces = []
+    if geom.geom_type in ("Polygon", "MultiPolygon") and not geom.is_valid:
+        # A ring through a pole (an edge ending on it, swept) can touch itself where its longitudes
+        # meet at the pole; GEOS refuses to cut an invalid polygon ("side location conflict").
+        geom = shapely.make_valid(geom)
     for k in range(k0, k1 + 1):
         piece = shapely.intersection(geom, shapely.box(-180.0 + 360 * k, -90.0, 180.0 + 360 * k, 90.0))
         if not piece.is_empty:

@@ -528,3 +528,19 @@ def test_buffer_when_geos_cannot_node_the_pieces():
     probes = gpd.GeoSeries(shapely.points(edge), crs="EPSG:4326")
     d = rangecov.coverage(gpd.GeoSeries([line], crs="EPSG:4326"), probes, "1 km").targets["distance_m"]
     assert (abs(d - 1000.0) <= 10.0).all()
+
+
+def test_reach_of_a_polygon_with_a_vertex_on_the_pole():
+    # Fuzzing found it: the sweep of an edge ending on the pole touches itself where its longitudes
+    # meet there, and GEOS refused to cut it at ±180° ("side location conflict"). Such a piece is
+    # made valid first; the region agrees with the exact distances.
+    poly = gpd.GeoSeries([Polygon([(90, 85), (45, 90), (45, 59.01924), (90, 85)])], crs="EPSG:4326")
+    region = rangecov.reach(poly, 1000.0).geometry.iloc[0]
+    assert region.is_valid
+    rng = np.random.default_rng(15)
+    pts = np.column_stack([rng.uniform(40, 95, 800), rng.uniform(55, 89.99, 800)])
+    d = rangecov.coverage(poly, gpd.GeoSeries(shapely.points(pts), crs="EPSG:4326"), "1 km").targets["distance_m"]
+    inside = shapely.contains_xy(region, pts[:, 0], pts[:, 1])
+    tol = 10.0  # the default for 1 km
+    assert not (inside & (d.to_numpy() > 1000.0 + tol)).any() and not (~inside & (d.to_numpy() < 1000.0 - tol)).any()
+    assert inside.sum() > 100
