@@ -187,7 +187,7 @@ def write_frame(
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     written = write_frame(sites, Path(folder) / "sites.csv")
     ...     print(written.read_text().strip())
-    ...     back = read(written)
+    ...     back = read(written, names=None)
     name,lon,lat
     Sumy,34.8,50.91
     Kharkiv,36.23,49.99
