@@ -25,7 +25,7 @@ notebooks: $(STAMP)
 	$(BIN)/python notebooks/execute.py
 
 # The long fuzzing run (issue 15), by hand: 9 fuzz tests x 11,200 cases = 100,800 cases, fixed seed,
-# two processes; about 90 minutes on the 2-core CI machine. Results: bench/RESULTS.md.
+# two processes; 1.7 hours of one core in all (2026-12-01), about an hour on the 2-core CI machine. Results: bench/RESULTS.md.
 fuzz: $(STAMP)
 	RANGECOV_FUZZ_EXAMPLES=11200 $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider tests/test_fuzz.py \
 		--hypothesis-show-statistics --durations=10
