@@ -88,6 +88,8 @@ def _missing_where(labels: pd.Series, missing: np.ndarray) -> pd.Series:
     """
     if pd.api.types.is_bool_dtype(labels.dtype):
         labels = labels.astype("boolean")
+    elif pd.api.types.is_unsigned_integer_dtype(labels.dtype):
+        labels = labels.astype("UInt64")  # 2**63 and up do not fit Int64
     elif pd.api.types.is_integer_dtype(labels.dtype):
         labels = labels.astype("Int64")
     return labels.where(~missing, None) if missing.any() else labels
@@ -106,7 +108,9 @@ class CoverageReport(CoverageTotals):
         (its index label; a tuple for a MultiIndex; labels may repeat when the origins' do), ``margin_m`` (largest ``reach - distance`` over
         origins; ``>= 0`` is in reach, negative is the shortfall; against
         ``low`` for a band), ``covering_origin`` (the origin attaining it;
-        None for a target that is out of reach, which no origin covers),
+        None for a target that is out of reach, which no origin covers;
+        both origin columns hold integer labels as nullable ``Int64``, so
+        that a missing one does not turn them into floats),
         ``in_reach`` (True only for ``"in"``) and ``status``
         (``"in"``, ``"marginal"``, ``"out"``).
     origins : GeoDataFrame

@@ -332,8 +332,7 @@ def _as_read(table: pd.DataFrame, read_as: dict | None):
 
     ``read_as`` is what :func:`rangecov.read` noted in ``attrs[COORDINATE_COLUMNS]``: the longitude
     and latitude column names and the file's column order. The pair goes after the last column
-    that preceded it in the file (first if none did). Returns ((position, first name, second name),
-    Returns the position and the two (name, "x" or "y") in the file's order, or None when the
+    that preceded it in the file (first if none did). Returns the position and the two (name, "x" or "y") in the file's order, or None when the
     note is missing or its names are taken.
     """
     if not isinstance(read_as, dict):

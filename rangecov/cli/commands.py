@@ -191,7 +191,9 @@ def _check_first_rows(args: argparse.Namespace, opts: dict) -> None:
     """read_input's check of a table read with a projected CRS, made on the first rows of a streamed one."""
     from ..io.chunks import open_chunks
 
-    source = open_chunks(args.targets, chunk_rows=1000, lon=opts["lon"], lat=opts["lat"], crs=opts["crs"], sep=args.sep)
+    source = open_chunks(
+        args.targets, chunk_rows=1000, lon=opts["lon"], lat=opts["lat"], crs=opts["crs"], sep=opts["sep"]
+    )
     first = next(iter(source), None)
     if first is not None and len(first):
         refuse_degrees_as_metres(first.frame(), opts["crs"], "TARGETS", args.targets, args)

@@ -94,10 +94,10 @@ def as_flags(message: str, prefix: str | None = None, shared: frozenset = frozen
             return f"{option} {value}"
         return f"{option} {_METAVARS.get(name, 'VALUE')}" if m["dots"] else option
 
-    message = _KEYWORD.sub(flag, message)
+    # Whole phrases first ("names=None to number the rows"), then single keywords.
     for pattern, replacement in _PYTHON:
         message = pattern.sub(replacement, message)
-    return message
+    return _KEYWORD.sub(flag, message)
 
 
 def shared_flags(args: argparse.Namespace, what: str) -> frozenset:
@@ -233,6 +233,8 @@ def refuse_degrees_as_metres(frame, crs: str, what: str, path: str, args: argpar
         other = "--target-crs" if what == "ORIGINS" else "--origin-crs"
         if getattr(args, own[2:].replace("-", "_"), None) is not None:
             fix = f"leave {own} out"
+        elif not hasattr(args, "target_crs"):  # reach, rings: one file, no other to give it to
+            fix = "leave --crs out"
         else:
             fix = (
                 f"--crs applies to every table input: give the projected CRS to the other file only, with {other} {crs}"

@@ -62,6 +62,8 @@ def table_separator(path: Path, sep: str | None = None) -> str:
     # Quoted names may hold any character ("Name, full"); only separators outside quotes count.
     bare = re.sub(r'"[^"]*"', "", header)
     counts = [bare.count(candidate) for candidate in _SEPARATORS]
+    if TABLE_SEPARATORS.get(extension) == "\t" and "\t" in bare:
+        return "\t"  # a .tsv is tab-separated when its header has a tab, whatever else its names hold
     if max(counts, default=0) > 0:
         return _SEPARATORS[counts.index(max(counts))]
     if extension == ".txt" and len(header.split()) > 1:

@@ -39,6 +39,13 @@ def import_scalebar():
     return ScaleBar
 
 
+def scalebar_available() -> bool:
+    """Whether matplotlib-scalebar can be imported (maps draw their scale bar only then, unless told to)."""
+    import importlib.util
+
+    return importlib.util.find_spec("matplotlib_scalebar") is not None
+
+
 def import_folium() -> ModuleType:
     """The folium module, or ImportError saying what to install."""
     try:

@@ -22,7 +22,7 @@ import shapely
 from ..datasets import world_countries
 from ..errors import InputError, InputTypeError, MissingCRSError
 from ..regions import reach_regions
-from .backend import import_matplotlib, import_scalebar, new_axes
+from .backend import import_matplotlib, import_scalebar, new_axes, scalebar_available
 from .labels import (
     anchor_points,
     label_texts,
@@ -69,7 +69,7 @@ def plot_report(
     title: bool | str = True,
     tolerance: Any = None,
     figsize: tuple[float, float] = (9, 8),
-    scalebar: bool = True,
+    scalebar: bool | None = None,
     graticule: bool | float = False,
 ) -> Axes:
     """Map of a coverage report: reach region, origins and targets coloured by status.
@@ -114,12 +114,14 @@ def plot_report(
         default 10 m or 1% of the smallest reach (at least 1 mm).
     figsize : (float, float), default (9, 8)
         Size of a new figure, in inches.
-    scalebar : bool, default True
-        A scale bar (matplotlib-scalebar) on maps in metres that keep
-        distances from their centre (the azimuthal equidistant views, and a
-        ``crs=`` in metres): true along lines through the map's centre
+    scalebar : bool or None, default None
+        A scale bar (matplotlib-scalebar, in the ``plot`` extra) on the maps
+        rangecov projects (azimuthal equidistant, regional or polar; not a
+        caller's ``crs=``): true along lines through the map's centre
         (along meridians for a polar map), and within 4% elsewhere on a view
-        up to 3,000 km from it. World maps (Equal Earth) and lon/lat maps get none.
+        up to 3,000 km from it. World maps (Equal Earth) and lon/lat maps get
+        none. ``None``: when matplotlib-scalebar is installed; ``True``
+        insists (an error says how to install it).
     graticule : bool or float, default False
         Meridians and parallels, drawn as they run in the map's projection:
         ``True`` every 1, 2, 5, 10, 15 or 30 degrees (about six lines across
@@ -173,8 +175,8 @@ def plot_report(
 
     ax = new_axes(ax, figsize)
     _set_view(ax, layout)
-    if not isinstance(scalebar, bool):
-        raise InputTypeError(f"scalebar must be True or False, got {scalebar!r}")
+    if scalebar is not None and not isinstance(scalebar, bool):
+        raise InputTypeError(f"scalebar must be True, False or None, got {scalebar!r}")
     step = _graticule_step(graticule, layout)
     bg_map = _draw_base_map(ax, layout, countries, bg_values)
     if step is not None:
@@ -200,7 +202,7 @@ def plot_report(
     if legend is not False:
         options = legend if isinstance(legend, dict) else {}
         _draw_legend(ax, handles, layout, target_layer, origin_layer, texts, options)
-    if scalebar and _metres_kept(layout):
+    if scalebar is not False and _metres_kept(layout) and (scalebar or scalebar_available()):
         # After the legend, in a lower corner it left free.
         ScaleBar = import_scalebar()
         ax.add_artist(
@@ -247,9 +249,9 @@ def _read_background(background, background_labels, ell) -> tuple[np.ndarray | N
             raise InputError("background_labels needs background=")
         return None, None
     if isinstance(background, (str, os.PathLike)):
-        from ..io import read  # a file, read as rangecov reads any (its CRS, its rows named)
+        from ..io import read  # a file, read as rangecov reads any (its CRS); its columns kept as columns
 
-        background = read(background)
+        background = read(background, names=None)
     if not isinstance(background, (gpd.GeoDataFrame, gpd.GeoSeries)):
         raise InputTypeError(
             f"background must be a GeoDataFrame, a GeoSeries or a file path, got {type(background).__name__}"
@@ -357,8 +359,10 @@ def _metres_kept(layout: MapLayout) -> bool:
     """Whether a scale bar tells the truth on this map: projected in metres, distances kept from the centre."""
     if layout.geographic or layout.kind == "world":
         return False
+    # Only the projections rangecov chooses keep distances from the centre; a caller's crs= (Web
+    # Mercator, say) may stretch them by any factor, so it gets no bar.
     unit = layout.crs.axis_info[0].unit_name if layout.crs.axis_info else ""
-    return unit in ("metre", "meter") and (layout.kind in ("aeqd", "polar") or layout.crs.is_projected)
+    return unit in ("metre", "meter") and layout.kind in ("aeqd", "polar")
 
 
 _GRATICULE_STEPS = (1.0, 2.0, 5.0, 10.0, 15.0, 30.0)
