@@ -27,6 +27,7 @@ __all__ = [
     "as_flags",
     "file_options",
     "shared_flags",
+    "file_prefix",
     "layer_argument",
     "refuse_degrees_as_metres",
     "require_column",
@@ -100,9 +101,14 @@ def as_flags(message: str, prefix: str | None = None, shared: frozenset = frozen
     return _KEYWORD.sub(flag, message)
 
 
+def file_prefix(what: str) -> str:
+    """The prefix of an input file's own flags: "origin" for ORIGINS, "target" for TARGETS and REGIONS."""
+    return "origin" if what == "ORIGINS" else "target"
+
+
 def shared_flags(args: argparse.Namespace, what: str) -> frozenset:
     """The reading options of ``what`` that came from their shared flag (--lat), not the file's own."""
-    prefix = "origin" if what == "ORIGINS" else "target"
+    prefix = file_prefix(what)
     return frozenset(
         name
         for name in _PER_FILE
@@ -112,7 +118,7 @@ def shared_flags(args: argparse.Namespace, what: str) -> frozenset:
 
 def file_options(args: argparse.Namespace, what: str) -> dict:
     """read()'s lon/lat/crs/layer/sep/names for one input file: its own flags (--target-lat), else the shared ones (--lat)."""
-    prefix = "origin" if what == "ORIGINS" else "target"
+    prefix = file_prefix(what)
     options = {}
     for name in _PER_FILE:
         own = getattr(args, f"{prefix}_{name}", None)
@@ -130,7 +136,7 @@ def read_input(path: str, args: argparse.Namespace, what: str):
     from ..io import file_kind, read
     from ..io.reader import is_remote, refuse_remote
 
-    prefix = "origin" if what == "ORIGINS" else "target"
+    prefix = file_prefix(what)
     opts = file_options(args, what)
     # The rows are named as read() names them: by the column given, else by its "auto" rule.
     naming = {"names": opts.pop("names") or "auto"}
@@ -173,10 +179,9 @@ def read_input(path: str, args: argparse.Namespace, what: str):
         raise UsageError(f"{what}: {message}") from err
     for warning in caught:  # e.g. "several layers; reading the first": a note in the command's words
         note(f"{what}: {as_flags(str(warning.message), prefix, shared_flags(args, what))}", args)
-    from ..io.naming import LABEL_COLUMNS
+    from ..io.naming import label_columns
 
-    unnamed = not any(isinstance(c, str) and c.strip().casefold() in LABEL_COLUMNS for c in frame.columns)
-    if naming["names"] == "auto" and frame.index.name is None and len(frame) and unnamed:
+    if naming["names"] == "auto" and frame.index.name is None and len(frame) and not label_columns(frame.columns):
         # read() numbers such rows silently (Python users see the index); on the command line the
         # numbers would turn up in nearest_origin unexplained.
         note(
@@ -209,7 +214,7 @@ def _refuse_metres_as_degrees(frame, what: str, path: str) -> None:
     """
     if _projected_as_degrees(frame):
         b = frame.total_bounds
-        own = "--origin-crs" if what == "ORIGINS" else "--target-crs"
+        own = f"--{file_prefix(what)}-crs"
         raise UsageError(
             f"{what}: {path} holds numbers such as {b[0]:g}, {b[1]:g}, which are not longitude/latitude "
             f"but projected coordinates (metres or feet); give the CRS they are in with {own} (e.g. {own} EPSG:32633)"
@@ -229,7 +234,7 @@ def refuse_degrees_as_metres(frame, crs: str, what: str, path: str, args: argpar
         return
     b = frame.total_bounds
     if -180 <= b[0] and b[2] <= 180 and -90 <= b[1] and b[3] <= 90:
-        own = "--origin-crs" if what == "ORIGINS" else "--target-crs"
+        own = f"--{file_prefix(what)}-crs"
         other = "--target-crs" if what == "ORIGINS" else "--origin-crs"
         if getattr(args, own[2:].replace("-", "_"), None) is not None:
             fix = f"leave {own} out"

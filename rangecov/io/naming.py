@@ -11,11 +11,17 @@ import pandas as pd
 from ..errors import InputError
 from ..writing import list_columns
 
-__all__ = ["LABEL_COLUMNS", "name_rows"]
+__all__ = ["LABEL_COLUMNS", "label_columns", "name_rows"]
 
 # Rows are named by the first of these columns that is present, complete and unique, so that
 # results name origins and targets ("nearest_origin": "Sumy"), not row numbers.
 LABEL_COLUMNS = ("name", "id", "label", "site")
+
+
+def label_columns(columns) -> list:
+    """The columns among ``columns`` called name, id, label or site (case and spaces aside), in that order."""
+    found = [c for c in columns if isinstance(c, str) and c.strip().casefold() in LABEL_COLUMNS]
+    return sorted(found, key=lambda c: LABEL_COLUMNS.index(c.strip().casefold()))
 
 
 def name_rows(frame: gpd.GeoDataFrame, names: str | None, path) -> gpd.GeoDataFrame:
@@ -30,8 +36,7 @@ def name_rows(frame: gpd.GeoDataFrame, names: str | None, path) -> gpd.GeoDataFr
             )
         _check_names(frame[names], names, path)
         return frame.set_index(names)
-    found = [c for c in frame.columns if isinstance(c, str) and c.strip().casefold() in LABEL_COLUMNS]
-    found.sort(key=lambda c: LABEL_COLUMNS.index(c.strip().casefold()))
+    found = label_columns(frame.columns)
     for column in found:
         values = frame[column]
         if values.notna().all() and values.is_unique:
