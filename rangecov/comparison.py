@@ -12,6 +12,9 @@ from .errors import InputError, InputTypeError
 from .frames import describe_labels
 from .reaches import STATUS_CATEGORIES
 from .report import TARGET_COLUMNS, CoverageReport
+from .sums import exact_sum
+from .totals import format_weight
+from .weights import WEIGHT_COLUMNS
 
 __all__ = ["compare", "Comparison"]
 
@@ -35,12 +38,22 @@ class Comparison:
         positive means the second reaches further past the target).
     summary : DataFrame
         Two rows, indexed by label: ``reach``, ``how``, ``ellipsoid``,
-        ``total``, ``count``, ``share``, ``marginal``.
+        ``total``, ``count``, ``share``, ``marginal`` (and, for reports made
+        with ``weight=``, ``weight_total``, ``weight_in``,
+        ``weighted_share``, ``weight_marginal``).
+    changes : DataFrame
+        One row per change that occurred (``"in → out"`` ...): ``targets``
+        (how many) and, with a weight, ``weight`` (the exact sum of their
+        weights, rounded once).
+    weight : str or None
+        The weight column of the reports, if they were made with one.
     """
 
     labels: tuple[str, str]
     targets: gpd.GeoDataFrame
     summary: pd.DataFrame
+    changes: pd.DataFrame
+    weight: str | None = None
 
     @property
     def changed(self) -> gpd.GeoDataFrame:
@@ -54,12 +67,20 @@ class Comparison:
         for label in self.labels:
             row = self.summary.loc[label]
             pct = "n/a" if row["total"] == 0 else f"{100 * row['share']:.1f}%"
-            lines.append(f"{label}: {row['count']} of {row['total']} in reach ({pct}) within {row['reach']}")
-        moves = self.targets["change"].value_counts()
-        moves = moves[(moves.index != "unchanged") & (moves > 0)]
+            line = f"{label}: {row['count']} of {row['total']} in reach ({pct}) within {row['reach']}"
+            if self.weight is not None:
+                w_share = row["weighted_share"]
+                w_pct = "n/a" if np.isnan(w_share) else f"{100 * w_share:.1f}%"
+                line += f"; {self.weight} {format_weight(row['weight_in'])} of {format_weight(row['weight_total'])} ({w_pct})"
+            lines.append(line)
+        moves = self.changes
         if len(moves):
-            detail = ", ".join(f"{n} {change}" for change, n in moves.items() if n)
-            lines.append(f"{int(moves.sum())} target(s) changed status from {a} to {b}: {detail}")
+            detail = ", ".join(
+                f"{int(row['targets'])} {change}"
+                + (f" ({self.weight} {format_weight(row['weight'])})" if self.weight is not None else "")
+                for change, row in moves.iterrows()
+            )
+            lines.append(f"{int(moves['targets'].sum())} target(s) changed status from {a} to {b}: {detail}")
         else:
             lines.append(f"no target changed status from {a} to {b}")
         return "\n".join(lines)
@@ -158,6 +179,7 @@ def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple
     change = np.where(sa == sb, "unchanged", np.char.add(np.char.add(sa.astype(str), " → "), sb.astype(str)))
     out["change"] = pd.Categorical(change, categories=moves + ["unchanged"])
     out["margin_change_m"] = tb["margin_m"].to_numpy(dtype=float) - ta["margin_m"].to_numpy(dtype=float)
+    weight, weights = _shared_weights(report_a, report_b)
     summary = pd.DataFrame(
         [
             {
@@ -168,9 +190,42 @@ def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple
                 "count": rep.count,
                 "share": rep.share,
                 "marginal": rep.marginal,
+                **({name: getattr(rep, name) for name in WEIGHT_COLUMNS} if weight is not None else {}),
             }
             for rep in (report_a, report_b)
         ],
         index=pd.Index([a, b]),
     )
-    return Comparison(labels=(a, b), targets=out, summary=summary)
+    return Comparison(
+        labels=(a, b), targets=out, summary=summary, changes=_changes(out["change"], weights), weight=weight
+    )
+
+
+def _shared_weights(report_a: CoverageReport, report_b: CoverageReport) -> tuple[str | None, np.ndarray | None]:
+    """The weight column and values of the reports (of either one when only one has them; they must agree)."""
+    weighted = [rep for rep in (report_a, report_b) if rep.weights is not None]
+    if not weighted:
+        return None, None
+    if len(weighted) == 2 and not np.array_equal(report_a.weights, report_b.weights):
+        raise InputError(
+            f"report_a and report_b were made with different weights ({report_a.weight!r} and {report_b.weight!r} "
+            "differ on some targets); compare reports made with the same weight=, or without one"
+        )
+    return weighted[0].weight, weighted[0].weights
+
+
+def _changes(change: pd.Series, weights: np.ndarray | None) -> pd.DataFrame:
+    """Targets (and the exact sum of their weights) per change that occurred, in the order of the categories."""
+    rows = []
+    codes = change.to_numpy()
+    for move in change.cat.categories:
+        if move == "unchanged":
+            continue
+        picked = codes == move
+        if picked.any():
+            row = {"targets": int(picked.sum())}
+            if weights is not None:
+                row["weight"] = float(exact_sum(weights[picked]))
+            rows.append((move, row))
+    columns = ["targets"] + (["weight"] if weights is not None else [])
+    return pd.DataFrame([r for _, r in rows], index=pd.Index([m for m, _ in rows], name="change"), columns=columns)

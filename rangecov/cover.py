@@ -22,6 +22,7 @@ from .reaches import parse_reach, status_codes
 from .report import TARGET_COLUMNS, CoverageReport, result_columns
 from .totals import parse_nouns
 from .units import Distance, Reach
+from .weights import check_weight_name, weight_column, weight_values
 
 __all__ = ["coverage", "HOW", "POINT_CHUNK", "PointCoverage", "PreparedCoverage", "partition_rows", "check_how"]
 
@@ -40,6 +41,7 @@ def coverage(
     progress: bool | None = None,
     chunk_size: int | None = None,
     nouns: tuple | None = None,
+    weight: str | None = None,
 ) -> CoverageReport | DaskCoverageReport:
     """Which targets lie within geodesic reach of the origins, exactly.
 
@@ -92,6 +94,15 @@ def coverage(
         ``nouns=("launch sites", "airfields")`` gives "5 of 17 airfields
         (29.4%) within 190 mi of 7 launch sites". Each a plural, or a
         (singular, plural) pair; default ``("origins", "targets")``.
+    weight : str, optional
+        A column of ``targets`` holding a finite number >= 0 per target
+        (aircraft based there, people living there). The report then also
+        gives ``weight_total``, ``weight_in``, ``weight_marginal`` and
+        ``weighted_share`` (``weight_in / weight_total``; NaN when the total
+        is 0), in ``summary()`` too. A target's weight counts where its
+        status puts it, whatever ``how``. Sums are exact (rounded once), so
+        equal weights give ``weighted_share == share`` and a target of
+        weight 0 changes nothing.
 
     Returns
     -------
@@ -162,17 +173,24 @@ def coverage(
             f"chunk_size must be a whole number of targets >= 1 (or None for the default), got {chunk_size!r}"
         )
     frames.check_frame(origins, "origins")
+    weight = check_weight_name(weight)
     if is_dask_frame(targets):
         prepared = PreparedCoverage(
             origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance, workers=1
         )
-        lazy = dask_coverage(targets, prepared, answer=partition_rows)
+        if weight is not None:
+            weight_column(targets, weight)
+        lazy = dask_coverage(targets, prepared, answer=partition_rows, weight=weight)
         lazy.nouns = called
         return lazy
     frames.check_frame(targets, "targets")
+    # Checked before the work, so that a bad weight fails fast.
+    values = None if weight is None else weight_values(weight_column(targets, weight), weight)
     prepared = PreparedCoverage(origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance)
     report = prepared.report(targets, chunk_size=chunk_size, progress=progress)
     report.nouns = called
+    if values is not None:
+        report.weigh(weight, values)
     return report
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from .errors import InputError
 from .units import parse_distance, parse_share
 
-__all__ = ["reach_points", "factor_points", "targets_needed"]
+__all__ = ["reach_points", "factor_points", "targets_needed", "share_fraction"]
 
 
 def targets_needed(share, total: int) -> int:
@@ -25,8 +25,12 @@ def targets_needed(share, total: int) -> int:
     Fraction keeps 0.9 * 10 at 9, not 9.000000000000002 (which would ask for
     10 targets); a share too small for one target still needs one.
     """
-    share = parse_share(share)
-    return max(1, math.ceil(Fraction(share).limit_denominator(10**9) * total))
+    return max(1, math.ceil(share_fraction(share) * total))
+
+
+def share_fraction(share) -> Fraction:
+    """A share as the exact fraction it was meant as: 0.9 is 9/10, not 0.90000000000000002220."""
+    return Fraction(parse_share(share)).limit_denominator(10**9)
 
 
 def reach_points(reaches, values: np.ndarray) -> np.ndarray:

@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, InputTypeError, MissingCRSError, MissingDependencyError, UnsupportedError
-from .totals import COUNT_COLUMNS, CoverageTotals, add_counts, finish_summary, group_counts
+from .totals import COUNT_COLUMNS, WEIGHT_SUMS, CoverageTotals, add_counts, finish_summary, group_counts
+from .weights import weight_values
 
 __all__ = ["DaskCoverageReport", "is_dask_frame", "dask_coverage"]
 
@@ -45,11 +46,12 @@ def _dask():
     return dask, dask_geopandas
 
 
-def dask_coverage(targets, prepared, *, answer) -> DaskCoverageReport:
+def dask_coverage(targets, prepared, *, answer, weight: str | None = None) -> DaskCoverageReport:
     """The lazy report of ``targets`` (a dask-geopandas frame).
 
     ``prepared`` is the origins prepared once (:class:`rangecov.cover.PreparedCoverage`,
     picklable); ``answer(partition, prepared)`` returns a partition's rows with the result columns.
+    ``weight`` names the targets' weight column (checked per partition when counted).
     """
     dask, dask_geopandas = _dask()
     if isinstance(targets, dask_geopandas.GeoSeries):
@@ -69,6 +71,7 @@ def dask_coverage(targets, prepared, *, answer) -> DaskCoverageReport:
     options = prepared.options
     return DaskCoverageReport(
         rows,
+        weight=weight,
         reach_spec=prepared.spec,
         how=options["how"],
         tolerance=options["tolerance"],
@@ -77,10 +80,11 @@ def dask_coverage(targets, prepared, *, answer) -> DaskCoverageReport:
     )
 
 
-def _partition_counts(rows: pd.DataFrame, by: str | None) -> pd.DataFrame:
+def _partition_counts(rows: pd.DataFrame, by: str | None, weight: str | None) -> pd.DataFrame:
     """Group counts of one partition, with the key as a column (``"all"`` without ``by``)."""
     codes = rows["status"].cat.codes.to_numpy()
-    table = group_counts(codes, None if by is None else rows[by])
+    weights = None if weight is None else weight_values(rows[weight], weight)
+    table = group_counts(codes, None if by is None else rows[by], weights)
     return table.rename_axis("key").reset_index()
 
 
@@ -98,9 +102,10 @@ class DaskCoverageReport(CoverageTotals):
         is one more pass.
     """
 
-    def __init__(self, rows, **reach: Any) -> None:
+    def __init__(self, rows, *, weight: str | None = None, **reach: Any) -> None:
         self._set_reach(**reach)
         self.targets = rows
+        self.weight = weight
         self._summaries: dict = {}
 
     def _counts(self, by: str | None) -> pd.DataFrame:
@@ -110,16 +115,24 @@ class DaskCoverageReport(CoverageTotals):
                     f"by={by!r} is not a column of the targets; columns: {', '.join(map(str, self.targets.columns))}"
                 )
             key_meta = self.targets._meta[by] if by is not None else pd.Series([], dtype=object)
-            meta = pd.DataFrame({"key": key_meta.iloc[:0], **{c: pd.Series([], dtype=np.int64) for c in COUNT_COLUMNS}})
-            parts = self.targets.map_partitions(_partition_counts, by, meta=meta).compute()
+            sums = WEIGHT_SUMS if self.weight is not None else ()
+            meta = pd.DataFrame(
+                {
+                    "key": key_meta.iloc[:0],
+                    **{c: pd.Series([], dtype=np.int64) for c in COUNT_COLUMNS},
+                    **{c: pd.Series([], dtype=object) for c in sums},
+                }
+            )
+            parts = self.targets.map_partitions(_partition_counts, by, self.weight, meta=meta).compute()
             self._summaries[by] = add_counts([parts.set_index("key").rename_axis(by)])
             if None not in self._summaries:
                 # The totals from the same pass, summed over the partitions themselves (not over groups).
-                totals = parts[list(COUNT_COLUMNS)].sum().to_numpy()
-                self._summaries[None] = pd.DataFrame([totals], index=["all"], columns=list(COUNT_COLUMNS)).astype(
-                    np.int64
-                )
+                whole = parts.drop(columns="key").assign(key="all").set_index("key")
+                self._summaries[None] = add_counts([whole.rename_axis(None)])
         return self._summaries[by]
+
+    def _weight_sums(self):
+        return self.sums_of(self._counts(None)) if self.weight is not None else None
 
     @property
     def total(self) -> int:  # type: ignore[override]

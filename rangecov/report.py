@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from . import frames
-from .curves import factor_points, reach_points, targets_needed
-from .errors import InputError, UnsupportedError
+from .curves import factor_points, reach_points, share_fraction, targets_needed
+from .errors import InputError, InputTypeError, UnsupportedError
 from .geodesy import Ellipsoid
 from .reaches import STATUS_CATEGORIES, ReachSpec
+from .sums import PrefixSums, exact_ratio
 from .totals import (
     SCHEMA,
     SUMMARY_COLUMNS,
@@ -200,6 +201,22 @@ class CoverageReport(CoverageTotals):
         self.total = int(len(targets))
         self.count = int((status == "in").sum())
         self.marginal = int((status == "marginal").sum())
+        self.weights: np.ndarray | None = None
+
+    def weigh(self, weight: str, values: np.ndarray) -> None:
+        """Count the targets by ``values`` (their column ``weight``, checked by :func:`rangecov.weights.weight_values`)."""
+        self.weight = weight
+        self.weights = np.asarray(values, dtype=float)
+        for cached in ("_all_sums", "_ordered"):
+            self.__dict__.pop(cached, None)
+
+    def _weight_sums(self):
+        if self.weights is None:
+            return None
+        if "_all_sums" not in self.__dict__:
+            codes = self.targets["status"].cat.codes.to_numpy()
+            self.__dict__["_all_sums"] = self.sums_of(group_counts(codes, None, self.weights))
+        return self.__dict__["_all_sums"]
 
     @cached_property
     def origins(self) -> gpd.GeoDataFrame:
@@ -209,7 +226,8 @@ class CoverageReport(CoverageTotals):
         return out
 
     def summary(self, by: str | None = None) -> pd.DataFrame:
-        """Totals as a table with the columns ``total``, ``count``, ``share``, ``marginal``.
+        """Totals as a table with the columns ``total``, ``count``, ``share``, ``marginal``
+        (and, with ``weight=``, ``weight_total``, ``weight_in``, ``weighted_share``, ``weight_marginal``).
 
         Parameters
         ----------
@@ -239,7 +257,7 @@ class CoverageReport(CoverageTotals):
                 )
             keys = self.targets[by]
         codes = self.targets["status"].cat.codes.to_numpy()
-        return self.named_summary(finish_summary(group_counts(codes, keys)), by)
+        return self.named_summary(finish_summary(group_counts(codes, keys, self.weights)), by)
 
     # -- questions asked next: how does the share grow with the reach? ------------------
 
@@ -289,9 +307,10 @@ class CoverageReport(CoverageTotals):
         Returns
         -------
         DataFrame
-            Columns ``reach_m`` (or ``factor``), ``total``, ``count``, ``share``.
-            Marginal targets are not a separate class here: the curve has one
-            reach, so each target is in or out.
+            Columns ``reach_m`` (or ``factor``), ``total``, ``count``, ``share``;
+            with ``weight=``, also ``weight_in`` and ``weighted_share`` (of
+            exact sums, rounded once). Marginal targets are not a separate
+            class here: the curve has one reach, so each target is in or out.
 
         Notes
         -----
@@ -327,16 +346,28 @@ class CoverageReport(CoverageTotals):
                 )
             column, points = "reach_m", reach_points(reaches, values)
             meaning = "one common reach for every origin, in metres"
-        ordered = np.sort(values)
+        ordered, prefix = self._ordered_values()
         count = np.searchsorted(ordered, points, side="right")
         total = self.total
         table = pd.DataFrame(
             {column: points, "total": total, "count": count, "share": count / total if total else np.nan}
         )
+        if prefix is not None:
+            table["weight_in"] = prefix.floats(count)
+            table["weighted_share"] = [exact_ratio(prefix.at(int(k)), prefix.total) for k in count]
         table.attrs["reach"] = meaning
         return table
 
-    def required_reach(self, share: Share = 0.9) -> float:
+    def _ordered_values(self) -> tuple[np.ndarray, PrefixSums | None]:
+        """The curve values sorted, and with a weight the exact sums of the weights in that order (cached)."""
+        values = self.curve_values()
+        if "_ordered" not in self.__dict__:
+            order = np.argsort(values, kind="stable")
+            prefix = PrefixSums(self.weights[order]) if self.weights is not None else None
+            self.__dict__["_ordered"] = (values[order], prefix)
+        return self.__dict__["_ordered"]
+
+    def required_reach(self, share: Share = 0.9, *, weighted: bool = False) -> float:
         """The smallest common reach that puts at least ``share`` of the targets in reach, exactly.
 
         ``share`` is a number in (0, 1] or a percentage as the command line
@@ -348,6 +379,12 @@ class CoverageReport(CoverageTotals):
         must be scaled (see :meth:`curve`). Infinity when that many targets
         cannot be reached at all (no origins); NaN with no targets.
 
+        With ``weighted=True`` (a report made with ``weight=``) it is the
+        smallest reach whose covered weight is at least ``share *
+        weight_total``, both sides summed exactly: ten targets of weight 0.1
+        and ``share=0.9`` need the ninth, not the tenth. NaN when the total
+        weight is 0.
+
         Examples
         --------
         >>> from rangecov import coverage, datasets, format_distance
@@ -358,11 +395,19 @@ class CoverageReport(CoverageTotals):
         >>> report.required_reach("50%") == report.required_reach(0.5)
         True
         """
+        if not isinstance(weighted, (bool, np.bool_)):
+            raise InputTypeError(f"weighted must be True or False, got {weighted!r}")
+        if weighted and self.weights is None:
+            raise InputError("required_reach(weighted=True) needs a report made with coverage(..., weight='column')")
         k = targets_needed(share, self.total)
-        values = self.curve_values()
+        ordered, prefix = self._ordered_values()
         if self.total == 0:
             return float("nan")
-        return float(np.sort(values)[k - 1])
+        if weighted:
+            if prefix.total == 0:
+                return float("nan")
+            k = prefix.first_reaching(share_fraction(share) * prefix.total)
+        return float(ordered[k - 1])
 
     # -- pictures (matplotlib / folium, imported when called) ----------------------------
 

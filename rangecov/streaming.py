@@ -30,6 +30,7 @@ from .io.sinks import RowSink
 from .report import result_columns
 from .totals import CoverageTotals, add_counts, finish_summary, group_counts, parse_nouns
 from .units import Distance, Reach
+from .weights import check_weight_name, weight_values
 
 __all__ = ["stream_coverage", "StreamedCoverage", "CHUNK_ROWS"]
 
@@ -63,22 +64,28 @@ class StreamedCoverage(CoverageTotals):
         self.out = out
         self.chunks = chunks
         self._counts = counts
+        self._sums = self.sums_of(counts)
         self.total = int(counts["total"].sum())
         self.count = int(counts["count"].sum())
         self.marginal = int(counts["marginal"].sum())
 
+    def _weight_sums(self):
+        return self._sums
+
     def summary(self, by: str | None = None) -> pd.DataFrame:
-        """Totals as a table (``total``, ``count``, ``share``, ``marginal``), by the column counted by.
+        """Totals as a table (``total``, ``count``, ``share``, ``marginal``, and the weight columns
+        with ``weight=``), by the column counted by.
 
         ``by`` may be None (one row ``"all"``) or the ``by=`` given to
         :func:`stream_coverage`; the targets are not kept, so other columns
         cannot be summarised afterwards.
         """
         if by is None:
-            row = self._counts.sum().to_frame("all").T if len(self._counts) else None
-            return self.named_summary(
-                finish_summary(row if row is not None else group_counts(np.empty(0, dtype=np.int8))), None
-            )
+            if len(self._counts):
+                whole = add_counts([self._counts.set_axis(["all"] * len(self._counts)).rename_axis(None)])
+            else:
+                whole = group_counts(np.empty(0, dtype=np.int8), None, None if self._sums is None else np.empty(0))
+            return self.named_summary(finish_summary(whole), None)
         if by != self.by:
             counted = f"by={self.by!r}" if self.by is not None else "no by="
             raise UnsupportedError(
@@ -103,6 +110,7 @@ def stream_coverage(
     ellipsoid: str = "WGS84",
     progress: bool | None = None,
     nouns: tuple | None = None,
+    weight: str | None = None,
     lon: str | None = None,
     lat: str | None = None,
     crs: Any = None,
@@ -147,6 +155,10 @@ def stream_coverage(
         stores it: Parquet, most GDAL formats).
     nouns : (origins, targets), optional
         What the headline calls them, as for :func:`rangecov.coverage`.
+    weight : str, optional
+        A column of the targets holding a weight per target, as for
+        :func:`rangecov.coverage`; its sums are exact, so equal to those of
+        the targets in memory. A bad value met mid-file names its rows.
     lon, lat, crs, layer, sep, allow_remote
         As for :func:`rangecov.read` (a remote source is refused unless
         allowed, and then not streamed: download it first).
@@ -190,13 +202,12 @@ def stream_coverage(
     progress_bars.check(progress)
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
         raise InputError(f"chunk_size must be a whole number of rows >= 1, got {chunk_size!r}")
-    if by is not None and not isinstance(by, str):
-        raise InputTypeError(f"by must be a column name (str), got {type(by).__name__} {by!r}")
+    weight = _checked_names(by, weight)
     # Points against points share one index over all chunks; anything else is
     # answered chunk by chunk by coverage() itself.
     called = parse_nouns(nouns)
     prepared = PreparedCoverage(origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance)
-    wanted = None if out is not None else ([by] if by is not None else [])
+    wanted = None if out is not None else [c for c in dict.fromkeys((by, weight)) if c is not None]
     source = open_chunks(
         targets,
         chunk_rows=int(chunk_size),
@@ -208,19 +219,14 @@ def stream_coverage(
         columns=wanted,
         allow_remote=allow_remote,
     )
-    if by is not None and by == source.geometry:
-        raise InputError(
-            f"by={by!r} is the targets' geometry; a stream counts by an attribute column (e.g. a region code)"
-        )
-    if by is not None and source.columns and by not in source.columns:
-        raise InputError(f"by={by!r} is not a column of {source.name}; columns: {', '.join(map(str, source.columns))}")
+    _check_columns(source, by, weight)
     sink = RowSink(out, overwrite=overwrite) if out is not None else None
     counts: list[pd.DataFrame] = []
     n_chunks = 0
     try:
         with progress_bars.bar(source.n_rows, desc="coverage", unit="target", progress=progress) as pb:
             for chunk in source:
-                counts.append(_one_chunk(chunk, prepared, by, sink))
+                counts.append(_one_chunk(chunk, prepared, by, sink, weight))
                 if len(counts) >= _FOLD:
                     counts = [add_counts(counts)]
                 n_chunks += 1
@@ -238,20 +244,45 @@ def stream_coverage(
             sink.abort()
         raise
     if not counts:
-        counts = [group_counts(np.empty(0, dtype=np.int8), pd.Series([], dtype=object) if by else None)]
+        no_weights = None if weight is None else np.empty(0)
+        counts = [group_counts(np.empty(0, dtype=np.int8), pd.Series([], dtype=object) if by else None, no_weights)]
     reach_info = {"how": how, "tolerance": tolerance, "ellipsoid": ell, "n_origins": len(origins)}
     result = StreamedCoverage(
         add_counts(counts), by=by, out=written, chunks=n_chunks, reach_spec=prepared.spec, **reach_info
     )
     result.nouns = called
+    result.weight = weight
     return result
 
 
-def _one_chunk(chunk: Chunk, prepared: PreparedCoverage, by, sink) -> pd.DataFrame:
+def _checked_names(by, weight) -> str | None:
+    """``by`` and ``weight`` as column names (str or None), before any file is opened; returns ``weight``."""
+    if by is not None and not isinstance(by, str):
+        raise InputTypeError(f"by must be a column name (str), got {type(by).__name__} {by!r}")
+    return check_weight_name(weight)
+
+
+def _check_columns(source, by: str | None, weight: str | None) -> None:
+    """``by`` and ``weight`` refused up front when the file's columns are known and they are not among them."""
+    if by is not None and by == source.geometry:
+        raise InputError(
+            f"by={by!r} is the targets' geometry; a stream counts by an attribute column (e.g. a region code)"
+        )
+    if by is not None and source.columns and by not in source.columns:
+        raise InputError(f"by={by!r} is not a column of {source.name}; columns: {', '.join(map(str, source.columns))}")
+    if weight is not None and (weight == source.geometry or (source.columns and weight not in source.columns)):
+        shown = ", ".join(str(c) for c in source.columns if c != source.geometry)
+        raise InputError(f"weight={weight!r} is not a column of {source.name}; columns: {shown}")
+
+
+def _one_chunk(chunk: Chunk, prepared: PreparedCoverage, by, sink, weight) -> pd.DataFrame:
     """Answer one chunk, write its rows to ``sink``, and return its group counts."""
-    if by is not None and by not in (chunk.arrow.column_names if chunk.arrow is not None else chunk.frame().columns):
-        raise InputError(f"by={by!r} is not a column of the targets (rows {chunk.where()})")
+    names = chunk.arrow.column_names if chunk.arrow is not None else chunk.frame().columns
+    for argname, column in (("by", by), ("weight", weight)):
+        if column is not None and column not in names:
+            raise InputError(f"{argname}={column!r} is not a column of the targets (rows {chunk.where()})")
     keys = None if by is None else chunk.column(by)
+    weights = None if weight is None else weight_values(chunk.column(weight), weight, rows=f"rows {chunk.where()}")
     points = prepared.points
     if points is not None and chunk.lonlat is not None:
         # GeoParquet points decoded without shapely: the rows never become a GeoDataFrame.
@@ -262,11 +293,11 @@ def _one_chunk(chunk: Chunk, prepared: PreparedCoverage, by, sink) -> pd.DataFra
             sink.write_arrow(chunk.arrow, added, geometry=chunk.geometry, crs=chunk.crs, encoding=chunk.encoding)
         elif sink is not None:
             sink.write_frame(_file_rows(points.rows(chunk.frame(), columns)))
-        return group_counts(columns["status"], keys)
+        return group_counts(columns["status"], keys, weights)
     rows, status = prepared.answer(chunk.frame(), rows=sink is not None)
     if sink is not None:
         sink.write_frame(rows if chunk.keeps_index else _file_rows(rows))
-    return group_counts(status, keys)
+    return group_counts(status, keys, weights)
 
 
 def _file_rows(rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -11,6 +11,7 @@ of the whole (:func:`add_counts`).
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import NamedTuple
 
 import numpy as np
@@ -19,8 +20,10 @@ import pandas as pd
 from .errors import InputError, InputTypeError, UnsupportedError
 from .geodesy import Ellipsoid
 from .reaches import ReachSpec
+from .sums import exact_ratio, exact_sum
 from .units import Distance
 from .version import __version__
+from .weights import WEIGHT_COLUMNS
 
 __all__ = [
     "Nouns",
@@ -28,6 +31,7 @@ __all__ = [
     "parse_nouns",
     "CoverageTotals",
     "COUNT_COLUMNS",
+    "WEIGHT_SUMS",
     "SUMMARY_COLUMNS",
     "SCHEMA",
     "group_counts",
@@ -35,31 +39,49 @@ __all__ = [
     "finish_summary",
     "json_number",
     "json_value",
+    "format_weight",
 ]
 
 COUNT_COLUMNS = ("total", "count", "marginal")
+# The exact weight sums a count table holds with a weight (Fractions), in COUNT_COLUMNS' order.
+WEIGHT_SUMS = ("weight_total", "weight_in", "weight_marginal")
 SUMMARY_COLUMNS = ("total", "count", "share", "marginal")
 SCHEMA = "rangecov.coverage/1"
 
 
-def group_counts(status_codes: np.ndarray, keys: pd.Series | None = None) -> pd.DataFrame:
+def group_counts(
+    status_codes: np.ndarray, keys: pd.Series | None = None, weights: np.ndarray | None = None
+) -> pd.DataFrame:
     """Targets, targets ``"in"`` and ``"marginal"`` per value of ``keys`` (one row ``"all"`` without).
 
     ``status_codes`` are codes into ``STATUS_CATEGORIES`` (0 in, 1 marginal,
     2 out). Groups follow pandas' ``groupby(dropna=False, observed=False)``:
     sorted, missing values as their own group, every category of a
-    categorical key even when empty.
+    categorical key even when empty. With ``weights`` (one per target) the
+    table also holds :data:`WEIGHT_SUMS`, the exact sums of the weights of
+    those targets as Fractions (:func:`rangecov.sums.exact_sum`), so that
+    tables of parts add up to the whole exactly.
     """
     codes = np.asarray(status_codes)
     if keys is None:
         row = [codes.size, int(np.count_nonzero(codes == 0)), int(np.count_nonzero(codes == 1))]
-        return pd.DataFrame([row], index=["all"], columns=list(COUNT_COLUMNS), dtype=np.int64)
+        table = pd.DataFrame([row], index=["all"], columns=list(COUNT_COLUMNS), dtype=np.int64)
+        if weights is not None:
+            w = np.asarray(weights, dtype=float)
+            for name, picked in zip(WEIGHT_SUMS, (w, w[codes == 0], w[codes == 1])):
+                table[name] = pd.Series([exact_sum(picked)], index=table.index, dtype=object)
+        return table
     frame = pd.DataFrame(
         {"total": 1, "count": (codes == 0).astype(np.int64), "marginal": (codes == 1).astype(np.int64)},
         index=keys.index,
     )
-    table = frame.groupby(keys, dropna=False, observed=False)[list(COUNT_COLUMNS)].sum()
-    return table.astype(np.int64)
+    table = frame.groupby(keys, dropna=False, observed=False)[list(COUNT_COLUMNS)].sum().astype(np.int64)
+    if weights is not None:
+        w = np.asarray(weights, dtype=float)
+        for name, picked in zip(WEIGHT_SUMS, (w, np.where(codes == 0, w, 0.0), np.where(codes == 1, w, 0.0))):
+            sums = pd.Series(picked, index=keys.index).groupby(keys, dropna=False, observed=False).agg(exact_sum)
+            table[name] = sums.astype(object).to_numpy()
+    return table
 
 
 def add_counts(tables: list[pd.DataFrame]) -> pd.DataFrame:
@@ -70,12 +92,12 @@ def add_counts(tables: list[pd.DataFrame]) -> pd.DataFrame:
     Keys are matched by value (1 and 1.0 are one group, as pandas has them),
     sorted, missing last. Categorical keys keep their categories in order of
     first appearance, every one of them present (as a categorical column of
-    the whole would have them).
+    the whole would have them). Weight sums (Fractions) are added exactly.
     """
     if not tables:
         return pd.DataFrame(columns=list(COUNT_COLUMNS), dtype=np.int64)
     if len(tables) == 1 and tables[0].index.is_unique:
-        return tables[0].astype(np.int64)
+        return _typed(tables[0])
     categories = _union_categories([t.index for t in tables])
     plain = [t.set_axis(t.index.astype(object)) if categories is not None else t for t in tables]
     summed = pd.concat(plain).groupby(level=0, dropna=False, sort=categories is None).sum()
@@ -86,8 +108,22 @@ def add_counts(tables: list[pd.DataFrame]) -> pd.DataFrame:
         keys = pd.CategoricalIndex(
             categories + missing, categories=categories, ordered=ordered, name=tables[0].index.name
         )
-        summed = summed.reindex(keys).fillna(0)
-    return summed.astype(np.int64)
+        summed = summed.reindex(keys)
+        summed[list(COUNT_COLUMNS)] = summed[list(COUNT_COLUMNS)].fillna(0)
+        for name in WEIGHT_SUMS:
+            if name in summed:
+                summed[name] = [Fraction(0) if v is None or v is pd.NA or v != v else v for v in summed[name]]
+    return _typed(summed)
+
+
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    """Counts as int64, weight sums as exact Fractions (object)."""
+    out = table.copy()
+    out[list(COUNT_COLUMNS)] = out[list(COUNT_COLUMNS)].astype(np.int64)
+    for name in WEIGHT_SUMS:
+        if name in out:
+            out[name] = pd.Series([Fraction(v) for v in out[name]], index=out.index, dtype=object)
+    return out
 
 
 def _union_categories(indexes: list[pd.Index]) -> list | None:
@@ -152,10 +188,24 @@ def parse_nouns(nouns) -> Nouns:
 
 
 def finish_summary(counts: pd.DataFrame) -> pd.DataFrame:
-    """Counts with ``share`` added (NaN for an empty group), columns in :data:`SUMMARY_COLUMNS` order."""
-    table = counts.astype(np.int64)
+    """Counts with ``share`` added (NaN for an empty group), columns in :data:`SUMMARY_COLUMNS` order.
+
+    Tables with weight sums also get :data:`rangecov.weights.WEIGHT_COLUMNS`:
+    the sums rounded once and ``weighted_share`` (NaN when a group weighs 0).
+    """
+    table = counts[list(COUNT_COLUMNS)].astype(np.int64)
     table["share"] = table["count"] / table["total"].where(table["total"] > 0)
-    return table[list(SUMMARY_COLUMNS)]
+    out = table[list(SUMMARY_COLUMNS)]
+    if WEIGHT_SUMS[0] in counts:
+        total, inside, marginal = (counts[name].tolist() for name in WEIGHT_SUMS)
+        out = out.assign(
+            weight_total=[float(v) for v in total],
+            weight_in=[float(v) for v in inside],
+            weighted_share=[exact_ratio(i, t) for i, t in zip(inside, total)],
+            weight_marginal=[float(v) for v in marginal],
+        )
+        out = out.astype({c: float for c in WEIGHT_COLUMNS})
+    return out
 
 
 class CoverageTotals:
@@ -189,6 +239,37 @@ class CoverageTotals:
     marginal: int
     # What the headline calls origins and targets (coverage(nouns=...)).
     nouns: Nouns = DEFAULT_NOUNS
+    # The targets' weight column (coverage(weight=...)), or None.
+    weight: str | None = None
+
+    def _weight_sums(self) -> tuple[Fraction, Fraction, Fraction] | None:
+        """The exact sums of the weights of all targets, of those "in" and of those "marginal"; None without."""
+        return None
+
+    @property
+    def weight_total(self) -> float | None:
+        """The sum of the targets' weights (rounded once from the exact sum); None without ``weight=``."""
+        sums = self._weight_sums()
+        return None if sums is None else float(sums[0])
+
+    @property
+    def weight_in(self) -> float | None:
+        """The sum of the weights of the targets ``"in"``; None without ``weight=``."""
+        sums = self._weight_sums()
+        return None if sums is None else float(sums[1])
+
+    @property
+    def weight_marginal(self) -> float | None:
+        """The sum of the weights of the ``"marginal"`` targets; None without ``weight=``."""
+        sums = self._weight_sums()
+        return None if sums is None else float(sums[2])
+
+    @property
+    def weighted_share(self) -> float | None:
+        """``weight_in / weight_total`` of the exact sums, rounded once (NaN when the total is 0);
+        None without ``weight=``. With equal weights it equals ``share`` exactly."""
+        sums = self._weight_sums()
+        return None if sums is None else exact_ratio(sums[1], sums[0])
 
     def _set_reach(
         self, reach_spec: ReachSpec, *, how: str, tolerance: Distance | None, ellipsoid: Ellipsoid, n_origins: int
@@ -204,6 +285,14 @@ class CoverageTotals:
     @property
     def n_origins(self) -> int:
         return self._n_origins
+
+    @staticmethod
+    def sums_of(counts: pd.DataFrame) -> tuple[Fraction, Fraction, Fraction] | None:
+        """The exact weight sums over all the rows of a count table (None when it has none)."""
+        if WEIGHT_SUMS[0] not in counts:
+            return None
+        total, inside, marginal = (sum(counts[name].tolist(), Fraction(0)) for name in WEIGHT_SUMS)
+        return total, inside, marginal
 
     @property
     def share(self) -> float:
@@ -265,6 +354,9 @@ class CoverageTotals:
             "share": json_number(self.share),
             "nouns": {"origins": self.nouns.origins, "targets": self.nouns.targets},
         }
+        if self.weight is not None:
+            out["weight"] = self.weight
+            out.update({name: json_number(getattr(self, name)) for name in WEIGHT_COLUMNS})
         if by is not None:
             table = self.summary(by=by)
             out["groups"] = [
@@ -274,6 +366,7 @@ class CoverageTotals:
                     "count": int(row["count"]),
                     "marginal": int(row["marginal"]),
                     "share": json_number(row["share"]),
+                    **{name: json_number(row[name]) for name in WEIGHT_COLUMNS if name in table},
                 }
                 for key, row in table.iterrows()
             ]
@@ -296,10 +389,21 @@ class CoverageTotals:
         )
         if self.marginal:
             text += f"; {self.marginal} marginal"
+        if self.weight is not None:
+            w_share = self.weighted_share
+            w_pct = "n/a" if w_share is None or math.isnan(w_share) else f"{100 * w_share:.1f}%"
+            text += f"; {self.weight} {format_weight(self.weight_in)} of {format_weight(self.weight_total)} ({w_pct})"
         return text
 
     def _repr_html_(self) -> str:
         return f"<p><b>{self!r}</b></p>" + self.summary().to_html()
+
+
+def format_weight(x: float | None) -> str:
+    """A sum of weights as a headline shows it: whole numbers with thousands separators, else 4 figures."""
+    if x is None or not math.isfinite(x):
+        return str(x)
+    return f"{x:,.0f}" if x == int(x) or abs(x) >= 1000 else f"{x:,.4g}"
 
 
 def json_number(x) -> float | None:

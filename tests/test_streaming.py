@@ -67,8 +67,10 @@ def _targets(n: int = 2400, seed: int = 7) -> gpd.GeoDataFrame:
     lon_all = (lon_all + 180) % 360 - 180
     m = lon_all.size
     group = np.array(["a", "b", "c", None], dtype=object)[rng.integers(0, 4, m)]
+    # Weights floats hold inexactly (tenths, over eight orders of magnitude): sums of chunks must still agree.
+    w = np.round(rng.uniform(0, 100, m), 1) * 10.0 ** rng.integers(-4, 4, m)
     return gpd.GeoDataFrame(
-        {"group": group, "k": rng.integers(0, 3, m), "name": [f"t{i}" for i in range(m)]},
+        {"group": group, "k": rng.integers(0, 3, m), "name": [f"t{i}" for i in range(m)], "w": w},
         geometry=gpd.points_from_xy(lon_all, lat_all),
         crs="EPSG:4326",
     )
@@ -99,17 +101,18 @@ def _same_rows(rows: pd.DataFrame, expected: pd.DataFrame) -> None:
 @pytest.mark.parametrize("reach", [REACH, "reach", (250_000.0, 300_000.0)], ids=["scalar", "column", "band"])
 def test_streamed_geoparquet_agrees_with_memory(data, reach):
     folder, origins, targets, parquet, _ = data
-    memory = rangecov.coverage(origins, targets, reach)
+    memory = rangecov.coverage(origins, targets, reach, weight="w")
     n = len(targets)
     # n - 1: a last chunk of one row; 97: chunk edges inside every group; 500: one chunk per row group.
     for chunk in (n - 1, 97, 500):
         out = folder / f"rows_{chunk}.parquet"
         result = rangecov.stream_coverage(
-            origins, parquet, reach, by="group", chunk_size=chunk, out=out, overwrite=True
+            origins, parquet, reach, by="group", chunk_size=chunk, out=out, overwrite=True, weight="w"
         )
         assert result.chunks == -(-n // chunk)
         assert repr(result) == repr(memory)
         assert (result.total, result.count, result.marginal) == (memory.total, memory.count, memory.marginal)
+        assert (result.weight_in, result.weight_total) == (memory.weight_in, memory.weight_total)
         pd.testing.assert_frame_equal(result.summary(by="group"), memory.summary(by="group"))
         pd.testing.assert_frame_equal(result.summary(), memory.summary())
         assert result.to_dict(by="group") == memory.to_dict(by="group")
@@ -120,10 +123,10 @@ def test_streamed_geoparquet_agrees_with_memory(data, reach):
 def test_streamed_csv_agrees_with_memory(data):
     folder, origins, _, _, csv = data
     targets = read_rows(csv)
-    memory = rangecov.coverage(origins, targets, REACH)
+    memory = rangecov.coverage(origins, targets, REACH, weight="w")
     for chunk, suffix in ((1000, ".csv"), (len(targets) - 1, ".gpkg"), (333, ".fgb")):
         out = folder / f"csv_rows_{chunk}{suffix}"
-        result = rangecov.stream_coverage(origins, csv, REACH, by="k", chunk_size=chunk, out=out)
+        result = rangecov.stream_coverage(origins, csv, REACH, by="k", chunk_size=chunk, out=out, weight="w")
         pd.testing.assert_frame_equal(result.summary(by="k"), memory.summary(by="k"))
         _same_rows(read_rows(out), memory.targets)
 
@@ -169,6 +172,18 @@ def _broken(rows: int):
     targets = _targets(300)
     yield targets.iloc[:rows]
     raise KeyboardInterrupt
+
+
+def test_a_bad_weight_mid_file_names_its_rows(data, tmp_path):
+    _, origins, targets, _, _ = data
+    bad = targets.copy()
+    bad.loc[1500, "w"] = -1.0
+    path = tmp_path / "bad.parquet"
+    bad.to_parquet(path)
+    with pytest.raises(InputError, match=r"weight='w' has negative values \(rows .*1,[0-9]{3}.*\): row 1500 \(-1.0\)"):
+        rangecov.stream_coverage(origins, path, REACH, weight="w", chunk_size=1000)
+    with pytest.raises(InputError, match="weight='nope' is not a column of"):
+        rangecov.stream_coverage(origins, path, REACH, weight="nope")
 
 
 def test_interrupted_and_failed_runs_leave_no_file(data, tmp_path):
@@ -283,9 +298,13 @@ def test_dask_agrees_with_memory_and_stream(data, cluster):
         assert repr(report) == repr(memory)
         pd.testing.assert_frame_equal(report.summary(by="group"), memory.summary(by="group"))
         _same_rows(report.targets.compute(), memory.targets)
-    report = rangecov.coverage(origins, dask_geopandas.read_parquet(parquet), REACH)
-    streamed = rangecov.stream_coverage(origins, parquet, REACH, by="k", chunk_size=777)
+    report = rangecov.coverage(origins, dask_geopandas.read_parquet(parquet), REACH, weight="w")
+    streamed = rangecov.stream_coverage(origins, parquet, REACH, by="k", chunk_size=777, weight="w")
     pd.testing.assert_frame_equal(report.summary(by="k"), streamed.summary(by="k"))
+    assert repr(report) == repr(streamed) and report.weighted_share == streamed.weighted_share
+    assert report.to_dict(by="k") == streamed.to_dict(by="k")
+    with pytest.raises(InputError, match="weight='nope' is not a column"):
+        rangecov.coverage(origins, dask_geopandas.read_parquet(parquet), REACH, weight="nope")
     path = folder / "dask_rows"
     report.to_parquet(path)
     _same_rows(dask_geopandas.read_parquet(path).compute(), rangecov.coverage(origins, targets, REACH).targets)

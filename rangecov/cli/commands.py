@@ -110,6 +110,19 @@ def _reach_argument(args: argparse.Namespace, origins):
 # -- coverage ------------------------------------------------------------------------------------
 
 
+def _shown_summary(summary):
+    """A summary as the table prints it: shares as percentages, weights as the headline writes them."""
+    from ..totals import format_weight
+
+    for column in ("share", "weighted_share"):
+        if column in summary:
+            summary[column] = summary[column].map(_pct)
+    for column in ("weight_total", "weight_in", "weight_marginal"):
+        if column in summary:
+            summary[column] = summary[column].map(format_weight)
+    return summary
+
+
 def _target_table(report, by: str | None):
     """The targets as a readable table: labels, status, distances and margins in km."""
     import pandas as pd
@@ -118,6 +131,8 @@ def _target_table(report, by: str | None):
     table = pd.DataFrame(index=t.index)
     if by is not None:
         table[by] = t[by]
+    if report.weight is not None and report.weight != by:
+        table[report.weight] = t[report.weight]
     table["status"] = t["status"].astype(str)
     table["distance_km"] = (t["distance_m"] / 1000).round(1)
     table["margin_km"] = (t["margin_m"] / 1000).round(1)
@@ -144,8 +159,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     ):
         return _coverage_streamed(args, origins, fmt)
     targets = read_input(args.targets, args, "TARGETS")
-    if args.by is not None:
-        require_column(targets, args.by, "--by", "TARGETS")
+    for flag, column in (("--by", args.by), ("--weight", args.weight)):
+        if column is not None:
+            require_column(targets, column, flag, "TARGETS")
     report = coverage(
         origins,
         targets,
@@ -155,6 +171,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         ellipsoid=args.ellipsoid,
         progress=_progress(args),
         nouns=_nouns(args),
+        weight=args.weight,
     )
     if args.plot is not None:
         _save_map(report, args, labels=True if report.total <= _MAX_MAP_LABELS else None)
@@ -162,8 +179,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         import pandas as pd
 
         lines = [repr(report), ""]
-        summary = report.summary(by=args.by)
-        summary["share"] = summary["share"].map(_pct)
+        summary = _shown_summary(report.summary(by=args.by))
         lines.append(summary.to_string(max_colwidth=_MAX_CELL))
         if args.rows > 0:
             lines.append("")
@@ -233,6 +249,7 @@ def _coverage_streamed(args: argparse.Namespace, origins, fmt: str) -> int:
             ellipsoid=args.ellipsoid,
             progress=_progress(args),
             nouns=_nouns(args),
+            weight=args.weight,
             **reading,
         )
 
@@ -254,8 +271,7 @@ def _coverage_streamed(args: argparse.Namespace, origins, fmt: str) -> int:
     except RangecovError as err:  # anything else from inside is a bug, reported as one by main()
         raise UsageError(f"TARGETS: {as_flags(str(err), 'target', shared_flags(args, 'TARGETS'))}") from err
     if fmt == "table":
-        summary = result.summary(by=args.by)
-        summary["share"] = summary["share"].map(_pct)
+        summary = _shown_summary(result.summary(by=args.by))
         emit("\n".join([repr(result), "", summary.to_string(max_colwidth=_MAX_CELL)]), args)
         note(
             f"TARGETS read in {result.chunks} chunks of up to {args.chunk_rows:,} rows; rows are written only with --out",

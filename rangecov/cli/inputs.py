@@ -61,10 +61,26 @@ class UsageError(InputError):
 # The library's messages name its keyword arguments (lon='Lat', crs=...); the command has flags.
 # lon/lat/crs/layer/sep become the file's own flags (--target-lat) where a message is about one file.
 _PER_FILE = ("lon", "lat", "crs", "layer", "sep", "names")
-_FLAGS = {"sep": "--sep", "how": "--how", "by": "--by", "tolerance": "--tolerance", "ellipsoid": "--ellipsoid"}
-_METAVARS = {"lon": "COL", "lat": "COL", "crs": "CRS", "layer": "NAME", "sep": "SEP", "names": "COL", "by": "COL"}
+_FLAGS = {
+    "sep": "--sep",
+    "how": "--how",
+    "by": "--by",
+    "weight": "--weight",
+    "tolerance": "--tolerance",
+    "ellipsoid": "--ellipsoid",
+}
+_METAVARS = {
+    "lon": "COL",
+    "lat": "COL",
+    "crs": "CRS",
+    "layer": "NAME",
+    "sep": "SEP",
+    "names": "COL",
+    "by": "COL",
+    "weight": "COL",
+}
 _KEYWORD = re.compile(
-    r"\b(?P<name>lon|lat|crs|layer|sep|names|how|by|tolerance|ellipsoid)="
+    r"\b(?P<name>lon|lat|crs|layer|sep|names|how|by|weight|tolerance|ellipsoid)="
     r"(?:'(?P<single>[^']*)'|\"(?P<double>[^\"]*)\"|(?P<dots>\.\.\.)|(?P<word>[\w:.-]+))?"
 )
 _PYTHON = [

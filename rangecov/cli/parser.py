@@ -216,6 +216,12 @@ def _coverage_parser(sub) -> None:
     )
     cov.add_argument("--by", metavar="COL", help="summarise by this column of TARGETS")
     cov.add_argument(
+        "--weight",
+        metavar="COL",
+        help="a number >= 0 per target in this column of TARGETS (aircraft, population): "
+        "also report the weight in reach and the weighted share",
+    )
+    cov.add_argument(
         "--how",
         choices=("any", "all", "centroid", "area"),
         default="any",

@@ -1,0 +1,103 @@
+"""Target weights (``coverage(weight=...)``): read and checked once, the same way in memory, streamed and on dask.
+
+A weight is a finite, non-negative number per target (aircraft at an
+airfield, people in a place). Sums of weights are exact
+(:mod:`rangecov.sums`), so weighted totals of chunks and partitions are those
+of the whole.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, InputTypeError
+from .writing import list_columns
+
+__all__ = ["WEIGHT_COLUMNS", "check_weight_name", "weight_column", "weight_values"]
+
+# What a summary gains with a weight, in the order of total, count, share, marginal.
+WEIGHT_COLUMNS = ("weight_total", "weight_in", "weighted_share", "weight_marginal")
+
+# Integers beyond 2**53 are not all floats; a weight is summed as a float.
+_EXACT_INT = 2**53
+
+
+def check_weight_name(weight) -> str | None:
+    """``weight=`` as the functions take it: None or a column name (str)."""
+    if weight is not None and not isinstance(weight, str):
+        raise InputTypeError(
+            f"weight must be the name of a column of the targets (str), got {type(weight).__name__} {weight!r}"
+        )
+    return weight
+
+
+def weight_column(frame, weight: str, *, argname: str = "targets") -> pd.Series:
+    """The column ``weight`` of ``frame``, or an error listing the columns."""
+    columns = list(getattr(frame, "columns", []))
+    geometry = getattr(frame, "_geometry_column_name", None)
+    if weight not in columns or weight == geometry:
+        shown = list_columns([c for c in columns if c != geometry])
+        raise InputError(f"weight={weight!r} is not a column of the {argname}; columns: {shown}")
+    return frame[weight]
+
+
+def weight_values(column: pd.Series, weight: str, *, rows: str = "") -> np.ndarray:
+    """The weights of ``column`` as float64, or an error naming up to five offending rows.
+
+    Accepted: integers and floats (nullable ones too) that are finite and
+    non-negative. Refused, each with the rows named: missing, NaN, infinite,
+    negative, booleans, text. ``rows`` says where the column came from (a
+    chunk of a file) for the message.
+    """
+    where = f" ({rows})" if rows else ""
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        raise InputTypeError(
+            f"weight={weight!r} holds booleans{where}; a weight is a number per target (e.g. aircraft, population)"
+        )
+    if not pd.api.types.is_numeric_dtype(dtype):
+        numbers = pd.to_numeric(column, errors="coerce")
+        bad = numbers.isna() & column.notna()
+        if bad.any():
+            raise InputTypeError(
+                f"weight={weight!r} holds values that are not numbers{where}: {_rows(column, bad)}; "
+                "a weight is a finite number >= 0 per target"
+            )
+        if column.map(lambda v: isinstance(v, (bool, np.bool_))).any():
+            raise InputTypeError(f"weight={weight!r} holds booleans{where}; a weight is a number per target")
+        column = numbers
+    if pd.api.types.is_integer_dtype(column.dtype) and len(column):
+        big = column.abs() > _EXACT_INT
+        if big.fillna(False).any():
+            raise InputError(
+                f"weight={weight!r} holds integers beyond 2**53{where}, which floats cannot hold exactly: "
+                f"{_rows(column, big.fillna(False))}; scale them down"
+            )
+    values = column.to_numpy(dtype=float, na_value=np.nan)
+    problems = (
+        (np.isnan(values), "missing"),
+        (np.isinf(values), "infinite"),
+        (values < 0, "negative"),
+    )
+    for mask, what in problems:
+        if mask.any():
+            raise InputError(
+                f"weight={weight!r} has {what} values{where}: {_rows(column, mask)}; "
+                "a weight is a finite number >= 0 per target"
+            )
+    return values
+
+
+def _rows(column: pd.Series, mask) -> str:
+    """Up to five of the rows ``mask`` picks, as ``label (value)``, and how many more."""
+    mask = np.asarray(mask, dtype=bool)
+    picked = np.flatnonzero(mask)
+    shown = ", ".join(f"row {_plain(column.index[i])!r} ({_plain(column.iloc[i])!r})" for i in picked[:5])
+    more = f" and {picked.size - 5} more" if picked.size > 5 else ""
+    return shown + more
+
+
+def _plain(value):
+    """numpy scalars as the Python values they hold (``-0.5``, not ``np.float64(-0.5)``)."""
+    return value.item() if isinstance(value, np.generic) else value
