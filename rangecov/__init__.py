@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 _WHERE = {
     "coverage": "cover",
     "area_coverage": "area",
+    "raster_coverage": "raster",
     "buffer": "regions",
     "reach": "regions",
     "rings": "regions",
@@ -46,6 +47,7 @@ _SUBMODULES = ("datasets", "engine", "errors", "geodesy", "units", "io", "plot")
 __all__ = [
     "coverage",
     "area_coverage",
+    "raster_coverage",
     "buffer",
     "reach",
     "rings",
@@ -96,6 +98,7 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the names directly
     from .cover import coverage
     from .geodesy import Ellipsoid, ellipsoid_names, get_ellipsoid
     from .io import read
+    from .raster import raster_coverage
     from .reaches import default_tolerance
     from .regions import buffer, reach, rings
     from .report import CoverageReport

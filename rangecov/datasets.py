@@ -41,6 +41,12 @@ class Scenario:
         The origins before a change of the front (a subset of ``launch_sites``).
     before_note : str
         What ``launch_sites_before`` stands for.
+    places : GeoDataFrame
+        Populated places (EPSG:4326) with ``name``, ``population``,
+        ``admin1`` and ``region`` (the ISO 3166-2 code of the scenario's
+        region holding the place, or ``"other"``), indexed by GeoNames id.
+    places_note : str
+        What the places are and are not.
     """
 
     name: str
@@ -54,6 +60,8 @@ class Scenario:
     reaches: dict = field(default_factory=dict)
     launch_sites_before: gpd.GeoDataFrame | None = None
     before_note: str = ""
+    places: gpd.GeoDataFrame | None = None
+    places_note: str = ""
 
 
 def _read_points(package_dir: str, filename: str) -> gpd.GeoDataFrame:
@@ -97,7 +105,11 @@ def atacms_kursk_2024() -> Scenario:
         ("190 mi") and GMLRS ("70 km", the commonly published range of the
         M30/M31 guided rocket fired by the same launchers).
         ``launch_sites_before``: the six sites held before Ukraine's August
-        2024 move into Kursk Oblast (all but Sudzha).
+        2024 move into Kursk Oblast (all but Sudzha). ``places``: 2,123
+        GeoNames populated places in Russia with 500 people or more
+        (30–50° E, 44–58° N; GeoNames, CC BY 4.0), with the ``region`` of
+        the scenario holding each (``"other"`` outside its seven Russian
+        regions); places are not a census grid (``places_note``).
 
     Examples
     --------
@@ -123,6 +135,13 @@ def atacms_kursk_2024() -> Scenario:
     ).set_index("name")
     return Scenario(
         name="ATACMS and the Kursk region, November 2024",
+        places=_places(regions),
+        places_note=(
+            "Places are GeoNames populated places in Russia with a population figure of their own "
+            "(500 or more; each GeoNames' latest figure, of varying date), not a census grid: people "
+            "living between the listed places are missing, so the sums are a lower-bound indicator, "
+            "not a count of everyone within reach."
+        ),
         launch_sites=sites,
         airfields=airfields,
         reach="190 mi",
@@ -148,6 +167,21 @@ def atacms_kursk_2024() -> Scenario:
             "it shows pre-2022 borders, not the 2024 front line."
         ),
     )
+
+
+def _places(regions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """places.csv, indexed by GeoNames id, with the scenario's Russian region holding each place."""
+    with resources.files("rangecov").joinpath("data", "atacms_kursk_2024", "places.csv").open("rb") as fh:
+        table = pd.read_csv(fh, dtype={"admin1": str, "name": str}, keep_default_na=False)
+    geometry = gpd.points_from_xy(table.pop("lon"), table.pop("lat"), crs="EPSG:4326")
+    places = gpd.GeoDataFrame(table.set_index("geonameid"), geometry=geometry, crs="EPSG:4326")
+    russian = regions[regions["country"] == "RU"]
+    # Point in polygon on the 1:50m outlines (their vertices are a few km apart: a place within
+    # a few hundred metres of a border may land on the other side of it).
+    inside = gpd.sjoin(places[["geometry"]], russian[["geometry"]], how="left", predicate="within")
+    inside = inside[~inside.index.duplicated(keep="first")]
+    places["region"] = inside["iso_3166_2"].fillna("other").astype(str).to_numpy()
+    return places
 
 
 def world_countries() -> gpd.GeoDataFrame:

@@ -78,8 +78,40 @@ def run_demo() -> str:
             f"(smallest |margin|: {t['margin_m'].abs().min() / 1000:.1f} km), so no in/out result hinges on it.",
             "",
         ]
-    lines += _areas(s) + [""] + _held_territory(s) + [""] + _comparisons(s, report)
+    lines += _areas(s) + [""] + _people(s) + [""] + _held_territory(s) + [""] + _comparisons(s, report)
     return "\n".join(lines)
+
+
+def _people(s) -> list[str]:
+    """People in Russian places within reach, by region, and what the August 2024 move into Kursk added."""
+    after = coverage(s.launch_sites, s.places, "reach", weight="population", nouns=NOUNS[:1] + ("places",))
+    before = coverage(s.launch_sites_before, s.places, "reach", weight="population")
+    by_region = after.summary(by="region")
+    names = s.regions["name_en"].to_dict()
+    shown = pd.DataFrame(
+        {
+            "region": [names.get(code, "other (30-50°E, 44-58°N)") for code in by_region.index],
+            "places": by_region["total"],
+            "in reach": by_region["count"],
+            "people in places": by_region["weight_total"].map("{:,.0f}".format),
+            "people in reach": by_region["weight_in"].map("{:,.0f}".format),
+            "share": (100 * by_region["weighted_share"]).round(1).astype(str) + "%",
+        }
+    )
+    shown.index.name = "ISO 3166-2"
+    moved = compare(before, after, labels=("before", "after"))
+    gained = moved.changes.loc["out → in"] if "out → in" in moved.changes.index else None
+    added = "none" if gained is None else f"{int(gained['targets'])} places, {gained['weight']:,.0f} people"
+    return [
+        f"People in Russian places within {s.reach} of the launch sites (GeoNames places of 500 or more):",
+        f"{after!r}.",
+        *textwrap.wrap(s.places_note, 88),
+        "",
+        shown.to_string(),
+        "",
+        f"Before the August 2024 move into Kursk Oblast (without Sudzha): {before.weight_in:,.0f} people in "
+        f"{before.count} places; the move added {added}.",
+    ]
 
 
 def _comparisons(s, report) -> list[str]:
