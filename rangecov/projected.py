@@ -187,8 +187,19 @@ def cell_areas(x_edges: np.ndarray, y_edges: np.ndarray, crs: pyproj.CRS, ell: E
     Returns an array (len(y_edges) - 1, len(x_edges) - 1).
     """
     x_edges, y_edges = np.asarray(x_edges, dtype=float), np.asarray(y_edges, dtype=float)
-    xm, ym = (x_edges[:-1] + x_edges[1:]) / 2.0, (y_edges[:-1] + y_edges[1:]) / 2.0
     back = lonlat_transformers(crs, ell)[1]
+    out = np.empty((y_edges.size - 1, x_edges.size - 1))
+    # A block of rows at a time: about a million cells, so memory stays near 200 MB whatever the grid.
+    step = max(1, (1 << 20) // max(1, x_edges.size - 1))
+    for r0 in range(0, out.shape[0], step):
+        r1 = min(out.shape[0], r0 + step)
+        out[r0:r1] = _octagon_areas(x_edges, y_edges[r0 : r1 + 1], back, ell)
+    return out
+
+
+def _octagon_areas(x_edges: np.ndarray, y_edges: np.ndarray, back, ell: Ellipsoid) -> np.ndarray:
+    """:func:`cell_areas` of one block of rows."""
+    xm, ym = (x_edges[:-1] + x_edges[1:]) / 2.0, (y_edges[:-1] + y_edges[1:]) / 2.0
 
     def cea(xs, ys):
         gx, gy = np.meshgrid(xs, ys)
@@ -213,10 +224,9 @@ def cell_areas(x_edges: np.ndarray, y_edges: np.ndarray, crs: pyproj.CRS, ell: E
     lons = np.stack([g[0][i : i + ny, j : j + nx] for g, i, j in ring])
     ys = np.stack([g[1][i : i + ny, j : j + nx] for g, i, j in ring])
     # A cell across ±180°: its longitudes unwrapped about its first corner.
-    lons = lons - 2 * np.pi * np.round((lons - lons[0]) / (2 * np.pi))
+    lons -= 2 * np.pi * np.round((lons - lons[0]) / (2 * np.pi))
     xs = ell.a * lons
-    area = 0.5 * np.abs(np.sum(xs * np.roll(ys, -1, axis=0) - np.roll(xs, -1, axis=0) * ys, axis=0))
-    return area
+    return 0.5 * np.abs(np.sum(xs * np.roll(ys, -1, axis=0) - np.roll(xs, -1, axis=0) * ys, axis=0))
 
 
 def _authalic_y(ell: Ellipsoid, lat_deg: np.ndarray) -> np.ndarray:

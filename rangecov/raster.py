@@ -152,10 +152,13 @@ def raster_coverage(
     weights = _cell_weights(grid, rows, cols, values, ell)
     features = []
     for zone in zone_geoms:
-        features.append(zone)
+        # The whole raster's weight needs no fractions: its cells are summed directly (below).
+        features.append(zone if zones is not None else None)
         for region, band_ring in drawn_ends:
-            features += [_clip(zone, region), _clip(zone, band_ring)]
+            features += [_clip(zone, region), _clip(zone, band_ring)] if zones is not None else [region, band_ring]
     sums = _extract(exactextract, grid, rows, cols, weights, features)
+    if zones is None:
+        sums[0, 0] = float(np.nansum(weights))
     per_zone = 1 + 2 * len(ends)
     table = []
     for k in range(len(zone_geoms)):
