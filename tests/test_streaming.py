@@ -209,13 +209,13 @@ def test_command_streams_large_targets(data, capsys, tmp_path):
     folder, origins, targets, parquet, _ = data
     sites = tmp_path / "sites.geojson"
     origins.reset_index().to_file(sites)
-    code, memory_out, _ = _run(
-        ["coverage", sites, parquet, "--reach", "300 km", "--by", "group", "--format", "json"], capsys
-    )
+    weighed = ["--by", "group", "--weight", "w", "--format", "json"]
+    code, memory_out, _ = _run(["coverage", sites, parquet, "--reach", "300 km", *weighed], capsys)
     assert code == 0
     memory = json.loads(memory_out)
+    assert memory["weight"] == "w" and 0 < memory["weighted_share"] < 1
     code, streamed_out, err = _run(
-        ["coverage", sites, parquet, "--reach", "300 km", "--by", "group", "--format", "json", "--chunk-rows", "1000"],
+        ["coverage", sites, parquet, "--reach", "300 km", *weighed, "--chunk-rows", "1000"],
         capsys,
     )
     streamed = json.loads(streamed_out)
@@ -223,10 +223,11 @@ def test_command_streams_large_targets(data, capsys, tmp_path):
     memory.pop("targets")
     assert streamed == memory
     share = memory["share"]
+    headline = memory["headline"].split("; w ")[0]  # the runs below give no --weight
     code, table, err = _run(
         ["coverage", sites, parquet, "--reach", "300 km", "--chunk-rows", "999", "--max-share", f"{share / 2}"], capsys
     )
-    assert code == 1 and table.startswith(memory["headline"]) and "threshold not met" in err
+    assert code == 1 and table.startswith(headline + "\n") and "threshold not met" in err
     code, out, err = _run(
         ["coverage", sites, parquet, "--reach", "300 km", "--chunk-rows", "999", "--format", "csv"], capsys
     )
@@ -235,7 +236,7 @@ def test_command_streams_large_targets(data, capsys, tmp_path):
     code, out, err = _run(
         ["coverage", sites, parquet, "--reach", "300 km", "--chunk-rows", "999", "--out", rows], capsys
     )
-    assert code == 0 and out == "" and memory["headline"] in err
+    assert code == 0 and out == "" and headline in err
     assert len(read_rows(rows)) == memory["total"]
     for bad in ("0", "-5", "1.5", "many"):
         with pytest.raises(SystemExit) as exit_info:
