@@ -22,6 +22,9 @@ _WHERE = {
     "coverage": "cover",
     "area_coverage": "area",
     "raster_coverage": "raster",
+    "place": "placement",
+    "Placement": "placement",
+    "candidate_grid": "coverage_sets",
     "buffer": "regions",
     "reach": "regions",
     "rings": "regions",
@@ -48,6 +51,9 @@ __all__ = [
     "coverage",
     "area_coverage",
     "raster_coverage",
+    "place",
+    "Placement",
+    "candidate_grid",
     "buffer",
     "reach",
     "rings",
@@ -96,8 +102,10 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the names directly
     from .area import area_coverage
     from .comparison import Comparison, compare
     from .cover import coverage
+    from .coverage_sets import candidate_grid
     from .geodesy import Ellipsoid, ellipsoid_names, get_ellipsoid
     from .io import read
+    from .placement import Placement, place
     from .raster import raster_coverage
     from .reaches import default_tolerance
     from .regions import buffer, reach, rings

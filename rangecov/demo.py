@@ -10,9 +10,11 @@ import shapely
 from .area import area_coverage
 from .comparison import compare
 from .cover import coverage
+from .coverage_sets import candidate_grid
 from .datasets import atacms_kursk_2024
 from .drawing import geodesic_area
 from .geodesy import get_ellipsoid
+from .placement import place
 from .reaches import common_tolerance
 from .regions import reach as reach_region
 from .units import parse_distance
@@ -78,8 +80,57 @@ def run_demo() -> str:
             f"(smallest |margin|: {t['margin_m'].abs().min() / 1000:.1f} km), so no in/out result hinges on it.",
             "",
         ]
-    lines += _areas(s) + [""] + _people(s) + [""] + _held_territory(s) + [""] + _comparisons(s, report)
+    lines += _areas(s) + [""] + _people(s) + [""] + _held_territory(s) + [""] + _placement(s) + [""]
+    lines += _comparisons(s, report)
     return "\n".join(lines)
+
+
+def _placement(s) -> list[str]:
+    """Could any placement have changed the answer? The best 1, 3 and 7 sites on a 10 km grid of held ground."""
+    grid = candidate_grid(s.held_proxy, "10 km")
+    salient = s.held_proxy[s.held_proxy["kind"] == "salient"].union_all()
+    # One grid for both runs (a grid of its own would shift, and move sites near the edge).
+    without = grid[~grid.within(salient)]
+    glide = s.airfields[s.airfields["role"] == "glide_bomb_base"]
+    rows, missed = {}, []
+    for label, sites in (("held proxy", grid), ("without Sudzha", without)):
+        for what, targets in (("glide-bomb bases", glide), ("all airfields", s.airfields)):
+            best = place(sites, targets, s.reach, k=7)
+            curve = best.curve(k_max=7).set_index("k")
+            rows[f"{what}, {label}"] = [
+                f"{curve.loc[k, 'covered_weight']:.0f} of {len(targets)} ({curve.loc[k, 'share']:.0%})"
+                + ("" if curve.loc[k, "status"] == "optimal" else " (not proven)")
+                for k in (1, 3, 7)
+            ]
+            if label == "held proxy" and targets is glide:
+                reached = set(best.report.targets.index[best.report.targets["in_reach"]])
+    table = pd.DataFrame(rows, index=["best 1 site", "best 3 sites", "best 7 sites"]).T
+    # What any point of held ground reaches: the ceiling for every placement on it.
+    held = coverage(s.held_proxy, glide, s.reach).targets
+    ceiling = held.index[held["in_reach"]]
+    missed = [f"{name} ({held.loc[name, 'distance_m'] / 1000:.1f} km)" for name in ceiling if name not in reached]
+    beyond = len(glide) - len(ceiling)
+    lines = [
+        "Could any placement have done better? Candidate sites on a 10 km grid inside the held-ground proxy",
+        f"({len(grid)} points; {len(without)} without the Sudzha salient), the best 1, 3 and 7 at {s.reach}",
+        "(integer program on exact coverage sets; proven optimal unless marked):",
+        "",
+        table.to_string(),
+        "",
+        f"Any point of the held ground is within {s.reach} of {len(ceiling)} of the {len(glide)} glide-bomb bases: no "
+        "placement on it reaches more.",
+    ]
+    if missed:
+        lines.append(
+            f"The grid's best sites miss {', '.join(missed)} from held ground: nearer the reach than the grid's "
+            "spacing to the edge."
+        )
+    lines += [
+        f"The other {beyond} ({beyond / len(glide):.0%} of the bases, and whatever aircraft they host) are beyond "
+        f"{s.reach} of all of that ground:",
+        "out of reach of any launcher on this proxy, wherever it was placed. The claim counts aircraft, not bases.",
+    ]
+    return lines
 
 
 def _people(s) -> list[str]:

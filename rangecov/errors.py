@@ -24,6 +24,7 @@ __all__ = [
     "OutputWriteError",
     "MissingDependencyError",
     "UnsupportedError",
+    "UnreachableShareError",
 ]
 
 
@@ -69,3 +70,11 @@ class MissingDependencyError(RangecovError, ImportError):
 
 class UnsupportedError(RangecovError, NotImplementedError):
     """A valid request outside what rangecov computes (e.g. line buffers beyond 9,000 km)."""
+
+
+class UnreachableShareError(InputError):
+    """``place(share=...)`` asks for more than every candidate together covers; ``best_share`` is what they do."""
+
+    def __init__(self, message: str, best_share: float) -> None:
+        super().__init__(message)
+        self.best_share = best_share

@@ -36,6 +36,7 @@ BASES = {
     "OutputWriteError": OSError,
     "MissingDependencyError": ImportError,
     "UnsupportedError": NotImplementedError,
+    "UnreachableShareError": ValueError,
 }
 
 

@@ -387,5 +387,5 @@ def test_save_demo_map(tmp_path):
 def test_package_exposes_the_functions():
     from rangecov import plot
 
-    assert plot.__all__ == ["plot_report", "save_map", "explore_report", "plot_curve"]
+    assert plot.__all__ == ["plot_report", "save_map", "explore_report", "plot_curve", "plot_placement_curve"]
     assert rangecov.CoverageReport.plot.__doc__

@@ -66,6 +66,11 @@ _FLAGS = {
     "how": "--how",
     "by": "--by",
     "weight": "--weight",
+    "share": "--share",
+    "k": "--k",
+    "fixed": "--fixed",
+    "method": "--method",
+    "time_limit": "--time-limit",
     "tolerance": "--tolerance",
     "ellipsoid": "--ellipsoid",
 }
@@ -80,7 +85,7 @@ _METAVARS = {
     "weight": "COL",
 }
 _KEYWORD = re.compile(
-    r"\b(?P<name>lon|lat|crs|layer|sep|names|how|by|weight|tolerance|ellipsoid)="
+    r"\b(?P<name>lon|lat|crs|layer|sep|names|how|by|weight|share|k|fixed|method|time_limit|tolerance|ellipsoid)="
     r"(?:'(?P<single>[^']*)'|\"(?P<double>[^\"]*)\"|(?P<dots>\.\.\.)|(?P<word>[\w:.-]+))?"
 )
 _PYTHON = [
@@ -118,8 +123,8 @@ def as_flags(message: str, prefix: str | None = None, shared: frozenset = frozen
 
 
 def file_prefix(what: str) -> str:
-    """The prefix of an input file's own flags: "origin" for ORIGINS, "target" for TARGETS and REGIONS."""
-    return "origin" if what == "ORIGINS" else "target"
+    """The prefix of an input file's own flags: "origin" for ORIGINS and CANDIDATES, "target" for TARGETS and REGIONS."""
+    return "origin" if what in ("ORIGINS", "CANDIDATES") else "target"
 
 
 def shared_flags(args: argparse.Namespace, what: str) -> frozenset:

@@ -7,6 +7,7 @@ import argparse
 from ..version import __version__
 from .commands import cmd_area, cmd_coverage, cmd_demo, cmd_reach, cmd_rings
 from .inputs import EXIT_USAGE
+from .place import cmd_place
 
 # The default of --chunk-rows: rangecov.streaming.CHUNK_ROWS, written out so that --help imports no library.
 CHUNK_ROWS = 1 << 20
@@ -97,6 +98,10 @@ _EXAMPLES = {
   rangecov area sites.csv regions.gpkg --reach "300 km"
   rangecov area sites.csv regions.gpkg --reach "300 km" --min-share 25% --format json
 """,
+    "place": """\
+  rangecov place grid.csv airfields.geojson --reach "190 mi" --k 3
+  rangecov place grid.csv places.csv --reach "300 km" --share 90% --weight population --format json
+""",
     "demo": """\
   rangecov demo --plot kursk.png
 """,
@@ -132,7 +137,7 @@ def _separator(text: str) -> str:
     return value
 
 
-def _io_options(p: argparse.ArgumentParser, *, targets: str | None) -> None:
+def _io_options(p: argparse.ArgumentParser, *, targets: str | None, origins: str = "ORIGINS") -> None:
     """Options of reading the input files: shared ones, and each file's own (``targets``: its argument name)."""
     g = p.add_argument_group(
         "reading the input files",
@@ -144,7 +149,7 @@ def _io_options(p: argparse.ArgumentParser, *, targets: str | None) -> None:
     g.add_argument("--lat", metavar="COL", help="latitude column of every table input")
     g.add_argument("--crs", metavar="CRS", help="CRS of every table input, and of a spatial file without one")
     g.add_argument("--sep", type=_separator, metavar="SEP", help="separator of table inputs (default: from the header)")
-    files = [("origin", "ORIGINS")] + ([("target", targets)] if targets else [])
+    files = [("origin", origins)] + ([("target", targets)] if targets else [])
     for prefix, name in files:
         g.add_argument(f"--{prefix}-lon", metavar="COL", help=f"longitude column of {name} (instead of --lon)")
         g.add_argument(f"--{prefix}-lat", metavar="COL", help=f"latitude column of {name} (instead of --lat)")
@@ -278,12 +283,41 @@ def _rings_parser(sub) -> None:
     rin.set_defaults(func=cmd_rings)
 
 
+def _place_parser(sub) -> None:
+    """The ``place`` subcommand's options."""
+    pla = _subcommand(
+        sub,
+        "place",
+        "choose sites: the k covering the most targets, or the fewest covering a share",
+        "Choose sites among CANDIDATES (points) that cover the most TARGETS (--k) or the fewest that\n"
+        "cover a share of them (--share): exact coverage sets, an integer program (HiGHS), a stated gap.",
+    )
+    pla.add_argument("candidates", metavar="CANDIDATES", help="file of candidate sites (points)")
+    pla.add_argument("targets", metavar="TARGETS", help="file of targets")
+    group = _common(pla)
+    group.add_argument(
+        "--band", nargs=2, type=_distance, metavar=("LOW", "HIGH"), help="an uncertain reach: covered within LOW"
+    )
+    goal = pla.add_argument_group("goal (one of)").add_mutually_exclusive_group(required=True)
+    goal.add_argument("--k", type=_chunk_rows, metavar="N", help="at most N sites covering the most weight")
+    goal.add_argument("--share", type=_share, metavar="S", help="the fewest sites covering S of the weight (0.9, 90%%)")
+    pla.add_argument("--fixed", metavar="COL", help="a True/False column of CANDIDATES: sites always chosen")
+    pla.add_argument("--weight", metavar="COL", help="a number >= 0 per target in this column of TARGETS")
+    pla.add_argument("--how", choices=("any", "centroid"), default="any", help="when a line/polygon target is covered")
+    pla.add_argument("--time-limit", type=float, default=60.0, metavar="S", help="seconds for the solver (default 60)")
+    pla.add_argument("--method", choices=("exact", "greedy"), default="exact", help="integer program or greedy alone")
+    pla.add_argument("--format", choices=FORMATS, help="output format (default table, or by --out's extension)")
+    pla.add_argument("--out", metavar="FILE", help="write to FILE (.json, .csv, .geojson, .gpkg, .fgb, .parquet)")
+    _io_options(pla, targets="TARGETS", origins="CANDIDATES")
+    pla.set_defaults(func=cmd_place)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of the ``rangecov`` command, each subcommand's function set as its ``func`` default."""
     parser = _Parser(
         prog="rangecov",
         description="Exact geodesic reach coverage: which targets lie within reach of which origins.",
-        epilog=_epilog("demo", "coverage", "reach", "rings", "area"),
+        epilog=_epilog("demo", "coverage", "reach", "rings", "area", "place"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"rangecov {__version__}")
@@ -322,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     area.set_defaults(func=cmd_area)
 
     _rings_parser(sub)
+    _place_parser(sub)
 
     demo = sub.add_parser("demo", help="run the bundled ATACMS / Kursk (Nov 2024) scenario")
     demo.add_argument("--plot", metavar="FILE", help="also write the scenario map (.png, .svg or .pdf)")

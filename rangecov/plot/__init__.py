@@ -28,8 +28,8 @@ three are in :mod:`~rangecov.plot.style`, the optional imports in
 
 from __future__ import annotations
 
-from .curve import plot_curve
+from .curve import plot_curve, plot_placement_curve
 from .interactive import explore_report
 from .static import plot_report, save_map
 
-__all__ = ["plot_report", "save_map", "explore_report", "plot_curve"]
+__all__ = ["plot_report", "save_map", "explore_report", "plot_curve", "plot_placement_curve"]

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # only for the annotations; matplotlib stays optional
 
     from ..report import CoverageReport
 
-__all__ = ["plot_curve"]
+__all__ = ["plot_curve", "plot_placement_curve"]
 
 
 def plot_curve(
@@ -235,3 +235,37 @@ def _mark_own_reach(
         x_end = ax.transData.inverted().transform((box.x1, box.y0))[0]
         top = 100.0 * float((values <= x_end * scale).sum()) / report.total
         note.xy = (own, min((top + 100.0) / 2.0, 97.0))
+
+
+def plot_placement_curve(
+    table: pd.DataFrame, ax: Axes | None = None, *, reach: str = "", figsize: tuple[float, float] = (7, 4.5)
+) -> Axes:
+    """The best covered share against the number of sites (:meth:`rangecov.Placement.curve`).
+
+    Proven optima are filled markers, greedy or time-limited rows hollow, so
+    the picture says which points are proven. Returns the axes.
+    """
+    import_matplotlib()
+    ax = new_axes(ax, figsize)
+    k, share = table["k"].to_numpy(), 100 * table["share"].to_numpy(dtype=float)
+    proven = (table["status"] == "optimal").to_numpy()
+    ax.plot(k, share, color=CURVE_LINE, lw=1.6, zorder=2)
+    ax.scatter(k[proven], share[proven], color=CURVE_LINE, s=36, zorder=3, label="proven optimal")
+    if (~proven).any():
+        ax.scatter(
+            k[~proven],
+            share[~proven],
+            facecolor="white",
+            edgecolor=CURVE_LINE,
+            s=36,
+            zorder=3,
+            label="greedy or time limit",
+        )
+    ax.set_xlabel("sites")
+    ax.set_ylabel("covered share (%)")
+    ax.set_xticks(k)
+    ax.set_ylim(0, 100)
+    ax.grid(True, color=CURVE_GRID, lw=0.6)
+    ax.set_title(f"Best coverage by number of sites{f' within {reach}' if reach else ''}", color=CURVE_TEXT)
+    ax.legend(loc="lower right", frameon=False)
+    return ax
