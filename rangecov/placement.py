@@ -7,6 +7,7 @@ through :func:`scipy.optimize.milp` (:mod:`rangecov.mclp`), beside greedy.
 
 from __future__ import annotations
 
+import math
 import numbers
 from fractions import Fraction
 from typing import Any
@@ -111,9 +112,20 @@ class Placement:
         )
         if self.bound is not None and self.status != "optimal":
             text += f", bound {format_weight(self.bound)} (gap {self.gap:.2%})"
+        if self.status == "greedy":
+            text += f" ({self.guarantee})"
         if self.marginal_only:
             text += f"; {self.marginal_only} target(s) only marginal, counted as not covered"
         return text
+
+    @property
+    def guarantee(self) -> str:
+        """What greedy alone promises: (1 - 1/e) of the optimum for ``k``, H(m) times the fewest sites for ``share``."""
+        if self.mode == "k":
+            return "greedy: at least 1 - 1/e = 63.2% of the optimal covered weight"
+        m = self._problem["most_per_site"]
+        harmonic = math.fsum(1.0 / i for i in range(1, m + 1)) if m else 1.0
+        return f"greedy: at most H({m}) = {harmonic:.2f} times the fewest sites (the bound for unit weights)"
 
     def curve(self, k_max: int | None = None) -> pd.DataFrame:
         """The best coverage for k = 1, 2, ..., ``k_max`` sites (default: this placement's number of sites).
@@ -162,6 +174,7 @@ class Placement:
             "share_goal": self.goal if self.mode == "share" else None,
             "method": self.method,
             "status": self.status,
+            "guarantee": self.guarantee if self.status == "greedy" else None,
             "objective": json_number(self.objective),
             "bound": None if self.bound is None else json_number(self.bound),
             "gap": None if self.gap is None else json_number(self.gap),
@@ -311,7 +324,15 @@ def place(
     report = coverage(
         chosen.drop(columns=list(CHOSEN_COLUMNS)), targets, reach, how=how, weight=weight, ellipsoid=ellipsoid
     )
-    problem = {"cover": cover, "weights": group_weights, "fixed": is_fixed, "total": total, "time_limit": time_limit}
+    problem = {
+        "cover": cover,
+        "weights": group_weights,
+        "fixed": is_fixed,
+        "total": total,
+        "time_limit": time_limit,
+        # The most targets one candidate covers: greedy's guarantee for share= is H(m).
+        "most_per_site": int(cover_full.sum(axis=1).max()) if cover_full.nnz else 0,
+    }
     return Placement(
         chosen=chosen,
         report=report,

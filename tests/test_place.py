@@ -62,6 +62,7 @@ def test_the_optimum_against_every_subset(seed):
     # Greedy alone keeps its guarantee, and says it is greedy.
     greedy = rangecov.place(cand, targ, REACH, k=3, weight="w", method="greedy")
     assert greedy.status == "greedy" and greedy.bound is None and greedy.gap is None
+    assert "63.2% of the optimal" in repr(greedy) and greedy.to_dict()["guarantee"] == greedy.guarantee
     assert greedy.objective >= (1 - 1 / math.e) * float(best) and greedy.objective <= float(best)
 
 
@@ -94,6 +95,9 @@ def test_set_covering_against_every_subset(share):
     result = rangecov.place(cand, targ, REACH, share=share, weight="w")
     assert result.status == "optimal" and result.objective == fewest == len(result.chosen)
     assert weight_of(sets, [cand.index.get_loc(c) for c in result.chosen.index], w) >= need
+    greedy = rangecov.place(cand, targ, REACH, share=share, weight="w", method="greedy")
+    m = max(len(s) for s in sets)
+    assert f"H({m})" in repr(greedy) and fewest <= greedy.objective <= fewest * sum(1 / i for i in range(1, m + 1))
 
 
 def test_fixed_sites_count_in_k_and_come_first():
