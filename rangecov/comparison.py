@@ -8,18 +8,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .cover import RESULT_COLUMNS
 from .errors import InputError, InputTypeError
 from .frames import describe_labels
 from .reaches import STATUS_CATEGORIES
-from .report import TARGET_COLUMNS, CoverageReport
+from .report import CoverageReport
 from .sums import exact_sum
-from .totals import format_weight
+from .totals import finish_summary, format_weight, group_counts
 from .weights import WEIGHT_COLUMNS
 
 __all__ = ["compare", "Comparison"]
-
-# Columns a report may add beside TARGET_COLUMNS; dropped from the shared target columns.
-_RESULT_COLUMNS = TARGET_COLUMNS + ("covered_share",)
 
 
 @dataclass(frozen=True)
@@ -159,7 +157,7 @@ def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple
             "report_a and report_b must cover the same targets; the geometry differs at "
             f"{describe_labels(ta.index[~same])}"
         )
-    keep = [c for c in ta.columns if c not in _RESULT_COLUMNS]
+    keep = [c for c in ta.columns if c not in RESULT_COLUMNS]
     added = [f"{col}_{label}" for label in (a, b) for col in ("status", "distance_m", "margin_m")]
     added += ["change", "margin_change_m"]
     clash = [c for c in added if c in keep]
@@ -190,7 +188,7 @@ def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple
                 "count": rep.count,
                 "share": rep.share,
                 "marginal": rep.marginal,
-                **({name: getattr(rep, name) for name in WEIGHT_COLUMNS} if weight is not None else {}),
+                **(_weight_row(rep, weights) if weight is not None else {}),
             }
             for rep in (report_a, report_b)
         ],
@@ -212,6 +210,13 @@ def _shared_weights(report_a: CoverageReport, report_b: CoverageReport) -> tuple
             "differ on some targets); compare reports made with the same weight=, or without one"
         )
     return weighted[0].weight, weighted[0].weights
+
+
+def _weight_row(rep: CoverageReport, weights: np.ndarray) -> dict:
+    """A report's weight columns, by the shared weights (a report made without weight= gets them too)."""
+    codes = rep.targets["status"].cat.codes.to_numpy()
+    table = finish_summary(group_counts(codes, None, weights))
+    return {name: float(table[name].iloc[0]) for name in WEIGHT_COLUMNS}
 
 
 def _changes(change: pd.Series, weights: np.ndarray | None) -> pd.DataFrame:

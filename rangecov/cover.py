@@ -24,9 +24,20 @@ from .totals import parse_nouns
 from .units import Distance, Reach
 from .weights import check_weight_name, weight_column, weight_values
 
-__all__ = ["coverage", "HOW", "POINT_CHUNK", "PointCoverage", "PreparedCoverage", "partition_rows", "check_how"]
+__all__ = [
+    "coverage",
+    "HOW",
+    "RESULT_COLUMNS",
+    "POINT_CHUNK",
+    "PointCoverage",
+    "PreparedCoverage",
+    "partition_rows",
+    "check_how",
+]
 
 HOW = ("any", "all", "centroid", "area")
+# Every column a coverage result may append to the targets.
+RESULT_COLUMNS = TARGET_COLUMNS + ("covered_share",)
 
 
 def coverage(
@@ -173,7 +184,7 @@ def coverage(
             f"chunk_size must be a whole number of targets >= 1 (or None for the default), got {chunk_size!r}"
         )
     frames.check_frame(origins, "origins")
-    weight = check_weight_name(weight)
+    weight = check_weight_name(weight, RESULT_COLUMNS)
     if is_dask_frame(targets):
         prepared = PreparedCoverage(
             origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance, workers=1

@@ -21,6 +21,7 @@ from . import frames
 from .engine import OriginIndex
 from .errors import InputError
 from .lonlat import centroids
+from .mclp import GroupWeights
 from .shape_distance import distance_matrix
 from .sums import exact_sum
 from .units import Distance, parse_distance
@@ -54,7 +55,7 @@ def coverage_sets(ell, c_lon, c_lat, candidates, targets, spec, how) -> tuple[sp
     return cover, int((beyond_low & ~within).sum())
 
 
-def group_targets(cover: sp.csr_matrix, w: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+def group_targets(cover: sp.csr_matrix, w: np.ndarray) -> tuple[sp.csr_matrix, GroupWeights]:
     """Targets covered by the same candidates as one group (their weights added): a smaller program, same answer."""
     by_target = cover.T.tocsr()
     keys: dict = {}
@@ -68,7 +69,7 @@ def group_targets(cover: sp.csr_matrix, w: np.ndarray) -> tuple[sp.csr_matrix, n
         if g == len(members):
             members.append([])
         members[g].append(t)
-    weights = np.array([float(exact_sum(w[m])) for m in members], dtype=float)
+    weights = GroupWeights.of([exact_sum(w[m]) for m in members])
     firsts = [m[0] for m in members]
     grouped = by_target[firsts].T.tocsr() if firsts else sp.csr_matrix((cover.shape[0], 0))
     grouped.data[:] = 1.0

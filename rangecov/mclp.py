@@ -6,9 +6,9 @@ weight is their sum), the groups' weights, the fixed candidates, and either
 ``k`` or the weight to reach. :mod:`rangecov.placement` builds it from
 geometries and reads the answer back.
 
-Covered weights are recomputed exactly (:func:`rangecov.sums.exact_sum`) from
-the chosen candidates, never read from the solver, so an answer's objective is
-exact whatever the solver's tolerances.
+Covered weights are recomputed exactly (each group's weight an exact sum, a
+Fraction) from the chosen candidates, never read from the solver, so an
+answer's objective is exact whatever the solver's tolerances.
 """
 
 from __future__ import annotations
@@ -16,14 +16,30 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from .sums import exact_sum
+__all__ = ["GroupWeights", "Solution", "greedy", "solve", "covered_weight"]
 
-__all__ = ["Solution", "greedy", "solve", "covered_weight"]
+
+class GroupWeights(NamedTuple):
+    """The weight of each group of targets: floats for the solver and greedy's choices, exact sums for every count."""
+
+    floats: np.ndarray
+    exact: np.ndarray  # object array of Fractions
+
+    @classmethod
+    def of(cls, exact: list[Fraction]) -> GroupWeights:
+        sums = np.empty(len(exact), dtype=object)
+        sums[:] = exact
+        return cls(np.array([float(v) for v in exact], dtype=float), sums)
+
+    def sum(self, picked: np.ndarray) -> Fraction:
+        """The exact weight of the groups ``picked`` (a boolean mask)."""
+        return sum(self.exact[picked].tolist(), Fraction(0))
 
 
 @dataclass
@@ -43,16 +59,21 @@ class Solution:
     status: str
 
 
-def covered_weight(cover: sp.csr_matrix, weights: np.ndarray, chosen: np.ndarray) -> Fraction:
+def covered_weight(cover: sp.csr_matrix, weights: GroupWeights, chosen: np.ndarray) -> Fraction:
     """The exact weight of the groups that some chosen candidate covers."""
     if chosen.size == 0:
         return Fraction(0)
     hit = np.asarray(cover[chosen].sum(axis=0)).ravel() > 0
-    return exact_sum(weights[hit])
+    return weights.sum(hit)
 
 
 def greedy(
-    cover: sp.csr_matrix, weights: np.ndarray, fixed: np.ndarray, *, k: int | None = None, need: Fraction | None = None
+    cover: sp.csr_matrix,
+    weights: GroupWeights,
+    fixed: np.ndarray,
+    *,
+    k: int | None = None,
+    need: Fraction | None = None,
 ) -> np.ndarray:
     """Fixed candidates first, then repeatedly the one adding the most uncovered weight (ties: the lower position).
 
@@ -66,9 +87,9 @@ def greedy(
     while True:
         if k is not None and len(chosen) >= k:
             break
-        if need is not None and exact_sum(weights[~uncovered]) >= need:
+        if need is not None and weights.sum(~uncovered) >= need:
             break
-        gains = cover @ np.where(uncovered, weights, 0.0)
+        gains = cover @ np.where(uncovered, weights.floats, 0.0)
         if chosen:
             gains[chosen] = -1.0
         best = int(np.argmax(gains))  # the first of equal gains: the lowest position
@@ -81,7 +102,7 @@ def greedy(
 
 def solve(
     cover: sp.csr_matrix,
-    weights: np.ndarray,
+    weights: GroupWeights,
     fixed: np.ndarray,
     *,
     k: int | None = None,
@@ -110,9 +131,9 @@ def solve(
     constraints = [LinearConstraint(link, -np.inf, 0.0)]
     if k is not None:
         constraints.append(LinearConstraint(np.r_[np.ones(n_c), np.zeros(n_g)][None, :], -np.inf, float(k)))
-        c = np.r_[np.zeros(n_c), -weights]
+        c = np.r_[np.zeros(n_c), -weights.floats]
     else:
-        constraints.append(LinearConstraint(np.r_[np.zeros(n_c), weights][None, :], float(need), np.inf))
+        constraints.append(LinearConstraint(np.r_[np.zeros(n_c), weights.floats][None, :], float(need), np.inf))
         c = np.r_[np.ones(n_c), np.zeros(n_g)]
     # mip_rel_gap=0: "optimal" means proven, not HiGHS's default 0.01% gap.
     options = {"time_limit": float(time_limit), "mip_rel_gap": 0.0, "presolve": True}
@@ -127,7 +148,7 @@ def solve(
         best, best_covered = max(candidates, key=lambda pair: pair[1])
         dual = -float(res.mip_dual_bound) if res.mip_dual_bound is not None else math.inf
         # Bounds that need no solver: all candidates together, and the k largest single coverages.
-        alone = np.sort(np.asarray(cover @ weights).ravel())[::-1]
+        alone = np.sort(np.asarray(cover @ weights.floats).ravel())[::-1]
         trivial = min(float(covered_weight(cover, weights, np.arange(n_c))), math.fsum(alone[:k]) * (1 + 1e-12))
         bound = min(dual if math.isfinite(dual) else math.inf, trivial)
         bound = max(bound, float(best_covered))  # the solver's tolerances must not undercut a placement in hand
@@ -141,7 +162,7 @@ def solve(
     return Solution(best, best_covered, float(best.size), bound, status)
 
 
-def _ordered(cover: sp.csr_matrix, weights: np.ndarray, chosen: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+def _ordered(cover: sp.csr_matrix, weights: GroupWeights, chosen: np.ndarray, fixed: np.ndarray) -> np.ndarray:
     """A chosen set in the order :func:`greedy` would take it: fixed first, then by marginal gain."""
     allowed = np.zeros(cover.shape[0], dtype=bool)
     allowed[chosen] = True

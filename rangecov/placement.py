@@ -105,10 +105,15 @@ class Placement:
     def __repr__(self) -> str:
         n = len(self.chosen)
         what = "targets" if self.report.weight is None else self.report.weight
-        goal = f"at most {self.goal} sites" if self.mode == "k" else f"the fewest sites covering {self.goal:.1%}"
+        goal = (
+            f"at most {self.goal} site{'s' if self.goal != 1 else ''}"
+            if self.mode == "k"
+            else f"the fewest sites covering {self.goal:.1%}"
+        )
+        share = "n/a" if math.isnan(self.share) else f"{self.share:.1%}"
         text = (
             f"{n} site{'s' if n != 1 else ''} ({goal}) cover{'s' if n == 1 else ''} {format_weight(self.covered_weight)} of "
-            f"{format_weight(self.total_weight)} {what} ({self.share:.1%}) within {self.report.reach}; {self.status}"
+            f"{format_weight(self.total_weight)} {what} ({share}) within {self.report.reach}; {self.status}"
         )
         if self.bound is not None and self.status != "optimal":
             text += f", bound {format_weight(self.bound)} (gap {self.gap:.2%})"
@@ -248,7 +253,11 @@ def place(
         reach of one site, or its centroid. (``"all"`` and ``"area"`` depend
         on the union of sites, not on pairs, so they are refused.)
     time_limit : float, default 60
-        Seconds for the integer program (each solve of :meth:`Placement.curve` too).
+        Seconds for the integer program (each solve of :meth:`Placement.curve`
+        too). HiGHS checks it between its steps, not inside the root LP, so a
+        large instance can overrun it (measured: 208 s for 60 s with 1,000
+        candidates × 100,000 targets, bench/RESULTS.md); a limit that binds is
+        stated in ``status``, with the best placement found and a proven bound.
     method : {"exact", "greedy"}, default "exact"
         ``"greedy"`` alone: within (1 - 1/e) of the optimum for ``k``; for
         ``share``, at most H(m) ≈ ln m + 1 times the fewest sites (m: the most
@@ -266,7 +275,8 @@ def place(
     distance (Karney's, or exact to 1 mm to lines and polygons) is within the
     candidate's reach. The integer program (maximal covering, or set covering
     of a share) is solved to a proven optimum (HiGHS, relative gap 0) unless
-    the time limit binds. Greedy runs first; the better of the two is
+    the time limit binds ("proven" to HiGHS's tolerances: the exact covered
+    weight is within 1e-9 relative of the solver's dual bound). Greedy runs first; the better of the two is
     returned, and on a tie greedy's placement (fixed sites, then the largest
     gain, equal gains to the lower position), so the same input and options
     give the same answer whenever it is proven optimal. Covered weights are
@@ -360,7 +370,8 @@ def _goal(k, share) -> tuple[str, Any]:
     try:
         value = parse_share(share)
     except (TypeError, ValueError) as err:
-        raise InputError(f"share: {err}") from None
+        message = str(err)
+        raise InputError(message if message.startswith("share") else f"share: {message}") from None
     if not 0 < value <= 1:
         raise InputError(f"share must be in (0, 1], got {share!r}")
     return "share", value
@@ -378,7 +389,7 @@ def _check_options(how, method, time_limit) -> None:
     if method not in METHODS:
         raise InputError(f"method={method!r} is not one of {', '.join(map(repr, METHODS))}")
     if isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real) or not time_limit > 0:
-        raise InputError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+        raise InputError(f"time_limit={time_limit!r} is not a positive number of seconds")
 
 
 def _candidate_points(candidates) -> tuple[np.ndarray, np.ndarray]:
@@ -414,7 +425,15 @@ def _fixed(candidates, fixed) -> np.ndarray:
     out = np.zeros(n, dtype=bool)
     index = candidates.index
     for label in fixed:
-        hits = np.flatnonzero(index == label) if not isinstance(label, tuple) else np.flatnonzero(index.isin([label]))
+        if isinstance(label, (bool, np.bool_)):
+            raise InputTypeError(
+                "fixed holds True/False: give a list of candidate labels, or the name of a boolean column of the "
+                "candidates (candidates.assign(keep=mask), fixed='keep')"
+            )
+        try:
+            hits = np.flatnonzero(index.isin([label]))
+        except TypeError:
+            raise InputTypeError(f"fixed: {label!r} cannot be an index label (labels are hashable)") from None
         if hits.size == 0:
             raise InputError(f"fixed: {label!r} is not a label of the candidates")
         if hits.size > 1:
@@ -432,7 +451,7 @@ def _chosen_rows(candidates, chosen: np.ndarray, is_fixed: np.ndarray, cover, we
         new = np.zeros(cover.shape[1], dtype=bool)
         new[cover[j].indices] = True
         new &= ~seen
-        gains.append(float(exact_sum(weights[new])))
+        gains.append(float(weights.sum(new)))
         seen |= new
     rows["rank"] = np.arange(1, len(chosen) + 1)
     rows["is_fixed"] = is_fixed[chosen]

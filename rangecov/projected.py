@@ -24,12 +24,12 @@ __all__ = ["to_crs_within", "cell_areas", "lonlat_transformers", "MAX_SPLITS"]
 
 # Halvings of one edge before giving up: 2**40 pieces of a 20,000 km edge are 18 µm.
 MAX_SPLITS = 40
-# At most this many vertices in all, as buffers cap their refinement (docs/exactness.md, step 6).
+# At most this many vertices per ring, as buffers cap their refinement (docs/exactness.md, step 6).
 _MAX_VERTICES = 1 << 25
 
 
-def lonlat_transformers(crs: pyproj.CRS, ell: Ellipsoid) -> tuple[pyproj.Transformer, pyproj.Transformer]:
-    """Transformers lon/lat → ``crs`` and back, x = longitude first."""
+def lonlat_transformers(crs: pyproj.CRS) -> tuple[pyproj.Transformer, pyproj.Transformer]:
+    """Transformers lon/lat (EPSG:4326) → ``crs`` and back, x = longitude first."""
     lonlat = pyproj.CRS.from_epsg(4326)
     forward = pyproj.Transformer.from_crs(lonlat, crs, always_xy=True)
     back = pyproj.Transformer.from_crs(crs, lonlat, always_xy=True)
@@ -63,7 +63,7 @@ def to_crs_within(geoms, crs: pyproj.CRS, ell: Ellipsoid, tol: float, *, x_range
     edge shared by two polygons (the cut at ±180°) is split the same way in
     both, so they still meet.
     """
-    forward, back = lonlat_transformers(crs, ell)
+    forward, back = lonlat_transformers(crs)
     geographic = crs.is_geographic
     out = []
     for geom in geoms:
@@ -71,7 +71,12 @@ def to_crs_within(geoms, crs: pyproj.CRS, ell: Ellipsoid, tol: float, *, x_range
             out.append(shapely.Polygon())
             continue
         parts = []
-        for poly in shapely.get_parts(geom):
+        # Polygons only: points and lines (a reach of 0 draws the origins themselves) have no area to weigh.
+        polys = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and not p.is_empty]
+        if not polys:
+            out.append(shapely.Polygon())
+            continue
+        for poly in polys:
             rings = [_ring(np.asarray(poly.exterior.coords), forward, back, ell, tol)]
             rings += [_ring(np.asarray(r.coords), forward, back, ell, tol) for r in poly.interiors]
             parts.append(shapely.Polygon(rings[0], rings[1:]))
@@ -187,7 +192,7 @@ def cell_areas(x_edges: np.ndarray, y_edges: np.ndarray, crs: pyproj.CRS, ell: E
     Returns an array (len(y_edges) - 1, len(x_edges) - 1).
     """
     x_edges, y_edges = np.asarray(x_edges, dtype=float), np.asarray(y_edges, dtype=float)
-    back = lonlat_transformers(crs, ell)[1]
+    back = lonlat_transformers(crs)[1]
     out = np.empty((y_edges.size - 1, x_edges.size - 1))
     # A block of rows at a time: about a million cells, so memory stays near 200 MB whatever the grid.
     step = max(1, (1 << 20) // max(1, x_edges.size - 1))

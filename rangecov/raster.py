@@ -140,7 +140,8 @@ def raster_coverage(
 
     drawn_ends = []
     for dist in ends:
-        inner, region, outer = (dissolve(ell, o_vals, dist + k * tol, tol / 2.0)[0] for k in (-2, 0, 2))
+        # polygonal(): a reach of 0 draws the origins themselves, which have no area.
+        inner, region, outer = (polygonal(dissolve(ell, o_vals, dist + k * tol, tol / 2.0)[0]) for k in (-2, 0, 2))
         band_ring = polygonal(shapely.difference(outer, inner))
         drawn_ends.append(in_raster_crs([region, band_ring]))
     if zones is None:
@@ -228,15 +229,21 @@ def _clip(zone, piece):
 def _cell_weights(grid: RasterGrid, rows: slice, cols: slice, values: str, ell) -> np.ndarray:
     """The weight per cell of a block (NaN for nodata): the values, or densities per km² times the cells' areas."""
     block = grid.read(rows, cols)
+    infinite = np.flatnonzero(np.isinf(block))
+    if infinite.size:
+        r, c = np.unravel_index(infinite[0], block.shape)
+        raise InputError(
+            f"{grid.name} has infinite values ({infinite.size:,} cells, e.g. at row {rows.start + r}, "
+            f"column {cols.start + c}); set them to nodata"
+        )
     negative = np.flatnonzero(block < 0)
     if negative.size:
         r, c = np.unravel_index(negative[0], block.shape)
         what = "counts" if values == "count" else "densities"
         raise InputError(
-            f"the raster {grid.name} has negative {what} ({negative.size:,} cells, e.g. {block[r, c]:g} at row "
+            f"{grid.name} has negative {what} ({negative.size:,} cells, e.g. {block[r, c]:g} at row "
             f"{rows.start + r}, column {cols.start + c}); a weight is >= 0 (set such cells to nodata)"
         )
-    block[~np.isfinite(block)] = np.nan
     if values == "density":
         xs, ys = grid.edges(rows, cols)
         with np.errstate(invalid="ignore"):

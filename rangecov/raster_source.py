@@ -62,7 +62,6 @@ class RasterGrid:
     width: int
     name: str
     _read: Any
-    flipped: bool = False
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
@@ -150,9 +149,7 @@ def _from_file(path: str, band: int) -> RasterGrid:
 
     if flipped:
         y0 = y0 + height * dy
-    return RasterGrid(
-        pyproj.CRS.from_user_input(crs.to_wkt()), x0, y0, dx, dy, height, width, repr(path), read, flipped
-    )
+    return RasterGrid(pyproj.CRS.from_user_input(crs.to_wkt()), x0, y0, dx, dy, height, width, f"raster {path!r}", read)
 
 
 def _from_dataarray(da, band: int) -> RasterGrid:
@@ -161,26 +158,33 @@ def _from_dataarray(da, band: int) -> RasterGrid:
     crs = da.rio.crs
     if crs is None:
         raise MissingCRSError(f"{name} has no CRS; set one with da.rio.write_crs('EPSG:4326')")
-    if da.ndim == 3:
-        dim = da.dims[0]
-        if band > da.sizes[dim]:
-            raise InputError(f"band={band} does not exist: {name} has {da.sizes[dim]} band(s) along {dim!r}")
-        da = da.isel({dim: band - 1})
-    elif da.ndim != 2:
-        raise InputError(f"{name} must have two dimensions (y, x), or three with bands first; it has {da.dims}")
+    y_dim, x_dim = da.rio.y_dim, da.rio.x_dim
+    others = [d for d in da.dims if d not in (y_dim, x_dim)]
+    if len(others) > 1:
+        raise InputError(
+            f"{name} must have dimensions ({y_dim}, {x_dim}) and at most one band dimension; it has {da.dims}"
+        )
+    if others:
+        if band > da.sizes[others[0]]:
+            raise InputError(
+                f"band={band} does not exist: {name} has {da.sizes[others[0]]} band(s) along {others[0]!r}"
+            )
+        da = da.isel({others[0]: band - 1})
     elif band != 1:
         raise InputError(f"band={band} does not exist: {name} has one band")
+    da = da.transpose(y_dim, x_dim)
     x0, y0, dx, dy, flipped = _check_transform(da.rio.transform(), name)
     height, width = da.shape
     nodata = da.rio.nodata if da.rio.nodata is not None else da.rio.encoded_nodata
 
     def read(rows: slice, cols: slice) -> np.ndarray:
         r0, r1 = (height - rows.stop, height - rows.start) if flipped else (rows.start, rows.stop)
-        values = np.asarray(da.isel({da.dims[0]: slice(r0, r1), da.dims[1]: cols}).values, dtype=np.float64)
+        # A copy: the caller's array is never written to.
+        values = np.array(da.isel({y_dim: slice(r0, r1), x_dim: cols}).values, dtype=np.float64, copy=True)
         if nodata is not None and not np.isnan(nodata):
-            values = np.where(values == nodata, np.nan, values)
+            values[values == nodata] = np.nan
         return values[::-1] if flipped else values
 
     if flipped:
         y0 = y0 + height * dy
-    return RasterGrid(pyproj.CRS.from_user_input(crs.to_wkt()), x0, y0, dx, dy, height, width, name, read, flipped)
+    return RasterGrid(pyproj.CRS.from_user_input(crs.to_wkt()), x0, y0, dx, dy, height, width, name, read)

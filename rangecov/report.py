@@ -205,10 +205,14 @@ class CoverageReport(CoverageTotals):
 
     def weigh(self, weight: str, values: np.ndarray) -> None:
         """Count the targets by ``values`` (their column ``weight``, checked by :func:`rangecov.weights.weight_values`)."""
+        values = np.asarray(values, dtype=float)
+        if values.shape != (self.total,):
+            raise InputError(f"weigh: {values.size} weights for {self.total} targets; give one per target")
         self.weight = weight
-        self.weights = np.asarray(values, dtype=float)
+        self.weights = values
         for cached in ("_all_sums", "_ordered"):
             self.__dict__.pop(cached, None)
+        self.weight_total  # noqa: B018 - summed now, so that weights too large for a float fail here
 
     def _weight_sums(self):
         if self.weights is None:

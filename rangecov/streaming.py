@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import progress as progress_bars
-from .cover import PreparedCoverage
+from .cover import RESULT_COLUMNS, PreparedCoverage
 from .errors import InputError, InputTypeError, UnsupportedError
 from .geodesy import get_ellipsoid
 from .io import read
@@ -65,6 +65,7 @@ class StreamedCoverage(CoverageTotals):
         self.chunks = chunks
         self._counts = counts
         self._sums = self.sums_of(counts)
+        self.weight_total  # noqa: B018 - weights too large for a float fail here, not when shown
         self.total = int(counts["total"].sum())
         self.count = int(counts["count"].sum())
         self.marginal = int(counts["marginal"].sum())
@@ -259,7 +260,7 @@ def _checked_names(by, weight) -> str | None:
     """``by`` and ``weight`` as column names (str or None), before any file is opened; returns ``weight``."""
     if by is not None and not isinstance(by, str):
         raise InputTypeError(f"by must be a column name (str), got {type(by).__name__} {by!r}")
-    return check_weight_name(weight)
+    return check_weight_name(weight, RESULT_COLUMNS)
 
 
 def _check_columns(source, by: str | None, weight: str | None) -> None:

@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["exact_sum", "PrefixSums", "exact_ratio"]
+__all__ = ["exact_sum", "PrefixSums", "exact_ratio", "as_float"]
 
 
 def exact_sum(values) -> Fraction:
@@ -46,6 +46,14 @@ def exact_sum(values) -> Fraction:
     except OverflowError:
         raise InputError("the weights add up to more than the largest float (about 1.8e308); scale them down") from None
     return sum((Fraction(p) for p in parts), Fraction(0))
+
+
+def as_float(value: Fraction) -> float:
+    """An exact sum rounded once to a float, or an error when no float holds it (beyond about 1.8e308)."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise InputError("the weights add up to more than the largest float (about 1.8e308); scale them down") from None
 
 
 def exact_ratio(numerator: Fraction, denominator: Fraction) -> float:

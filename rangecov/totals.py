@@ -20,7 +20,7 @@ import pandas as pd
 from .errors import InputError, InputTypeError, UnsupportedError
 from .geodesy import Ellipsoid
 from .reaches import ReachSpec
-from .sums import exact_ratio, exact_sum
+from .sums import as_float, exact_ratio, exact_sum
 from .units import Distance
 from .version import __version__
 from .weights import WEIGHT_COLUMNS
@@ -199,10 +199,10 @@ def finish_summary(counts: pd.DataFrame) -> pd.DataFrame:
     if WEIGHT_SUMS[0] in counts:
         total, inside, marginal = (counts[name].tolist() for name in WEIGHT_SUMS)
         out = out.assign(
-            weight_total=[float(v) for v in total],
-            weight_in=[float(v) for v in inside],
+            weight_total=[as_float(v) for v in total],
+            weight_in=[as_float(v) for v in inside],
             weighted_share=[exact_ratio(i, t) for i, t in zip(inside, total)],
-            weight_marginal=[float(v) for v in marginal],
+            weight_marginal=[as_float(v) for v in marginal],
         )
         out = out.astype({c: float for c in WEIGHT_COLUMNS})
     return out
@@ -250,19 +250,19 @@ class CoverageTotals:
     def weight_total(self) -> float | None:
         """The sum of the targets' weights (rounded once from the exact sum); None without ``weight=``."""
         sums = self._weight_sums()
-        return None if sums is None else float(sums[0])
+        return None if sums is None else as_float(sums[0])
 
     @property
     def weight_in(self) -> float | None:
         """The sum of the weights of the targets ``"in"``; None without ``weight=``."""
         sums = self._weight_sums()
-        return None if sums is None else float(sums[1])
+        return None if sums is None else as_float(sums[1])
 
     @property
     def weight_marginal(self) -> float | None:
         """The sum of the weights of the ``"marginal"`` targets; None without ``weight=``."""
         sums = self._weight_sums()
-        return None if sums is None else float(sums[2])
+        return None if sums is None else as_float(sums[2])
 
     @property
     def weighted_share(self) -> float | None:

@@ -8,6 +8,8 @@ of the whole.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 
@@ -23,19 +25,25 @@ WEIGHT_COLUMNS = ("weight_total", "weight_in", "weighted_share", "weight_margina
 _EXACT_INT = 2**53
 
 
-def check_weight_name(weight) -> str | None:
-    """``weight=`` as the functions take it: None or a column name (str)."""
+def check_weight_name(weight, reserved: tuple = ()) -> str | None:
+    """``weight=`` as the functions take it: None or a column name (str), not one of the ``reserved`` result columns."""
     if weight is not None and not isinstance(weight, str):
         raise InputTypeError(
             f"weight must be the name of a column of the targets (str), got {type(weight).__name__} {weight!r}"
         )
+    if weight in reserved:
+        # The result has a column of that name (distance_m, ...): which one would be weighed would depend on the path.
+        raise InputError(f"weight={weight!r} is a column rangecov writes to the results; rename the targets' column")
     return weight
 
 
 def weight_column(frame, weight: str, *, argname: str = "targets") -> pd.Series:
     """The column ``weight`` of ``frame``, or an error listing the columns."""
     columns = list(getattr(frame, "columns", []))
-    geometry = getattr(frame, "_geometry_column_name", None)
+    # A dask-geopandas frame keeps the geometry column's name on its (empty) meta.
+    geometry = getattr(frame, "_geometry_column_name", None) or getattr(
+        getattr(frame, "_meta", None), "_geometry_column_name", None
+    )
     if weight not in columns or weight == geometry:
         shown = list_columns([c for c in columns if c != geometry])
         raise InputError(f"weight={weight!r} is not a column of the {argname}; columns: {shown}")
@@ -45,9 +53,11 @@ def weight_column(frame, weight: str, *, argname: str = "targets") -> pd.Series:
 def weight_values(column: pd.Series, weight: str, *, rows: str = "") -> np.ndarray:
     """The weights of ``column`` as float64, or an error naming up to five offending rows.
 
-    Accepted: integers and floats (nullable ones too) that are finite and
-    non-negative. Refused, each with the rows named: missing, NaN, infinite,
-    negative, booleans, text. ``rows`` says where the column came from (a
+    Accepted: integers and floats (nullable ones too, and object columns of
+    numbers) that are finite and non-negative. Refused, each with the rows
+    named: missing, NaN, infinite, negative, booleans, text (also text that
+    reads as a number: a weight column of text is a mistake upstream), dates,
+    durations, complex numbers. ``rows`` says where the column came from (a
     chunk of a file) for the message.
     """
     where = f" ({rows})" if rows else ""
@@ -56,23 +66,33 @@ def weight_values(column: pd.Series, weight: str, *, rows: str = "") -> np.ndarr
         raise InputTypeError(
             f"weight={weight!r} holds booleans{where}; a weight is a number per target (e.g. aircraft, population)"
         )
-    if not pd.api.types.is_numeric_dtype(dtype):
-        numbers = pd.to_numeric(column, errors="coerce")
-        bad = numbers.isna() & column.notna()
+    real = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
+    if not real:
+        # Text, dates, durations, complex numbers: not weights. An object column may hold numbers.
+        if not pd.api.types.is_object_dtype(dtype):
+            raise InputTypeError(
+                f"weight={weight!r} holds {dtype} values, not numbers{where}: {_rows(column, column.notna())}; "
+                "a weight is a finite number >= 0 per target"
+            )
+        bad = column.map(lambda v: v is not None and not (isinstance(v, numbers.Real) and not isinstance(v, bool)))
+        bad = bad & column.notna()
         if bad.any():
             raise InputTypeError(
                 f"weight={weight!r} holds values that are not numbers{where}: {_rows(column, bad)}; "
                 "a weight is a finite number >= 0 per target"
             )
-        if column.map(lambda v: isinstance(v, (bool, np.bool_))).any():
-            raise InputTypeError(f"weight={weight!r} holds booleans{where}; a weight is a number per target")
-        column = numbers
+        column = pd.to_numeric(column)
     if pd.api.types.is_integer_dtype(column.dtype) and len(column):
-        big = column.abs() > _EXACT_INT
-        if big.fillna(False).any():
+        ints = column.dropna().to_numpy()
+        inexact = np.zeros(len(column), dtype=bool)
+        # Integers beyond 2**53 that a float does not hold exactly (2**60 it does).
+        inexact[np.flatnonzero(column.notna())] = (np.abs(ints.astype(np.float64)) > _EXACT_INT) & (
+            ints.astype(np.float64).astype(ints.dtype) != ints
+        )
+        if inexact.any():
             raise InputError(
-                f"weight={weight!r} holds integers beyond 2**53{where}, which floats cannot hold exactly: "
-                f"{_rows(column, big.fillna(False))}; scale them down"
+                f"weight={weight!r} holds integers beyond 2**53 that floats cannot hold exactly{where}: "
+                f"{_rows(column, inexact)}; scale them down"
             )
     values = column.to_numpy(dtype=float, na_value=np.nan)
     problems = (

@@ -62,6 +62,8 @@ def test_the_optimum_against_every_subset(seed):
     # Greedy alone keeps its guarantee, and says it is greedy.
     greedy = rangecov.place(cand, targ, REACH, k=3, weight="w", method="greedy")
     assert greedy.status == "greedy" and greedy.bound is None and greedy.gap is None
+    one = rangecov.place(cand, targ, REACH, k=1, weight="w")
+    assert "(at most 1 site)" in repr(one) and repr(one).startswith("1 site ")
     assert "63.2% of the optimal" in repr(greedy) and greedy.to_dict()["guarantee"] == greedy.guarantee
     assert greedy.objective >= (1 - 1 / math.e) * float(best) and greedy.objective <= float(best)
 
@@ -172,7 +174,7 @@ def test_refusals():
         (dict(k=2, fixed=["nowhere"]), InputError, "'nowhere' is not a label of the candidates"),
         (dict(k=2, fixed="nope"), InputError, "fixed='nope' is not a column of the candidates"),
         (dict(k=2, fixed=3), InputTypeError, "fixed must be a boolean column name or a list"),
-        (dict(k=2, time_limit=0), InputError, "time_limit must be a positive number"),
+        (dict(k=2, time_limit=0), InputError, "time_limit=0 is not a positive number of seconds"),
         (dict(k=2, time_limit=True), InputError, "time_limit"),
         (dict(k=2, how="all"), InputError, "depends on the union of the sites"),
         (dict(k=2, how="area"), InputError, "depends on the union of the sites"),
@@ -186,6 +188,8 @@ def test_refusals():
     with pytest.raises(InputTypeError, match="must be a column of True/False"):
         rangecov.place(cand.assign(flag=1), targ, REACH, k=2, fixed="flag")
     twins = cand.rename(index={"c1": "c0"})
+    with pytest.raises(InputTypeError, match="fixed holds True/False"):
+        rangecov.place(cand.reset_index(drop=True), targ, REACH, k=2, fixed=[False, True, False, False, False])
     with pytest.raises(InputError, match="'c0' names 2 candidates"):
         rangecov.place(twins, targ, REACH, k=2, fixed=["c0"])
     assert len(rangecov.place(twins, targ, REACH, k=2).chosen) >= 1  # repeated labels are fine otherwise
@@ -217,6 +221,8 @@ def test_the_command(tmp_path, capsys):
     assert "yes" in capsys.readouterr().out
     assert main(["place", str(c_path), str(t_path), "--reach", "1 km", "--share", "0.9"]) == 1
     assert "--share 0.9 cannot be reached" in capsys.readouterr().err
+    assert main(["place", str(c_path), str(t_path), "--reach", "150 km", "--k", "1", "--time-limit", "0"]) == 2
+    assert "--time-limit 0.0 is not a positive number" in capsys.readouterr().err
     assert main(["place", str(c_path), str(t_path), "--reach", "150 km", "--k", "2", "--fixed", "missing"]) == 2
     assert "--fixed 'missing' is not a column of CANDIDATES" in capsys.readouterr().err
     with pytest.raises(SystemExit) as stop:

@@ -264,3 +264,23 @@ def test_missing_extra_says_how_to_install(monkeypatch):
     monkeypatch.setattr(importlib, "import_module", lambda name: fake(name))
     with pytest.raises(MissingDependencyError, match=r'pip install "rangecov\[raster\]"'):
         rangecov.raster_coverage(SITES, "x.tif", REACH)
+
+
+def test_band_last_a_reach_of_zero_and_inputs_left_alone():
+    ys, xs = 52 - 0.05 * np.arange(50) - 0.025, 34 + 0.05 * np.arange(60) + 0.025
+    stack = np.ones((50, 60, 2))
+    stack[..., 1] = 40.0
+    last = xr.DataArray(stack, coords={"y": ys, "x": xs, "band": [1, 2]}, dims=("y", "x", "band")).rio.write_crs(4326)
+    one = gpd.GeoSeries([Point(35.0, 51.0)], crs="EPSG:4326")
+    assert rangecov.raster_coverage(one, last, "10 km", band=2).loc["all", "total"] == 40.0 * 50 * 60
+    flat = xr.DataArray(np.ones((50, 60)), coords={"y": ys, "x": xs}, dims=("y", "x")).rio.write_crs(4326)
+    flat.values[0, 0] = np.inf
+    with pytest.raises(InputError, match="infinite values .*row 0, column 0"):
+        rangecov.raster_coverage(one, flat, "10 km")
+    assert np.isinf(flat.values[0, 0])  # not mutated
+    flat.values[0, 0] = 1.0
+    before = flat.values.copy()
+    zero = rangecov.raster_coverage(one, flat, 0.0)
+    assert zero.loc["all", "in_reach"] == 0.0 and np.array_equal(flat.values, before)
+    band = rangecov.raster_coverage(one, flat, (0.0, "10 km")).loc["all"]
+    assert band["in_reach"] == 0.0 and band["marginal"] > 0

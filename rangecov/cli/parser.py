@@ -57,6 +57,16 @@ def _chunk_rows(text: str) -> int:
     return value
 
 
+def _sites(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of sites (a whole number, 1 or more)")
+    return value
+
+
 def _distance(text: str) -> str:
     """Check a distance early so that a typo is a usage error, not a failure after reading files."""
     from ..units import ACCEPTED_UNITS, parse_distance
@@ -119,12 +129,14 @@ def _epilog(*commands: str) -> str:
     return f"examples:\n{examples}\n{_EXIT_CODES}\n{_NAMING}\n"
 
 
-def _common(p: argparse.ArgumentParser, *, reach_required: bool = True) -> argparse._MutuallyExclusiveGroup:
+def _common(
+    p: argparse.ArgumentParser, *, reach_required: bool = True, origins: str = "ORIGINS"
+) -> argparse._MutuallyExclusiveGroup:
     """The reach options; returns their group so that a command can add one (``--band``)."""
     g = p.add_argument_group("reach (one of)")
     group = g.add_mutually_exclusive_group(required=reach_required)
     group.add_argument("--reach", type=_distance, metavar="D", help='one reach for every origin, e.g. "190 mi"')
-    group.add_argument("--reach-column", metavar="COL", help="a column of ORIGINS with a reach per origin")
+    group.add_argument("--reach-column", metavar="COL", help=f"a column of {origins} with a reach per row")
     return group
 
 
@@ -294,12 +306,12 @@ def _place_parser(sub) -> None:
     )
     pla.add_argument("candidates", metavar="CANDIDATES", help="file of candidate sites (points)")
     pla.add_argument("targets", metavar="TARGETS", help="file of targets")
-    group = _common(pla)
+    group = _common(pla, origins="CANDIDATES")
     group.add_argument(
         "--band", nargs=2, type=_distance, metavar=("LOW", "HIGH"), help="an uncertain reach: covered within LOW"
     )
     goal = pla.add_argument_group("goal (one of)").add_mutually_exclusive_group(required=True)
-    goal.add_argument("--k", type=_chunk_rows, metavar="N", help="at most N sites covering the most weight")
+    goal.add_argument("--k", type=_sites, metavar="N", help="at most N sites covering the most weight")
     goal.add_argument("--share", type=_share, metavar="S", help="the fewest sites covering S of the weight (0.9, 90%%)")
     pla.add_argument("--fixed", metavar="COL", help="a True/False column of CANDIDATES: sites always chosen")
     pla.add_argument("--weight", metavar="COL", help="a number >= 0 per target in this column of TARGETS")
