@@ -174,6 +174,8 @@ def test_weight_errors_name_up_to_five_rows_and_the_columns():
         rangecov.coverage(origins, targets, "100 km", weight="aircraft")
     with pytest.raises(InputError, match="not a column"):
         rangecov.coverage(origins, targets, "100 km", weight="geometry")
+    with pytest.raises(InputError, match="weight='distance_m' is a column rangecov writes"):
+        rangecov.coverage(origins, targets.assign(distance_m=1.0), "100 km", weight="distance_m")
     with pytest.raises(InputTypeError, match="weight must be the name of a column"):
         rangecov.coverage(origins, targets, "100 km", weight=["w"])
     with pytest.raises(InputError, match=r"columns: \(none\)"):
