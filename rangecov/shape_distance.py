@@ -55,7 +55,15 @@ class Shape:
         # Every point of an edge is within half its length (geodesic, so
         # also by chord) of its midpoint.
         self.half = 0.5 * length
-        self.etree = cKDTree(self.mid) if len(e) else None
+        # Edges in classes of half-length (each 4 times the last, from 64 m): a class is searched
+        # out to the reach plus its own longest half, so a detailed outline's 100 m edges are not
+        # gathered as far out as its few long ones would need.
+        self.edge_classes = []
+        if len(e):
+            cls = np.maximum(0, np.ceil(np.log(np.maximum(self.half, 1e-9) / 64.0) / np.log(4.0))).astype(np.intp)
+            for c in np.unique(cls):
+                members = np.flatnonzero(cls == c)
+                self.edge_classes.append((members, cKDTree(self.mid[members]), float(self.half[members].max())))
         self.fill = exact_fills(ell, [geom])[0] if fill is _UNSET else fill
         self.drawn = None
 
@@ -110,9 +118,11 @@ def distances_to_shapes(
             v_cols.append(np.full(int(keep.sum()), k))
             v_x.append(sh.vx[idx[keep]])
             v_y.append(sh.vy[idx[keep]])
-        if sh.etree is not None:
+        if sh.edge_classes:
             reach = ell.chord_reach(best[:, k])
-            rows, idx = pairs_within_chord(sh.etree, xyz, reach + sh.half.max())
+            found = [pairs_within_chord(tree, xyz, reach + longest) for _, tree, longest in sh.edge_classes]
+            rows = np.concatenate([r for r, _ in found])
+            idx = np.concatenate([members[i] for (members, _, _), (_, i) in zip(sh.edge_classes, found)])
             chord = np.linalg.norm(xyz[rows] - sh.mid[idx], axis=1)
             keep = chord - sh.half[idx] <= reach[rows]
             if end_pruning:
