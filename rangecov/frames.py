@@ -328,6 +328,18 @@ def column_names(obj) -> list:
     return list(obj.columns) if isinstance(obj, gpd.GeoDataFrame) else []
 
 
+def attribute_columns(obj) -> list:
+    """The columns of a frame other than its geometry (for messages listing them): none for a GeoSeries.
+
+    A dask-geopandas frame keeps its geometry column's name on its (empty) meta.
+    """
+    columns = list(getattr(obj, "columns", [])) if not isinstance(obj, gpd.GeoSeries) else []
+    geometry = getattr(obj, "_geometry_column_name", None) or getattr(
+        getattr(obj, "_meta", None), "_geometry_column_name", None
+    )
+    return [c for c in columns if c != geometry]
+
+
 def named_column(obj, value) -> pd.Series | None:
     """The column of ``obj`` that ``value`` names, or None when ``value`` is not one of its column names.
 

@@ -27,6 +27,7 @@ from .sums import exact_ratio, exact_sum
 from .totals import format_weight
 from .units import Reach, parse_share
 from .weights import check_weight_name, weight_column, weight_values
+from .writing import list_columns
 
 __all__ = ["place", "Placement", "CHOSEN_COLUMNS", "PLACE_SCHEMA"]
 
@@ -413,7 +414,7 @@ def _fixed(candidates, fixed) -> np.ndarray:
     if isinstance(fixed, str):
         column = frames.named_column(candidates, fixed)
         if column is None:
-            columns = ", ".join(str(c) for c in frames.column_names(candidates) if c != "geometry") or "(none)"
+            columns = list_columns(frames.attribute_columns(candidates))
             raise InputError(f"fixed={fixed!r} is not a column of the candidates; columns: {columns}")
         if not pd.api.types.is_bool_dtype(column.dtype) or column.isna().any():
             raise InputTypeError(

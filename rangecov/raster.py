@@ -201,8 +201,7 @@ def _zones(regions, by) -> tuple[_Zones | None, pd.Index]:
     if by is None:
         return _Zones(values, np.arange(len(values))), regions.index
     if not isinstance(by, str) or not isinstance(regions, gpd.GeoDataFrame) or by not in regions.columns:
-        geometry = getattr(regions, "_geometry_column_name", None)
-        columns = list_columns([c for c in frames.column_names(regions) if c != geometry])
+        columns = list_columns(frames.attribute_columns(regions))
         raise InputError(f"by={by!r} is not a column of the regions; columns: {columns}")
     codes, keys = pd.factorize(regions[by], sort=True, use_na_sentinel=False)
     return _Zones(values, codes), pd.Index(keys, name=by)

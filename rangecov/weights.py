@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, InputTypeError
+from .frames import attribute_columns
 from .writing import list_columns
 
 __all__ = ["WEIGHT_COLUMNS", "check_weight_name", "weight_column", "weight_values"]
@@ -39,14 +40,9 @@ def check_weight_name(weight, reserved: tuple = ()) -> str | None:
 
 def weight_column(frame, weight: str, *, argname: str = "targets") -> pd.Series:
     """The column ``weight`` of ``frame``, or an error listing the columns."""
-    columns = list(getattr(frame, "columns", []))
-    # A dask-geopandas frame keeps the geometry column's name on its (empty) meta.
-    geometry = getattr(frame, "_geometry_column_name", None) or getattr(
-        getattr(frame, "_meta", None), "_geometry_column_name", None
-    )
-    if weight not in columns or weight == geometry:
-        shown = list_columns([c for c in columns if c != geometry])
-        raise InputError(f"weight={weight!r} is not a column of the {argname}; columns: {shown}")
+    columns = attribute_columns(frame)
+    if weight not in columns:
+        raise InputError(f"weight={weight!r} is not a column of the {argname}; columns: {list_columns(columns)}")
     return frame[weight]
 
 

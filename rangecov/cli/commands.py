@@ -24,6 +24,7 @@ from .inputs import (
     file_options,
     note,
     out_format,
+    reach_argument,
     read_input,
     refuse_degrees_as_metres,
     require_column,
@@ -98,15 +99,6 @@ def _nouns(args: argparse.Namespace):
     return tuple(args.nouns) if getattr(args, "nouns", None) else None
 
 
-def _reach_argument(args: argparse.Namespace, origins):
-    if args.reach_column is not None:
-        require_column(origins, args.reach_column, "--reach-column", "ORIGINS")
-        return args.reach_column
-    if getattr(args, "band", None) is not None:
-        return tuple(args.band)
-    return args.reach
-
-
 # -- coverage ------------------------------------------------------------------------------------
 
 
@@ -165,7 +157,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     report = coverage(
         origins,
         targets,
-        _reach_argument(args, origins),
+        reach_argument(args, origins),
         how=args.how,
         tolerance=args.tolerance,
         ellipsoid=args.ellipsoid,
@@ -239,7 +231,7 @@ def _coverage_streamed(args: argparse.Namespace, origins, fmt: str) -> int:
         return stream_coverage(
             origins,
             args.targets,
-            _reach_argument(args, origins),
+            reach_argument(args, origins),
             by=args.by,
             out=args.out if rows_out else None,
             overwrite=args.force,
@@ -303,7 +295,7 @@ def cmd_reach(args: argparse.Namespace) -> int:
     origins = read_input(args.origins, args, "ORIGINS")
     if args.by is not None:
         require_column(origins, args.by, "--by", "ORIGINS")
-    distance = _reach_argument(args, origins)
+    distance = reach_argument(args, origins)
     regions = reach(
         origins,
         distance,
@@ -423,7 +415,7 @@ def cmd_area(args: argparse.Namespace) -> int:
     check_out(args.out, args.force, inputs=(args.origins, args.regions))
     origins = read_input(args.origins, args, "ORIGINS")
     regions = read_input(args.regions, args, "REGIONS")
-    distance = _reach_argument(args, origins)
+    distance = reach_argument(args, origins)
     table = area_coverage(
         origins, regions, distance, tolerance=args.tolerance, ellipsoid=args.ellipsoid, progress=_progress(args)
     )

@@ -31,6 +31,7 @@ __all__ = [
     "layer_argument",
     "refuse_degrees_as_metres",
     "require_column",
+    "reach_argument",
     "out_format",
     "check_out",
     "emit",
@@ -269,6 +270,16 @@ def refuse_degrees_as_metres(frame, crs: str, what: str, path: str, args: argpar
             f"{what}: {path} looks like longitude/latitude in degrees (all within ±180/±90), "
             f"but its CRS was given as {crs}, a projected one; {fix}"
         )
+
+
+def reach_argument(args: argparse.Namespace, origins, what: str = "ORIGINS"):
+    """The reach the flags give: --reach-column (checked against ``origins``, named ``what``), --band or --reach."""
+    if args.reach_column is not None:
+        require_column(origins, args.reach_column, "--reach-column", what)
+        return args.reach_column
+    if getattr(args, "band", None) is not None:
+        return tuple(args.band)
+    return args.reach
 
 
 def require_column(frame, column: str, flag: str, what: str) -> None:

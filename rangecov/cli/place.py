@@ -15,6 +15,7 @@ from .inputs import (
     emit,
     note,
     out_format,
+    reach_argument,
     read_input,
     require_column,
     write_or_print,
@@ -35,9 +36,7 @@ def cmd_place(args: argparse.Namespace) -> int:
         require_column(candidates, args.fixed, "--fixed", "CANDIDATES")
     if args.weight is not None:
         require_column(targets, args.weight, "--weight", "TARGETS")
-    reach = args.reach_column if args.reach_column is not None else tuple(args.band) if args.band else args.reach
-    if args.reach_column is not None:
-        require_column(candidates, args.reach_column, "--reach-column", "CANDIDATES")
+    reach = reach_argument(args, candidates, "CANDIDATES")
     try:
         result = place(
             candidates,
