@@ -14,7 +14,7 @@ from .frames import describe_labels
 from .reaches import STATUS_CATEGORIES
 from .report import CoverageReport
 from .sums import exact_sum
-from .totals import finish_summary, format_weight, group_counts
+from .totals import finish_summary, format_share, format_weight, group_counts
 from .weights import WEIGHT_COLUMNS
 
 __all__ = ["compare", "Comparison"]
@@ -64,11 +64,10 @@ class Comparison:
         lines = []
         for label in self.labels:
             row = self.summary.loc[label]
-            pct = "n/a" if row["total"] == 0 else f"{100 * row['share']:.1f}%"
+            pct = format_share(row["share"])
             line = f"{label}: {row['count']} of {row['total']} in reach ({pct}) within {row['reach']}"
             if self.weight is not None:
-                w_share = row["weighted_share"]
-                w_pct = "n/a" if np.isnan(w_share) else f"{100 * w_share:.1f}%"
+                w_pct = format_share(row["weighted_share"])
                 line += f"; {self.weight} {format_weight(row['weight_in'])} of {format_weight(row['weight_total'])} ({w_pct})"
             lines.append(line)
         moves = self.changes

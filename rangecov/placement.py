@@ -24,7 +24,7 @@ from .errors import InputError, InputTypeError, UnreachableShareError
 from .geodesy import get_ellipsoid
 from .reaches import parse_reach
 from .sums import exact_ratio, exact_sum
-from .totals import format_weight
+from .totals import format_share, format_weight
 from .units import Reach, parse_share
 from .weights import check_weight_name, weight_column, weight_values
 from .writing import list_columns
@@ -111,7 +111,7 @@ class Placement:
             if self.mode == "k"
             else f"the fewest sites covering {self.goal:.1%}"
         )
-        share = "n/a" if math.isnan(self.share) else f"{self.share:.1%}"
+        share = format_share(self.share)
         text = (
             f"{n} site{'s' if n != 1 else ''} ({goal}) cover{'s' if n == 1 else ''} {format_weight(self.covered_weight)} of "
             f"{format_weight(self.total_weight)} {what} ({share}) within {self.report.reach}; {self.status}"

@@ -40,6 +40,7 @@ __all__ = [
     "json_number",
     "json_value",
     "format_weight",
+    "format_share",
 ]
 
 COUNT_COLUMNS = ("total", "count", "marginal")
@@ -381,7 +382,7 @@ class CoverageTotals:
         return table
 
     def __repr__(self) -> str:
-        pct = "n/a" if self.total == 0 else f"{100 * self.share:.1f}%"
+        pct = format_share(self.share)
         n_o = self.n_origins
         text = (
             f"{self.count} of {self.total} {self.nouns.of(self.total, 'target')} ({pct}) "
@@ -390,13 +391,19 @@ class CoverageTotals:
         if self.marginal:
             text += f"; {self.marginal} marginal"
         if self.weight is not None:
-            w_share = self.weighted_share
-            w_pct = "n/a" if w_share is None or math.isnan(w_share) else f"{100 * w_share:.1f}%"
-            text += f"; {self.weight} {format_weight(self.weight_in)} of {format_weight(self.weight_total)} ({w_pct})"
+            text += (
+                f"; {self.weight} {format_weight(self.weight_in)} of {format_weight(self.weight_total)} "
+                f"({format_share(self.weighted_share)})"
+            )
         return text
 
     def _repr_html_(self) -> str:
         return f"<p><b>{self!r}</b></p>" + self.summary().to_html()
+
+
+def format_share(x: float | None) -> str:
+    """A share as headlines and tables show it: ``"29.4%"``, or ``"n/a"`` when undefined (nothing to measure)."""
+    return "n/a" if x is None or math.isnan(x) else f"{100 * x:.1f}%"
 
 
 def format_weight(x: float | None) -> str:

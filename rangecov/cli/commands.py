@@ -67,7 +67,9 @@ def _threshold(share: float, args: argparse.Namespace, what: str) -> int:
 
 
 def _pct(x: float) -> str:
-    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
+    from ..totals import format_share
+
+    return format_share(x)
 
 
 def _check_plot(args: argparse.Namespace, inputs: tuple[str, ...]) -> None:
