@@ -43,6 +43,7 @@ def raster_coverage(
     band: int = 1,
     tolerance: Distance | None = None,
     ellipsoid: str = "WGS84",
+    allow_remote: bool = False,
 ) -> pd.DataFrame:
     """The weight of a raster (people per cell, or per km²) within geodesic reach of the origins.
 
@@ -75,6 +76,9 @@ def raster_coverage(
         How close to the true geodesic boundaries the reach region is drawn
         in the raster's CRS; default 10 m or 1% of the smallest reach.
     ellipsoid : str, default "WGS84"
+    allow_remote : bool, default False
+        Read a raster given as a URL or a GDAL network path (``/vsicurl/``,
+        ``s3://``), as :func:`rangecov.read` does; refused otherwise.
 
     Returns
     -------
@@ -126,7 +130,7 @@ def raster_coverage(
     if values not in VALUES:
         raise InputError(f"values={values!r} is not one of {', '.join(map(repr, VALUES))}")
     (exactextract,) = raster_modules("exactextract")
-    grid = open_raster(raster, band)
+    grid = open_raster(raster, band, allow_remote=allow_remote)
     zones, index = _zones(regions, by)
     o_vals = frames.lonlat_geometries(origins, "origins")
     spec = parse_reach(reach, origins, len(o_vals))

@@ -23,6 +23,7 @@ from .errors import (
     MissingDependencyError,
     PathIsFolderError,
 )
+from .remote import is_remote, refuse_remote
 
 __all__ = ["RasterGrid", "open_raster", "raster_modules"]
 
@@ -88,11 +89,14 @@ class RasterGrid:
         return xs, ys
 
 
-def open_raster(raster, band) -> RasterGrid:
-    """A :class:`RasterGrid` for a path GDAL reads or an xarray DataArray with a CRS (rioxarray)."""
+def open_raster(raster, band, *, allow_remote: bool = False) -> RasterGrid:
+    """A :class:`RasterGrid` for a path GDAL reads (a remote one only when allowed) or an xarray DataArray
+    with a CRS (rioxarray)."""
     if isinstance(band, bool) or not isinstance(band, numbers.Integral) or band < 1:
         raise InputError(f"band must be a band number >= 1 (bands count from 1, as in GDAL), got {band!r}")
     if isinstance(raster, (str, os.PathLike)):
+        if is_remote(raster):
+            refuse_remote(raster, allow_remote)
         return _from_file(os.fspath(raster), int(band))
     if type(raster).__name__ == "DataArray":
         return _from_dataarray(raster, int(band))
@@ -118,7 +122,7 @@ def _from_file(path: str, band: int) -> RasterGrid:
     (rasterio,) = raster_modules("rasterio")
     if os.path.isdir(path):
         raise PathIsFolderError(f"raster {path!r} is a folder; give a raster file")
-    if not os.path.exists(path) and "://" not in path:
+    if not os.path.exists(path) and not is_remote(path):
         raise FileMissingError(f"raster {path!r} does not exist")
     try:
         with rasterio.open(path) as ds:

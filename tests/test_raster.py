@@ -284,3 +284,10 @@ def test_band_last_a_reach_of_zero_and_inputs_left_alone():
     assert zero.loc["all", "in_reach"] == 0.0 and np.array_equal(flat.values, before)
     band = rangecov.raster_coverage(one, flat, (0.0, "10 km")).loc["all"]
     assert band["in_reach"] == 0.0 and band["marginal"] > 0
+
+
+def test_a_remote_raster_is_read_only_when_allowed():
+    with pytest.raises(InputError, match="is a remote source.*allow_remote=True"):
+        rangecov.raster_coverage(SITES, "https://example.org/people.tif", REACH)
+    with pytest.raises(InputError, match="remote source"):
+        rangecov.raster_coverage(SITES, "/vsicurl/https://example.org/people.tif", REACH)

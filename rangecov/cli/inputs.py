@@ -156,7 +156,7 @@ def read_input(path: str, args: argparse.Namespace, what: str):
     report (exit 2), not a share of 0 of 0 to pass a threshold with.
     """
     from ..io import file_kind, read
-    from ..io.reader import is_remote, refuse_remote
+    from ..remote import is_remote, refuse_remote
 
     prefix = file_prefix(what)
     opts = file_options(args, what)

@@ -29,10 +29,11 @@ from ..errors import (
     MissingCRSError,
     UnsupportedError,
 )
+from ..remote import is_remote, refuse_remote
 from ..writing import first_line
 from .chunk import Chunk, ChunkSource
 from .parquet_chunks import parquet_source
-from .reader import existing_path, file_kind, is_remote, parquet_file, parse_crs, refuse_remote, settle_crs
+from .reader import existing_path, file_kind, parquet_file, parse_crs, settle_crs
 from .tables import coordinate_columns, points_from_table, short_repr
 from .text import check_separator, damaged_archive, decimal_commas, read_table, table_separator
 

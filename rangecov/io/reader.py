@@ -8,7 +8,6 @@ Spatial files go through GDAL (:func:`geopandas.read_file`) or
 from __future__ import annotations
 
 import os
-import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from ..errors import (
     MissingDependencyError,
     PathIsFolderError,
 )
+from ..remote import is_remote, refuse_remote
 from ..writing import first_line, is_default_index, same_crs
 from .naming import name_rows
 from .tables import points_from_table
@@ -232,27 +232,6 @@ def _read(path, *, lon, lat, crs, layer, sep, allow_remote) -> gpd.GeoDataFrame:
             "carries its own geometry, so leave them out"
         )
     return _default_index(_settle_crs(frame, path, user_crs))
-
-
-# URL schemes, and GDAL's virtual file systems that reach over a network.
-_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
-_NETWORK_VSI = re.compile(r"/vsi(curl|s3|gs|az|adls|oss|swift|webhdfs|hdfs)", re.IGNORECASE)
-
-
-def is_remote(path) -> bool:
-    """Whether ``path`` names a remote source (a URL other than ``file://``, or a network ``/vsi…/`` path)."""
-    text = os.fspath(path) if isinstance(path, (str, os.PathLike)) else ""
-    text = text if isinstance(text, str) else ""
-    return bool(_URL.match(text) and not text.lower().startswith("file://")) or bool(_NETWORK_VSI.search(text))
-
-
-def refuse_remote(path, allow_remote: bool, flag: str = "allow_remote=True") -> None:
-    """An InputError for a remote source unless it was allowed."""
-    if not allow_remote:
-        raise InputError(
-            f"{os.fspath(path)} is a remote source; rangecov reads local files unless told otherwise: "
-            f"pass {flag} to fetch it, or download it first"
-        )
 
 
 def _read_remote(url: str, *, lon, lat, crs, layer, sep) -> gpd.GeoDataFrame:
