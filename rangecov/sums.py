@@ -35,7 +35,7 @@ def exact_sum(values) -> Fraction:
     >>> exact_sum([0.1] * 10) == 10 * Fraction(0.1)
     True
     """
-    values = [float(v) for v in np.asarray(values, dtype=float).ravel()]
+    values = np.asarray(values, dtype=float).ravel().tolist()  # Python floats, made in C
     parts: list[float] = []
     try:
         while True:
