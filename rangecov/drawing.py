@@ -142,6 +142,13 @@ def geodesic_area(ell: Ellipsoid, geom: BaseGeometry) -> float:
             holes = [shapely.Polygon(ring) for ring in part.interiors]
             total += earth_area(ell) - sum(geodesic_area(ell, h) for h in holes)
             continue
-        area, _ = ell.geod.geometry_area_perimeter(shapely.geometry.polygon.orient(part, 1.0))
+        # Exterior counter-clockwise, holes clockwise (as shapely's orient(part, 1.0)), each ring's
+        # signed area from its coordinates (pyproj's geometry_area_perimeter would copy them point by point).
+        area = 0.0
+        for k, ring in enumerate([part.exterior, *part.interiors]):
+            xy = shapely.get_coordinates(ring)
+            if ring.is_ccw != (k == 0):
+                xy = xy[::-1]
+            area += ell.geod.polygon_area_perimeter(xy[:, 0], xy[:, 1])[0]
         total += area if area >= 0 else area + earth_area(ell)
     return total

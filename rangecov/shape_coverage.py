@@ -49,7 +49,8 @@ def shape_coverage(
     for part in progress_bars.chunks(
         n_t, chunk_size or SHAPE_CHUNK, desc="distances", unit="target", progress=progress
     ):
-        dist[part] = distance_matrix(ell, o_vals, probe[part], o_shapes)
+        # Pairs that cannot change an answer stay infinite (see distance_matrix).
+        dist[part] = distance_matrix(ell, o_vals, probe[part], o_shapes, reach=(spec.low, spec.high))
     rows = np.arange(n_t)
     if n_o:
         nearest = np.argmin(dist, axis=1)
@@ -110,11 +111,19 @@ def _drawn_decisions(ell, o_vals, t_vals, spec, rows, status, how, min_covered, 
     inner, outer, *nominal = (dissolve(ell, o_vals, r, tol)[0] for r in reaches)
     shapely.prepare(inner)
     shapely.prepare(outer)
+    drawn = np.asarray(draw_many(ell, t_vals[rows]), dtype=object)
+    within = shapely.covers(inner, drawn)
+    # A target wholly inside the inner region, or missing the outer one, is decided without areas.
+    apart = ~within & ~shapely.intersects(outer, drawn) if how == "area" else np.zeros(rows.size, dtype=bool)
     with progress_bars.bar(rows.size, desc=f"how={how}", unit="target", progress=progress) as pb:
-        for t, g in zip(rows, draw_many(ell, t_vals[rows])):
+        for t, g, whole, none in zip(rows, drawn, within, apart):
             pb.update(1)
             if how == "all":
-                status[t] = 0 if inner.covers(g) else (1 if outer.covers(g) else 2)
+                status[t] = 0 if whole else (1 if outer.covers(g) else 2)
+                continue
+            if whole or none:
+                share[t] = 1.0 if whole else 0.0
+                status[t] = 0 if share[t] >= min_covered else 2
                 continue
             total = geodesic_area(ell, g)
             lo = geodesic_area(ell, shapely.intersection(g, inner)) / total

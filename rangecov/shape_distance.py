@@ -18,6 +18,7 @@ from .drawing import draw_many, exact_fills, geometry_parts
 from .engine.search import pairs_within_chord
 from .geodesy import Ellipsoid, segment_distance
 from .lonlat import wrap
+from .shape_bounds import Nearness, in_box, lonlat_box, overlapping_boxes, slices, wanted_pairs
 
 __all__ = ["Shape", "shapes_of", "origin_shapes", "distances_to_shapes", "distance_matrix"]
 
@@ -26,9 +27,6 @@ _UNSET = object()
 # Shapes with at most this many vertices plus edges are searched by brute force, all of one call
 # at once (a box, a district); larger ones through k-d trees (an oblast's outline).
 SMALL_SHAPE = 256
-
-# (point, vertex or edge) pairs of the brute-force search held at once: bounds its memory.
-PAIRS_PER_BATCH = 2_000_000
 
 
 class Shape:
@@ -43,16 +41,13 @@ class Shape:
     def __init__(self, ell: Ellipsoid, geom: BaseGeometry, fill=_UNSET, *, parts=None) -> None:
         self.ell = ell
         self.geom = geom
-        points, edges, length, mid = edge_parts(ell, [geom])[0] if parts is None else parts
-        v = np.unique(points, axis=0)
+        v, self.vxyz, edges, length, mid, ends = edge_parts(ell, [geom])[0] if parts is None else parts
         self.vx, self.vy = v[:, 0], v[:, 1]
-        self.vxyz = ell.ecef(self.vx, self.vy)
         keep = length > 0
         e = edges[keep]
         self.edges = e
         self.mid = mid[keep]
-        self.ea = ell.ecef(e[:, 0], e[:, 1]) if len(e) else np.empty((0, 3))
-        self.eb = ell.ecef(e[:, 2], e[:, 3]) if len(e) else np.empty((0, 3))
+        self.ea, self.eb = ends[0][keep], ends[1][keep]
         # Every point of an edge is within half its length (geodesic, so
         # also by chord) of its midpoint.
         self.half = 0.5 * length[keep]
@@ -99,60 +94,24 @@ class Shape:
 
 
 def edge_parts(ell: Ellipsoid, geoms) -> list:
-    """Per geometry: vertices (n, 2), edges (m, 4), edge lengths and ECEF edge midpoints, solved in one batch."""
+    """Per geometry: its distinct vertices (n, 2) and their ECEF coordinates, its edges (m, 4), their
+    lengths, ECEF midpoints and ECEF ends; every geometry's solved in one batch."""
     parts = [geometry_parts(g) for g in geoms]
-    pts = [np.asarray(p, dtype=float).reshape(-1, 2) for p, _, _ in parts]
+    pts = [np.unique(np.asarray(p, dtype=float).reshape(-1, 2), axis=0) for p, _, _ in parts]
     eds = [np.asarray(e, dtype=float).reshape(-1, 4) for _, e, _ in parts]
+    v = np.concatenate(pts) if pts else np.empty((0, 2))
     e = np.concatenate(eds) if eds else np.empty((0, 4))
     if len(e):
         az, _, length = ell.inverse(e[:, 0], e[:, 1], e[:, 2], e[:, 3])
         mlon, mlat, _ = ell.forward(e[:, 0], e[:, 1], az, 0.5 * length)
-        mid = ell.ecef(mlon, mlat)
+        mid, ea, eb = ell.ecef(mlon, mlat), ell.ecef(e[:, 0], e[:, 1]), ell.ecef(e[:, 2], e[:, 3])
     else:
-        length, mid = np.empty(0), np.empty((0, 3))
-    cut = np.cumsum([len(x) for x in eds])[:-1]
-    return list(zip(pts, eds, np.split(length, cut), np.split(mid, cut)))
-
-
-def lonlat_box(ell: Ellipsoid, vx: np.ndarray, vy: np.ndarray, edges: np.ndarray, length: np.ndarray):
-    """``(west, width, south, north)`` in degrees holding the geometry drawn with geodesic edges, or None.
-
-    Along a geodesic the longitude moves one way only (Clairaut: the sign of
-    ``sin(azimuth)`` never changes), so an edge taken the short way stays
-    between its ends' longitudes; every point of it is within half its
-    length of an end, and the latitude changes by at most ``a / b**2`` radians
-    per metre (the least meridian radius of curvature is ``b**2 / a``). A
-    ring that does not wind around a pole is drawn as the region it encloses,
-    inside the same box. None (no box claimed) where the longitudes cannot be
-    unwrapped consistently (a ring around a pole, edges of 179.9° or more) or
-    the box would reach within 1° of a pole.
-    """
-    if vx.size == 0:
-        return None
-    ref = vx[0]
-    ux = ref + wrap(vx - ref)
-    if len(edges):
-        step = wrap(edges[:, 2] - edges[:, 0])
-        a_u = ref + wrap(edges[:, 0] - ref)
-        b_u = ref + wrap(edges[:, 2] - ref)
-        if np.any(np.abs(step) >= 179.9) or np.any(np.abs(a_u + step - b_u) > 1e-9):
-            return None
-        grow = np.degrees(0.5 * float(length.max()) * ell.a / ell.b**2)
-    else:
-        grow = 0.0
-    west, east = float(ux.min()), float(ux.max())
-    south, north = float(vy.min()) - grow - 1e-9, float(vy.max()) + grow + 1e-9
-    if east - west >= 180.0 or south <= -89.0 or north >= 89.0:
-        return None
-    return (west - 1e-9, east - west + 2e-9, south, north)
-
-
-def in_box(box, px: np.ndarray, py: np.ndarray) -> np.ndarray:
-    """Points that may lie in a :func:`lonlat_box` (all of them where there is none)."""
-    if box is None:
-        return np.ones(px.size, dtype=bool)
-    west, width, south, north = box
-    return (np.remainder(px - west, 360.0) <= width) & (py >= south) & (py <= north)
+        length, mid, ea, eb = np.empty(0), np.empty((0, 3)), np.empty((0, 3)), np.empty((0, 3))
+    v_cut = np.cumsum([len(x) for x in pts])[:-1]
+    e_cut = np.cumsum([len(x) for x in eds])[:-1]
+    vxyz = np.split(ell.ecef(v[:, 0], v[:, 1]), v_cut)
+    ends = zip(np.split(ea, e_cut), np.split(eb, e_cut))
+    return list(zip(pts, vxyz, eds, np.split(length, e_cut), np.split(mid, e_cut), ends))
 
 
 def shapes_of(ell: Ellipsoid, geoms) -> list[Shape]:
@@ -161,7 +120,14 @@ def shapes_of(ell: Ellipsoid, geoms) -> list[Shape]:
 
 
 def distances_to_shapes(
-    ell: Ellipsoid, px: np.ndarray, py: np.ndarray, shapes: list[Shape], *, end_pruning: bool = True
+    ell: Ellipsoid,
+    px: np.ndarray,
+    py: np.ndarray,
+    shapes: list[Shape],
+    *,
+    end_pruning: bool = True,
+    want: np.ndarray | None = None,
+    nearness: Nearness | None = None,
 ) -> np.ndarray:
     """Exact geodesic distances (n_points, n_shapes) from points to geometries (0 inside a polygon).
 
@@ -172,9 +138,11 @@ def distances_to_shapes(
     :meth:`Ellipsoid.chord_reach` (docs/exactness.md, steps 2a and 5). Small
     geometries are searched by brute force, together; large ones through
     k-d trees; the same pairs pass either way. The survivors are measured
-    together. ``end_pruning=False`` also measures the edges that
-    :func:`foot_outside` proves are nearest at an end (slower, same
-    distances; for testing that rule).
+    together. ``want`` (n_points, n_shapes), if given, names the pairs to
+    measure (the others stay infinite); ``nearness`` is :func:`nearness` of
+    the same points and shapes, when already at hand. ``end_pruning=False``
+    also measures the edges that :func:`foot_outside` proves are nearest at an
+    end (slower, same distances; for testing that rule).
     """
     px = wrap(np.asarray(px, dtype=float))  # the drawn fills lie in [-180, 180]
     py = np.asarray(py, dtype=float)
@@ -183,20 +151,26 @@ def distances_to_shapes(
     if n == 0 or m == 0:
         return best
     xyz = ell.ecef(px, py)
+    want = np.ones((n, m), dtype=bool) if want is None else want
     found: list = []
     small = [k for k, sh in enumerate(shapes) if sh.small and sh.vx.size]
     if small:
-        found += small_candidates(ell, px, py, xyz, [shapes[k] for k in small], np.asarray(small), best, end_pruning)
+        parts = sum(shapes[k].vx.size + len(shapes[k].edges) for k in small)
+        for rows in slices(np.flatnonzero(want[:, small].any(axis=1)), parts):
+            sub = [shapes[k] for k in small]
+            found += small_candidates(ell, px, py, xyz, rows, sub, np.asarray(small), want, best, end_pruning)
     for k, sh in enumerate(shapes):
-        if not sh.small:
-            found.append(tree_candidates(ell, px, py, xyz, sh, k, best, end_pruning))
+        rows = np.flatnonzero(want[:, k])
+        if not sh.small and rows.size:
+            near = None if nearness is None else nearness.near[k][rows]
+            found.append(tree_candidates(ell, px, py, xyz, rows, sh, k, near, best, end_pruning))
     rows = np.concatenate([r for r, _, _ in found]) if found else np.empty(0, dtype=np.intp)
     if rows.size:
         cols = np.concatenate([c for _, c, _ in found])
         seg = np.concatenate([e for _, _, e in found])
         d, _ = segment_distance(ell, px[rows], py[rows], seg[:, 0], seg[:, 1], seg[:, 2], seg[:, 3])
         np.minimum.at(best, (rows, cols), d)
-    inside_to_zero(ell, px, py, shapes, best)
+    inside_to_zero(ell, px, py, shapes, best, want)
     return best
 
 
@@ -207,84 +181,88 @@ def nearest_vertices(ell: Ellipsoid, px, py, rows, cols, vx, vy, best) -> None:
 
 
 def edge_survivors(ell, xyz, rows, chord, reach, ea, eb, half, end_pruning: bool) -> np.ndarray:
-    """Which (point, edge) pairs may hold a point nearer than the bound (docs/exactness.md, step 5)."""
+    """Which (point, edge) pairs may hold a point nearer than the bound (docs/exactness.md, step 5).
+
+    ``rows`` index ``xyz`` for each pair; the other arrays are per pair.
+    """
     keep = chord - half <= reach
     if end_pruning:
         keep[keep] = ~foot_outside(xyz[rows[keep]], ea[keep], eb[keep], half[keep], ell.a)
     return keep
 
 
-def small_candidates(ell, px, py, xyz, shapes, cols, best, end_pruning: bool) -> list:
+def small_candidates(ell, px, py, xyz, rows, shapes, cols, want, best, end_pruning: bool) -> list:
     """Vertices measured and edges to measure for small shapes, by brute force over all their parts.
 
-    The same tests as :func:`tree_candidates`, on every (point, part) pair:
-    the vertex nearest by chord of each shape is measured, then the other
-    vertices within ``c(u)``, and the edges passing the midpoint test are
-    returned as (rows, columns, edges).
+    The same tests as :func:`tree_candidates`, on every wanted (point, part)
+    pair of ``rows``: the vertex nearest by chord of each shape is measured,
+    then the other vertices within ``c(u)``, and the edges passing the
+    midpoint test are returned as (rows, columns, edges).
     """
     nv = np.array([sh.vx.size for sh in shapes])
     ne = np.array([len(sh.edges) for sh in shapes])
     v_col = np.repeat(np.arange(len(shapes)), nv)
     e_col = np.repeat(np.arange(len(shapes)), ne)
-    vxyz = np.concatenate([sh.vxyz for sh in shapes])
     vx = np.concatenate([sh.vx for sh in shapes])
     vy = np.concatenate([sh.vy for sh in shapes])
-    mid = np.concatenate([sh.mid for sh in shapes])
     half = np.concatenate([sh.half for sh in shapes])
-    ea = np.concatenate([sh.ea for sh in shapes])
-    eb = np.concatenate([sh.eb for sh in shapes])
+    wanted = want[np.ix_(rows, cols)]
+    u = np.full(wanted.shape, np.inf)
+    c = cdist(xyz[rows], np.concatenate([sh.vxyz for sh in shapes]))
+    # The vertex nearest by chord of each shape (ties all measured) gives u.
+    first = (c <= np.minimum.reduceat(c, np.r_[0, np.cumsum(nv)[:-1]], axis=1)[:, v_col]) & wanted[:, v_col]
+    r, v = np.nonzero(first)
+    nearest_vertices(ell, px[rows], py[rows], r, v_col[v], vx[v], vy[v], u)
+    r, v = np.nonzero((c <= ell.chord_reach(u)[:, v_col]) & ~first & wanted[:, v_col])
+    nearest_vertices(ell, px[rows], py[rows], r, v_col[v], vx[v], vy[v], u)
+    best[np.ix_(rows, cols)] = u
+    if not half.size:
+        return []
+    mid = np.concatenate([sh.mid for sh in shapes])
+    r, e = np.nonzero((cdist(xyz[rows], mid) - half[None, :] <= ell.chord_reach(u)[:, e_col]) & wanted[:, e_col])
+    chord = np.linalg.norm(xyz[rows[r]] - mid[e], axis=1)
+    ea = np.concatenate([sh.ea for sh in shapes])[e]
+    eb = np.concatenate([sh.eb for sh in shapes])[e]
+    keep = edge_survivors(ell, xyz[rows], r, chord, ell.chord_reach(u[r, e_col[e]]), ea, eb, half[e], end_pruning)
     seg = np.concatenate([sh.edges for sh in shapes])
-    starts = np.r_[0, np.cumsum(nv)[:-1]]
-    out = []
-    step = max(1, PAIRS_PER_BATCH // (vx.size + half.size))
-    for lo in range(0, px.size, step):
-        at = np.arange(lo, min(px.size, lo + step))
-        u = np.full((at.size, len(shapes)), np.inf)
-        c = cdist(xyz[at], vxyz)
-        # The vertex nearest by chord of each shape (ties all measured) gives u.
-        first = c <= np.minimum.reduceat(c, starts, axis=1)[:, v_col]
-        r, v = np.nonzero(first)
-        nearest_vertices(ell, px[at], py[at], r, v_col[v], vx[v], vy[v], u)
-        r, v = np.nonzero((c <= ell.chord_reach(u)[:, v_col]) & ~first)
-        nearest_vertices(ell, px[at], py[at], r, v_col[v], vx[v], vy[v], u)
-        best[at[:, None], cols[None, :]] = u
-        if half.size:
-            r, e = np.nonzero(cdist(xyz[at], mid) - half[None, :] <= ell.chord_reach(u)[:, e_col])
-            chord = np.linalg.norm(xyz[at][r] - mid[e], axis=1)
-            keep = edge_survivors(
-                ell, xyz[at], r, chord, ell.chord_reach(u[r, e_col[e]]), ea[e], eb[e], half[e], end_pruning
-            )
-            out.append((at[r[keep]], cols[e_col[e[keep]]], seg[e[keep]]))
-    return out
+    return [(rows[r[keep]], cols[e_col[e[keep]]], seg[e[keep]])]
 
 
-def tree_candidates(ell, px, py, xyz, sh: Shape, k: int, best, end_pruning: bool):
-    """Vertices measured and edges to measure for one large shape, through its k-d trees."""
+def tree_candidates(ell, px, py, xyz, rows, sh: Shape, k: int, near, best, end_pruning: bool):
+    """Vertices measured and edges to measure for one large shape and the points ``rows``, through its k-d trees.
+
+    ``near``: the vertex nearest by chord of each of ``rows``, if known.
+    """
     vtree, classes = sh.search_trees()
-    near = vtree.query(xyz)[1]
-    best[:, k] = ell.distance(px, py, sh.vx[near], sh.vy[near])
-    reach = ell.chord_reach(best[:, k])
-    rows, idx = pairs_within_chord(vtree, xyz, reach)
-    keep = idx != near[rows]
-    nearest_vertices(ell, px, py, rows[keep], np.full(int(keep.sum()), k), sh.vx[idx[keep]], sh.vy[idx[keep]], best)
+    sub = xyz[rows]
+    if near is None:
+        near = vtree.query(sub)[1]
+    u = ell.distance(px[rows], py[rows], sh.vx[near], sh.vy[near])
+    at, idx = pairs_within_chord(vtree, sub, ell.chord_reach(u))
+    keep = idx != near[at]
+    if keep.any():
+        np.minimum.at(
+            u, at[keep], ell.distance(px[rows[at[keep]]], py[rows[at[keep]]], sh.vx[idx[keep]], sh.vy[idx[keep]])
+        )
+    best[rows, k] = u
     if not classes:
         return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp), np.empty((0, 4))
-    reach = ell.chord_reach(best[:, k])
-    found = [pairs_within_chord(tree, xyz, reach + longest) for _, tree, longest in classes]
-    rows = np.concatenate([r for r, _ in found])
+    reach = ell.chord_reach(u)
+    found = [pairs_within_chord(tree, sub, reach + longest) for _, tree, longest in classes]
+    at = np.concatenate([r for r, _ in found])
     idx = np.concatenate([members[i] for (members, _, _), (_, i) in zip(classes, found)])
-    chord = np.linalg.norm(xyz[rows] - sh.mid[idx], axis=1)
-    keep = edge_survivors(ell, xyz, rows, chord, reach[rows], sh.ea[idx], sh.eb[idx], sh.half[idx], end_pruning)
-    return rows[keep], np.full(int(keep.sum()), k), sh.edges[idx[keep]]
+    chord = np.linalg.norm(sub[at] - sh.mid[idx], axis=1)
+    keep = edge_survivors(ell, sub, at, chord, reach[at], sh.ea[idx], sh.eb[idx], sh.half[idx], end_pruning)
+    return rows[at[keep]], np.full(int(keep.sum()), k), sh.edges[idx[keep]]
 
 
-def inside_to_zero(ell: Ellipsoid, px, py, shapes: list[Shape], best) -> None:
+def inside_to_zero(ell: Ellipsoid, px, py, shapes: list[Shape], best, want) -> None:
     """Set to 0 the distances of points inside a polygon (its fill drawn within 1 mm; on the boundary counts).
 
     Only points in a shape's :func:`lonlat_box` are tested, and only the
     shapes that have such points are drawn (in one batch).
     """
-    maybe = {k: np.flatnonzero(in_box(sh.box, px, py)) for k, sh in enumerate(shapes) if sh.polygonal}
+    maybe = {k: np.flatnonzero(in_box(sh.box, px, py) & want[:, k]) for k, sh in enumerate(shapes) if sh.polygonal}
     maybe = {k: rows for k, rows in maybe.items() if rows.size}
     todo = [k for k in maybe if shapes[k].fill is _UNSET]
     for k, fill in zip(todo, exact_fills(ell, [shapes[k].geom for k in todo])):
@@ -324,6 +302,7 @@ def distance_matrix(
     o_shapes: list | None = None,
     *,
     end_pruning: bool = True,
+    reach: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Exact geodesic distances (n_targets, n_origins) between lon/lat geometries.
 
@@ -334,6 +313,15 @@ def distance_matrix(
     ``o_shapes`` may pass :func:`origin_shapes` of ``origins`` built once for
     several calls (targets handled in slices). ``end_pruning`` as in
     :func:`distances_to_shapes`.
+
+    ``reach``: ``(low, high)`` per origin, for coverage. Then only the pairs
+    that can matter are measured, the others left infinite: a pair is
+    measured unless bounds (:class:`Nearness`) prove its distance exceeds
+    ``high``, exceeds the target's nearest distance, gives a smaller margin
+    under ``low`` and under ``high`` and a larger ratio to ``low`` than
+    another origin surely does. So the nearest origin, the best margins, the
+    least ratio and every "within ``low``/``high``" of a target are those of
+    the full matrix.
     """
     n_o, n_t = len(origins), len(targets)
     out = np.full((n_t, n_o), np.inf)
@@ -354,47 +342,40 @@ def distance_matrix(
         tx, ty = shapely.get_x(targets[t_point]), shapely.get_y(targets[t_point])
         d = ell.distance(np.repeat(tx, ox.size), np.repeat(ty, ox.size), np.tile(ox, tx.size), np.tile(oy, tx.size))
         out[np.ix_(np.flatnonzero(t_point), np.flatnonzero(o_point))] = d.reshape(tx.size, ox.size)
+    o_hit, t_hit = overlapping_boxes([sh.box for sh in o_shapes], [sh.box for sh in t_shapes])
+    near_a = near_b = want_a = want_b = None
+    if reach is not None:
+        near_a = Nearness(ell, t_xy[:, 0], t_xy[:, 1], o_shapes) if o_shapes else None
+        near_b = Nearness(ell, o_xy[:, 0], o_xy[:, 1], t_shapes) if t_shapes else None
+        a_at = (t_owner[:, None], o_idx[None, :])
+        b_at = (t_idx[None, :], o_owner[:, None])
+        want = wanted_pairs(out, near_a, near_b, a_at, b_at, reach)
+        want_a = want[np.ix_(t_owner, o_idx)]
+        want_b = want[np.ix_(t_idx, o_owner)].T
     # Target vertices to every line/polygon origin.
     if o_shapes:
-        d = distances_to_shapes(ell, t_xy[:, 0], t_xy[:, 1], o_shapes, end_pruning=end_pruning)
+        d = distances_to_shapes(
+            ell, t_xy[:, 0], t_xy[:, 1], o_shapes, end_pruning=end_pruning, want=want_a, nearness=near_a
+        )
         for k, i in enumerate(o_idx):
             np.minimum.at(out[:, i], t_owner, d[:, k])
     # Origin vertices (point origins included) to every line/polygon target.
     if t_shapes:
-        d = distances_to_shapes(ell, o_xy[:, 0], o_xy[:, 1], t_shapes, end_pruning=end_pruning)
+        d = distances_to_shapes(
+            ell, o_xy[:, 0], o_xy[:, 1], t_shapes, end_pruning=end_pruning, want=want_b, nearness=near_b
+        )
         for k, j in enumerate(t_idx):
             np.minimum.at(out[j], o_owner, d[:, k])
     # Lines and polygons that meet are at distance 0 (edges drawn within 1 mm); only shapes whose
     # boxes overlap can meet, and only those are drawn.
-    if o_shapes and t_shapes:
-        o_hit, t_hit = overlapping_boxes([sh.box for sh in o_shapes], [sh.box for sh in t_shapes])
-        if o_hit.size:
-            o_drawn = draw_shapes(ell, [o_shapes[i] for i in np.unique(o_hit)])
-            t_drawn = draw_shapes(ell, [t_shapes[j] for j in np.unique(t_hit)])
-            o_geom = np.asarray(o_drawn, dtype=object)[np.searchsorted(np.unique(o_hit), o_hit)]
-            t_geom = np.asarray(t_drawn, dtype=object)[np.searchsorted(np.unique(t_hit), t_hit)]
-            meet = shapely.intersects(o_geom, t_geom)
-            out[t_idx[t_hit[meet]], o_idx[o_hit[meet]]] = 0.0
+    if o_hit.size:
+        o_drawn = draw_shapes(ell, [o_shapes[i] for i in np.unique(o_hit)])
+        t_drawn = draw_shapes(ell, [t_shapes[j] for j in np.unique(t_hit)])
+        o_geom = np.asarray(o_drawn, dtype=object)[np.searchsorted(np.unique(o_hit), o_hit)]
+        t_geom = np.asarray(t_drawn, dtype=object)[np.searchsorted(np.unique(t_hit), t_hit)]
+        meet = shapely.intersects(o_geom, t_geom)
+        out[t_idx[t_hit[meet]], o_idx[o_hit[meet]]] = 0.0
     return out
-
-
-def overlapping_boxes(a: list, b: list) -> tuple[np.ndarray, np.ndarray]:
-    """All pairs ``(i, j)`` whose :func:`lonlat_box` es may overlap (a missing box overlaps everything)."""
-
-    def arrays(boxes):
-        none = np.array([x is None for x in boxes])
-        v = np.array([(0.0, 360.0, -90.0, 90.0) if x is None else x for x in boxes], dtype=float).reshape(-1, 4)
-        return v, none
-
-    (va, _), (vb, _) = arrays(a), arrays(b)
-    i, j = np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing="ij")
-    i, j = i.ravel(), j.ravel()
-    lon = (np.remainder(vb[j, 0] - va[i, 0], 360.0) <= va[i, 1]) | (
-        np.remainder(va[i, 0] - vb[j, 0], 360.0) <= vb[j, 1]
-    )
-    lat = (va[i, 2] <= vb[j, 3]) & (vb[j, 2] <= va[i, 3])
-    keep = lon & lat
-    return i[keep], j[keep]
 
 
 def draw_shapes(ell: Ellipsoid, shapes: list[Shape]) -> list[BaseGeometry]:
