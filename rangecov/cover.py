@@ -95,8 +95,9 @@ def coverage(
         terminal and the work lasts more than about a second; ``True``
         always (needs ``tqdm``); ``False`` never.
     chunk_size : int, optional
-        Targets handled per step (one step of the bar): 1,048,576 points, or
-        1,024 lines and polygons, by default. Any positive whole number is
+        Targets handled per step (one step of the bar): by default 1,048,576
+        points against points, up to 65,536 points against lines or polygons
+        (fewer against many of them), or 1,024 line and polygon targets. Any positive whole number is
         honoured exactly; the answer does not depend on it, only memory,
         speed (points are searched per cell of a chunk's targets, so small
         chunks search slower) and the bar's steps do.
@@ -356,7 +357,7 @@ class PreparedCoverage:
             min_covered=options["min_covered"],
             tolerance=options["tolerance"],
             progress=progress,
-            chunk_size=chunk_size or shape_coverage.SHAPE_CHUNK,
+            chunk_size=chunk_size,
         )
 
     def answer(self, targets, *, rows: bool = True) -> tuple[gpd.GeoDataFrame | None, np.ndarray]:

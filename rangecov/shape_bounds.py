@@ -96,7 +96,8 @@ class Nearness:
         for k, sh in enumerate(shapes):
             if not sh.small:
                 workers = default_workers() if n >= 20_000 else 1
-                chord[:, k], self.near[k] = sh.search_trees()[0].query(xyz, workers=workers)
+                frame, tree, _ = sh.search_trees()
+                chord[:, k], self.near[k] = tree.query(xyz @ frame.T, workers=workers)
         longest = np.array([sh.half.max() if sh.half.size else 0.0 for sh in shapes])
         # Every point of an edge is within half its length of an end, a vertex (steps 1 and 5).
         low = np.maximum(chord - longest[None, :] - PRUNE_SLACK_M, 0.0)
@@ -107,7 +108,7 @@ class Nearness:
         self.high = ell.distance_upper(chord)
 
 
-def wanted_pairs(exact, near_a, near_b, a_at, b_at, reach) -> np.ndarray:
+def wanted_pairs(exact, near_a, near_b, a_at, b_at, reach) -> tuple[np.ndarray, np.ndarray]:
     """Which (target, origin) pairs :func:`distance_matrix` must measure for coverage (see there).
 
     ``exact`` holds the pairs measured already (points to points), infinite
@@ -116,8 +117,12 @@ def wanted_pairs(exact, near_a, near_b, a_at, b_at, reach) -> np.ndarray:
     ``a_at``/``b_at`` the (target, origin) of each of their entries
     (broadcast to their shape). Pairs of lines and polygons that meet are
     found apart from this (their distance 0 set whether measured or not).
+
+    Returns ``(want, stand_in)``: the pairs to measure, and for pairs surely
+    within both reaches that can win nothing else, an upper bound on their
+    distance to stand in for it (infinite elsewhere).
     """
-    low_reach, high_reach = (np.asarray(r, dtype=float) for r in reach)
+    low_reach, high_reach = (np.asarray(r, dtype=float)[None, :] for r in reach)
     measured = np.isfinite(exact)
     lo = np.where(measured, exact, np.inf)
     hi = lo.copy()
@@ -126,21 +131,24 @@ def wanted_pairs(exact, near_a, near_b, a_at, b_at, reach) -> np.ndarray:
             ti, oi = (x.ravel() for x in np.broadcast_arrays(ti, oi))
             np.minimum.at(lo, (ti, oi), near.low.ravel())
             np.minimum.at(hi, (ti, oi), near.high.ravel())
-    nearest = hi.min(axis=1, keepdims=True)
-    best_high = (high_reach[None, :] - hi).max(axis=1, keepdims=True)
-    best_low = (low_reach[None, :] - hi).max(axis=1, keepdims=True)
+    best_high = (high_reach - hi).max(axis=1, keepdims=True)
+    best_low = (low_reach - hi).max(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         pos = low_reach > 0
-        ratio_hi = np.where(pos[None, :], hi / np.where(pos, low_reach, 1.0)[None, :], np.where(hi == 0, 0.0, np.inf))
-        ratio_lo = np.where(pos[None, :], lo / np.where(pos, low_reach, 1.0)[None, :], np.where(lo == 0, 0.0, np.inf))
-    return (
-        measured
-        | (lo <= nearest)
-        | (lo <= high_reach[None, :])
-        | (high_reach[None, :] - lo >= best_high)
-        | (low_reach[None, :] - lo >= best_low)
+        ratio_hi = np.where(pos, hi / np.where(pos, low_reach, 1.0), np.where(hi == 0, 0.0, np.inf))
+        ratio_lo = np.where(pos, lo / np.where(pos, low_reach, 1.0), np.where(lo == 0, 0.0, np.inf))
+    # May be the nearest, hold the best margin under either reach, or the least ratio.
+    may_win = (
+        (lo <= hi.min(axis=1, keepdims=True))
+        | (high_reach - lo >= best_high)
+        | (low_reach - lo >= best_low)
         | (ratio_lo <= ratio_hi.min(axis=1, keepdims=True))
     )
+    # Within both reaches for sure, and winning nothing: its upper bound answers "within" and loses
+    # every comparison the true distance loses.
+    surely_within = ~measured & ~may_win & (hi <= np.minimum(low_reach, high_reach))
+    want = measured | may_win | ((lo <= high_reach) & ~surely_within)
+    return want, np.where(surely_within, hi, np.inf)
 
 
 def overlapping_boxes(a: list, b: list) -> tuple[np.ndarray, np.ndarray]:

@@ -13,6 +13,7 @@ from .geodesy import Ellipsoid
 from .lonlat import centroids
 from .reaches import parse_reach, spec_tolerance, status_codes
 from .report import CoverageReport
+from .shape_bounds import PAIRS_PER_BATCH
 from .shape_buffers import dissolve
 from .shape_distance import distance_matrix, origin_shapes
 
@@ -28,8 +29,12 @@ def check_polygons(values: np.ndarray, index, argname: str, why: str) -> None:
         )
 
 
-# Targets per chunk of the distance computation by default (one progress step).
+# Targets per chunk of the distance computation by default (one progress step): line and polygon
+# targets; point targets against line and polygon origins come in chunks of up to POINT_TARGET_CHUNK,
+# fewer against many origins (a chunk's tables hold targets x origins), so that k-d queries and
+# solves run in large batches over threads.
 SHAPE_CHUNK = 1024
+POINT_TARGET_CHUNK = 65_536
 
 
 def shape_coverage(
@@ -46,9 +51,12 @@ def shape_coverage(
     dist = np.empty((n_t, n_o))
     o_shapes = origin_shapes(ell, o_vals)
     # Targets are independent, so chunks change nothing but let a bar advance.
-    for part in progress_bars.chunks(
-        n_t, chunk_size or SHAPE_CHUNK, desc="distances", unit="target", progress=progress
-    ):
+    if chunk_size is None:
+        points = bool(n_t) and (np.asarray(shapely.get_type_id(probe)) == shapely.GeometryType.POINT).all()
+        chunk_size = (
+            max(SHAPE_CHUNK, min(POINT_TARGET_CHUNK, PAIRS_PER_BATCH // max(n_o, 1))) if points else SHAPE_CHUNK
+        )
+    for part in progress_bars.chunks(n_t, chunk_size, desc="distances", unit="target", progress=progress):
         # Pairs that cannot change an answer stay infinite (see distance_matrix).
         dist[part] = distance_matrix(ell, o_vals, probe[part], o_shapes, reach=(spec.low, spec.high))
     rows = np.arange(n_t)

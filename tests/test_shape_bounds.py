@@ -95,7 +95,12 @@ def test_pruned_matrix_gives_every_answer_of_the_full_one(case):
     full = distance_matrix(ELL, origins, targets)
     pruned = distance_matrix(ELL, origins, targets, reach=(low, high))
     measured = np.isfinite(pruned)
-    assert np.array_equal(pruned[measured], full[measured])
+    # Measured to the bit, or an upper bound standing in for a pair surely within reach.
+    exact = pruned == full
+    assert np.all(pruned[measured & ~exact] >= full[measured & ~exact])
+    assert np.all(
+        pruned[measured & ~exact] <= np.minimum(low, high)[None, :].repeat(len(targets), 0)[measured & ~exact]
+    )
     assert measured.mean() < 1.0 or "zero" in name or spread < 10  # something was spared somewhere
     a, b = answers(full, low, high), answers(pruned, low, high)
     for key in a:
