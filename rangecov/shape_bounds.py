@@ -15,7 +15,16 @@ from scipy.spatial.distance import cdist
 from .geodesy import PRUNE_SLACK_M, Ellipsoid, default_workers
 from .lonlat import wrap
 
-__all__ = ["PAIRS_PER_BATCH", "lonlat_box", "in_box", "overlapping_boxes", "slices", "Nearness", "wanted_pairs"]
+__all__ = [
+    "PAIRS_PER_BATCH",
+    "lonlat_box",
+    "in_box",
+    "in_boxes",
+    "overlapping_boxes",
+    "slices",
+    "Nearness",
+    "wanted_pairs",
+]
 
 # (point, vertex or edge) pairs of a brute-force search held at once: bounds its memory.
 PAIRS_PER_BATCH = 2_000_000
@@ -56,10 +65,14 @@ def lonlat_box(ell: Ellipsoid, vx: np.ndarray, vy: np.ndarray, edges: np.ndarray
 
 def in_box(box, px: np.ndarray, py: np.ndarray) -> np.ndarray:
     """Points that may lie in a :func:`lonlat_box` (all of them where there is none)."""
-    if box is None:
-        return np.ones(px.size, dtype=bool)
-    west, width, south, north = box
-    return (np.remainder(px - west, 360.0) <= width) & (py >= south) & (py <= north)
+    return in_boxes([box], px, py)[:, 0]
+
+
+def in_boxes(boxes: list, px: np.ndarray, py: np.ndarray) -> np.ndarray:
+    """(n_points, n_boxes): which points may lie in each :func:`lonlat_box` (all where a box is None)."""
+    v = np.array([(0.0, 360.0, -90.0, 90.0) if b is None else b for b in boxes], dtype=float).reshape(-1, 4)
+    px, py = np.asarray(px, dtype=float)[:, None], np.asarray(py, dtype=float)[:, None]
+    return (np.remainder(px - v[:, 0], 360.0) <= v[:, 1]) & (py >= v[:, 2]) & (py <= v[:, 3])
 
 
 def slices(rows: np.ndarray, parts: int):
@@ -77,7 +90,8 @@ class Nearness:
     ``low`` (n, m): no point of the shape is nearer (0 where the point may lie
     inside a polygon); ``high``: the vertex nearest by chord is no farther
     (docs/exactness.md, step 4), so neither is the shape; ``near``: for large
-    shapes, that vertex's position (reused by :func:`distances_to_shapes`).
+    shapes, that vertex's position and the chord to the second nearest
+    (reused by :func:`distances_to_shapes`).
     """
 
     def __init__(self, ell: Ellipsoid, px: np.ndarray, py: np.ndarray, shapes: list) -> None:
@@ -97,13 +111,19 @@ class Nearness:
             if not sh.small:
                 workers = default_workers() if n >= 20_000 else 1
                 frame, tree, _ = sh.search_trees()
-                chord[:, k], self.near[k] = tree.query(xyz @ frame.T, workers=workers)
+                c, i = tree.query(xyz @ frame.T, k=min(2, tree.n), workers=workers)
+                c, i = c.reshape(n, -1), i.reshape(n, -1)
+                chord[:, k] = c[:, 0]
+                # The two vertices nearest by chord: when the second lies beyond the search radius of
+                # the first's distance, no other vertex needs measuring.
+                self.near[k] = (i[:, 0], c[:, -1] if c.shape[1] > 1 else np.full(n, np.inf))
         longest = np.array([sh.half.max() if sh.half.size else 0.0 for sh in shapes])
         # Every point of an edge is within half its length of an end, a vertex (steps 1 and 5).
         low = np.maximum(chord - longest[None, :] - PRUNE_SLACK_M, 0.0)
-        for k, sh in enumerate(shapes):
-            if sh.polygonal:
-                low[in_box(sh.box, px, py), k] = 0.0
+        polygonal = np.flatnonzero([sh.polygonal for sh in shapes])
+        if polygonal.size:
+            inside = in_boxes([shapes[k].box for k in polygonal], px, py)
+            low[:, polygonal] = np.where(inside, 0.0, low[:, polygonal])
         self.low = low
         self.high = ell.distance_upper(chord)
 

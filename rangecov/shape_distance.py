@@ -18,7 +18,7 @@ from .drawing import draw_many, exact_fills, geometry_parts
 from .engine.search import pairs_within_chord
 from .geodesy import Ellipsoid, segment_distance
 from .lonlat import wrap
-from .shape_bounds import Nearness, in_box, lonlat_box, overlapping_boxes, slices, wanted_pairs
+from .shape_bounds import Nearness, in_boxes, lonlat_box, overlapping_boxes, slices, wanted_pairs
 
 __all__ = ["Shape", "shapes_of", "origin_shapes", "distances_to_shapes", "distance_matrix"]
 
@@ -110,22 +110,81 @@ class Shape:
 def edge_parts(ell: Ellipsoid, geoms) -> list:
     """Per geometry: its distinct vertices (n, 2) and their ECEF coordinates, its edges (m, 4), their
     lengths, ECEF midpoints and ECEF ends; every geometry's solved in one batch."""
-    parts = [geometry_parts(g) for g in geoms]
-    pts = [np.unique(np.asarray(p, dtype=float).reshape(-1, 2), axis=0) for p, _, _ in parts]
-    eds = [np.asarray(e, dtype=float).reshape(-1, 4) for _, e, _ in parts]
-    v = np.concatenate(pts) if pts else np.empty((0, 2))
-    e = np.concatenate(eds) if eds else np.empty((0, 4))
+    v_own, v, e_own, e = vertices_and_edges(geoms)
+    if len(v):
+        # Distinct vertices per geometry, sorted by owner (then lon, then lat).
+        u = np.unique(np.column_stack((v_own, v)), axis=0)
+        own, v = u[:, 0].astype(np.intp), u[:, 1:]
+    else:
+        own, v = np.empty(0, dtype=np.intp), np.empty((0, 2))
     if len(e):
         az, _, length = ell.inverse(e[:, 0], e[:, 1], e[:, 2], e[:, 3])
         mlon, mlat, _ = ell.forward(e[:, 0], e[:, 1], az, 0.5 * length)
         mid, ea, eb = ell.ecef(mlon, mlat), ell.ecef(e[:, 0], e[:, 1]), ell.ecef(e[:, 2], e[:, 3])
     else:
         length, mid, ea, eb = np.empty(0), np.empty((0, 3)), np.empty((0, 3)), np.empty((0, 3))
-    v_cut = np.cumsum([len(x) for x in pts])[:-1]
-    e_cut = np.cumsum([len(x) for x in eds])[:-1]
-    vxyz = np.split(ell.ecef(v[:, 0], v[:, 1]), v_cut)
-    ends = zip(np.split(ea, e_cut), np.split(eb, e_cut))
-    return list(zip(pts, vxyz, eds, np.split(length, e_cut), np.split(mid, e_cut), ends))
+    v_cut = np.searchsorted(own, np.arange(1, len(geoms)))
+    e_cut = np.searchsorted(e_own, np.arange(1, len(geoms)))
+    pieces = (np.split(a, v_cut) for a in (v, ell.ecef(v[:, 0], v[:, 1])))
+    e_pieces = [np.split(a, e_cut) for a in (e, length, mid, ea, eb)]
+    return [(pv, px, pe, pl, pm, (pa, pb)) for (pv, px), pe, pl, pm, pa, pb in zip(zip(*pieces), *e_pieces)]
+
+
+def vertices_and_edges(geoms) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every vertex (isolated points included; rings' closing repeats left out) and every edge
+    (lon1, lat1, lon2, lat2) of the geometries, each with the position of its geometry, in order."""
+    parts, owner = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
+    kind = np.asarray(shapely.get_type_id(parts))
+    if np.isin(
+        kind,
+        [
+            shapely.GeometryType.MULTIPOINT,
+            shapely.GeometryType.MULTILINESTRING,
+            shapely.GeometryType.MULTIPOLYGON,
+            shapely.GeometryType.GEOMETRYCOLLECTION,
+        ],
+    ).any():
+        # Collections inside collections: one geometry at a time, flattened by geometry_parts.
+        return nested_vertices_and_edges(geoms)
+    polys = kind == shapely.GeometryType.POLYGON
+    rings, ring_owner = shapely.get_rings(parts[polys], return_index=True)
+    chains = np.concatenate([parts[kind == shapely.GeometryType.LINESTRING], rings])
+    chain_owner = np.concatenate([owner[kind == shapely.GeometryType.LINESTRING], owner[polys][ring_owner]])
+    xy, at = shapely.get_coordinates(chains, return_index=True)
+    is_ring = np.r_[np.zeros(len(chains) - len(rings), dtype=bool), np.ones(len(rings), dtype=bool)]
+    follows = np.r_[at[1:] == at[:-1], False]  # an edge starts here
+    last = ~follows
+    keep_v = ~(last & is_ring[at])  # a ring's closing coordinate repeats its first
+    point = kind == shapely.GeometryType.POINT
+    p_xy, p_at = shapely.get_coordinates(parts[point], return_index=True)  # empty points have none
+    p_owner = owner[point][p_at]
+    v_own = np.concatenate([chain_owner[at[keep_v]], p_owner])
+    v = np.concatenate([xy[keep_v], p_xy])
+    k = np.flatnonzero(follows)
+    e_own = chain_owner[at[k]]
+    e = np.column_stack((xy[k], xy[k + 1]))
+    order = np.argsort(e_own, kind="stable")
+    return v_own, v, e_own[order], e[order]
+
+
+def nested_vertices_and_edges(geoms):
+    """:func:`vertices_and_edges` through :func:`rangecov.drawing.geometry_parts`, one geometry at a time."""
+    v_own, v, e_own, e = [], [], [], []
+    for k, g in enumerate(geoms):
+        points, edges, _ = geometry_parts(g)
+        points = np.asarray(points, dtype=float).reshape(-1, 2)
+        edges = np.asarray(edges, dtype=float).reshape(-1, 4)
+        v_own.append(np.full(len(points), k))
+        v.append(points)
+        e_own.append(np.full(len(edges), k))
+        e.append(edges)
+    cat = np.concatenate
+    return (
+        cat(v_own or [np.empty(0)]),
+        cat(v or [np.empty((0, 2))]),
+        cat(e_own or [np.empty(0)]),
+        cat(e or [np.empty((0, 4))]),
+    )
 
 
 def shapes_of(ell: Ellipsoid, geoms) -> list[Shape]:
@@ -176,7 +235,7 @@ def distances_to_shapes(
     for k, sh in enumerate(shapes):
         rows = np.flatnonzero(want[:, k])
         if not sh.small and rows.size:
-            near = None if nearness is None else nearness.near[k][rows]
+            near = None if nearness is None else tuple(x[rows] for x in nearness.near[k])
             found.append(tree_candidates(ell, px, py, xyz, rows, sh, k, near, best, end_pruning))
     rows = np.concatenate([r for r, _, _ in found]) if found else np.empty(0, dtype=np.intp)
     if rows.size:
@@ -245,15 +304,20 @@ def small_candidates(ell, px, py, xyz, rows, shapes, cols, want, best, end_pruni
 def tree_candidates(ell, px, py, xyz, rows, sh: Shape, k: int, near, best, end_pruning: bool):
     """Vertices measured and edges to measure for one large shape and the points ``rows``, through its k-d trees.
 
-    ``near``: the vertex nearest by chord of each of ``rows``, if known.
+    ``near``: the vertex nearest by chord of each of ``rows`` and the chord to the second nearest, if known.
     """
     frame, vtree, classes = sh.search_trees()
     sub = xyz[rows]
     turned = sub @ frame.T  # for the trees
     if near is None:
-        near = vtree.query(turned)[1]
+        c, i = vtree.query(turned, k=2)
+        near = (i[:, 0], c[:, 1])
+    near, second = near
     u = ell.distance(px[rows], py[rows], sh.vx[near], sh.vy[near])
-    at, idx = pairs_within_chord(vtree, turned, ell.chord_reach(u))
+    # Other vertices within the search radius only where the second nearest is.
+    more = np.flatnonzero(second <= ell.chord_reach(u))
+    at, idx = pairs_within_chord(vtree, turned[more], ell.chord_reach(u[more]))
+    at = more[at]
     keep = idx != near[at]
     if keep.any():
         np.minimum.at(
@@ -277,8 +341,11 @@ def inside_to_zero(ell: Ellipsoid, px, py, shapes: list[Shape], best, want) -> N
     Only points in a shape's :func:`lonlat_box` are tested, and only the
     shapes that have such points are drawn (in one batch).
     """
-    maybe = {k: np.flatnonzero(in_box(sh.box, px, py) & want[:, k]) for k, sh in enumerate(shapes) if sh.polygonal}
-    maybe = {k: rows for k, rows in maybe.items() if rows.size}
+    polygonal = [k for k, sh in enumerate(shapes) if sh.polygonal]
+    if not polygonal:
+        return
+    hits = in_boxes([shapes[k].box for k in polygonal], px, py) & want[:, polygonal]
+    maybe = {k: np.flatnonzero(hits[:, j]) for j, k in enumerate(polygonal) if hits[:, j].any()}
     todo = [k for k in maybe if shapes[k].fill is _UNSET]
     for k, fill in zip(todo, exact_fills(ell, [shapes[k].geom for k in todo])):
         shapes[k].fill = fill
@@ -374,15 +441,13 @@ def distance_matrix(
         d = distances_to_shapes(
             ell, t_xy[:, 0], t_xy[:, 1], o_shapes, end_pruning=end_pruning, want=want_a, nearness=near_a
         )
-        for k, i in enumerate(o_idx):
-            np.minimum.at(out[:, i], t_owner, d[:, k])
+        np.minimum.at(out, (t_owner[:, None], o_idx[None, :]), d)
     # Origin vertices (point origins included) to every line/polygon target.
     if t_shapes:
         d = distances_to_shapes(
             ell, o_xy[:, 0], o_xy[:, 1], t_shapes, end_pruning=end_pruning, want=want_b, nearness=near_b
         )
-        for k, j in enumerate(t_idx):
-            np.minimum.at(out[j], o_owner, d[:, k])
+        np.minimum.at(out, (t_idx[None, :], o_owner[:, None]), d)
     # Lines and polygons that meet are at distance 0 (edges drawn within 1 mm); only shapes whose
     # boxes overlap can meet, and only those are drawn.
     if o_hit.size:
