@@ -103,8 +103,11 @@ def buffer(
     Point buffers work for every distance up to the whole globe (from the
     antipodal distance, 20,004 km on WGS84, on). Beyond ``pi * b``
     (19,970 km) the region is the globe minus a small patch around the
-    antipode, traced from there. Lines and polygons work up to 9,000 km
-    (``NotImplementedError`` beyond).
+    antipode, traced from there. Buffers of lines and polygons work up to
+    9,000 km (``NotImplementedError`` beyond: an edge's sweep is drawn as
+    the strip its right-angle geodesics cover, and those meet beyond a
+    quarter meridian); distances to them, in ``coverage``, are exact at any
+    separation.
 
     Examples
     --------

@@ -25,15 +25,18 @@ from .disks import disks
 from .drawing import draw_many, draw_polygon, geometry_parts
 from .edges import MAX_EDGE_M, MID_SHARE, densify_many, edge_midpoints, refine
 from .errors import UnsupportedError
-from .geodesy import Ellipsoid, segment_distance
+from .geodesy import Ellipsoid
 from .lonlat import polygonal, ring_polygon
+from .segment import segment_distance
 
 __all__ = ["MAX_SHAPE_DISTANCE_M", "buffer_shape", "buffer_values", "dissolve"]
 
 
 # Beyond about a quarter meridian the right-angle geodesics leaving an edge
 # start to meet (they all meet at the edge's pole on a sphere), and the
-# sweep is no longer the strip between the edge and its offset curve.
+# sweep is no longer the strip between the edge and its offset curve. The one
+# limit on lines and polygons (docs/exactness.md, step 6): their distances
+# (rangecov.segment) hold at any separation, their buffers only up to here.
 MAX_SHAPE_DISTANCE_M = 9_000_000.0
 
 

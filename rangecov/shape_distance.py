@@ -16,8 +16,9 @@ from shapely.geometry.base import BaseGeometry
 
 from .drawing import draw_many, exact_fills, geometry_parts
 from .engine.search import pairs_within_chord
-from .geodesy import Ellipsoid, segment_distance
+from .geodesy import Ellipsoid
 from .lonlat import wrap
+from .segment import segment_distance
 from .shape_bounds import Nearness, in_boxes, lonlat_box, overlapping_boxes, slices, wanted_pairs
 
 __all__ = ["Shape", "shapes_of", "origin_shapes", "distances_to_shapes", "distance_matrix"]

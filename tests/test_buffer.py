@@ -20,7 +20,8 @@ from shapely import LineString, MultiPoint, Point, Polygon
 import rangecov
 from rangecov import drawing, edges, geodesy, lonlat, shape_distance
 from rangecov.errors import InputError, UnsupportedError
-from rangecov.geodesy import get_ellipsoid, segment_distance
+from rangecov.geodesy import get_ellipsoid
+from rangecov.segment import segment_distance
 
 ELL = get_ellipsoid("WGS84")
 SAMPLES = 8  # per edge and reading
