@@ -1,4 +1,4 @@
-"""PostGIS baseline for bench/points.py: `EXISTS (... ST_DWithin(geography))`.
+"""PostGIS baseline for bench/points.py and bench/shapes.py: `EXISTS (... ST_DWithin(geography))`.
 
 Needs Debian's PostgreSQL 15 and PostGIS 3 (`apt-get install postgresql-15
 postgresql-15-postgis-3`; installed here on first use when running as root).
@@ -106,12 +106,23 @@ def _csv(ids: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> str:
     return buf.getvalue()
 
 
-def postgis_exists(o_lon, o_lat, t_lon, t_lat, reach_m: float):
-    """In-reach mask from PostGIS, seconds to load + index, seconds for the query."""
+def postgis_exists(o_lon, o_lat, t_lon, t_lat, reach_m: float, *, origin_wkt: list[str] | None = None):
+    """In-reach mask from PostGIS, seconds to load + index, seconds for the query.
+
+    ``origin_wkt``: origins as WKT lon/lat geometries (lines, polygons) instead of points.
+    """
     with _cluster() as port:
         _psql(port, "CREATE EXTENSION postgis;")
         t0 = time.perf_counter()
-        for name, lon, lat in (("o", o_lon, o_lat), ("t", t_lon, t_lat)):
+        loads = [("t", t_lon, t_lat)]
+        if origin_wkt is None:
+            loads.insert(0, ("o", o_lon, o_lat))
+        else:
+            _psql(port, "CREATE UNLOGGED TABLE o_raw (id int, wkt text);")
+            rows = "".join(f'{k},"{w}"\n' for k, w in enumerate(origin_wkt))
+            _psql(port, "COPY o_raw FROM STDIN WITH (FORMAT csv);", stdin=rows)
+            _psql(port, "CREATE UNLOGGED TABLE o AS SELECT id, ST_GeogFromText('SRID=4326;' || wkt) AS g FROM o_raw;")
+        for name, lon, lat in loads:
             _psql(port, f"CREATE UNLOGGED TABLE {name}_raw (id int, lon float8, lat float8);")
             _psql(port, f"COPY {name}_raw FROM STDIN WITH (FORMAT csv);", stdin=_csv(np.arange(lon.size), lon, lat))
             _psql(

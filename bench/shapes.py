@@ -2,7 +2,8 @@
 
 Run by hand (not in CI):
 
-    .venv/bin/python bench/shapes.py
+    .venv/bin/python bench/shapes.py             # every case, median of 3
+    .venv/bin/python bench/shapes.py --postgis   # also PostGIS ST_DWithin(geography) with the polygon origins
 
 Cases (deterministic data, each in its own subprocess so peak RSS is its own):
 
@@ -10,11 +11,18 @@ Cases (deterministic data, each in its own subprocess so peak RSS is its own):
   boxes) with ``how="any"``, ``"all"`` and ``"area"``, and polygon origins
   (0.5° × 0.3° boxes) × the same targets;
 - the scenario's held-territory proxy (3 oblasts of ~5,000 vertices each and
-  a salient) as origins × random point targets (airfields, towns).
+  a salient) as origins × random point targets (airfields, towns), 10,000 to
+  1,000,000 of them; beside each, the point engine on the same targets from
+  1,000 point origins in the same box (the issue's yardstick), and with
+  ``--postgis`` PostGIS ``EXISTS (... ST_DWithin(geography, geography, r))``
+  with the same polygons (up to 100,000 targets: it takes about a
+  millisecond each), its time and the targets it puts on the other side of
+  300 km from rangecov.
 
-There is no baseline in this table: no common tool computes exact geodesic
-distances to polygons with geodesic edges; ``bench/buffers.py`` compares the
-polygon-drawing side.
+Times are the median of 3 calls in one process (the package loaded and the
+origins prepared by a first, untimed call on 100 targets); peak RSS is the
+process's high-water mark, and "over input" subtracts the RSS once the
+targets were built.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from __future__ import annotations
 import json
 import os
 import platform
-import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -35,10 +43,20 @@ CASES = [
     ("100 polygons × 2,000 polygons", "any"),
     ("4 held-territory polygons × 10,000 points", "any"),
     ("4 held-territory polygons × 100,000 points", "any"),
+    ("4 held-territory polygons × 1,000,000 points", "any"),
+    ("point engine: 1,000 points × 1,000,000 points", "any"),
 ]
 
 
-def run_case(name: str, how: str) -> dict:
+def _rss_mb(field: str) -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _data(name: str):
     import geopandas as gpd
     import numpy as np
     import shapely
@@ -54,47 +72,96 @@ def run_case(name: str, how: str) -> dict:
             origins = gpd.GeoSeries([shapely.box(a, b, a + 0.5, b + 0.3) for a, b in zip(ox, oy)], crs="EPSG:4326")
         x, y = rng.uniform(25, 45, 2000), rng.uniform(42, 58, 2000)
         targets = gpd.GeoSeries([shapely.box(a, b, a + 0.2, b + 0.15) for a, b in zip(x, y)], crs="EPSG:4326")
-        reach = "190 mi"
+        return origins, targets, "190 mi"
+    n = int(name.split("×")[1].split()[0].replace(",", ""))
+    targets = gpd.GeoSeries.from_xy(rng.uniform(25, 50, n), rng.uniform(42, 60, n), crs="EPSG:4326")
+    if name.startswith("point engine"):
+        o = np.random.default_rng(5)
+        origins = gpd.GeoSeries.from_xy(o.uniform(31, 40, 1000), o.uniform(49, 54, 1000), crs="EPSG:4326")
     else:
-        n = int(name.split("×")[1].split()[0].replace(",", ""))
         origins = rangecov.datasets.atacms_kursk_2024().held_proxy
-        targets = gpd.GeoSeries.from_xy(rng.uniform(25, 50, n), rng.uniform(42, 60, n), crs="EPSG:4326")
-        reach = "300 km"
-    coverage_ = rangecov.coverage  # the package root loads modules on first use: not timed
-    t0 = time.perf_counter()
-    report = coverage_(origins, targets, reach, how=how)
-    secs = time.perf_counter() - t0
-    return {
-        "seconds": secs,
+    return origins, targets, "300 km"
+
+
+def run_case(name: str, how: str, postgis: bool) -> dict:
+    import numpy as np
+
+    import rangecov
+
+    origins, targets, reach = _data(name)
+    input_mb = _rss_mb("VmRSS")
+    rangecov.coverage(origins, targets.iloc[:100], reach, how=how)  # loads the modules: not timed
+    secs, report = [], None
+    for _ in range(3):
+        t0 = time.perf_counter()
+        report = rangecov.coverage(origins, targets, reach, how=how)
+        secs.append(time.perf_counter() - t0)
+    out = {
+        "seconds": statistics.median(secs),
+        "runs": secs,
         "n": len(targets),
         "headline": repr(report),
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": _rss_mb("VmHWM"),
+        "input_mb": input_mb,
     }
+    # PostGIS takes about a millisecond per target here: run up to 100,000 of them.
+    if postgis and name.startswith("4 held") and len(targets) <= 100_000:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from postgis_bench import postgis_exists
+
+        xy = np.column_stack((targets.x.to_numpy(), targets.y.to_numpy()))
+        inside, load_s, query_s = postgis_exists(
+            None, None, xy[:, 0], xy[:, 1], 300_000.0, origin_wkt=[g.wkt for g in origins.geometry]
+        )
+        ours = report.targets["in_reach"].to_numpy()
+        out["postgis"] = {"query_s": query_s, "load_s": load_s, "misclassified": int((inside != ours).sum())}
+    return out
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--worker":
+    if len(sys.argv) >= 4 and sys.argv[1] == "--worker":
         sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-        print(json.dumps(run_case(sys.argv[2], sys.argv[3])))
+        print(json.dumps(run_case(sys.argv[2], sys.argv[3], "--postgis" in sys.argv[4:])))
         return
     import rangecov
 
+    postgis = "--postgis" in sys.argv[1:]
     print(f"# rangecov {rangecov.__version__} line/polygon coverage benchmark — {time.strftime('%Y-%m-%d')}")
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"# command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print()
-    print("| case | how | time s | targets/s | peak RSS MB | result |")
-    print("|---|---|---|---|---|---|")
+    print("| case | how | time s (median of 3) | targets/s | × point engine | peak RSS MB | over input MB | result |")
+    print("|---|---|---|---|---|---|---|---|")
+    results = {}
     for name, how in CASES:
-        proc = subprocess.run([sys.executable, __file__, "--worker", name, how], capture_output=True, text=True)
+        cmd = [sys.executable, __file__, "--worker", name, how] + (["--postgis"] if postgis else [])
+        proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
-            print(f"| {name} | {how} | failed: {(proc.stderr.strip().splitlines() or ['?'])[-1]} | | | |", flush=True)
+            print(
+                f"| {name} | {how} | failed: {(proc.stderr.strip().splitlines() or ['?'])[-1]} | | | | | |", flush=True
+            )
             continue
-        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        results[name] = r = json.loads(proc.stdout.strip().splitlines()[-1])
         print(
-            f"| {name} | {how} | {r['seconds']:.2f} | {r['n'] / r['seconds']:,.0f} | {r['rss_mb']:.0f} | {r['headline']} |",
+            f"| {name} | {how} | {r['seconds']:.2f} | {r['n'] / r['seconds']:,.0f} | | {r['peak_mb']:.0f} | "
+            f"{r['peak_mb'] - r['input_mb']:.0f} | {r['headline']} |",
             flush=True,
         )
+        if "postgis" in r:
+            p = r["postgis"]
+            print(
+                f"| {name} | PostGIS ST_DWithin(geography) | {p['query_s']:.2f} | {r['n'] / p['query_s']:,.0f} | | "
+                f"(server) | | {p['misclassified']} targets on the other side of 300 km from rangecov; "
+                f"+{p['load_s']:.1f} s to load and index |",
+                flush=True,
+            )
+    engine = results.get("point engine: 1,000 points × 1,000,000 points")
+    if engine:
+        per_target = engine["seconds"] / engine["n"]
+        print()
+        for name, r in results.items():
+            if name.startswith("4 held"):
+                print(f"- {name}: {r['seconds'] / (per_target * r['n']):.1f} × the point engine's time per target")
 
 
 if __name__ == "__main__":
