@@ -96,7 +96,7 @@ def coverage(
         always (needs ``tqdm``); ``False`` never.
     chunk_size : int, optional
         Targets handled per step (one step of the bar): by default 1,048,576
-        points against points, up to 65,536 points against lines or polygons
+        points against points, up to 32,768 points against lines or polygons
         (fewer against many of them), or 1,024 line and polygon targets. Any positive whole number is
         honoured exactly; the answer does not depend on it, only memory,
         speed (points are searched per cell of a chunk's targets, so small

@@ -214,7 +214,7 @@ def _areas(s) -> list[str]:
 
 
 def _held_territory(s) -> list[str]:
-    """The airfield question as US officials framed it: within 300 km of Ukrainian-held ground."""
+    """The airfield question as US officials framed it: within 300 km (and 190 mi) of Ukrainian-held ground."""
     report = coverage(s.held_proxy, s.airfields, "300 km")
     t = report.targets
     g = report.summary(by="role").loc["glide_bomb_base"]
@@ -228,6 +228,11 @@ def _held_territory(s) -> list[str]:
         }
     ).sort_values("distance km")
     table.index.name = "glide-bomb base"
+    # The same distances against 190 miles (305.8 km): ATACMS's range as quoted, not rounded to 300 km.
+    miles = t["distance_m"] <= parse_distance("190 mi")
+    between = t[miles & ~t["in_reach"]]
+    m_total, m_count = len(t), int(miles.sum())
+    b_count = int((miles & (t["role"] == "glide_bomb_base")).sum())
     return [
         "The same question framed as US officials framed it: airfields within 300 km of",
         "Ukrainian-held territory (distance to the nearest point of each held area).",
@@ -238,6 +243,16 @@ def _held_territory(s) -> list[str]:
         f"All airfields: {report!r}",
         f"Glide-bomb bases within 300 km of held territory: {count} of {total} "
         f"({100 * count / total:.1f}%); beyond it: {total - count} of {total} ({100 * (total - count) / total:.1f}%).",
+        f"Within 190 mi (305.8 km) of held territory: {m_count} of {m_total} airfields, {b_count} of {total} "
+        f"glide-bomb bases"
+        + (
+            f" ({', '.join(f'{name} at {d / 1000:.1f} km' for name, d in between['distance_m'].items())} "
+            f"{'lies' if len(between) == 1 else 'lie'} between 300 km and 190 mi: how the range is rounded decides)."
+            if len(between)
+            else "."
+        ),
+        "Caveats: the proxy is not the 2024 front (above); airfields are counted, not the aircraft",
+        "the officials counted, and aircraft moved away from fields that came under threat.",
     ]
 
 

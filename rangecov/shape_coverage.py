@@ -34,7 +34,7 @@ def check_polygons(values: np.ndarray, index, argname: str, why: str) -> None:
 # fewer against many origins (a chunk's tables hold targets x origins), so that k-d queries and
 # solves run in large batches over threads.
 SHAPE_CHUNK = 1024
-POINT_TARGET_CHUNK = 65_536
+POINT_TARGET_CHUNK = 32_768
 
 
 def shape_coverage(

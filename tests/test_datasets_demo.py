@@ -74,6 +74,16 @@ def test_demo_prints_areas_and_held_territory(demo_output):
     g = held.summary(by="role").loc["glide_bomb_base"]
     total, count = int(g["total"]), int(g["count"])
     assert f"Glide-bomb bases within 300 km of held territory: {count} of {total}" in out
+    miles = rangecov.coverage(s.held_proxy, s.airfields, "190 mi")
+    g = miles.summary(by="role").loc["glide_bomb_base"]
+    assert (
+        f"Within 190 mi (305.8 km) of held territory: {int(miles.targets['in_reach'].sum())} of 17 airfields, {int(g['count'])} of"
+        in out
+    )
+    assert "Morozovsk at 301.5 km lies between 300 km and 190 mi" in out and "Caveats:" in out
+    # The README's figures for the held-territory proxy.
+    assert (int(held.targets["in_reach"].sum()), count) == (7, 3)
+    assert (int(miles.targets["in_reach"].sum()), int(g["count"])) == (8, 4)
     assert "southern front" in out and "pre-2022" in out
 
 
