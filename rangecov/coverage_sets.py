@@ -44,7 +44,8 @@ def coverage_sets(ell, c_lon, c_lat, candidates, targets, spec, how) -> tuple[sp
         high = index.pairs_within(t_lon, t_lat, reach=spec.high)[1] if spec.kind == "band" else pt
     else:
         c_vals = np.asarray(shapely.points(c_lon, c_lat), dtype=object)
-        d = distance_matrix(ell, c_vals, np.asarray(t_vals, dtype=object))  # (n_t, n_c)
+        # Only "within low / high" is read: pairs that cannot change it are not measured.
+        d = distance_matrix(ell, c_vals, np.asarray(t_vals, dtype=object), reach=(spec.low, spec.high))
         pt, po = np.nonzero(d <= spec.low[None, :])
         high = np.nonzero(d <= spec.high[None, :])[0]
     cover = sp.csr_matrix((np.ones(po.size), (po, pt)), shape=(n_c, n_t))
