@@ -85,8 +85,15 @@ def segment_distance(
     alat: np.ndarray,
     blon: np.ndarray,
     blat: np.ndarray,
+    *,
+    cap: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Geodesic distance from points ``P`` to geodesic segments ``AB`` (paired), exactly.
+
+    ``cap`` (per pair, optional): a distance known already (say to another
+    part of the same geometry). Where the segment's distance is not below it,
+    the result is only guaranteed not to be below ``cap`` less 0.1 mm, so
+    ``min(cap, result)`` is exact; it spares certifying segments that cannot win.
 
     Returns ``(distance, t)``: the distance in metres and the distance from
     ``A`` along the segment of the nearest point.
@@ -144,13 +151,28 @@ def segment_distance(
     best_s, best_t = cs[head], ct[head]
     # A missed minimum lies at least pi b / 2 less its cell's length from P: results below that stand.
     cell = length / cells
-    far = np.flatnonzero(best_s >= (0.5 * np.pi * ell.b - cell) * (1.0 - 1e-12) - PRUNE_SLACK_M)
-    if far.size:
-        keep = np.isin(row, far)
-        roots = np.isin(cand_row[-1], far) if start.size else np.zeros(0, dtype=bool)
-        extra = (cand_row[-1][roots], cand_t[-1][roots]) if start.size else (np.empty(0, np.intp), np.empty(0))
-        s_far, t_far = certify_far(ell, slope, row[keep], t_grid[keep], g[keep], s[keep], extra, best_s, best_t)
-        best_s[far], best_t[far] = s_far[far], t_far[far]
+    limit = best_s if cap is None else np.minimum(best_s, np.broadcast_to(np.asarray(cap, dtype=float), shape).ravel())
+    far = np.flatnonzero(limit >= (0.5 * np.pi * ell.b - cell) * (1.0 - 1e-12) - PRUNE_SLACK_M)
+    # Certified a batch of rows at a time, so that the cells held at once stay bounded however many
+    # far (point, edge) pairs one call brings (a detailed outline seen from another continent).
+    roots_row = cand_row[-1] if start.size else np.empty(0, dtype=np.intp)
+    roots_t = cand_t[-1] if start.size else np.empty(0)
+    batches = [far[lo : lo + FAR_BATCH_ROWS] for lo in range(0, far.size, FAR_BATCH_ROWS)]
+    while batches:
+        batch = batches.pop()
+        keep = np.isin(row, batch)
+        roots = np.isin(roots_row, batch)
+        grid = (row[keep], t_grid[keep], g[keep], s[keep], (roots_row[roots], roots_t[roots]))
+        done = certify_far(ell, slope, *grid, best_s, best_t, limit=limit)
+        if done is None:  # too many cells open at once: the batch again in halves, down to one row
+            if batch.size == 1:
+                raise UnsupportedError(
+                    "could not certify a distance from a point more than 8,985 km from a segment to 0.1 mm "
+                    f"within {FAR_ROUNDS} rounds of {FAR_MAX_CELLS:,} cells"
+                )
+            batches += [batch[: batch.size // 2], batch[batch.size // 2 :]]
+            continue
+        best_s[batch], best_t[batch] = done[0][batch], done[1][batch]
     return best_s.reshape(shape), best_t.reshape(shape)
 
 
@@ -161,10 +183,16 @@ FAR_SLACK_M = 1e-4
 # Rounds of splitting (cells of 1,000 km / 2**60 are far below a micrometre) and cells held at once.
 FAR_ROUNDS = 60
 FAR_MAX_CELLS = 1 << 22
+# Rows (point, segment pairs) certified together.
+FAR_BATCH_ROWS = 65_536
 
 
-def certify_far(ell: Ellipsoid, slope, row, t, g, s, roots, best_s, best_t):
+def certify_far(ell: Ellipsoid, slope, row, t, g, s, roots, best_s, best_t, *, limit=None):
     """Lower ``best_s`` (and move ``best_t``) until no point of the rows' segments is nearer by over 0.1 mm.
+
+    Returns the new ``(best_s, best_t)``, or None when more than
+    ``FAR_MAX_CELLS`` cells stay open or ``FAR_ROUNDS`` pass (the caller
+    then certifies fewer rows at a time).
 
     ``row, t, g, s``: the grid points of the rows (sorted by row, then t),
     with ``g = cos(beta)`` and the distance there; ``roots``: the narrowed
@@ -180,6 +208,8 @@ def certify_far(ell: Ellipsoid, slope, row, t, g, s, roots, best_s, best_t):
     at every critical point).
     """
     best_s, best_t = best_s.copy(), best_t.copy()
+    # Cells are dropped against the least of the best found and the caller's cap (see segment_distance).
+    limit = best_s.copy() if limit is None else np.minimum(limit, best_s)
     r_row, r_t = roots
     if r_row.size:
         r_g, r_s = slope(r_row, r_t)
@@ -194,12 +224,12 @@ def certify_far(ell: Ellipsoid, slope, row, t, g, s, roots, best_s, best_t):
         c_row, t0, t1, s0, s1, g0, g1 = cells
         if c_row.size == 0:
             return best_s, best_t
-        if c_row.size > FAR_MAX_CELLS:
-            break
         width = t1 - t0
         low = np.maximum(cell_lower_bound(ell, width, s0, s1, g0, g1), 0.5 * (s0 + s1 - width))
-        open_ = (low < best_s[c_row] - FAR_SLACK_M) & (0.5 * (s0 + s1 - width) <= no_minimum_beyond) & (width > 1e-6)
+        open_ = (low < limit[c_row] - FAR_SLACK_M) & (0.5 * (s0 + s1 - width) <= no_minimum_beyond) & (width > 1e-6)
         c_row, t0, t1, s0, s1, g0, g1 = (v[open_] for v in cells)
+        if c_row.size > FAR_MAX_CELLS:  # counted after the drop: only cells still open are held
+            break
         tm = 0.5 * (t0 + t1)
         gm, sm = slope(c_row, tm)
         better = sm < best_s[c_row]
@@ -208,14 +238,12 @@ def certify_far(ell: Ellipsoid, slope, row, t, g, s, roots, best_s, best_t):
         r, v, at = c_row[better][order], sm[better][order], tm[better][order]
         first = np.r_[True, r[1:] != r[:-1]] if r.size else np.zeros(0, dtype=bool)
         best_s[r[first]], best_t[r[first]] = v[first], at[first]
+        limit[r[first]] = np.minimum(limit[r[first]], v[first])
         cells = tuple(
             np.concatenate(pair)
             for pair in ((c_row, c_row), (t0, tm), (tm, t1), (s0, sm), (sm, s1), (g0, gm), (gm, g1))
         )
-    raise UnsupportedError(
-        "could not certify a distance from a point more than 8,985 km from a segment to 1 µm "
-        f"within {FAR_ROUNDS} rounds of {FAR_MAX_CELLS:,} cells"
-    )
+    return None
 
 
 def cell_lower_bound(ell: Ellipsoid, width, s0, s1, g0, g1) -> np.ndarray:

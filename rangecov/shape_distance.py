@@ -83,7 +83,9 @@ class Shape:
             up = self.vxyz.mean(axis=0)
             up = up / np.linalg.norm(up) if np.linalg.norm(up) > 0 else np.array([0.0, 0.0, 1.0])
             east = np.cross([0.0, 0.0, 1.0], up)
-            east = east / np.linalg.norm(east) if np.linalg.norm(east) > 1e-9 else np.array([1.0, 0.0, 0.0])
+            if np.linalg.norm(east) < 1e-6:  # centre near a pole: any axis across `up` will do
+                east = np.cross(up, [1.0, 0.0, 0.0])
+            east = east / np.linalg.norm(east)
             frame = np.stack([east, np.cross(up, east), up])
             classes = []
             if len(self.edges):
@@ -242,7 +244,10 @@ def distances_to_shapes(
     if rows.size:
         cols = np.concatenate([c for _, c, _ in found])
         seg = np.concatenate([e for _, _, e in found])
-        d, _ = segment_distance(ell, px[rows], py[rows], seg[:, 0], seg[:, 1], seg[:, 2], seg[:, 3])
+        # Capped by the vertices' distance: an edge that cannot beat it need not be certified far away.
+        d, _ = segment_distance(
+            ell, px[rows], py[rows], seg[:, 0], seg[:, 1], seg[:, 2], seg[:, 3], cap=best[rows, cols]
+        )
         np.minimum.at(best, (rows, cols), d)
     inside_to_zero(ell, px, py, shapes, best, want)
     return best

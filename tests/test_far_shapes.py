@@ -131,3 +131,14 @@ def test_cell_lower_bound_never_exceeds_the_distance():
             low[np.isfinite(low)]
             > s_in.reshape(20, 41).min(axis=1)[np.isfinite(low)] - 0.01 * (t1 - t0)[np.isfinite(low)] - 1e3
         )
+
+
+def test_many_far_pairs_are_certified_in_batches():
+    # 50 points at the pole against six 10° edges of the equator: 300 equidistant (point, edge) pairs,
+    # more than one batch, each needing its cells split to under a kilometre.
+    line = shapely.LineString([(10.0 * k, 0.0) for k in range(7)])
+    px, py = np.full(50, 0.0), np.full(50, 90.0)
+    from rangecov.shape_distance import shapes_of, distances_to_shapes
+
+    d = distances_to_shapes(ELL, px, py, shapes_of(ELL, [line]))[:, 0]
+    assert np.all(np.abs(d - ELL.distance(0.0, 90.0, 0.0, 0.0)) <= 1e-3)
