@@ -18,8 +18,9 @@ from .lonlat import wrap
 __all__ = [
     "PAIRS_PER_BATCH",
     "lonlat_box",
-    "in_box",
+    "box_array",
     "in_boxes",
+    "reach_ratio",
     "overlapping_boxes",
     "slices",
     "Nearness",
@@ -63,16 +64,23 @@ def lonlat_box(ell: Ellipsoid, vx: np.ndarray, vy: np.ndarray, edges: np.ndarray
     return (west - 1e-9, east - west + 2e-9, south, north)
 
 
-def in_box(box, px: np.ndarray, py: np.ndarray) -> np.ndarray:
-    """Points that may lie in a :func:`lonlat_box` (all of them where there is none)."""
-    return in_boxes([box], px, py)[:, 0]
+def box_array(boxes: list) -> np.ndarray:
+    """:func:`lonlat_box` es as an (n, 4) array, a missing box (None) as the whole world."""
+    return np.array([(0.0, 360.0, -90.0, 90.0) if b is None else b for b in boxes], dtype=float).reshape(-1, 4)
 
 
 def in_boxes(boxes: list, px: np.ndarray, py: np.ndarray) -> np.ndarray:
     """(n_points, n_boxes): which points may lie in each :func:`lonlat_box` (all where a box is None)."""
-    v = np.array([(0.0, 360.0, -90.0, 90.0) if b is None else b for b in boxes], dtype=float).reshape(-1, 4)
+    v = box_array(boxes)
     px, py = np.asarray(px, dtype=float)[:, None], np.asarray(py, dtype=float)[:, None]
     return (np.remainder(px - v[:, 0], 360.0) <= v[:, 1]) & (py >= v[:, 2]) & (py <= v[:, 3])
+
+
+def reach_ratio(dist: np.ndarray, reach: np.ndarray) -> np.ndarray:
+    """``dist / reach`` per (target, origin) column; a reach of 0 gives 0 on the origin, infinity off it."""
+    reach = np.asarray(reach, dtype=float).reshape(1, -1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(reach > 0, dist / np.where(reach > 0, reach, 1.0), np.where(dist == 0, 0.0, np.inf))
 
 
 def slices(rows: np.ndarray, parts: int):
@@ -153,10 +161,7 @@ def wanted_pairs(exact, near_a, near_b, a_at, b_at, reach) -> tuple[np.ndarray, 
             np.minimum.at(hi, (ti, oi), near.high.ravel())
     best_high = (high_reach - hi).max(axis=1, keepdims=True)
     best_low = (low_reach - hi).max(axis=1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pos = low_reach > 0
-        ratio_hi = np.where(pos, hi / np.where(pos, low_reach, 1.0), np.where(hi == 0, 0.0, np.inf))
-        ratio_lo = np.where(pos, lo / np.where(pos, low_reach, 1.0), np.where(lo == 0, 0.0, np.inf))
+    ratio_hi, ratio_lo = reach_ratio(hi, low_reach), reach_ratio(lo, low_reach)
     # May be the nearest, hold the best margin under either reach, or the least ratio.
     may_win = (
         (lo <= hi.min(axis=1, keepdims=True))
@@ -174,12 +179,7 @@ def wanted_pairs(exact, near_a, near_b, a_at, b_at, reach) -> tuple[np.ndarray, 
 def overlapping_boxes(a: list, b: list) -> tuple[np.ndarray, np.ndarray]:
     """All pairs ``(i, j)`` whose :func:`lonlat_box` es may overlap (a missing box overlaps everything)."""
 
-    def arrays(boxes):
-        none = np.array([x is None for x in boxes])
-        v = np.array([(0.0, 360.0, -90.0, 90.0) if x is None else x for x in boxes], dtype=float).reshape(-1, 4)
-        return v, none
-
-    (va, _), (vb, _) = arrays(a), arrays(b)
+    va, vb = box_array(a), box_array(b)
     i, j = np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing="ij")
     i, j = i.ravel(), j.ravel()
     lon = (np.remainder(vb[j, 0] - va[i, 0], 360.0) <= va[i, 1]) | (

@@ -13,7 +13,7 @@ from .geodesy import Ellipsoid
 from .lonlat import centroids
 from .reaches import parse_reach, spec_tolerance, status_codes
 from .report import CoverageReport
-from .shape_bounds import PAIRS_PER_BATCH
+from .shape_bounds import PAIRS_PER_BATCH, reach_ratio
 from .shape_buffers import dissolve
 from .shape_distance import distance_matrix, origin_shapes
 
@@ -145,8 +145,4 @@ def _ratios(dist: np.ndarray, reach: np.ndarray) -> np.ndarray:
     """``min_j dist[:, j] / reach_j`` per row; a reach of 0 gives 0 on the origin, infinity off it."""
     if dist.shape[1] == 0:
         return np.full(dist.shape[0], np.inf)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(
-            reach[None, :] > 0, dist / np.where(reach > 0, reach, 1.0)[None, :], np.where(dist == 0, 0.0, np.inf)
-        )
-    return ratio.min(axis=1)
+    return reach_ratio(dist, reach).min(axis=1)

@@ -215,7 +215,7 @@ def distances_to_shapes(
     geometries are searched by brute force, together; large ones through
     k-d trees; the same pairs pass either way. The survivors are measured
     together. ``want`` (n_points, n_shapes), if given, names the pairs to
-    measure (the others stay infinite); ``nearness`` is :func:`nearness` of
+    measure (the others stay infinite); ``nearness`` is the :class:`Nearness` of
     the same points and shapes, when already at hand. ``end_pruning=False``
     also measures the edges that :func:`foot_outside` proves are nearest at an
     end (slower, same distances; for testing that rule).
@@ -232,8 +232,8 @@ def distances_to_shapes(
     small = [k for k, sh in enumerate(shapes) if sh.small and sh.vx.size]
     if small:
         parts = sum(shapes[k].vx.size + len(shapes[k].edges) for k in small)
+        sub = [shapes[k] for k in small]
         for rows in slices(np.flatnonzero(want[:, small].any(axis=1)), parts):
-            sub = [shapes[k] for k in small]
             found += small_candidates(ell, px, py, xyz, rows, sub, np.asarray(small), want, best, end_pruning)
     for k, sh in enumerate(shapes):
         rows = np.flatnonzero(want[:, k])
