@@ -50,12 +50,13 @@ def peak_rss_mb() -> float:
 
 
 def rangecov_rows(candidates, targets, label: str, *, share: bool = True) -> list[str]:
-    from rangecov import mclp
-    from rangecov.coverage_sets import coverage_sets, group_targets
-    from rangecov.curves import share_fraction
-    from rangecov.geodesy import get_ellipsoid
-    from rangecov.reaches import parse_reach
-    from rangecov.sums import exact_sum
+    from rangecov.placement.candidates import coverage_sets, group_targets
+
+    from rangecov.base.sums import exact_sum
+    from rangecov.geodesy.ellipsoid import get_ellipsoid
+    from rangecov.inputs.reach_spec import parse_reach
+    from rangecov.placement import mclp
+    from rangecov.results.curves import share_fraction
 
     ell = get_ellipsoid("WGS84")
     c_lon, c_lat = candidates.geometry.x.to_numpy(), candidates.geometry.y.to_numpy()
@@ -127,9 +128,9 @@ def main() -> None:
     parser.add_argument("--spopt-targets", type=int, default=10_000)
     args = parser.parse_args()
     import geopandas as gpd
+    from points import make_data
 
     import rangecov
-    from points import make_data
 
     o_lon, o_lat, t_lon, t_lat, _ = make_data(1000, 100_000, REACH_M, seed=7)
     candidates = gpd.GeoDataFrame(geometry=gpd.points_from_xy(o_lon, o_lat), crs="EPSG:4326")

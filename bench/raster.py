@@ -53,8 +53,8 @@ def write_raster(folder: Path, field: str) -> Path:
     import rasterio
     from rasterio.transform import from_origin
 
-    from rangecov.geodesy import get_ellipsoid
-    from rangecov.projected import cell_areas
+    from rangecov.geodesy.ellipsoid import get_ellipsoid
+    from rangecov.geometry.projected import cell_areas
 
     n_x, n_y = round((EAST - WEST) / STEP), round((NORTH - SOUTH) / STEP)
     if field == "uniform":
@@ -132,8 +132,8 @@ def peak_rss_mb() -> float:
 def reference(field: str, path: Path) -> tuple[float, str]:
     """The answer each method is measured against, and what it is."""
     import rangecov
-    from rangecov.drawing import geodesic_area
-    from rangecov.geodesy import get_ellipsoid
+    from rangecov.geodesy.ellipsoid import get_ellipsoid
+    from rangecov.geometry.drawing import geodesic_area
 
     s = rangecov.datasets.atacms_kursk_2024()
     if field == "uniform":

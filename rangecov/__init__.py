@@ -19,29 +19,29 @@ from typing import TYPE_CHECKING, Any
 
 # Public name -> the module that defines it.
 _WHERE = {
-    "coverage": "cover",
-    "area_coverage": "area",
-    "raster_coverage": "raster",
-    "place": "placement",
-    "Placement": "placement",
-    "candidate_grid": "coverage_sets",
-    "buffer": "regions",
-    "reach": "regions",
-    "rings": "regions",
-    "compare": "comparison",
-    "Comparison": "comparison",
-    "default_tolerance": "reaches",
-    "CoverageReport": "report",
-    "stream_coverage": "streaming",
-    "StreamedCoverage": "streaming",
+    "coverage": "cover.entry",
+    "area_coverage": "regions.area",
+    "raster_coverage": "regions.raster",
+    "place": "placement.sites",
+    "Placement": "placement.sites",
+    "candidate_grid": "placement.candidates",
+    "buffer": "regions.buffering",
+    "reach": "regions.buffering",
+    "rings": "regions.buffering",
+    "compare": "results.comparison",
+    "Comparison": "results.comparison",
+    "default_tolerance": "inputs.reach_spec",
+    "CoverageReport": "results.report",
+    "stream_coverage": "cover.streaming",
+    "StreamedCoverage": "cover.streaming",
     "read": "io",
     "parse_distance": "units",
     "format_distance": "units",
     "Distance": "units",
     "Reach": "units",
-    "get_ellipsoid": "geodesy",
-    "ellipsoid_names": "geodesy",
-    "Ellipsoid": "geodesy",
+    "get_ellipsoid": "geodesy.ellipsoid",
+    "ellipsoid_names": "geodesy.ellipsoid",
+    "Ellipsoid": "geodesy.ellipsoid",
     "__version__": "version",
 }
 # Submodules reachable as attributes without an import of their own.
@@ -99,17 +99,17 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the names directly
     from . import io as io
     from . import plot as plot
     from . import units as units
-    from .area import area_coverage
-    from .comparison import Comparison, compare
-    from .cover import coverage
-    from .coverage_sets import candidate_grid
-    from .geodesy import Ellipsoid, ellipsoid_names, get_ellipsoid
+    from .cover.entry import coverage
+    from .cover.streaming import StreamedCoverage, stream_coverage
+    from .geodesy.ellipsoid import Ellipsoid, ellipsoid_names, get_ellipsoid
+    from .inputs.reach_spec import default_tolerance
     from .io import read
-    from .placement import Placement, place
-    from .raster import raster_coverage
-    from .reaches import default_tolerance
-    from .regions import buffer, reach, rings
-    from .report import CoverageReport
-    from .streaming import StreamedCoverage, stream_coverage
+    from .placement.candidates import candidate_grid
+    from .placement.sites import Placement, place
+    from .regions.area import area_coverage
+    from .regions.buffering import buffer, reach, rings
+    from .regions.raster import raster_coverage
+    from .results.comparison import Comparison, compare
+    from .results.report import CoverageReport
     from .units import Distance, Reach, format_distance, parse_distance
     from .version import __version__

@@ -7,16 +7,16 @@ import textwrap
 import pandas as pd
 import shapely
 
-from .area import area_coverage
-from .comparison import compare
-from .cover import coverage
-from .coverage_sets import candidate_grid
+from .cover.entry import coverage
 from .datasets import atacms_kursk_2024
-from .drawing import geodesic_area
-from .geodesy import get_ellipsoid
-from .placement import place
-from .reaches import common_tolerance
-from .regions import reach as reach_region
+from .geodesy.ellipsoid import get_ellipsoid
+from .geometry.drawing import geodesic_area
+from .inputs.reach_spec import common_tolerance
+from .placement.candidates import candidate_grid
+from .placement.sites import place
+from .regions.area import area_coverage
+from .regions.buffering import reach as reach_region
+from .results.comparison import compare
 from .units import parse_distance
 
 __all__ = ["run_demo", "save_demo_map", "NOUNS"]

@@ -18,10 +18,13 @@ from geographiclib.geodesic import Geodesic
 from shapely import LineString, MultiPoint, Point, Polygon
 
 import rangecov
-from rangecov import drawing, edges, geodesy, lonlat, shape_distance
+from rangecov.base import lonlat
 from rangecov.errors import InputError, UnsupportedError
-from rangecov.geodesy import get_ellipsoid
-from rangecov.segment import segment_distance
+from rangecov.geodesy import ellipsoid as geodesy
+from rangecov.geodesy.ellipsoid import get_ellipsoid
+from rangecov.geodesy.segment import segment_distance
+from rangecov.geometry import distance as shape_distance
+from rangecov.geometry import drawing, edges
 
 ELL = get_ellipsoid("WGS84")
 SAMPLES = 8  # per edge and reading

@@ -66,9 +66,10 @@ def test_array_layers_import_no_data_frames_or_plots(module):
 
 
 def test_lazy_root_gives_the_same_objects():
+    from rangecov.cover.entry import coverage
+    from rangecov.regions.buffering import buffer
+
     import rangecov
-    from rangecov.cover import coverage
-    from rangecov.regions import buffer
 
     assert rangecov.coverage is coverage and rangecov.buffer is buffer
     assert set(rangecov.__all__) <= set(dir(rangecov))

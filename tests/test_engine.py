@@ -186,7 +186,7 @@ def test_reach_as_a_series_or_range_and_a_registered_ellipsoid_object():
     import pandas as pd
 
     from rangecov import get_ellipsoid
-    from rangecov.geodesy import Ellipsoid
+    from rangecov.geodesy.ellipsoid import Ellipsoid
 
     a = OriginIndex(pd.Series([0.0, 1.0]), pd.Series([0.0, 1.0]), reach=pd.Series([1e5, 2e5]))
     b = OriginIndex([0.0, 1.0], [0.0, 1.0], reach=range(2), ellipsoid=get_ellipsoid("GRS80"))

@@ -20,9 +20,9 @@ PACKAGE = Path(rangecov.__file__).parent
 INTERNAL = {
     ("__init__.py", "AttributeError"): "module __getattr__: the protocol Python expects",
     ("cli/__init__.py", "SystemExit"): "SIGTERM turned into an exit",
-    ("edges.py", "RuntimeError"): "a refinement that does not converge is a bug to report",
-    ("io/sinks.py", "ValueError"): "callers check first (pragma: no cover)",
-    ("totals.py", "NotImplementedError"): "an abstract method",
+    ("geometry/edges.py", "RuntimeError"): "a refinement that does not converge is a bug to report",
+    ("io/chunk_writer.py", "ValueError"): "callers check first (pragma: no cover)",
+    ("results/totals.py", "NotImplementedError"): "an abstract method",
 }
 
 BASES = {
@@ -109,7 +109,7 @@ def test_command_reports_a_bug_as_internal(tmp_path, capsys, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("operands could not be broadcast together")
 
-    monkeypatch.setattr(rangecov.cover.PreparedCoverage, "report", broken)
+    monkeypatch.setattr(rangecov.cover.entry.PreparedCoverage, "report", broken)
     targets = tmp_path / "t.csv"
     targets.write_text("name,lon,lat\na,36.3,51.75\n")
     assert main(["coverage", str(targets), str(targets), "--reach", "300 km"]) == 2

@@ -14,8 +14,8 @@ from conftest import oracle_geodesic
 from geographiclib.geodesic import Geodesic
 
 import rangecov
-from rangecov.geodesy import get_ellipsoid
-from rangecov.segment import Slope, cell_lower_bound, certify_far, segment_distance
+from rangecov.geodesy.ellipsoid import get_ellipsoid
+from rangecov.geodesy.segment import Slope, cell_lower_bound, certify_far, segment_distance
 
 ELL = get_ellipsoid("WGS84")
 
@@ -138,7 +138,7 @@ def test_many_far_pairs_are_certified_in_batches():
     # more than one batch, each needing its cells split to under a kilometre.
     line = shapely.LineString([(10.0 * k, 0.0) for k in range(7)])
     px, py = np.full(50, 0.0), np.full(50, 90.0)
-    from rangecov.shape_distance import shapes_of, distances_to_shapes
+    from rangecov.geometry.distance import distances_to_shapes, shapes_of
 
     d = distances_to_shapes(ELL, px, py, shapes_of(ELL, [line]))[:, 0]
     assert np.all(np.abs(d - ELL.distance(0.0, 90.0, 0.0, 0.0)) <= 1e-3)

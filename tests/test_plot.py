@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from rangecov.regions.buffering import reach_regions
 
 import rangecov
 from rangecov import coverage, datasets, format_distance
 from rangecov.errors import FileMissingError, InputError, InputTypeError, MissingDependencyError
 from rangecov.plot import explore_report, plot_curve, plot_report
-from rangecov.regions import reach_regions
 
 REACH_M = 190 * 1609.344
 

@@ -12,7 +12,7 @@ import pytest
 from shapely import box
 
 from rangecov import area_coverage, buffer, coverage, datasets
-from rangecov import progress as progress_bars
+from rangecov.base import progress as progress_bars
 from rangecov.errors import InputError, InputTypeError, MissingDependencyError
 
 

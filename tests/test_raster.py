@@ -15,9 +15,9 @@ from shapely import Point
 
 import rangecov
 from rangecov.errors import FileFormatError, InputError, InputTypeError, MissingCRSError, MissingDependencyError
-from rangecov.geodesy import get_ellipsoid
-from rangecov.projected import cell_areas, to_crs_within
-from rangecov.shape_buffers import dissolve
+from rangecov.geodesy.ellipsoid import get_ellipsoid
+from rangecov.geometry.buffers import dissolve
+from rangecov.geometry.projected import cell_areas, to_crs_within
 
 xr = pytest.importorskip("xarray")
 pytest.importorskip("rioxarray")

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 import shapely
 
-from rangecov.geodesy import get_ellipsoid
-from rangecov.shape_bounds import in_boxes, lonlat_box
-from rangecov.shape_distance import distance_matrix, shapes_of
+from rangecov.geodesy.ellipsoid import get_ellipsoid
+from rangecov.geometry.bounds import in_boxes, lonlat_box
+from rangecov.geometry.distance import distance_matrix, shapes_of
 
 ELL = get_ellipsoid("WGS84")
 

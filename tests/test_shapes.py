@@ -19,7 +19,7 @@ from shapely import LineString, MultiPolygon, Point, Polygon
 import rangecov
 from rangecov import datasets
 from rangecov.errors import InputError, InputTypeError
-from rangecov.geodesy import get_ellipsoid
+from rangecov.geodesy.ellipsoid import get_ellipsoid
 
 ELL = get_ellipsoid("WGS84")
 
@@ -333,7 +333,8 @@ def test_line_origin_at_9000_km_with_all():
 
 def test_end_pruning_never_changes_a_distance(rng):
     """The obtuse-angle rule (foot_outside) only skips edges whose nearest point is an end."""
-    from rangecov import frames, shape_distance
+    from rangecov.geometry import distance as shape_distance
+    from rangecov.inputs import frames
 
     cx, cy = rng.uniform(30, 40, 20), rng.uniform(45, 55, 20)
     origins = gpd.GeoSeries([shapely.box(x, y, x + 0.5, y + 0.3) for x, y in zip(cx, cy)], crs="EPSG:4326")
@@ -349,8 +350,8 @@ def test_end_pruning_never_changes_a_distance(rng):
 def test_area_of_the_whole_globe_and_of_the_globe_minus_a_far_patch():
     import geopandas as gpd
 
-    from rangecov.drawing import geodesic_area
-    from rangecov.geodesy import earth_area
+    from rangecov.geodesy.ellipsoid import earth_area
+    from rangecov.geometry.drawing import geodesic_area
 
     ell = rangecov.get_ellipsoid("WGS84")
     origin = gpd.GeoSeries(gpd.points_from_xy([30.0], [50.0]), crs="EPSG:4326")

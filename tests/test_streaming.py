@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -324,7 +323,7 @@ def test_dask_missing_is_explained(monkeypatch):
             raise ImportError(name)
         return real_import(name, *args, **kwargs)
 
-    from rangecov import dask_report
+    from rangecov.cover import dask_frames as dask_report
 
     monkeypatch.setattr(builtins, "__import__", no_dask)
     with pytest.raises(MissingDependencyError, match=r'pip install "rangecov\[dask\]"'):

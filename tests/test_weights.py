@@ -14,9 +14,9 @@ from conftest import oracle_geodesic, oracle_matrix, points
 from shapely import Point, box
 
 import rangecov
+from rangecov.base.sums import PrefixSums, exact_sum
 from rangecov.cli import main
 from rangecov.errors import InputError, InputTypeError
-from rangecov.sums import PrefixSums, exact_sum
 
 REACH = 300_000.0
 

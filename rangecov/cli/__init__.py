@@ -7,7 +7,7 @@ follows the schemas in ``docs/cli.md``.
 
 The parser is in :mod:`rangecov.cli.parser`, the subcommands in
 :mod:`rangecov.cli.commands` and the steps they share (reading inputs,
-writing outputs) in :mod:`rangecov.cli.inputs`.
+writing outputs) in :mod:`rangecov.cli.steps`.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from collections.abc import Sequence
 # The redundant "as" marks a re-export: the names rangecov.cli has always offered.
 from ..errors import RangecovError
 from .commands import AREA_SCHEMA as AREA_SCHEMA
-from .inputs import EXIT_OK as EXIT_OK
-from .inputs import EXIT_THRESHOLD as EXIT_THRESHOLD
-from .inputs import EXIT_USAGE, as_flags
 from .parser import FORMATS as FORMATS
 from .parser import build_parser
+from .steps import EXIT_OK as EXIT_OK
+from .steps import EXIT_THRESHOLD as EXIT_THRESHOLD
+from .steps import EXIT_USAGE, as_flags
 
 __all__ = ["main"]
 

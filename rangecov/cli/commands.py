@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import MissingCRSError, RangecovError
 from ..version import __version__
-from .inputs import (
+from .steps import (
     EXIT_OK,
     EXIT_THRESHOLD,
     UsageError,
@@ -67,7 +67,7 @@ def _threshold(share: float, args: argparse.Namespace, what: str) -> int:
 
 
 def _pct(x: float) -> str:
-    from ..totals import format_share
+    from ..results.totals import format_share
 
     return format_share(x)
 
@@ -106,7 +106,7 @@ def _nouns(args: argparse.Namespace):
 
 def _shown_summary(summary):
     """A summary as the table prints it: shares as percentages, weights as the headline writes them."""
-    from ..totals import format_weight
+    from ..results.totals import format_weight
 
     for column in ("share", "weighted_share"):
         if column in summary:
@@ -141,8 +141,8 @@ def _target_table(report, by: str | None):
 
 def cmd_coverage(args: argparse.Namespace) -> int:
     """``rangecov coverage``: which targets are within reach, and what share."""
-    from ..cover import coverage
-    from ..io.chunks import rows_beyond
+    from ..cover.entry import coverage
+    from ..io.chunk_reader import rows_beyond
 
     fmt = out_format(args, ("json", "csv", "geojson", "gpkg", "fgb", "parquet"))
     check_out(args.out, args.force, inputs=(args.origins, args.targets))
@@ -199,7 +199,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 def _check_first_rows(args: argparse.Namespace, opts: dict) -> None:
     """read_input's check of a table read with a projected CRS, made on the first rows of a streamed one."""
-    from ..io.chunks import open_chunks
+    from ..io.chunk_reader import open_chunks
 
     source = open_chunks(
         args.targets, chunk_rows=1000, lon=opts["lon"], lat=opts["lat"], crs=opts["crs"], sep=opts["sep"]
@@ -214,7 +214,7 @@ def _coverage_streamed(args: argparse.Namespace, origins, fmt: str) -> int:
 
     Prints the totals and the summary, never per-target rows: those go to --out only.
     """
-    from ..streaming import stream_coverage
+    from ..cover.streaming import stream_coverage
 
     rows_out = fmt not in ("table", "json")
     if args.plot is not None:
@@ -286,9 +286,9 @@ def cmd_reach(args: argparse.Namespace) -> int:
     """``rangecov reach``: write the reach region (geodesic buffer, dissolved) to a file."""
     import numpy as np
 
-    from ..drawing import geodesic_area
-    from ..geodesy import get_ellipsoid
-    from ..regions import reach
+    from ..geodesy.ellipsoid import get_ellipsoid
+    from ..geometry.drawing import geodesic_area
+    from ..regions.buffering import reach
 
     _need_out_or_plot(args)
     out_format(args, ("geojson", "gpkg", "parquet", "csv"))
@@ -315,7 +315,7 @@ def cmd_reach(args: argparse.Namespace) -> int:
     if len(frame) > 1:
         import shapely
 
-        from ..lonlat import polygonal
+        from ..base.lonlat import polygonal
 
         # Regions of different groups overlap: the area in all is that of their union, counted once.
         total = geodesic_area(ell, polygonal(shapely.union_all(regions.values))) / 1e6
@@ -325,8 +325,8 @@ def cmd_reach(args: argparse.Namespace) -> int:
     else:
         total, summed = float(np.sum(frame["area_km2"])), ""
     if args.tolerance is None:
-        from ..frames import per_row_distance
-        from ..reaches import common_tolerance
+        from ..inputs.frames import per_row_distance
+        from ..inputs.reach_spec import common_tolerance
         from ..units import format_distance
 
         # The default tolerance of the smallest reach, which every region is drawn within.
@@ -358,7 +358,7 @@ def _origins_only(origins, distance, args: argparse.Namespace):
     """A coverage report without targets: what a map of the origins and their reach region draws."""
     import geopandas as gpd
 
-    from ..cover import coverage
+    from ..cover.entry import coverage
 
     nothing = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs="EPSG:4326"))
     return coverage(origins, nothing, distance, tolerance=args.tolerance, ellipsoid=args.ellipsoid, progress=False)
@@ -366,7 +366,7 @@ def _origins_only(origins, distance, args: argparse.Namespace):
 
 def cmd_rings(args: argparse.Namespace) -> int:
     """``rangecov rings``: concentric range rings around point origins, into a file and/or a map."""
-    from ..regions import rings
+    from ..regions.buffering import rings
 
     _need_out_or_plot(args)
     out_format(args, ("geojson", "gpkg", "parquet", "csv"))
@@ -411,7 +411,7 @@ def cmd_rings(args: argparse.Namespace) -> int:
 
 def cmd_area(args: argparse.Namespace) -> int:
     """``rangecov area``: the share of each region's area within reach."""
-    from ..area import area_coverage
+    from ..regions.area import area_coverage
 
     fmt = out_format(args, ("json", "csv", "geojson", "gpkg", "parquet"))
     check_out(args.out, args.force, inputs=(args.origins, args.regions))
@@ -451,7 +451,7 @@ def _reach_text(args: argparse.Namespace) -> str:
 
 
 def _area_dict(table, args, area, covered, share, n_origins) -> dict:
-    from ..report import json_number, json_value
+    from ..results.report import json_number, json_value
 
     return {
         "schema": AREA_SCHEMA,

@@ -6,10 +6,10 @@ import argparse
 
 from ..version import __version__
 from .commands import cmd_area, cmd_coverage, cmd_demo, cmd_reach, cmd_rings
-from .inputs import EXIT_USAGE
 from .place import cmd_place
+from .steps import EXIT_USAGE
 
-# The default of --chunk-rows: rangecov.streaming.CHUNK_ROWS, written out so that --help imports no library.
+# The default of --chunk-rows: rangecov.cover.streaming.CHUNK_ROWS, written out so that --help imports no library.
 CHUNK_ROWS = 1 << 20
 
 __all__ = ["FORMATS", "build_parser"]

@@ -7,7 +7,7 @@ import json
 import sys
 
 from ..errors import UnreachableShareError
-from .inputs import (
+from .steps import (
     EXIT_OK,
     EXIT_THRESHOLD,
     as_flags,
@@ -26,7 +26,7 @@ __all__ = ["cmd_place"]
 
 def cmd_place(args: argparse.Namespace) -> int:
     """Exit 0 with the chosen sites; 1 when --share cannot be reached by all candidates together."""
-    from ..placement import place
+    from ..placement.sites import place
 
     fmt = out_format(args, ("json", "csv", "geojson", "gpkg", "fgb", "parquet"))
     check_out(args.out, args.force, inputs=(args.candidates, args.targets))
@@ -69,8 +69,8 @@ def _table(result) -> str:
     """The headline, the chosen sites and the solver's account."""
     import pandas as pd
 
-    from ..frames import point_lonlat
-    from ..totals import format_weight
+    from ..inputs.frames import point_lonlat
+    from ..results.totals import format_weight
 
     chosen = result.chosen
     lon, lat = point_lonlat(chosen, "chosen")

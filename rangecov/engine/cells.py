@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ..geodesy import PRUNE_SLACK_M, Ellipsoid
+from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid
 from .search import Known, Points, SearchStats, Tree, best_margin, measure, settle
 
 __all__ = [

@@ -14,7 +14,7 @@ import itertools
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ..geodesy import Ellipsoid
+from ..geodesy.ellipsoid import Ellipsoid
 from .cells import make_cells, parts, run_stages
 from .search import Points
 

@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike
 from scipy.spatial import cKDTree
 
 from ..errors import InputError, InputTypeError
-from ..geodesy import PRUNE_SLACK_M, Ellipsoid, default_workers, ellipsoid_names, get_ellipsoid
+from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid, default_workers, ellipsoid_names, get_ellipsoid
 from .cells import Cells, best_margin_by_cells, make_cells
 from .counts import count_within
 from .search import Known, Points, SearchStats, Tree, first_unique, pairs_within_chord

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ..geodesy import PRUNE_SLACK_M, Ellipsoid, default_workers
+from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid, default_workers
 
 __all__ = [
     "SearchStats",

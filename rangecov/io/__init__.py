@@ -11,22 +11,23 @@ sentence that names the argument and the fix, before pandas or GDAL can answer
 with a traceback from deep inside.
 
 The reading is in :mod:`rangecov.io.reader` (files) and
-:mod:`rangecov.io.tables` (longitude/latitude columns made into points); the
-writing is in :mod:`rangecov.writing`, below the front ends, because
+:mod:`rangecov.io.coordinates` (longitude/latitude columns made into points); the
+writing is in :mod:`rangecov.io.writer`, below the front ends, because
 :meth:`rangecov.CoverageReport.to_file` uses it too.
 """
 
 from __future__ import annotations
 
-# The redundant "as" marks a re-export: these are part of rangecov.io's
-# interface (the command line uses them) without being in __all__.
-from ..writing import SUPPORTED_WRITE as SUPPORTED_WRITE
-from ..writing import frame_text as frame_text
-from ..writing import write_frame
+from .coordinates import LAT_NAMES as LAT_NAMES
+from .coordinates import LON_NAMES as LON_NAMES
 from .reader import SUPPORTED_READ as SUPPORTED_READ
 from .reader import file_kind as file_kind
 from .reader import read
-from .tables import LAT_NAMES as LAT_NAMES
-from .tables import LON_NAMES as LON_NAMES
+
+# The redundant "as" marks a re-export: these are part of rangecov.io's
+# interface (the command line uses them) without being in __all__.
+from .writer import SUPPORTED_WRITE as SUPPORTED_WRITE
+from .writer import frame_text as frame_text
+from .writer import write_frame
 
 __all__ = ["read", "write_frame"]

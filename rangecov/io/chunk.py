@@ -1,5 +1,5 @@
-"""A chunk of targets and a source of chunks: what :mod:`rangecov.io.chunks` and
-:mod:`rangecov.io.parquet_chunks` yield and :mod:`rangecov.streaming` consumes."""
+"""A chunk of targets and a source of chunks: what :mod:`rangecov.io.chunk_reader` and
+:mod:`rangecov.io.parquet_reader` yield and :mod:`rangecov.cover.streaming` consumes."""
 
 from __future__ import annotations
 

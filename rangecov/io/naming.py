@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import InputError
-from ..writing import list_columns
+from .writer import list_columns
 
 __all__ = ["LABEL_COLUMNS", "label_columns", "name_rows"]
 

@@ -2,7 +2,7 @@
 
 Spatial files go through GDAL (:func:`geopandas.read_file`) or
 :func:`geopandas.read_parquet`; tables of longitude/latitude become points in
-:mod:`rangecov.io.tables`.
+:mod:`rangecov.io.coordinates`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 
+from ..base.remote import is_remote, refuse_remote
 from ..errors import (
     FileFormatError,
     FileMissingError,
@@ -26,11 +27,10 @@ from ..errors import (
     MissingDependencyError,
     PathIsFolderError,
 )
-from ..remote import is_remote, refuse_remote
-from ..writing import first_line, is_default_index, same_crs
+from .coordinates import points_from_table
 from .naming import name_rows
-from .tables import points_from_table
 from .text import COMPRESSIONS, TABLE_SEPARATORS, check_separator, decimal_commas, read_table, suffixes
+from .writer import first_line, is_default_index, same_crs
 
 __all__ = [
     "read",

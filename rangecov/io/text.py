@@ -1,6 +1,6 @@
 """Text tables (CSV, TSV, TXT, compressed or not): their separator, decimal commas, and reading them
 with their failures reported as the file's errors. Used by :func:`rangecov.io.read` and by the
-chunked reader (:mod:`rangecov.io.chunks`), so that both read a file alike.
+chunked reader (:mod:`rangecov.io.chunk_reader`), so that both read a file alike.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import FileFormatError, InputError, InputTypeError, MissingDependencyError
-from ..writing import first_line
+from .writer import first_line
 
 __all__ = [
     "COMPRESSIONS",

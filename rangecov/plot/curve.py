@@ -19,7 +19,7 @@ from .style import CURVE_GRID, CURVE_GUIDE, CURVE_LINE, CURVE_TEXT, NOTE_TEXT, R
 if TYPE_CHECKING:  # only for the annotations; matplotlib stays optional
     from matplotlib.axes import Axes
 
-    from ..report import CoverageReport
+    from ..results.report import CoverageReport
 
 __all__ = ["plot_curve", "plot_placement_curve"]
 

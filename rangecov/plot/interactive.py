@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..datasets import world_countries
 from ..errors import InputTypeError
-from ..regions import reach_regions
+from ..regions.buffering import reach_regions
 from ..units import format_distance
 from .backend import import_folium
 from .projection import WGS84, bounds, lonlat_values
@@ -33,7 +33,7 @@ from .style import (
 if TYPE_CHECKING:  # only for the annotations; folium stays optional
     import folium
 
-    from ..report import CoverageReport
+    from ..results.report import CoverageReport
 
 __all__ = ["explore_report"]
 

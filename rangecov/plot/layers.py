@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # only for the annotations; matplotlib stays optional
     from matplotlib.artist import Artist
     from matplotlib.axes import Axes
 
-    from ..report import CoverageReport
+    from ..results.report import CoverageReport
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,13 @@ import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ..drawing import draw_many
+from ..base.lonlat import wrap
 from ..errors import InputError
-from ..frames import lonlat_geometries, point_lonlat
-from ..lonlat import wrap
+from ..geometry.drawing import draw_many
+from ..inputs.frames import lonlat_geometries, point_lonlat
 
 if TYPE_CHECKING:
-    from ..geodesy import Ellipsoid
+    from ..geodesy.ellipsoid import Ellipsoid
 
 WGS84 = "EPSG:4326"
 # Regional (azimuthal) view only when the data fits in this many degrees of

@@ -21,7 +21,7 @@ import shapely
 
 from ..datasets import world_countries
 from ..errors import InputError, InputTypeError, MissingCRSError
-from ..regions import reach_regions
+from ..regions.buffering import reach_regions
 from .backend import import_matplotlib, import_scalebar, new_axes, scalebar_available
 from .labels import (
     anchor_points,
@@ -35,22 +35,13 @@ from .labels import (
 from .layers import DrawnLayer, draw_origins, draw_reach, draw_shapes, draw_targets
 from .layout import MapLayout, map_layout
 from .projection import lonlat_values, wrap_lon
-from .style import (
-    BACKGROUND_EDGE,
-    GRATICULE,
-    LAND_EDGE,
-    LAND_FACE,
-    NOTE_TEXT,
-    ORIGIN_COLOR,
-    SPHERE_EDGE,
-    TARGET_LABEL,
-)
+from .style import BACKGROUND_EDGE, GRATICULE, LAND_EDGE, LAND_FACE, NOTE_TEXT, ORIGIN_COLOR, SPHERE_EDGE, TARGET_LABEL
 
 if TYPE_CHECKING:  # only for the annotations; matplotlib stays optional
     from matplotlib.axes import Axes
     from matplotlib.text import Annotation
 
-    from ..report import CoverageReport
+    from ..results.report import CoverageReport
 
 __all__ = ["plot_report"]
 

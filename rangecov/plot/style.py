@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..units import format_distance
 
 if TYPE_CHECKING:
-    from ..report import CoverageReport
+    from ..results.report import CoverageReport
 
 STATUS_STYLE = {
     "in": {"color": "#d7301f", "marker": "o", "label": "in reach"},

@@ -1,0 +1,362 @@
+"""``coverage()``: which targets lie within geodesic reach of the origins.
+
+Points against points go to the exact search of :mod:`rangecov.engine`;
+anything with lines or polygons to :mod:`rangecov.cover.shapes`. Both hand
+their per-target columns to :meth:`rangecov.results.report.CoverageReport.from_columns`.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import geopandas as gpd
+import numpy as np
+
+from ..base import progress as progress_bars
+from ..engine import OriginIndex
+from ..errors import InputError
+from ..geodesy.ellipsoid import get_ellipsoid
+from ..inputs import frames
+from ..inputs.checks import check_how
+from ..inputs.reach_spec import parse_reach, status_codes
+from ..inputs.weights import check_weight_name, weight_column, weight_values
+from ..results.report import RESULT_COLUMNS, TARGET_COLUMNS, CoverageReport, result_columns
+from ..results.totals import parse_nouns
+from ..units import Distance, Reach
+from .dask_frames import DaskCoverageReport, dask_coverage, is_dask_frame
+from .shapes import shape_coverage
+
+__all__ = [
+    "coverage",
+    "POINT_CHUNK",
+    "PointCoverage",
+    "PreparedCoverage",
+    "partition_rows",
+]
+
+
+def coverage(
+    origins: gpd.GeoDataFrame | gpd.GeoSeries,
+    targets: gpd.GeoDataFrame | gpd.GeoSeries,
+    reach: Reach,
+    *,
+    how: str = "any",
+    min_covered: float = 0.5,
+    tolerance: Distance | None = None,
+    ellipsoid: str = "WGS84",
+    progress: bool | None = None,
+    chunk_size: int | None = None,
+    nouns: tuple | None = None,
+    weight: str | None = None,
+) -> CoverageReport | DaskCoverageReport:
+    """Which targets lie within geodesic reach of the origins, exactly.
+
+    Parameters
+    ----------
+    origins : GeoDataFrame or GeoSeries
+        Points, lines or polygons (and multi-parts, mixed), in any CRS
+        pyproj knows. The distance to a line or polygon is to its nearest
+        point, with edges read as geodesics (the short way, also across
+        ±180°); a target inside an origin polygon is at distance 0. A ring
+        around a pole encloses the smaller of the two sides it makes,
+        whichever way it runs. Not modified.
+    targets : GeoDataFrame or GeoSeries
+        Points, lines or polygons (mixed allowed). Not modified.
+    reach : distance, column name or (low, high)
+        A distance (a number is metres; a string carries its unit, e.g.
+        ``"190 mi"``, see :func:`rangecov.parse_distance`); or the name of a
+        column of ``origins`` holding a distance per origin (mixed systems);
+        or a ``(low, high)`` pair for an uncertain reach: a target is
+        ``"in"`` when some origin is within ``low``, ``"out"`` when none is
+        within ``high``, and ``"marginal"`` otherwise (both ends inclusive).
+    how : {"any", "all", "centroid", "area"}, default "any"
+        When a line or polygon target counts as in reach: any part of it
+        within reach; all of it; its centroid (shapely's, in lon/lat, taken
+        after unwrapping geometries cut at ±180°); or
+        the covered share of its area (polygons only; ``covered_share``
+        column, ``"in"`` when the share is at least ``min_covered``). For
+        point targets the first three agree.
+    min_covered : float, default 0.5
+        With ``how="area"``: the share of a target's area that must be in
+        reach, in (0, 1].
+    tolerance : distance, optional
+        With ``how="all"`` or ``"area"``: the tolerance of the reach regions
+        the decision is drawn from (:func:`rangecov.buffer`); default 10 m or
+        1% of the smallest reach (at least 1 mm).
+    ellipsoid : str, default "WGS84"
+        Any ``ellps`` name pyproj knows, including ``"sphere"``.
+    progress : bool or None, default None
+        A tqdm bar on stderr: ``None`` shows one only when stderr is a
+        terminal and the work lasts more than about a second; ``True``
+        always (needs ``tqdm``); ``False`` never.
+    chunk_size : int, optional
+        Targets handled per step (one step of the bar): by default 1,048,576
+        points against points, up to 32,768 points against lines or polygons
+        (fewer against many of them), or 1,024 line and polygon targets. Any positive whole number is
+        honoured exactly; the answer does not depend on it, only memory,
+        speed (points are searched per cell of a chunk's targets, so small
+        chunks search slower) and the bar's steps do.
+    nouns : (origins, targets), optional
+        What to call them in the headline, the summary and the map title:
+        ``nouns=("launch sites", "airfields")`` gives "5 of 17 airfields
+        (29.4%) within 190 mi of 7 launch sites". Each a plural, or a
+        (singular, plural) pair; default ``("origins", "targets")``.
+    weight : str, optional
+        A column of ``targets`` holding a finite number >= 0 per target
+        (aircraft based there, people living there). The report then also
+        gives ``weight_total``, ``weight_in``, ``weight_marginal`` and
+        ``weighted_share`` (``weight_in / weight_total``; NaN when the total
+        is 0), in ``summary()`` too. A target's weight counts where its
+        status puts it, whatever ``how``. Sums are exact (rounded once), so
+        equal weights give ``weighted_share == share`` and a target of
+        weight 0 changes nothing.
+
+    Returns
+    -------
+    CoverageReport
+        ``report.targets`` is the caller's targets (same index, order, columns
+        and CRS) plus ``distance_m`` (to the nearest point of the target;
+        for ``how="centroid"`` of its centroid), ``nearest_origin``,
+        ``margin_m``, ``covering_origin`` (the origin whose reach covers the
+        target with the largest margin; None for a target out of reach),
+        ``in_reach`` and ``status`` (and
+        ``covered_share`` for ``how="area"``); ``report.origins`` adds
+        ``targets_in_reach`` (targets any part of which is within that
+        origin's own reach; centroids for ``how="centroid"``);
+        ``report.count``, ``report.share`` and ``report.summary()`` give the
+        totals. For ``how="all"`` and ``"area"`` the decision may rest on
+        several origins together, so ``margin_m`` is NaN and
+        ``covering_origin`` is None.
+
+    Notes
+    -----
+    Model: geodesics on the chosen ellipsoid, points on its surface (height 0).
+
+    Error bound: ``distance_m`` is exact. For points it is Karney's geodesic
+    distance (pyproj's C port of GeographicLib, within 15 nm of the true
+    ellipsoidal distance); to lines and polygons it is exact to 1 mm
+    (``docs/exactness.md``, "Distance to a geodesic segment"). With
+    ``how="any"`` or ``"centroid"`` the in/out decision is made on it, so it
+    agrees with GeographicLib except within those bounds of the boundary.
+
+    With ``how="all"`` and ``"area"`` the decision rests on reach regions
+    drawn within ``tolerance`` of the true boundary: drawn at ``reach -
+    tolerance`` they lie inside the true region, drawn at ``reach +
+    tolerance`` they contain it. A target is ``"in"`` only if it qualifies
+    against the inner drawing, ``"out"`` only if it fails against the outer
+    one, and ``"marginal"`` (not counted in ``count``) when the two
+    disagree, i.e. when the answer depends on the boundary within the
+    tolerance. ``covered_share`` is measured against the region drawn at the
+    reach itself; its error is at most ``tolerance`` times the length of the
+    reach boundary inside the target, divided by the target's area.
+
+    When two origins are equally near (bit-for-bit equal distances, or equal
+    margins), the lower position in ``origins`` is reported.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> origins = gpd.GeoSeries([Point(34.80, 50.91)], index=["Sumy"], crs="EPSG:4326")
+    >>> targets = gpd.GeoDataFrame(
+    ...     {"name": ["Kursk-Khalino", "Engels-2"]},
+    ...     geometry=[Point(36.2956, 51.7506), Point(46.21, 51.48)], crs="EPSG:4326")
+    >>> report = coverage(origins, targets, "190 mi")
+    >>> report
+    1 of 2 targets (50.0%) within 190 mi (305.8 km) of 1 origin
+    >>> report.targets[["name", "status"]]
+                name status
+    0  Kursk-Khalino     in
+    1       Engels-2    out
+    """
+    ell = get_ellipsoid(ellipsoid)
+    progress_bars.check(progress)
+    check_how(how, min_covered)
+    called = parse_nouns(nouns)
+    if chunk_size is not None and (
+        isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1
+    ):
+        raise InputError(
+            f"chunk_size must be a whole number of targets >= 1 (or None for the default), got {chunk_size!r}"
+        )
+    frames.check_frame(origins, "origins")
+    weight = check_weight_name(weight, RESULT_COLUMNS)
+    if is_dask_frame(targets):
+        prepared = PreparedCoverage(
+            origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance, workers=1
+        )
+        if weight is not None:
+            weight_column(targets, weight)
+        lazy = dask_coverage(targets, prepared, answer=partition_rows, weight=weight)
+        lazy.nouns = called
+        return lazy
+    frames.check_frame(targets, "targets")
+    # Checked before the work, so that a bad weight fails fast.
+    values = None if weight is None else weight_values(weight_column(targets, weight), weight)
+    prepared = PreparedCoverage(origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance)
+    report = prepared.report(targets, chunk_size=chunk_size, progress=progress)
+    report.nouns = called
+    if values is not None:
+        report.weigh(weight, values)
+    return report
+
+
+# Targets per chunk of the point engine by default (one progress step, about a
+# second): the engine bins a chunk's targets into cells of ~32, and cells drawn
+# from a million targets are small enough that half of them hold one candidate.
+POINT_CHUNK = 1 << 20
+
+
+class PointCoverage:
+    """Point origins and their reach, prepared once for any number of chunks of point targets.
+
+    Holds the :class:`rangecov.engine.OriginIndex` (built once), the parsed
+    reach and the origins' index labels, and pickles to those (the index to
+    its arrays), so that streamed chunks and dask partitions all use one
+    index. Every target's answer depends on the origins alone, so the
+    columns of a chunk are those of the same rows in one call over all
+    targets, to the bit.
+
+    Parameters
+    ----------
+    origins : GeoDataFrame or GeoSeries
+        Points only (checked).
+    reach : distance, column name or (low, high)
+        As for :func:`coverage`.
+    ellipsoid : Ellipsoid
+    workers : int, optional
+        Threads of the engine per call (default: the cores, at most 8).
+    kinds : ndarray, optional
+        :func:`rangecov.inputs.frames.point_kinds` of ``origins``, when known already.
+    """
+
+    def __init__(self, origins, reach: Reach, ellipsoid, *, workers: int | None = None, kinds=None) -> None:
+        o_lon, o_lat = frames.point_lonlat(origins, "origins", kinds=kinds)
+        self.spec = parse_reach(reach, origins, o_lon.size)
+        self.ellipsoid = ellipsoid
+        self.labels = origins.index
+        self.index = OriginIndex(o_lon, o_lat, reach=self.spec.low, ellipsoid=ellipsoid, workers=workers)
+
+    def columns(self, t_lon: np.ndarray, t_lat: np.ndarray, *, chunk_size: int = 0, progress=False) -> dict:
+        """Per target: ``distance``, ``nearest`` and ``covering`` (origin positions, None without origins),
+        ``margin``, ``status`` (codes), as :meth:`CoverageReport.from_columns` takes them.
+
+        ``chunk_size`` > 0 splits the call into steps of that many targets (one step of a bar each).
+        """
+        spec, index = self.spec, self.index
+        n_t = t_lon.size
+        distance, nearest = np.empty(n_t), np.empty(n_t, dtype=np.intp)
+        # With one reach for all the margins follow from the distances; else each
+        # target's best origin by margin is searched for too.
+        margin, covering = (None, None) if spec.uniform else (np.empty(n_t), np.empty(n_t, dtype=np.intp))
+        # Each target's answer is independent of the others, so steps change
+        # nothing but let a bar advance; the index (and its trees) is built once.
+        step = chunk_size if chunk_size > 0 else max(n_t, 1)
+        for part in progress_bars.chunks(n_t, step, desc="coverage", unit="target", progress=progress):
+            if margin is None:
+                nearest[part], distance[part] = index.nearest(t_lon[part], t_lat[part])
+            else:
+                nearest[part], distance[part], margin[part], covering[part] = index.nearest_and_margin(
+                    t_lon[part], t_lat[part]
+                )
+        if margin is None:
+            low, high = (spec.low[0], spec.high[0]) if spec.low.size else (0.0, 0.0)
+            margin, high_margin, covering = low - distance, high - distance, nearest
+        else:
+            high_margin = margin  # per-origin reach has no band
+        no_origins = len(index) == 0
+        return {
+            "distance": distance,
+            "nearest": None if no_origins else nearest,
+            "margin": margin,
+            "covering": None if no_origins else covering,
+            "status": status_codes(margin, high_margin),
+        }
+
+    def rows(self, targets, columns: dict) -> gpd.GeoDataFrame:
+        """A copy of ``targets`` with the result columns appended (what ``report.targets`` holds)."""
+        out = frames.as_frame(targets, "targets", TARGET_COLUMNS)
+        for name, values in result_columns(self.labels, out.index, **columns).items():
+            out[name] = values
+        return out
+
+    def report(self, origins, targets, t_lon: np.ndarray, t_lat: np.ndarray, columns: dict) -> CoverageReport:
+        """The report of ``targets`` (whose lon/lat are ``t_lon``, ``t_lat``) from their :meth:`columns`."""
+        index = self.index
+        return CoverageReport.from_columns(
+            origins,
+            targets,
+            self.spec,
+            **columns,
+            count_origins=lambda: index.count_within(t_lon, t_lat),
+            factors=lambda: index.min_ratio(t_lon, t_lat),
+            how="any",
+            tolerance=None,
+            ellipsoid=self.ellipsoid,
+        )
+
+
+class PreparedCoverage:
+    """Origins prepared once for any number of batches of targets: all of them in memory
+    (:func:`coverage`), stream chunks, dask partitions.
+
+    Points against points go to one :class:`PointCoverage` (one engine
+    index); anything else to :func:`rangecov.cover.shapes.shape_coverage`.
+    Picklable.
+    """
+
+    def __init__(
+        self, origins, reach: Reach, ellipsoid, *, how: str, min_covered: float, tolerance, workers: int | None = None
+    ) -> None:
+        check_how(how, min_covered)
+        frames.check_frame(origins, "origins")
+        kinds = frames.point_kinds(origins)
+        point_origins = how != "area" and not frames.non_points(origins, kinds)[1].size
+        self.points = PointCoverage(origins, reach, ellipsoid, workers=workers, kinds=kinds) if point_origins else None
+        self.spec = self.points.spec if self.points is not None else parse_reach(reach, origins, len(origins))
+        self.origins = origins
+        self.reach = reach
+        self.ellipsoid = ellipsoid
+        self.options = {"how": how, "min_covered": min_covered, "tolerance": tolerance}
+
+    def _point_targets(self, targets) -> tuple[np.ndarray, np.ndarray] | None:
+        """Longitude and latitude of the targets when the engine answers them (points against points), else None."""
+        if self.points is None:
+            return None
+        kinds = frames.point_kinds(targets)
+        if frames.non_points(targets, kinds)[1].size:
+            return None
+        return frames.point_lonlat(targets, "targets", kinds=kinds)
+
+    def report(self, targets, *, chunk_size: int | None = None, progress: bool | None = False) -> CoverageReport:
+        """The full report of ``targets`` (what :func:`coverage` returns)."""
+        lonlat = self._point_targets(targets)
+        if lonlat is not None:
+            columns = self.points.columns(*lonlat, chunk_size=chunk_size or POINT_CHUNK, progress=progress)
+            return self.points.report(self.origins, targets, *lonlat, columns)
+        options = self.options
+        return shape_coverage(
+            self.ellipsoid,
+            self.origins,
+            targets,
+            self.reach,
+            how=options["how"],
+            min_covered=options["min_covered"],
+            tolerance=options["tolerance"],
+            progress=progress,
+            chunk_size=chunk_size,
+        )
+
+    def answer(self, targets, *, rows: bool = True) -> tuple[gpd.GeoDataFrame | None, np.ndarray]:
+        """The rows of ``targets`` with the result columns (None unless ``rows``), and their status codes."""
+        lonlat = self._point_targets(targets)
+        if lonlat is not None:
+            columns = self.points.columns(*lonlat)
+            return (self.points.rows(targets, columns) if rows else None), columns["status"]
+        out = self.report(targets).targets
+        return out, out["status"].cat.codes.to_numpy()
+
+
+def partition_rows(targets, prepared: PreparedCoverage) -> gpd.GeoDataFrame:
+    """One batch's rows with the result columns (the function dask maps over the partitions)."""
+    return prepared.answer(targets)[0]

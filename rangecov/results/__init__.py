@@ -1,0 +1,7 @@
+"""The results layer: what a coverage answer holds and how it is shown.
+
+Counts and totals (:mod:`~rangecov.results.totals`), the report
+(:mod:`~rangecov.results.report`), coverage curves
+(:mod:`~rangecov.results.curves`) and the comparison of two reports
+(:mod:`~rangecov.results.comparison`). Nothing here measures a distance.
+"""

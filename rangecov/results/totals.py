@@ -1,0 +1,428 @@
+"""What every coverage result shares, whether its targets are in memory, streamed or on a dask cluster.
+
+:class:`CoverageTotals` holds the counts and the reach and gives the headline,
+``share``, ``summary()`` and ``to_dict()``; :class:`rangecov.CoverageReport`
+(targets in memory), :class:`rangecov.StreamedCoverage` (targets read in
+chunks) and the dask report build on it. Group counts are plain integers per
+key (:func:`group_counts`), so counts of chunks add up to exactly the counts
+of the whole (:func:`add_counts`).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ..base.sums import as_float, exact_ratio, exact_sum
+from ..errors import InputError, InputTypeError, UnsupportedError
+from ..geodesy.ellipsoid import Ellipsoid
+from ..inputs.reach_spec import ReachSpec
+from ..inputs.weights import WEIGHT_COLUMNS
+from ..units import Distance
+from ..version import __version__
+
+__all__ = [
+    "Nouns",
+    "DEFAULT_NOUNS",
+    "parse_nouns",
+    "CoverageTotals",
+    "COUNT_COLUMNS",
+    "WEIGHT_SUMS",
+    "SUMMARY_COLUMNS",
+    "SCHEMA",
+    "group_counts",
+    "add_counts",
+    "finish_summary",
+    "json_number",
+    "json_value",
+    "format_weight",
+    "format_share",
+]
+
+COUNT_COLUMNS = ("total", "count", "marginal")
+# The exact weight sums a count table holds with a weight (Fractions), in COUNT_COLUMNS' order.
+WEIGHT_SUMS = ("weight_total", "weight_in", "weight_marginal")
+SUMMARY_COLUMNS = ("total", "count", "share", "marginal")
+SCHEMA = "rangecov.coverage/1"
+
+
+def group_counts(
+    status_codes: np.ndarray, keys: pd.Series | None = None, weights: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Targets, targets ``"in"`` and ``"marginal"`` per value of ``keys`` (one row ``"all"`` without).
+
+    ``status_codes`` are codes into ``STATUS_CATEGORIES`` (0 in, 1 marginal,
+    2 out). Groups follow pandas' ``groupby(dropna=False, observed=False)``:
+    sorted, missing values as their own group, every category of a
+    categorical key even when empty. With ``weights`` (one per target) the
+    table also holds :data:`WEIGHT_SUMS`, the exact sums of the weights of
+    those targets as Fractions (:func:`rangecov.base.sums.exact_sum`), so that
+    tables of parts add up to the whole exactly.
+    """
+    codes = np.asarray(status_codes)
+    if keys is None:
+        row = [codes.size, int(np.count_nonzero(codes == 0)), int(np.count_nonzero(codes == 1))]
+        table = pd.DataFrame([row], index=["all"], columns=list(COUNT_COLUMNS), dtype=np.int64)
+        if weights is not None:
+            w = np.asarray(weights, dtype=float)
+            for name, picked in zip(WEIGHT_SUMS, (w, w[codes == 0], w[codes == 1])):
+                table[name] = pd.Series([exact_sum(picked)], index=table.index, dtype=object)
+        return table
+    frame = pd.DataFrame(
+        {"total": 1, "count": (codes == 0).astype(np.int64), "marginal": (codes == 1).astype(np.int64)},
+        index=keys.index,
+    )
+    table = frame.groupby(keys, dropna=False, observed=False)[list(COUNT_COLUMNS)].sum().astype(np.int64)
+    if weights is not None:
+        w = np.asarray(weights, dtype=float)
+        for name, picked in zip(WEIGHT_SUMS, (w, np.where(codes == 0, w, 0.0), np.where(codes == 1, w, 0.0))):
+            sums = pd.Series(picked, index=keys.index).groupby(keys, dropna=False, observed=False).agg(exact_sum)
+            table[name] = sums.astype(object).to_numpy()
+    return table
+
+
+def add_counts(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """The sum of :func:`group_counts` tables of disjoint parts: the counts of the whole, exactly.
+
+    A key may repeat within a table too (tables of parts concatenated).
+
+    Keys are matched by value (1 and 1.0 are one group, as pandas has them),
+    sorted, missing last. Categorical keys keep their categories in order of
+    first appearance, every one of them present (as a categorical column of
+    the whole would have them). Weight sums (Fractions) are added exactly.
+    """
+    if not tables:
+        return pd.DataFrame(columns=list(COUNT_COLUMNS), dtype=np.int64)
+    if len(tables) == 1 and tables[0].index.is_unique:
+        return _typed(tables[0])
+    categories = _union_categories([t.index for t in tables])
+    plain = [t.set_axis(t.index.astype(object)) if categories is not None else t for t in tables]
+    summed = pd.concat(plain).groupby(level=0, dropna=False, sort=categories is None).sum()
+    if categories is not None:
+        # Every category in order, and the missing group last, as groupby of the whole column gives them.
+        missing = [np.nan] if any(t.index.hasnans for t in tables) else []
+        ordered = bool(getattr(tables[0].index, "ordered", False))
+        keys = pd.CategoricalIndex(
+            categories + missing, categories=categories, ordered=ordered, name=tables[0].index.name
+        )
+        summed = summed.reindex(keys)
+        summed[list(COUNT_COLUMNS)] = summed[list(COUNT_COLUMNS)].fillna(0)
+        for name in WEIGHT_SUMS:
+            if name in summed:
+                summed[name] = [Fraction(0) if v is None or v is pd.NA or v != v else v for v in summed[name]]
+    return _typed(summed)
+
+
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    """Counts as int64, weight sums as exact Fractions (object)."""
+    out = table.copy()
+    out[list(COUNT_COLUMNS)] = out[list(COUNT_COLUMNS)].astype(np.int64)
+    for name in WEIGHT_SUMS:
+        if name in out:
+            out[name] = pd.Series([Fraction(v) for v in out[name]], index=out.index, dtype=object)
+    return out
+
+
+def _union_categories(indexes: list[pd.Index]) -> list | None:
+    if not all(isinstance(i, pd.CategoricalIndex) for i in indexes):
+        return None
+    seen: dict = {}
+    for index in indexes:
+        for value in index.categories:
+            seen.setdefault(value, None)
+    return list(seen)
+
+
+class Nouns(NamedTuple):
+    """What the origins and targets are called in headlines, summaries and map titles."""
+
+    origin: str
+    origins: str
+    target: str
+    targets: str
+
+    def of(self, n: int, kind: str) -> str:
+        """``"1 airfield"`` or ``"5 airfields"``: the noun of ``kind`` ("origin" or "target") for ``n``."""
+        return getattr(self, kind if n == 1 else kind + "s")
+
+
+DEFAULT_NOUNS = Nouns("origin", "origins", "target", "targets")
+
+
+def parse_nouns(nouns) -> Nouns:
+    """``nouns=`` as :func:`rangecov.coverage` takes it: None, or (origins, targets).
+
+    Each is a plural (``"launch sites"``: the singular is that without its
+    final "s", "ies" becoming "y") or a (singular, plural) pair for nouns
+    that need one (``("bus depot", "bus depots")``, ``("radar", "radar")``).
+    """
+    if nouns is None:
+        return DEFAULT_NOUNS
+    if isinstance(nouns, str) or not isinstance(nouns, (tuple, list)) or len(nouns) != 2:
+        raise InputTypeError(
+            f"nouns must be a pair (origins, targets), e.g. ('launch sites', 'airfields'), got {nouns!r}"
+        )
+    pairs = []
+    for what, noun in zip(("origins", "targets"), nouns):
+        if isinstance(noun, str):
+            plural = noun.strip()
+            singular = (
+                plural[:-3] + "y"
+                if plural.endswith("ies")
+                else plural[:-1]
+                if plural.endswith("s") and not plural.endswith("ss")
+                else plural
+            )
+            noun = (singular, plural)
+        if not (
+            isinstance(noun, (tuple, list)) and len(noun) == 2 and all(isinstance(w, str) and w.strip() for w in noun)
+        ):
+            raise InputError(
+                f"nouns: the {what} noun must be a plural such as 'airfields' or a (singular, plural) pair, got {noun!r}"
+            )
+        pairs.append((noun[0].strip(), noun[1].strip()))
+    return Nouns(pairs[0][0], pairs[0][1], pairs[1][0], pairs[1][1])
+
+
+def finish_summary(counts: pd.DataFrame) -> pd.DataFrame:
+    """Counts with ``share`` added (NaN for an empty group), columns in :data:`SUMMARY_COLUMNS` order.
+
+    Tables with weight sums also get :data:`rangecov.inputs.weights.WEIGHT_COLUMNS`:
+    the sums rounded once and ``weighted_share`` (NaN when a group weighs 0).
+    """
+    table = counts[list(COUNT_COLUMNS)].astype(np.int64)
+    table["share"] = table["count"] / table["total"].where(table["total"] > 0)
+    out = table[list(SUMMARY_COLUMNS)]
+    if WEIGHT_SUMS[0] in counts:
+        total, inside, marginal = (counts[name].tolist() for name in WEIGHT_SUMS)
+        out = out.assign(
+            weight_total=[as_float(v) for v in total],
+            weight_in=[as_float(v) for v in inside],
+            weighted_share=[exact_ratio(i, t) for i, t in zip(inside, total)],
+            weight_marginal=[as_float(v) for v in marginal],
+        )
+        out = out.astype({c: float for c in WEIGHT_COLUMNS})
+    return out
+
+
+class CoverageTotals:
+    """The totals of a coverage result and the reach they were counted at.
+
+    Attributes
+    ----------
+    total, count, marginal : int
+        Number of targets; of those ``"in"``; of those ``"marginal"``.
+    share : float
+        ``count / total`` (NaN when there are no targets).
+    reach : str
+        The reach as the headline states it, e.g. ``"190 mi (305.8 km)"``.
+    reach_kind : str
+        ``"scalar"`` (one distance), ``"band"`` (a (low, high) pair) or
+        ``"column"`` (a reach per origin).
+    how : str
+        The ``how=`` the result was made with.
+    ellipsoid : Ellipsoid
+        The model the distances were computed on.
+    reach_spec : ReachSpec
+        The reach per origin (low and high) as it was read.
+    tolerance : distance or None
+        The ``tolerance=`` the result was made with.
+    n_origins : int
+        Number of origins.
+    """
+
+    total: int
+    count: int
+    marginal: int
+    # What the headline calls origins and targets (coverage(nouns=...)).
+    nouns: Nouns = DEFAULT_NOUNS
+    # The targets' weight column (coverage(weight=...)), or None.
+    weight: str | None = None
+
+    def _weight_sums(self) -> tuple[Fraction, Fraction, Fraction] | None:
+        """The exact sums of the weights of all targets, of those "in" and of those "marginal"; None without."""
+        return None
+
+    @property
+    def weight_total(self) -> float | None:
+        """The sum of the targets' weights (rounded once from the exact sum); None without ``weight=``."""
+        sums = self._weight_sums()
+        return None if sums is None else as_float(sums[0])
+
+    @property
+    def weight_in(self) -> float | None:
+        """The sum of the weights of the targets ``"in"``; None without ``weight=``."""
+        sums = self._weight_sums()
+        return None if sums is None else as_float(sums[1])
+
+    @property
+    def weight_marginal(self) -> float | None:
+        """The sum of the weights of the ``"marginal"`` targets; None without ``weight=``."""
+        sums = self._weight_sums()
+        return None if sums is None else as_float(sums[2])
+
+    @property
+    def weighted_share(self) -> float | None:
+        """``weight_in / weight_total`` of the exact sums, rounded once (NaN when the total is 0);
+        None without ``weight=``. With equal weights it equals ``share`` exactly."""
+        sums = self._weight_sums()
+        return None if sums is None else exact_ratio(sums[1], sums[0])
+
+    def _set_reach(
+        self, reach_spec: ReachSpec, *, how: str, tolerance: Distance | None, ellipsoid: Ellipsoid, n_origins: int
+    ) -> None:
+        self.reach = reach_spec.label
+        self.reach_kind = reach_spec.kind
+        self.reach_spec = reach_spec
+        self.how = how
+        self.tolerance = tolerance
+        self.ellipsoid = ellipsoid
+        self._n_origins = int(n_origins)
+
+    @property
+    def n_origins(self) -> int:
+        return self._n_origins
+
+    @staticmethod
+    def sums_of(counts: pd.DataFrame) -> tuple[Fraction, Fraction, Fraction] | None:
+        """The exact weight sums over all the rows of a count table (None when it has none)."""
+        if WEIGHT_SUMS[0] not in counts:
+            return None
+        total, inside, marginal = (sum(counts[name].tolist(), Fraction(0)) for name in WEIGHT_SUMS)
+        return total, inside, marginal
+
+    @property
+    def share(self) -> float:
+        """Share of targets in reach, ``count / total``; NaN with no targets."""
+        return self.count / self.total if self.total else float("nan")
+
+    def summary(self, by: str | None = None) -> pd.DataFrame:  # pragma: no cover - each kind has its own
+        raise NotImplementedError
+
+    def target_records(self) -> list[dict]:
+        """One JSON record per target (``to_dict(targets=True)``); results that do not hold their targets refuse."""
+        raise UnsupportedError(
+            f"a {type(self).__name__} does not hold its targets, so it has no per-target records; "
+            "write the rows to a file instead (out=... when streaming, to_parquet(...) with dask)"
+        )
+
+    def to_dict(self, *, by: str | None = None, targets: bool = False) -> dict:
+        """The summary as plain JSON-serialisable Python (the CLI's ``--format json``).
+
+        The schema (``"schema": "rangecov.coverage/1"``) is documented in
+        ``docs/cli.md``; keys are only ever added within a schema version.
+
+        Parameters
+        ----------
+        by : str, optional
+            Add ``"groups"``: one summary per value of this target column.
+        targets : bool, default False
+            Add ``"targets"``: one record per target (``id``, ``distance_m``,
+            ``nearest_origin``, ``margin_m``, ``covering_origin``, ``status``);
+            only for results that hold their targets (not streamed or dask).
+
+        Examples
+        --------
+        >>> import json
+        >>> from rangecov import coverage, datasets
+        >>> s = datasets.atacms_kursk_2024()
+        >>> d = coverage(s.launch_sites, s.airfields, s.reach).to_dict()
+        >>> d["count"], d["total"], round(d["share"], 4)
+        (5, 17, 0.2941)
+        >>> _ = json.dumps(d)
+        """
+        spec = self.reach_spec
+        low = json_number(spec.low[0]) if spec.low.size and spec.uniform else None
+        out = {
+            "schema": SCHEMA,
+            "rangecov_version": __version__,
+            "headline": repr(self),
+            "reach": self.reach,
+            "reach_kind": self.reach_kind,
+            "reach_m": low,
+            "reach_high_m": json_number(spec.high[0]) if self.reach_kind == "band" and spec.high.size else None,
+            "how": self.how,
+            "ellipsoid": self.ellipsoid.name,
+            "origins": self.n_origins,
+            "total": self.total,
+            "count": self.count,
+            "marginal": self.marginal,
+            "out": self.total - self.count - self.marginal,
+            "share": json_number(self.share),
+            "nouns": {"origins": self.nouns.origins, "targets": self.nouns.targets},
+        }
+        if self.weight is not None:
+            out["weight"] = self.weight
+            out.update({name: json_number(getattr(self, name)) for name in WEIGHT_COLUMNS})
+        if by is not None:
+            table = self.summary(by=by)
+            out["groups"] = [
+                {
+                    "group": json_value(key),
+                    "total": int(row["total"]),
+                    "count": int(row["count"]),
+                    "marginal": int(row["marginal"]),
+                    "share": json_number(row["share"]),
+                    **{name: json_number(row[name]) for name in WEIGHT_COLUMNS if name in table},
+                }
+                for key, row in table.iterrows()
+            ]
+        if targets:
+            out["targets"] = self.target_records()
+        return out
+
+    def named_summary(self, table: pd.DataFrame, by: str | None) -> pd.DataFrame:
+        """``table`` (a summary) with its index named after the targets' noun, when one was given and no ``by``."""
+        if by is None and self.nouns is not DEFAULT_NOUNS:
+            table.index.name = self.nouns.targets
+        return table
+
+    def __repr__(self) -> str:
+        pct = format_share(self.share)
+        n_o = self.n_origins
+        text = (
+            f"{self.count} of {self.total} {self.nouns.of(self.total, 'target')} ({pct}) "
+            f"within {self.reach} of {n_o} {self.nouns.of(n_o, 'origin')}"
+        )
+        if self.marginal:
+            text += f"; {self.marginal} marginal"
+        if self.weight is not None:
+            text += (
+                f"; {self.weight} {format_weight(self.weight_in)} of {format_weight(self.weight_total)} "
+                f"({format_share(self.weighted_share)})"
+            )
+        return text
+
+    def _repr_html_(self) -> str:
+        return f"<p><b>{self!r}</b></p>" + self.summary().to_html()
+
+
+def format_share(x: float | None) -> str:
+    """A share as headlines and tables show it: ``"29.4%"``, or ``"n/a"`` when undefined (nothing to measure)."""
+    return "n/a" if x is None or math.isnan(x) else f"{100 * x:.1f}%"
+
+
+def format_weight(x: float | None) -> str:
+    """A sum of weights as a headline shows it: whole numbers with thousands separators, else 4 figures."""
+    if x is None or not math.isfinite(x):
+        return str(x)
+    return f"{x:,.0f}" if x == int(x) or abs(x) >= 1000 else f"{x:,.4g}"
+
+
+def json_number(x) -> float | None:
+    """A float for JSON: NaN and infinities become None (JSON has neither)."""
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def json_value(x):
+    """Index labels and group keys as JSON scalars (numpy types unwrapped, NaN/None as None)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+        return None
+    if isinstance(x, np.generic):
+        x = x.item()
+    return x if isinstance(x, (str, int, float, bool)) else str(x)
