@@ -7,6 +7,25 @@ import textwrap
 import pandas as pd
 import shapely
 
+from .base.schema import (
+    AREA_KM2,
+    COUNT,
+    COVERED_KM2,
+    COVERED_SHARE,
+    COVERED_WEIGHT,
+    DISTANCE_M,
+    IN_REACH,
+    MARGIN_CHANGE_M,
+    MARGIN_M,
+    MARGINAL,
+    NEAREST_ORIGIN,
+    SHARE,
+    STATUS,
+    TOTAL,
+    WEIGHT_IN,
+    WEIGHT_TOTAL,
+    WEIGHTED_SHARE,
+)
 from .cover.entry import coverage
 from .datasets import atacms_kursk_2024
 from .geodesy.ellipsoid import get_ellipsoid
@@ -34,21 +53,21 @@ def run_demo() -> str:
         {
             "ICAO": t["icao"].replace("", "-"),
             "role": t["role"],
-            "nearest launch site": t["nearest_origin"],
-            "distance km": (t["distance_m"] / 1000).round(1),
-            "margin km": (t["margin_m"] / 1000).round(1),
-            "in reach": t["in_reach"].map({True: "yes", False: "no"}),
+            "nearest launch site": t[NEAREST_ORIGIN],
+            "distance km": (t[DISTANCE_M] / 1000).round(1),
+            "margin km": (t[MARGIN_M] / 1000).round(1),
+            "in reach": t[IN_REACH].map({True: "yes", False: "no"}),
         }
     ).sort_values("distance km")
     # A result that flips within the coordinate's own uncertainty is not a result.
-    fragile = t.index[(t["margin_m"].abs() / 1000) <= t["uncertainty_km"]]
+    fragile = t.index[(t[MARGIN_M].abs() / 1000) <= t["uncertainty_km"]]
     table.index.name = "airfield"
     by_role = report.summary(by="role")
     lines = [s.name, "=" * len(s.name), f"All airfields: {report!r}."]
     if "glide_bomb_base" in by_role.index:
         row = by_role.loc["glide_bomb_base"]
-        total, count = int(row["total"]), int(row["count"])
-        out = total - count - int(row["marginal"])
+        total, count = int(row[TOTAL]), int(row[COUNT])
+        out = total - count - int(row[MARGINAL])
         lines.append(
             f"Glide-bomb bases within {s.reach}: {count} of {total} "
             f"({100 * count / total:.1f}%); out of reach: {out} of {total} ({100 * out / total:.1f}%)."
@@ -69,7 +88,7 @@ def run_demo() -> str:
         table.to_string(),
         "",
         "By role:",
-        by_role.assign(share=(by_role["share"] * 100).round(1).astype(str) + "%").to_string(),
+        by_role.assign(share=(by_role[SHARE] * 100).round(1).astype(str) + "%").to_string(),
         "",
     ]
     if len(fragile):
@@ -77,7 +96,7 @@ def run_demo() -> str:
     else:
         lines += [
             "Every airfield is farther from the reach boundary than its coordinate uncertainty",
-            f"(smallest |margin|: {t['margin_m'].abs().min() / 1000:.1f} km), so no in/out result hinges on it.",
+            f"(smallest |margin|: {t[MARGIN_M].abs().min() / 1000:.1f} km), so no in/out result hinges on it.",
             "",
         ]
     lines += _areas(s) + [""] + _people(s) + [""] + _held_territory(s) + [""] + _placement(s) + [""]
@@ -98,17 +117,17 @@ def _placement(s) -> list[str]:
             best = place(sites, targets, s.reach, k=7)
             curve = best.curve(k_max=7).set_index("k")
             rows[f"{what}, {label}"] = [
-                f"{curve.loc[k, 'covered_weight']:.0f} of {len(targets)} ({curve.loc[k, 'share']:.0%})"
-                + ("" if curve.loc[k, "status"] == "optimal" else " (not proven)")
+                f"{curve.loc[k, COVERED_WEIGHT]:.0f} of {len(targets)} ({curve.loc[k, SHARE]:.0%})"
+                + ("" if curve.loc[k, STATUS] == "optimal" else " (not proven)")
                 for k in (1, 3, 7)
             ]
             if label == "held proxy" and targets is glide:
-                reached = set(best.report.targets.index[best.report.targets["in_reach"]])
+                reached = set(best.report.targets.index[best.report.targets[IN_REACH]])
     table = pd.DataFrame(rows, index=["best 1 site", "best 3 sites", "best 7 sites"]).T
     # What any point of held ground reaches: the ceiling for every placement on it.
     held = coverage(s.held_proxy, glide, s.reach).targets
-    ceiling = held.index[held["in_reach"]]
-    missed = [f"{name} ({held.loc[name, 'distance_m'] / 1000:.1f} km)" for name in ceiling if name not in reached]
+    ceiling = held.index[held[IN_REACH]]
+    missed = [f"{name} ({held.loc[name, DISTANCE_M] / 1000:.1f} km)" for name in ceiling if name not in reached]
     beyond = len(glide) - len(ceiling)
     lines = [
         "Could any placement have done better? Candidate sites on a 10 km grid inside the held-ground proxy",
@@ -142,11 +161,11 @@ def _people(s) -> list[str]:
     shown = pd.DataFrame(
         {
             "region": [names.get(code, "other (30-50°E, 44-58°N)") for code in by_region.index],
-            "places": by_region["total"],
-            "in reach": by_region["count"],
-            "people in places": by_region["weight_total"].map("{:,.0f}".format),
-            "people in reach": by_region["weight_in"].map("{:,.0f}".format),
-            "share": (100 * by_region["weighted_share"]).round(1).astype(str) + "%",
+            "places": by_region[TOTAL],
+            "in reach": by_region[COUNT],
+            "people in places": by_region[WEIGHT_TOTAL].map("{:,.0f}".format),
+            "people in reach": by_region[WEIGHT_IN].map("{:,.0f}".format),
+            SHARE: (100 * by_region[WEIGHTED_SHARE]).round(1).astype(str) + "%",
         }
     )
     shown.index.name = "ISO 3166-2"
@@ -170,7 +189,7 @@ def _comparisons(s, report) -> list[str]:
     gmlrs = coverage(s.launch_sites, s.airfields, s.reaches["GMLRS"])
     before = coverage(s.launch_sites_before, s.airfields, s.reach)
     moved = compare(before, report, labels=("before", "after"))
-    gains = moved.targets["margin_change_m"].sort_values(ascending=False)
+    gains = moved.targets[MARGIN_CHANGE_M].sort_values(ascending=False)
     gains = gains[gains > 0]
     return [
         f"ATACMS against GMLRS ({s.reaches['GMLRS']}) from the same launch sites:",
@@ -191,9 +210,9 @@ def _areas(s) -> list[str]:
     shown = pd.DataFrame(
         {
             "region": table["name_en"],
-            "area km2": table["area_km2"].round(0).astype(int),
-            "within reach km2": table["covered_km2"].round(0).astype(int),
-            "share": (100 * table["covered_share"]).round(1).astype(str) + "%",
+            "area km2": table[AREA_KM2].round(0).astype(int),
+            "within reach km2": table[COVERED_KM2].round(0).astype(int),
+            SHARE: (100 * table[COVERED_SHARE]).round(1).astype(str) + "%",
         }
     )
     shown.index.name = "ISO 3166-2"
@@ -207,9 +226,9 @@ def _areas(s) -> list[str]:
         f"ellipsoid; covered areas exact up to {tol:g} m times the boundary length inside each oblast):",
         shown.to_string(),
         "",
-        f"Kursk Oblast: {100 * kursk['covered_share']:.1f}% of its {kursk['area_km2']:,.0f} km² lies within {s.reach}",
-        f"(the official area is 29,997 km²; this 1:50m boundary gives {kursk['area_km2'] - 29_997:+,.0f} km²,",
-        f"{100 * (kursk['area_km2'] / 29_997 - 1):+.2f}%).",
+        f"Kursk Oblast: {100 * kursk[COVERED_SHARE]:.1f}% of its {kursk[AREA_KM2]:,.0f} km² lies within {s.reach}",
+        f"(the official area is 29,997 km²; this 1:50m boundary gives {kursk[AREA_KM2] - 29_997:+,.0f} km²,",
+        f"{100 * (kursk[AREA_KM2] / 29_997 - 1):+.2f}%).",
     ]
 
 
@@ -218,19 +237,19 @@ def _held_territory(s) -> list[str]:
     report = coverage(s.held_proxy, s.airfields, "300 km")
     t = report.targets
     g = report.summary(by="role").loc["glide_bomb_base"]
-    total, count = int(g["total"]), int(g["count"])
+    total, count = int(g[TOTAL]), int(g[COUNT])
     bases = t[t["role"] == "glide_bomb_base"]
     table = pd.DataFrame(
         {
-            "distance km": (bases["distance_m"] / 1000).round(1),
-            "nearest held area": bases["nearest_origin"],
-            "in reach": bases["in_reach"].map({True: "yes", False: "no"}),
+            "distance km": (bases[DISTANCE_M] / 1000).round(1),
+            "nearest held area": bases[NEAREST_ORIGIN],
+            "in reach": bases[IN_REACH].map({True: "yes", False: "no"}),
         }
     ).sort_values("distance km")
     table.index.name = "glide-bomb base"
     # The same distances against 190 miles (305.8 km): ATACMS's range as quoted, not rounded to 300 km.
-    miles = t["distance_m"] <= parse_distance("190 mi")
-    between = t[miles & ~t["in_reach"]]
+    miles = t[DISTANCE_M] <= parse_distance("190 mi")
+    between = t[miles & ~t[IN_REACH]]
     m_total, m_count = len(t), int(miles.sum())
     b_count = int((miles & (t["role"] == "glide_bomb_base")).sum())
     return [
@@ -246,7 +265,7 @@ def _held_territory(s) -> list[str]:
         f"Within 190 mi (305.8 km) of held territory: {m_count} of {m_total} airfields, {b_count} of {total} "
         f"glide-bomb bases"
         + (
-            f" ({', '.join(f'{name} at {d / 1000:.1f} km' for name, d in between['distance_m'].items())} "
+            f" ({', '.join(f'{name} at {d / 1000:.1f} km' for name, d in between[DISTANCE_M].items())} "
             f"{'lies' if len(between) == 1 else 'lie'} between 300 km and 190 mi: how the range is rounded decides)."
             if len(between)
             else "."

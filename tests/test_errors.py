@@ -23,6 +23,8 @@ INTERNAL = {
     ("geometry/edges.py", "RuntimeError"): "a refinement that does not converge is a bug to report",
     ("io/chunk_writer.py", "ValueError"): "callers check first (pragma: no cover)",
     ("results/totals.py", "NotImplementedError"): "an abstract method",
+    ("frontend.py", "AttributeError"): "module __getattr__: the protocol Python expects",
+    ("base/schema.py", "RuntimeError"): "a JSON document built with a key it does not declare: a bug to report",
 }
 
 BASES = {

@@ -147,3 +147,68 @@ def test_the_checks_can_fail(tmp_path, monkeypatch):
     assert len(found["functions"]) == 1 and "long" in found["functions"][0]
     assert len(found["private"]) == 2
     assert len(found["root"]) == 1
+
+
+# What the command may import from the library: the package root's names, the public faces below
+# (their __init__, not their modules), and the one front-end helper module, rangecov.frontend.
+CLI_MAY_IMPORT = (
+    "rangecov",
+    "rangecov.errors",
+    "rangecov.units",
+    "rangecov.version",
+    "rangecov.engine",
+    "rangecov.io",
+    "rangecov.plot",
+    "rangecov.datasets",
+    "rangecov.demo",
+    "rangecov.frontend",
+)
+
+
+def cli_imports(package: Path) -> list[str]:
+    """Imports of rangecov modules by ``cli/`` that are not the public API (``CLI_MAY_IMPORT``) or ``cli`` itself."""
+    found = []
+    for path in sorted((package / "cli").rglob("*.py")):
+        module = ".".join(path.relative_to(package.parent).with_suffix("").parts)
+        is_package = path.name == "__init__.py"
+        if is_package:
+            module = module.rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                targets = [_resolve(module, is_package, node)]
+                if targets[0] == "rangecov":  # `from .. import x`: x is a root name or a root module
+                    targets = [
+                        f"rangecov.{a.name}" if (package / f"{a.name}.py").is_file() else "rangecov" for a in node.names
+                    ]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                continue
+            for target in targets:
+                if (
+                    target.startswith("rangecov")
+                    and target not in CLI_MAY_IMPORT
+                    and not target.startswith("rangecov.cli")
+                ):
+                    found.append(f"{path.relative_to(package.parent)}:{node.lineno} imports {target}")
+    return found
+
+
+def test_the_command_uses_the_public_api():
+    """cli/ imports the package root, the public faces and rangecov.frontend only, so a renamed internal
+    cannot break the command."""
+    found = cli_imports(PACKAGE)
+    assert found == [], "\n".join(found)
+
+
+def test_the_command_check_can_fail(tmp_path):
+    pkg = tmp_path / "rangecov"
+    (pkg / "cli").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "frontend.py").write_text("")
+    (pkg / "cli" / "__init__.py").write_text(
+        "from .. import coverage, frontend\nfrom ..frontend import STATUS\nfrom ..cover.entry import coverage\n"
+        "import rangecov.geometry.drawing\nfrom . import steps\n"
+    )
+    found = cli_imports(pkg)
+    assert len(found) == 2 and "rangecov.cover.entry" in found[0] and "rangecov.geometry.drawing" in found[1]

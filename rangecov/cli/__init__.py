@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 # The redundant "as" marks a re-export: the names rangecov.cli has always offered.
 from ..errors import RangecovError
-from .commands import AREA_SCHEMA as AREA_SCHEMA
+from ..frontend import AREA_SCHEMA as AREA_SCHEMA
 from .parser import FORMATS as FORMATS
 from .parser import build_parser
 from .steps import EXIT_OK as EXIT_OK

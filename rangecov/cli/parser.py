@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from ..frontend import CHUNK_ROWS
 from ..version import __version__
-from .commands import cmd_area, cmd_coverage, cmd_demo, cmd_reach, cmd_rings
+from .commands import cmd_coverage, cmd_demo
 from .place import cmd_place
+from .regions import cmd_area, cmd_reach, cmd_rings
 from .steps import EXIT_USAGE
-
-# The default of --chunk-rows: rangecov.cover.streaming.CHUNK_ROWS, written out so that --help imports no library.
-CHUNK_ROWS = 1 << 20
 
 __all__ = ["FORMATS", "build_parser"]
 

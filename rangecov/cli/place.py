@@ -7,6 +7,7 @@ import json
 import sys
 
 from ..errors import UnreachableShareError
+from ..frontend import IS_FIXED, MARGINAL_WEIGHT, RANK
 from .steps import (
     EXIT_OK,
     EXIT_THRESHOLD,
@@ -26,7 +27,7 @@ __all__ = ["cmd_place"]
 
 def cmd_place(args: argparse.Namespace) -> int:
     """Exit 0 with the chosen sites; 1 when --share cannot be reached by all candidates together."""
-    from ..placement.sites import place
+    from .. import place
 
     fmt = out_format(args, ("json", "csv", "geojson", "gpkg", "fgb", "parquet"))
     check_out(args.out, args.force, inputs=(args.candidates, args.targets))
@@ -69,16 +70,15 @@ def _table(result) -> str:
     """The headline, the chosen sites and the solver's account."""
     import pandas as pd
 
-    from ..inputs.frames import point_lonlat
-    from ..results.totals import format_weight
+    from ..frontend import format_weight, point_lonlat
 
     chosen = result.chosen
     lon, lat = point_lonlat(chosen, "chosen")
     shown = pd.DataFrame(
         {
-            "rank": chosen["rank"].to_numpy(),
-            "fixed": chosen["is_fixed"].map({True: "yes", False: ""}).to_numpy(),
-            "adds": [format_weight(v) for v in chosen["marginal_weight"]],
+            RANK: chosen[RANK].to_numpy(),
+            "fixed": chosen[IS_FIXED].map({True: "yes", False: ""}).to_numpy(),
+            "adds": [format_weight(v) for v in chosen[MARGINAL_WEIGHT]],
             "lon": lon.round(5),
             "lat": lat.round(5),
         },

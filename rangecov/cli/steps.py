@@ -9,6 +9,7 @@ imported inside the functions, so that ``rangecov --help`` stays quick.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import sys
@@ -19,6 +20,13 @@ from pathlib import Path
 from ..errors import InputError, MissingCRSError, RangecovError
 
 __all__ = [
+    "MAX_CELL",
+    "threshold_exit",
+    "percent",
+    "check_plot",
+    "save_plot",
+    "progress_option",
+    "nouns_option",
     "EXIT_OK",
     "EXIT_THRESHOLD",
     "EXIT_USAGE",
@@ -50,6 +58,10 @@ _OUT_FORMATS = {
     ".fgb": "fgb",
     ".parquet": "parquet",
 }
+
+# Printed tables cut labels and values to this many characters (ending "..."): pandas pads
+# every cell of a column to its widest, so one name of 10⁷ characters would take gigabytes.
+MAX_CELL = 100
 
 
 class UsageError(InputError):
@@ -155,7 +167,7 @@ def read_input(path: str, args: argparse.Namespace, what: str):
     A file without data rows is refused: on the command line an empty export is a mistake to
     report (exit 2), not a share of 0 of 0 to pass a threshold with.
     """
-    from ..base.remote import is_remote, refuse_remote
+    from ..frontend import is_remote, refuse_remote
     from ..io import file_kind, read
 
     prefix = file_prefix(what)
@@ -201,7 +213,7 @@ def read_input(path: str, args: argparse.Namespace, what: str):
         raise UsageError(f"{what}: {message}") from err
     for warning in caught:  # e.g. "several layers; reading the first": a note in the command's words
         note(f"{what}: {as_flags(str(warning.message), prefix, shared_flags(args, what))}", args)
-    from ..io.naming import label_columns
+    from ..io import label_columns
 
     if naming["names"] == "auto" and frame.index.name is None and len(frame) and not label_columns(frame.columns):
         # read() numbers such rows silently (Python users see the index); on the command line the
@@ -285,7 +297,7 @@ def reach_argument(args: argparse.Namespace, origins, what: str = "ORIGINS"):
 def require_column(frame, column: str, flag: str, what: str) -> None:
     """A usage error naming the flag and listing the columns when ``column`` is not one of ``frame``'s."""
     if column not in frame.columns:
-        from ..io.writer import list_columns  # "(none)" rather than nothing, and at most 30 names
+        from ..io import list_columns  # "(none)" rather than nothing, and at most 30 names
 
         cols = list_columns(frame.columns.drop(frame.geometry.name, errors="ignore"))
         near = [c for c in frame.columns if isinstance(c, str) and c.strip().casefold() == column.strip().casefold()]
@@ -332,7 +344,7 @@ def emit(text: str, args: argparse.Namespace) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     check_out(args.out, args.force)
-    from ..io.writer import remove_file, temporary_beside
+    from ..io import remove_file, temporary_beside
 
     # Beside the output and moved into place, so that a failed write (a full disk) leaves nothing.
     path = Path(args.out)
@@ -367,3 +379,61 @@ def note(text: str, args: argparse.Namespace) -> None:
     """Informational lines go to stderr, so stdout stays pure data; --quiet drops them."""
     if not args.quiet:
         print(text, file=sys.stderr)
+
+
+# -- shared by the commands: thresholds, maps, flags ----------------------------------------------
+
+
+def threshold_exit(share: float, args: argparse.Namespace, what: str) -> int:
+    """Exit code 1, with a one-line reason, when --min-share/--max-share is not met."""
+    if (args.min_share is not None or args.max_share is not None) and math.isnan(share):
+        print(f"rangecov: threshold not met: the {what} is undefined (nothing to measure)", file=sys.stderr)
+        return EXIT_THRESHOLD
+    if args.min_share is not None and not share >= args.min_share:
+        print(
+            f"rangecov: threshold not met: {what} {percent(share)} is below --min-share {percent(args.min_share)}",
+            file=sys.stderr,
+        )
+        return EXIT_THRESHOLD
+    if args.max_share is not None and not share <= args.max_share:
+        print(
+            f"rangecov: threshold not met: {what} {percent(share)} is above --max-share {percent(args.max_share)}",
+            file=sys.stderr,
+        )
+        return EXIT_THRESHOLD
+    return EXIT_OK
+
+
+def percent(x: float) -> str:
+    from ..frontend import format_share
+
+    return format_share(x)
+
+
+def check_plot(args: argparse.Namespace, inputs: tuple[str, ...]) -> None:
+    """--plot refused early (before any work): a picture format, and no file replaced without --force."""
+    if getattr(args, "plot", None) is None:
+        return
+    if Path(args.plot).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise UsageError(f"--plot {args.plot}: use a .png, .svg or .pdf file name")
+    check_out(args.plot, args.force, "--plot", inputs=inputs)
+    if args.out is not None and Path(args.out).resolve() == Path(args.plot).resolve():
+        raise UsageError(f"--plot {args.plot} is also --out; give two files")
+
+
+def save_plot(report, args: argparse.Namespace, **options) -> None:
+    """The map of ``report`` into --plot, titled by --title (else the headline)."""
+    from ..plot import save_map
+
+    options.setdefault("title", args.title if args.title is not None else True)
+    options.setdefault("graticule", args.graticule)
+    save_map(report, args.plot, **options)
+    note(f"wrote {args.plot}", args)
+
+
+def progress_option(args: argparse.Namespace):
+    return False if args.quiet else None
+
+
+def nouns_option(args: argparse.Namespace):
+    return tuple(args.nouns) if getattr(args, "nouns", None) else None

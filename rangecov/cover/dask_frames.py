@@ -23,9 +23,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..base.schema import COUNT, COUNT_COLUMNS, MARGINAL, STATUS, TOTAL, WEIGHT_SUMS
 from ..errors import InputError, InputTypeError, MissingCRSError, MissingDependencyError, UnsupportedError
 from ..inputs.weights import weight_values
-from ..results.totals import COUNT_COLUMNS, WEIGHT_SUMS, CoverageTotals, add_counts, finish_summary, group_counts
+from ..results.totals import CoverageTotals, add_counts, finish_summary, group_counts
 
 __all__ = ["DaskCoverageReport", "is_dask_frame", "dask_coverage"]
 
@@ -82,7 +83,7 @@ def dask_coverage(targets, prepared, *, answer, weight: str | None = None) -> Da
 
 def _partition_counts(rows: pd.DataFrame, by: str | None, weight: str | None) -> pd.DataFrame:
     """Group counts of one partition, with the key as a column (``"all"`` without ``by``)."""
-    codes = rows["status"].cat.codes.to_numpy()
+    codes = rows[STATUS].cat.codes.to_numpy()
     weights = None if weight is None else weight_values(rows[weight], weight)
     table = group_counts(codes, None if by is None else rows[by], weights)
     return table.rename_axis("key").reset_index()
@@ -136,15 +137,15 @@ class DaskCoverageReport(CoverageTotals):
 
     @property
     def total(self) -> int:  # type: ignore[override]
-        return int(self._counts(None)["total"].sum())
+        return int(self._counts(None)[TOTAL].sum())
 
     @property
     def count(self) -> int:  # type: ignore[override]
-        return int(self._counts(None)["count"].sum())
+        return int(self._counts(None)[COUNT].sum())
 
     @property
     def marginal(self) -> int:  # type: ignore[override]
-        return int(self._counts(None)["marginal"].sum())
+        return int(self._counts(None)[MARGINAL].sum())
 
     def summary(self, by: str | None = None) -> pd.DataFrame:
         """Totals as a table (``total``, ``count``, ``share``, ``marginal``), as :meth:`rangecov.CoverageReport.summary`."""

@@ -13,6 +13,8 @@ import geopandas as gpd
 import numpy as np
 
 from ..base import progress as progress_bars
+from ..base.schema import RESULT_COLUMNS, STATUS, TARGET_COLUMNS
+from ..base.tuning import POINT_CHUNK
 from ..engine import OriginIndex
 from ..errors import InputError
 from ..geodesy.ellipsoid import get_ellipsoid
@@ -20,7 +22,7 @@ from ..inputs import frames
 from ..inputs.checks import check_how
 from ..inputs.reach_spec import parse_reach, status_codes
 from ..inputs.weights import check_weight_name, weight_column, weight_values
-from ..results.report import RESULT_COLUMNS, TARGET_COLUMNS, CoverageReport, result_columns
+from ..results.report import CoverageReport, result_columns
 from ..results.totals import parse_nouns
 from ..units import Distance, Reach
 from .dask_frames import DaskCoverageReport, dask_coverage, is_dask_frame
@@ -28,7 +30,6 @@ from .shapes import shape_coverage
 
 __all__ = [
     "coverage",
-    "POINT_CHUNK",
     "PointCoverage",
     "PreparedCoverage",
     "partition_rows",
@@ -201,12 +202,6 @@ def coverage(
     return report
 
 
-# Targets per chunk of the point engine by default (one progress step, about a
-# second): the engine bins a chunk's targets into cells of ~32, and cells drawn
-# from a million targets are small enough that half of them hold one candidate.
-POINT_CHUNK = 1 << 20
-
-
 class PointCoverage:
     """Point origins and their reach, prepared once for any number of chunks of point targets.
 
@@ -270,7 +265,7 @@ class PointCoverage:
             "nearest": None if no_origins else nearest,
             "margin": margin,
             "covering": None if no_origins else covering,
-            "status": status_codes(margin, high_margin),
+            STATUS: status_codes(margin, high_margin),
         }
 
     def rows(self, targets, columns: dict) -> gpd.GeoDataFrame:
@@ -352,9 +347,9 @@ class PreparedCoverage:
         lonlat = self._point_targets(targets)
         if lonlat is not None:
             columns = self.points.columns(*lonlat)
-            return (self.points.rows(targets, columns) if rows else None), columns["status"]
+            return (self.points.rows(targets, columns) if rows else None), columns[STATUS]
         out = self.report(targets).targets
-        return out, out["status"].cat.codes.to_numpy()
+        return out, out[STATUS].cat.codes.to_numpy()
 
 
 def partition_rows(targets, prepared: PreparedCoverage) -> gpd.GeoDataFrame:

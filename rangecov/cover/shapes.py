@@ -7,6 +7,8 @@ import shapely
 
 from ..base import progress as progress_bars
 from ..base.lonlat import centroids
+from ..base.schema import COVERED_SHARE
+from ..base.tuning import POINT_TARGET_CHUNK, SHAPE_CHUNK
 from ..geodesy.ellipsoid import Ellipsoid
 from ..geometry.bounds import PAIRS_PER_BATCH, reach_ratio
 from ..geometry.buffers import dissolve
@@ -17,15 +19,7 @@ from ..inputs.checks import check_polygons
 from ..inputs.reach_spec import parse_reach, spec_tolerance, status_codes
 from ..results.report import CoverageReport
 
-__all__ = ["shape_coverage", "SHAPE_CHUNK"]
-
-
-# Targets per chunk of the distance computation by default (one progress step): line and polygon
-# targets; point targets against line and polygon origins come in chunks of up to POINT_TARGET_CHUNK,
-# fewer against many origins (a chunk's tables hold targets x origins), so that k-d queries and
-# solves run in large batches over threads.
-SHAPE_CHUNK = 1024
-POINT_TARGET_CHUNK = 32_768
+__all__ = ["shape_coverage"]
 
 
 def shape_coverage(
@@ -73,7 +67,7 @@ def shape_coverage(
             ell, o_vals, t_vals, spec, np.flatnonzero(near), status, how, min_covered, tolerance, progress
         )
         if how == "area":
-            extra["covered_share"] = share
+            extra[COVERED_SHARE] = share
         # The decision may rest on several origins together: no single margin.
         if covering is not None:
             covering = np.where(drawn_rows, -1, covering)

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from ..base import progress as progress_bars
+from ..base.schema import COUNT, MARGINAL, RESULT_COLUMNS, STATUS, TOTAL
+from ..base.tuning import CHUNK_ROWS, FOLD_CHUNKS
 from ..errors import InputError, InputTypeError, UnsupportedError
 from ..geodesy.ellipsoid import get_ellipsoid
 from ..inputs.weights import check_weight_name, weight_values
@@ -27,19 +29,12 @@ from ..io import read
 from ..io.chunk import Chunk
 from ..io.chunk_reader import open_chunks
 from ..io.chunk_writer import RowSink
-from ..results.report import RESULT_COLUMNS, result_columns
+from ..results.report import result_columns
 from ..results.totals import CoverageTotals, add_counts, finish_summary, group_counts, parse_nouns
 from ..units import Distance, Reach
 from .entry import PreparedCoverage
 
-__all__ = ["stream_coverage", "StreamedCoverage", "CHUNK_ROWS"]
-
-# Targets per chunk by default: the point engine's own step (about a second
-# of work and ~100 MB of a chunk's columns and results).
-CHUNK_ROWS = 1 << 20
-# Group counts of this many chunks are folded into one, so that a `by`
-# column with many values does not grow a list per chunk.
-_FOLD = 16
+__all__ = ["stream_coverage", "StreamedCoverage"]
 
 
 class StreamedCoverage(CoverageTotals):
@@ -66,9 +61,9 @@ class StreamedCoverage(CoverageTotals):
         self._counts = counts
         self._sums = self.sums_of(counts)
         self.weight_total  # noqa: B018 - weights too large for a float fail here, not when shown
-        self.total = int(counts["total"].sum())
-        self.count = int(counts["count"].sum())
-        self.marginal = int(counts["marginal"].sum())
+        self.total = int(counts[TOTAL].sum())
+        self.count = int(counts[COUNT].sum())
+        self.marginal = int(counts[MARGINAL].sum())
 
     def _weight_sums(self):
         return self._sums
@@ -228,7 +223,7 @@ def stream_coverage(
         with progress_bars.bar(source.n_rows, desc="coverage", unit="target", progress=progress) as pb:
             for chunk in source:
                 counts.append(_one_chunk(chunk, prepared, by, sink, weight))
-                if len(counts) >= _FOLD:
+                if len(counts) >= FOLD_CHUNKS:
                     counts = [add_counts(counts)]
                 n_chunks += 1
                 pb.update(len(chunk))
@@ -294,7 +289,7 @@ def _one_chunk(chunk: Chunk, prepared: PreparedCoverage, by, sink, weight) -> pd
             sink.write_arrow(chunk.arrow, added, geometry=chunk.geometry, crs=chunk.crs, encoding=chunk.encoding)
         elif sink is not None:
             sink.write_frame(_file_rows(points.rows(chunk.frame(), columns)))
-        return group_counts(columns["status"], keys, weights)
+        return group_counts(columns[STATUS], keys, weights)
     rows, status = prepared.answer(chunk.frame(), rows=sink is not None)
     if sink is not None:
         sink.write_frame(rows if chunk.keeps_index else _file_rows(rows))

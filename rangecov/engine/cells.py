@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ..base.tuning import CELL_FIRST_K, CELL_MAX, CELL_MORE_K, CELL_WIDTHS, GROUP_ROWS, PER_CELL, SLICE
 from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid
 from .search import Known, Points, SearchStats, Tree, best_margin, measure, settle
 
@@ -36,33 +37,7 @@ __all__ = [
     "best_margin_by_cells",
     "parts",
     "run_stages",
-    "PER_CELL",
-    "CELL_MAX",
-    "SLICE",
 ]
-
-# Targets per cell aimed at: a cell costs about as much as a dozen targets'
-# chords (one k-d query, a few bounds), so cells much smaller than this cost
-# more than they save; much larger ones collect more candidates per target.
-PER_CELL = 32
-
-# Cells with more candidates than this send their targets to the per-target search.
-CELL_MAX = 128
-
-# Origins asked for first per cell, then (where they may not be all) _MORE in turn.
-CELL_FIRST_K = 12
-
-# A cell whose first origins by chord are all candidates is asked for this many more, in turn.
-_MORE = (32, CELL_MAX)
-
-# Targets are grouped by their cell's number of candidates, padded up to these widths.
-_WIDTHS = (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128)
-
-# Targets per piece of a group's work: bounds the (targets x candidates x 3) chord arrays.
-_GROUP_ROWS = 1 << 12
-
-# Targets per unit of threaded work.
-SLICE = 1 << 15
 
 # Degrees a cell is widened by on every side, so that the rounding of a
 # target's cell index (~1e-13 degrees) cannot put it outside its cell.
@@ -226,7 +201,7 @@ def _group_candidates(
     workers: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One group's candidates per cell (positions in the group): from its first ``k`` by chord and, for the
-    cells whose ``k``-th is still within the radius, from the first ``_MORE[0]``, then ``_MORE[1]``, ...
+    cells whose ``k``-th is still within the radius, from the first ``CELL_MORE_K[0]``, then ``CELL_MORE_K[1]``, ...
     (as step 3 widens its search); ``CELL_MAX + 1`` where even the last may not hold them all."""
     n_c, k = chord.shape
     n_g = len(g.members)
@@ -246,7 +221,7 @@ def _group_candidates(
         if k >= CELL_MAX:
             count[todo] = CELL_MAX + 1  # more than the table holds: the per-target search
             break
-        if k >= _MORE[0]:
+        if k >= CELL_MORE_K[0]:
             # A speed choice, not a bound: where the k nearest fill a shell much thinner than the
             # search radius, far more than CELL_MAX would follow; skip the wider query.
             spread = np.maximum(chord[:, -1] - chord[:, 0], 1.0)
@@ -255,7 +230,7 @@ def _group_candidates(
             todo = todo[~hopeless]
             if todo.size == 0:
                 break
-        k = min(next(w for w in _MORE if w > k), n_g)
+        k = min(next(w for w in CELL_MORE_K if w > k), n_g)
         chord, idx = g.tree.query(xyz[todo], k=k, workers=workers)
         chord, idx = chord.reshape(todo.size, k), idx.reshape(todo.size, k)
     return table, count
@@ -371,10 +346,10 @@ def _run_slice(
         best[single], arg[single] = reach[j] - s, j
         stats.single += single.size
     low = 1
-    for high in _WIDTHS:
+    for high in CELL_WIDTHS:
         group = np.flatnonzero((count > low) & (count <= high))
-        for at in range(0, group.size, _GROUP_ROWS):
-            rows = group[at : at + _GROUP_ROWS]
+        for at in range(0, group.size, GROUP_ROWS):
+            rows = group[at : at + GROUP_ROWS]
             best[rows], arg[rows], toward[rows] = _settle_group(
                 ell, sub, lon[rows], lat[rows], table(rows, high), count[rows], part(rows), stats
             )

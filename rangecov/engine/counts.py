@@ -14,16 +14,12 @@ import itertools
 import numpy as np
 from scipy.spatial import cKDTree
 
+from ..base.tuning import COUNT_ROWS, PAIRS_PER_STEP
 from ..geodesy.ellipsoid import Ellipsoid
 from .cells import make_cells, parts, run_stages
 from .search import Points
 
-__all__ = ["count_within", "PAIRS_PER_STEP"]
-
-# (origin, cell) pairs handled per step: bounds the memory of a step (tens of MB)
-# whatever the reach; with a reach of thousands of kilometres every origin
-# meets every cell.
-PAIRS_PER_STEP = 1 << 16
+__all__ = ["count_within"]
 
 
 def count_within(
@@ -87,7 +83,7 @@ def count_within(
             out += np.bincount(jm[s <= reach[jm]], minlength=n_o)
         return out
 
-    for part in run_stages(workers, (place, parts(n_t, 1 << 16)), (step, steps)):
+    for part in run_stages(workers, (place, parts(n_t, COUNT_ROWS)), (step, steps)):
         counts += part
     return counts
 

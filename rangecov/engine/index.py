@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.spatial import cKDTree
 
+from ..base.tuning import MAX_REACH_GROUPS
 from ..errors import InputError, InputTypeError
 from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid, default_workers, ellipsoid_names, get_ellipsoid
 from .cells import Cells, best_margin_by_cells, make_cells
@@ -17,12 +18,6 @@ from .counts import count_within
 from .search import Known, Points, SearchStats, Tree, first_unique, pairs_within_chord
 
 __all__ = ["OriginIndex"]
-
-# Up to this many distinct per-origin reach values, each value gets its own
-# tree (within it the search is a pure nearest-origin search); beyond it, the
-# origins are split into this many bands of reach with about as many origins
-# each (see _margin_trees).
-_MAX_REACH_GROUPS = 8
 
 
 def _as_coordinates(lon, lat, what: str, copy: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -304,7 +299,7 @@ class OriginIndex:
     def _margin_trees(self) -> tuple[Tree, list[Tree]]:
         """The distinct (location, reach) origins, and their groups by reach for the candidate search.
 
-        One group per reach value up to ``_MAX_REACH_GROUPS`` values, else that
+        One group per reach value up to ``MAX_REACH_GROUPS`` values, else that
         many bands of about equally many origins: within a group of one reach
         the search is a nearest-origin search, and a group whose reach cannot
         beat what another group already gives a cell is not searched there.
@@ -322,11 +317,11 @@ class OriginIndex:
         groups = self._trees.get("margin:groups")
         if groups is None:
             values = np.unique(sub.reach)
-            if values.size <= _MAX_REACH_GROUPS:
+            if values.size <= MAX_REACH_GROUPS:
                 cuts = values[1:]
             else:
                 ordered = np.sort(sub.reach)
-                cuts = np.unique(ordered[np.linspace(0, ordered.size, _MAX_REACH_GROUPS + 1).astype(int)[1:-1]])
+                cuts = np.unique(ordered[np.linspace(0, ordered.size, MAX_REACH_GROUPS + 1).astype(int)[1:-1]])
             band = np.searchsorted(cuts, sub.reach, side="right")
             groups = []
             for b in np.unique(band):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 from scipy.spatial import cKDTree
 
+from ..base.tuning import FIRST_K, MORE_K, PARALLEL_MIN
 from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid, default_workers
 
 __all__ = [
@@ -24,18 +25,7 @@ __all__ = [
     "settle",
     "pairs_within_chord",
     "first_unique",
-    "FIRST_K",
-    "MORE_K",
 ]
-
-
-# Candidates come from vectorised k-nearest queries: first the FIRST_K nearest
-# for every target, then MORE_K for the few whose search radius holds more
-# origins than that. Only targets in dense clusters of origins fall back to a
-# ball query, whose Python lists are slow in bulk.
-FIRST_K = 4
-
-MORE_K = 16
 
 
 @dataclass
@@ -225,7 +215,7 @@ def pairs_within_chord(
     20,000 rows, :func:`rangecov.geodesy.default_workers` above).
     """
     if workers is None:
-        workers = default_workers() if len(xyz) >= 20_000 else 1
+        workers = default_workers() if len(xyz) >= PARALLEL_MIN else 1
     chord, idx = _query(tree, xyz, min(FIRST_K, tree.n), workers)
     return _within_chord(tree, xyz, radius, workers, chord, idx, SearchStats())
 

@@ -26,6 +26,7 @@ import numpy as np
 import pyproj
 from numpy.typing import ArrayLike
 
+from ..base.tuning import PARALLEL_MIN
 from ..errors import InputError, InputTypeError
 
 __all__ = [
@@ -42,9 +43,6 @@ __all__ = [
 # chords and Karney distances, far below anything that matters, and it only ever
 # admits more candidates to the exact test, never fewer.
 PRUNE_SLACK_M = 1e-3
-
-# Below this many pairs a thread pool costs more than it saves.
-_PARALLEL_MIN = 20_000
 
 
 def ellipsoid_names() -> list[str]:
@@ -290,7 +288,7 @@ def _threaded(func, *arrays, workers: int | None = None) -> tuple[np.ndarray, np
     if n == 0:
         return np.empty(0), np.empty(0), np.empty(0)
     workers = default_workers() if workers is None else workers
-    if n < _PARALLEL_MIN or workers == 1:
+    if n < PARALLEL_MIN or workers == 1:
         # pyproj writes results into copies of its inputs; ours are private already.
         a, b, c = (np.asarray(v, dtype=float) for v in func(*args))
         return a, b, c

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..base.tuning import FAR_BATCH_ROWS, FAR_MAX_CELLS, FAR_ROUNDS
 from ..errors import UnsupportedError
 from .ellipsoid import PRUNE_SLACK_M, Ellipsoid
 
@@ -179,12 +180,6 @@ def segment_distance(
 # Branch and bound for points far from a segment: cells are dropped once a lower bound shows nothing in
 # them is nearer than the best distance found less this (0.1 mm), and split otherwise.
 FAR_SLACK_M = 1e-4
-
-# Rounds of splitting (cells of 1,000 km / 2**60 are far below a micrometre) and cells held at once.
-FAR_ROUNDS = 60
-FAR_MAX_CELLS = 1 << 22
-# Rows (point, segment pairs) certified together.
-FAR_BATCH_ROWS = 65_536
 
 
 def certify_far(ell: Ellipsoid, slope, row, t, g, s, roots, best_s, best_t, *, limit=None):

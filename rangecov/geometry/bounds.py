@@ -13,10 +13,10 @@ import numpy as np
 from scipy.spatial.distance import cdist
 
 from ..base.lonlat import wrap
+from ..base.tuning import PAIRS_PER_BATCH, PARALLEL_MIN
 from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid, default_workers
 
 __all__ = [
-    "PAIRS_PER_BATCH",
     "lonlat_box",
     "box_array",
     "in_boxes",
@@ -26,9 +26,6 @@ __all__ = [
     "Nearness",
     "wanted_pairs",
 ]
-
-# (point, vertex or edge) pairs of a brute-force search held at once: bounds its memory.
-PAIRS_PER_BATCH = 2_000_000
 
 
 def lonlat_box(ell: Ellipsoid, vx: np.ndarray, vy: np.ndarray, edges: np.ndarray, length: np.ndarray):
@@ -117,7 +114,7 @@ class Nearness:
                 chord[np.ix_(rows, small)] = np.minimum.reduceat(cdist(xyz[rows], vxyz), starts, axis=1)
         for k, sh in enumerate(shapes):
             if not sh.small:
-                workers = default_workers() if n >= 20_000 else 1
+                workers = default_workers() if n >= PARALLEL_MIN else 1
                 frame, tree, _ = sh.search_trees()
                 c, i = tree.query(xyz @ frame.T, k=min(2, tree.n), workers=workers)
                 c, i = c.reshape(n, -1), i.reshape(n, -1)

@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..base import progress as progress_bars
 from ..base.lonlat import polygonal, ring_polygon
+from ..base.tuning import POINT_BATCH
 from ..errors import UnsupportedError
 from ..geodesy.ellipsoid import Ellipsoid
 from ..geodesy.segment import segment_distance
@@ -172,10 +173,6 @@ def _drop_specks(ell: Ellipsoid, geom: BaseGeometry, tol: float) -> BaseGeometry
     return polygonal(shapely.union_all(out))
 
 
-# Point buffers per batch (one progress step); batches keep the vectorised disk tracing efficient.
-_POINT_BATCH = 256
-
-
 def buffer_values(
     ell: Ellipsoid, values: np.ndarray, dist: np.ndarray, tol: np.ndarray, progress=False
 ) -> list[BaseGeometry]:
@@ -186,8 +183,8 @@ def buffer_values(
     pts = np.flatnonzero(is_point)
     others = np.flatnonzero(~is_point)
     with progress_bars.bar(len(values), desc="buffers", unit="geom", progress=progress) as pb:
-        for start in range(0, pts.size, _POINT_BATCH):
-            batch = pts[start : start + _POINT_BATCH]
+        for start in range(0, pts.size, POINT_BATCH):
+            batch = pts[start : start + POINT_BATCH]
             x = shapely.get_x(values[batch])
             y = shapely.get_y(values[batch])
             for k, g in zip(batch, disks(ell, x, y, dist[batch], tol[batch])):

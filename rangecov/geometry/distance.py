@@ -15,6 +15,7 @@ from scipy.spatial.distance import cdist
 from shapely.geometry.base import BaseGeometry
 
 from ..base.lonlat import wrap
+from ..base.tuning import SMALL_SHAPE, TREE_LEAF
 from ..engine.search import pairs_within_chord
 from ..geodesy.ellipsoid import Ellipsoid
 from ..geodesy.segment import segment_distance
@@ -24,14 +25,6 @@ from .drawing import draw_many, exact_fills, geometry_parts
 __all__ = ["Shape", "shapes_of", "origin_shapes", "distances_to_shapes", "distance_matrix"]
 
 _UNSET = object()
-
-# Points per leaf of the k-d trees of large shapes: queries from far away (most of them) ran 1.25
-# times faster than with scipy's default of 16.
-TREE_LEAF = 64
-
-# Shapes with at most this many vertices plus edges are searched by brute force, all of one call
-# at once (a box, a district); larger ones through k-d trees (an oblast's outline).
-SMALL_SHAPE = 256
 
 
 class Shape:

@@ -15,6 +15,7 @@ import numpy as np
 from shapely.geometry.base import BaseGeometry
 
 from ..base.lonlat import split_line, wrap
+from ..base.tuning import MAX_ROUNDS, MAX_VERTICES
 from ..errors import UnsupportedError
 from ..geodesy.ellipsoid import Ellipsoid
 
@@ -34,12 +35,6 @@ __all__ = [
 # deviation along an edge is a smooth bump vanishing at both ends; half the
 # tolerance at its middle leaves room for a bump that is not a parabola.
 MID_SHARE = 0.5
-# Halvings of an edge before refinement gives up (2^-60 of an edge is far below a nanometre).
-MAX_ROUNDS = 60
-# Vertices one curve of a refinement may reach (or 8 times what it started with, if more).
-# A curve that needs more has a tolerance too fine for its size; stopping there bounds each curve
-# (about 1.5 GB) where 60 rounds of doubling would not.
-MAX_VERTICES = 2**25
 
 
 # Edges longer than this are always split: the midpoint test below leans on

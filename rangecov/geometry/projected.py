@@ -17,15 +17,11 @@ import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from ..base.tuning import CELL_AREA_STEP, MAX_SPLITS, MAX_VERTICES
 from ..errors import UnsupportedError
 from ..geodesy.ellipsoid import Ellipsoid
 
-__all__ = ["to_crs_within", "cell_areas", "lonlat_transformers", "MAX_SPLITS"]
-
-# Halvings of one edge before giving up: 2**40 pieces of a 20,000 km edge are 18 µm.
-MAX_SPLITS = 40
-# At most this many vertices per ring, as buffers cap their refinement (docs/exactness.md, step 6).
-_MAX_VERTICES = 1 << 25
+__all__ = ["to_crs_within", "cell_areas", "lonlat_transformers"]
 
 
 def lonlat_transformers(crs: pyproj.CRS) -> tuple[pyproj.Transformer, pyproj.Transformer]:
@@ -109,9 +105,9 @@ def _ring(coords: np.ndarray, forward, back, ell: Ellipsoid, tol: float) -> np.n
         if not split.any():
             break
         total += int(split.sum())
-        if total > _MAX_VERTICES:
+        if total > MAX_VERTICES:
             raise UnsupportedError(
-                f"drawing a boundary in {_crs_name(forward)} within {tol:g} m needs more than {_MAX_VERTICES:,} "
+                f"drawing a boundary in {_crs_name(forward)} within {tol:g} m needs more than {MAX_VERTICES:,} "
                 "vertices; give a larger tolerance"
             )
         s = split
@@ -194,8 +190,7 @@ def cell_areas(x_edges: np.ndarray, y_edges: np.ndarray, crs: pyproj.CRS, ell: E
     x_edges, y_edges = np.asarray(x_edges, dtype=float), np.asarray(y_edges, dtype=float)
     back = lonlat_transformers(crs)[1]
     out = np.empty((y_edges.size - 1, x_edges.size - 1))
-    # A block of rows at a time: about a million cells, so memory stays near 200 MB whatever the grid.
-    step = max(1, (1 << 20) // max(1, x_edges.size - 1))
+    step = max(1, CELL_AREA_STEP // max(1, x_edges.size - 1))
     for r0 in range(0, out.shape[0], step):
         r1 = min(out.shape[0], r0 + step)
         out[r0:r1] = _octagon_areas(x_edges, y_edges[r0 : r1 + 1], back, ell)

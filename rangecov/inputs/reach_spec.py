@@ -13,15 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..base.schema import format_distance
 from ..errors import InputError, InputTypeError
-from ..units import format_distance, parse_distance
+from ..units import parse_distance
 from . import frames
 
 __all__ = [
     "ReachSpec",
     "parse_reach",
     "distance_label",
-    "STATUS_CATEGORIES",
     "status_codes",
     "DEFAULT_TOLERANCE_M",
     "default_tolerance",
@@ -31,7 +31,6 @@ __all__ = [
 ]
 
 # A target's status, in this order; reports store them as codes into it.
-STATUS_CATEGORIES = ("in", "marginal", "out")
 
 
 @dataclass(frozen=True)

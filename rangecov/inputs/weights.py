@@ -17,10 +17,9 @@ from ..errors import InputError, InputTypeError
 from ..io.writer import list_columns
 from .frames import attribute_columns
 
-__all__ = ["WEIGHT_COLUMNS", "check_weight_name", "weight_column", "weight_values"]
+__all__ = ["check_weight_name", "weight_column", "weight_values"]
 
 # What a summary gains with a weight, in the order of total, count, share, marginal.
-WEIGHT_COLUMNS = ("weight_total", "weight_in", "weighted_share", "weight_marginal")
 
 # Integers beyond 2**53 are not all floats; a weight is summed as a float.
 _EXACT_INT = 2**53

@@ -18,8 +18,11 @@ writing is in :mod:`rangecov.io.writer`, below the front ends, because
 
 from __future__ import annotations
 
+from .chunk_reader import open_chunks as open_chunks
+from .chunk_reader import rows_beyond as rows_beyond
 from .coordinates import LAT_NAMES as LAT_NAMES
 from .coordinates import LON_NAMES as LON_NAMES
+from .naming import label_columns as label_columns
 from .reader import SUPPORTED_READ as SUPPORTED_READ
 from .reader import file_kind as file_kind
 from .reader import read
@@ -28,6 +31,9 @@ from .reader import read
 # interface (the command line uses them) without being in __all__.
 from .writer import SUPPORTED_WRITE as SUPPORTED_WRITE
 from .writer import frame_text as frame_text
+from .writer import list_columns as list_columns
+from .writer import remove_file as remove_file
+from .writer import temporary_beside as temporary_beside
 from .writer import write_frame
 
 __all__ = ["read", "write_frame"]

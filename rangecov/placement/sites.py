@@ -16,6 +16,20 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..base.schema import (
+    CHOSEN_COLUMNS,
+    CHOSEN_JSON,
+    COVERED_WEIGHT,
+    IS_FIXED,
+    MARGINAL_WEIGHT,
+    PLACE_JSON,
+    PLACE_SCHEMA,
+    RANK,
+    SHARE,
+    STATUS,
+    format_share,
+    format_weight,
+)
 from ..base.sums import exact_ratio, exact_sum
 from ..cover.entry import coverage
 from ..errors import InputError, InputTypeError, UnreachableShareError
@@ -25,15 +39,12 @@ from ..inputs.reach_spec import parse_reach
 from ..inputs.weights import check_weight_name, weight_column, weight_values
 from ..io.writer import list_columns
 from ..results.curves import share_fraction
-from ..results.totals import format_share, format_weight
 from ..units import Reach, parse_share
 from . import mclp
 from .candidates import coverage_sets, group_targets
 
-__all__ = ["place", "Placement", "CHOSEN_COLUMNS", "PLACE_SCHEMA"]
+__all__ = ["place", "Placement"]
 
-CHOSEN_COLUMNS = ("rank", "is_fixed", "marginal_weight")
-PLACE_SCHEMA = "rangecov.place/1"
 METHODS = ("exact", "greedy")
 _PAIRWISE = ("any", "centroid")
 
@@ -154,13 +165,13 @@ class Placement:
             rows.append(
                 {
                     "k": k,
-                    "covered_weight": float(sol.covered),
-                    "share": exact_ratio(sol.covered, p["total"]),
+                    COVERED_WEIGHT: float(sol.covered),
+                    SHARE: exact_ratio(sol.covered, p["total_weight"]),
                     "bound": np.nan if sol.bound is None else sol.bound,
-                    "status": sol.status,
+                    STATUS: sol.status,
                 }
             )
-        return pd.DataFrame(rows, columns=["k", "covered_weight", "share", "bound", "status"])
+        return pd.DataFrame(rows, columns=["k", COVERED_WEIGHT, SHARE, "bound", STATUS])
 
     def plot_curve(self, ax: Any = None, k_max: int | None = None) -> Any:
         """The best covered share against the number of sites (matplotlib); see :meth:`curve`."""
@@ -170,46 +181,42 @@ class Placement:
 
     def to_dict(self) -> dict:
         """The result as plain JSON-serialisable Python (``rangecov place --format json``; docs/cli.md)."""
-        from ..results.totals import json_number, json_value
+        from ..base.schema import json_number, json_value
 
         lon, lat = frames.point_lonlat(self.chosen, "chosen")
-        return {
-            "schema": PLACE_SCHEMA,
-            "headline": repr(self),
-            "mode": self.mode,
-            "k": self.goal if self.mode == "k" else None,
-            "share_goal": self.goal if self.mode == "share" else None,
-            "method": self.method,
-            "status": self.status,
-            "guarantee": self.guarantee if self.status == "greedy" else None,
-            "objective": json_number(self.objective),
-            "bound": None if self.bound is None else json_number(self.bound),
-            "gap": None if self.gap is None else json_number(self.gap),
-            "reach": self.report.reach,
-            "weight": self.report.weight,
-            "total_weight": json_number(self.total_weight),
-            "covered_weight": json_number(self.covered_weight),
-            "share": json_number(self.share),
-            "marginal_only": self.marginal_only,
-            "chosen": [
-                {
-                    "id": json_value(i),
-                    "rank": int(r),
-                    "fixed": bool(f),
-                    "marginal_weight": json_number(m),
-                    "lon": float(x),
-                    "lat": float(y),
-                }
-                for i, r, f, m, x, y in zip(
-                    self.chosen.index,
-                    self.chosen["rank"],
-                    self.chosen["is_fixed"],
-                    self.chosen["marginal_weight"],
-                    lon,
-                    lat,
-                )
-            ],
-        }
+        chosen = [
+            CHOSEN_JSON.record(
+                id=json_value(i), rank=int(r), fixed=bool(f), marginal_weight=json_number(m), lon=float(x), lat=float(y)
+            )
+            for i, r, f, m, x, y in zip(
+                self.chosen.index,
+                self.chosen[RANK],
+                self.chosen[IS_FIXED],
+                self.chosen[MARGINAL_WEIGHT],
+                lon,
+                lat,
+            )
+        ]
+        return PLACE_JSON.record(
+            schema=PLACE_SCHEMA,
+            headline=repr(self),
+            mode=self.mode,
+            k=self.goal if self.mode == "k" else None,
+            share_goal=self.goal if self.mode == "share" else None,
+            method=self.method,
+            status=self.status,
+            guarantee=self.guarantee if self.status == "greedy" else None,
+            objective=json_number(self.objective),
+            bound=None if self.bound is None else json_number(self.bound),
+            gap=None if self.gap is None else json_number(self.gap),
+            reach=self.report.reach,
+            weight=self.report.weight,
+            total_weight=json_number(self.total_weight),
+            covered_weight=json_number(self.covered_weight),
+            share=json_number(self.share),
+            marginal_only=self.marginal_only,
+            chosen=chosen,
+        )
 
 
 def place(
@@ -340,7 +347,7 @@ def place(
         "cover": cover,
         "weights": group_weights,
         "fixed": is_fixed,
-        "total": total,
+        "total_weight": total,
         "time_limit": time_limit,
         # The most targets one candidate covers: greedy's guarantee for share= is H(m).
         "most_per_site": int(cover_full.sum(axis=1).max()) if cover_full.nnz else 0,
@@ -455,7 +462,7 @@ def _chosen_rows(candidates, chosen: np.ndarray, is_fixed: np.ndarray, cover, we
         new &= ~seen
         gains.append(float(weights.sum(new)))
         seen |= new
-    rows["rank"] = np.arange(1, len(chosen) + 1)
-    rows["is_fixed"] = is_fixed[chosen]
-    rows["marginal_weight"] = gains
+    rows[RANK] = np.arange(1, len(chosen) + 1)
+    rows[IS_FIXED] = is_fixed[chosen]
+    rows[MARGINAL_WEIGHT] = gains
     return rows

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..units import format_distance, parse_share
+from ..base.schema import FACTOR, REACH_M, SHARE, STATUS, format_distance
+from ..units import parse_share
 from .backend import import_matplotlib, new_axes
 from .style import CURVE_GRID, CURVE_GUIDE, CURVE_LINE, CURVE_TEXT, NOTE_TEXT, REACH_EDGE, REACH_FILL
 
@@ -145,9 +146,9 @@ def _draw_steps(
     ax: Axes, report: CoverageReport, table: pd.DataFrame, values: np.ndarray, scale: float, x_max: float
 ) -> None:
     """The step curve from reach 0 to the axis end (a note instead when no target can be reached)."""
-    column = "factor" if report.per_origin_reach else "reach_m"
+    column = FACTOR if report.per_origin_reach else REACH_M
     x = table[column].to_numpy(dtype=float) / scale
-    y = 100.0 * table["share"].to_numpy(dtype=float)
+    y = 100.0 * table[SHARE].to_numpy(dtype=float)
     # From reach 0 (targets at distance 0, e.g. inside an origin polygon, count there)
     # to past the farthest step, so the last level is visible.
     y0 = 100.0 * float((values <= 0).sum()) / report.total
@@ -247,8 +248,8 @@ def plot_placement_curve(
     """
     import_matplotlib()
     ax = new_axes(ax, figsize)
-    k, share = table["k"].to_numpy(), 100 * table["share"].to_numpy(dtype=float)
-    proven = (table["status"] == "optimal").to_numpy()
+    k, share = table["k"].to_numpy(), 100 * table[SHARE].to_numpy(dtype=float)
+    proven = (table[STATUS] == "optimal").to_numpy()
     ax.plot(k, share, color=CURVE_LINE, lw=1.6, zorder=2)
     ax.scatter(k[proven], share[proven], color=CURVE_LINE, s=36, zorder=3, label="proven optimal")
     if (~proven).any():

@@ -13,10 +13,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..base.schema import DISTANCE_M, MARGIN_M, MARGINAL, NEAREST_ORIGIN, STATUS, format_distance
 from ..datasets import world_countries
 from ..errors import InputTypeError
 from ..regions.buffering import reach_regions
-from ..units import format_distance
 from .backend import import_folium
 from .projection import WGS84, bounds, lonlat_values
 from .style import (
@@ -215,14 +215,14 @@ def _add_targets(folium: ModuleType, m: folium.Map, targets: gpd.GeoDataFrame, t
     Only strings go into the GeoJSON, so categorical, object or missing
     values in the caller's columns cannot break it.
     """
-    status = targets["status"].astype(str).to_numpy()
+    status = targets[STATUS].astype(str).to_numpy()
     fields = {
         "target": [str(v) for v in targets.index],
         **({"name": [_text(v) for v in targets["name"]]} if "name" in targets.columns else {}),
-        "distance": [_km(v) for v in targets["distance_m"].to_numpy(dtype=float)],
-        "margin": [_km(v, signed=True) for v in targets["margin_m"].to_numpy(dtype=float)],
-        "nearest_origin": [_text(v) for v in targets["nearest_origin"]],
-        "status": list(status),
+        "distance": [_km(v) for v in targets[DISTANCE_M].to_numpy(dtype=float)],
+        "margin": [_km(v, signed=True) for v in targets[MARGIN_M].to_numpy(dtype=float)],
+        NEAREST_ORIGIN: [_text(v) for v in targets[NEAREST_ORIGIN]],
+        STATUS: list(status),
     }
     table = gpd.GeoDataFrame(fields, geometry=t_ll.values, crs=WGS84)
     for st, sty in STATUS_STYLE.items():
@@ -232,7 +232,7 @@ def _add_targets(folium: ModuleType, m: folium.Map, targets: gpd.GeoDataFrame, t
         folium.GeoJson(
             _feature_collection(table[rows]),
             name=f"Targets {sty['label']} ({int(rows.sum())})",
-            style_function=_feature_style(sty["color"], MARGINAL_RIM if st == "marginal" else sty["color"]),
+            style_function=_feature_style(sty["color"], MARGINAL_RIM if st == MARGINAL else sty["color"]),
             marker=folium.CircleMarker(radius=6),
             tooltip=folium.GeoJsonTooltip(list(fields)),
         ).add_to(m)

@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from ..base.schema import IN, MARGINAL, OUT, STATUS
 from .labels import anchor_points
 from .style import (
     HIGH_DASH,
@@ -154,10 +155,10 @@ def draw_targets(ax: Axes, report: CoverageReport, projected: np.ndarray) -> Dra
     "marginal" gets an entry only when a target can be marginal (a band,
     ``how="all"``/``"area"``, or any marginal target).
     """
-    status = report.targets["status"].astype(str).to_numpy()
+    status = report.targets[STATUS].astype(str).to_numpy()
     is_point = _is_point(projected)
     xy = anchor_points(projected)
-    counts = {"in": report.count, "marginal": report.marginal, "out": report.total - report.count - report.marginal}
+    counts = {IN: report.count, MARGINAL: report.marginal, OUT: report.total - report.count - report.marginal}
     may_be_marginal = report.reach_kind == "band" or report.how in ("all", "area") or report.marginal > 0
     marker_pt = target_marker_size(len(report.targets))
     as_marker = bool(is_point.any() or not len(projected))
@@ -165,7 +166,7 @@ def draw_targets(ax: Axes, report: CoverageReport, projected: np.ndarray) -> Dra
     for st in STATUS_STYLE:
         rows = status == st
         _draw_status(ax, st, projected, xy, rows & is_point, rows & ~is_point, marker_pt)
-        if (st == "marginal" and not may_be_marginal) or report.total == 0:
+        if (st == MARGINAL and not may_be_marginal) or report.total == 0:
             continue  # no entry for what cannot occur (a map of origins alone has no statuses)
         handles.append(_status_handle(st, counts[st], as_marker, marker_pt))
     return DrawnLayer(xy, is_point, marker_pt, handles)

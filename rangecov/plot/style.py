@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..units import format_distance
+from ..base.schema import IN, MARGINAL, OUT, format_distance
 
 if TYPE_CHECKING:
     from ..results.report import CoverageReport
 
 STATUS_STYLE = {
-    "in": {"color": "#d7301f", "marker": "o", "label": "in reach"},
-    "marginal": {"color": "#fdae61", "marker": "D", "label": "marginal"},
-    "out": {"color": "#4575b4", "marker": "s", "label": "out of reach"},
+    IN: {"color": "#d7301f", "marker": "o", "label": "in reach"},
+    MARGINAL: {"color": "#fdae61", "marker": "D", "label": MARGINAL},
+    OUT: {"color": "#4575b4", "marker": "s", "label": "out of reach"},
 }
 # White rims vanish against the light orange of "marginal" on a web map's tiles: a dark rim instead.
 MARGINAL_RIM = "#7f4f00"

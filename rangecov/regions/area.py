@@ -9,6 +9,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..base import progress as progress_bars
 from ..base.lonlat import polygonal
+from ..base.schema import AREA_KM2, COVERED_GEOMETRY, COVERED_KM2, COVERED_SHARE
 from ..errors import InputTypeError
 from ..geodesy.ellipsoid import Ellipsoid, get_ellipsoid
 from ..geometry.buffers import dissolve
@@ -119,10 +120,10 @@ def area_table(ell, origins, regions, reach, *, tolerance, keep_geometry, progre
     dist = frames.per_row_distance(reach, origins, len(o_vals), "reach", positive=True)
     tol = common_tolerance(tolerance, dist)
     area, covered, geoms = covered_areas(ell, o_vals, dist, tol, r_vals, progress=progress)
-    out = frames.as_frame(regions, "regions", ("area_km2", "covered_km2", "covered_share", "covered_geometry"))
-    out["area_km2"] = area / 1e6
-    out["covered_km2"] = covered / 1e6
-    out["covered_share"] = np.where(area > 0, covered / np.where(area > 0, area, 1.0), np.nan)
+    out = frames.as_frame(regions, "regions", (AREA_KM2, COVERED_KM2, COVERED_SHARE, COVERED_GEOMETRY))
+    out[AREA_KM2] = area / 1e6
+    out[COVERED_KM2] = covered / 1e6
+    out[COVERED_SHARE] = np.where(area > 0, covered / np.where(area > 0, area, 1.0), np.nan)
     if keep_geometry:
-        out["covered_geometry"] = gpd.GeoSeries(geoms, index=out.index, crs="EPSG:4326")
+        out[COVERED_GEOMETRY] = gpd.GeoSeries(geoms, index=out.index, crs="EPSG:4326")
     return out

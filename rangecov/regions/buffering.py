@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..base import progress as progress_bars
 from ..base.lonlat import polygonal
+from ..base.schema import INNER_M, OUTER_M
 from ..errors import InputError, InputTypeError
 from ..geodesy.ellipsoid import get_ellipsoid
 from ..geometry.buffers import buffer_values, dissolve
@@ -305,7 +306,7 @@ def rings(
     positive = np.concatenate([b[b > 0] for b in bounds]) if bounds else np.empty(0)
     if positive.size == 0:
         return gpd.GeoDataFrame(
-            {"origin": [], "ring": [], "inner_m": [], "outer_m": [], "kind": [], "azimuth": []},
+            {"origin": [], "ring": [], INNER_M: [], OUTER_M: [], "kind": [], "azimuth": []},
             geometry=[],
             crs="EPSG:4326",
         )
@@ -332,7 +333,7 @@ def rings(
             az = 360.0 * j / radials
             line = geodesic_line(ell, lon[o], lat[o], az, far, tol)
             rows.append((origins.index[o], 0, 0.0, float(far), "radial", az, line))
-    frame = pd.DataFrame(rows, columns=["origin", "ring", "inner_m", "outer_m", "kind", "azimuth", "geometry"])
+    frame = pd.DataFrame(rows, columns=["origin", "ring", INNER_M, OUTER_M, "kind", "azimuth", "geometry"])
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 
 from ..base.lonlat import polygonal
+from ..base.schema import ERROR_BOUND, IN_REACH, MARGINAL, RASTER_COLUMNS, SHARE, TOTAL
 from ..errors import InputError, MissingCRSError
 from ..geodesy.ellipsoid import get_ellipsoid
 from ..geometry.buffers import dissolve
@@ -23,9 +24,8 @@ from ..io.writer import list_columns
 from ..units import Distance, Reach
 from .raster_source import RasterGrid, open_raster, raster_modules
 
-__all__ = ["raster_coverage", "RASTER_COLUMNS"]
+__all__ = ["raster_coverage"]
 
-RASTER_COLUMNS = ("total", "in_reach", "marginal", "share", "error_bound")
 VALUES = ("count", "density")
 # exactextract's coverage fractions are float32: within 2**-24 of the true fraction; the products and
 # sums in float64 add far less. Four times that, of the weight counted, bounds both.
@@ -174,11 +174,11 @@ def raster_coverage(
         marginal = max(high_in - low_in, 0.0)
         table.append(
             {
-                "total": total,
-                "in_reach": low_in,
-                "marginal": marginal,
-                "share": low_in / total if total > 0 else np.nan,
-                "error_bound": low_touched + high_touched + _FRACTION_ROUNDING * total,
+                TOTAL: total,
+                IN_REACH: low_in,
+                MARGINAL: marginal,
+                SHARE: low_in / total if total > 0 else np.nan,
+                ERROR_BOUND: low_touched + high_touched + _FRACTION_ROUNDING * total,
             }
         )
     return pd.DataFrame(table, index=index, columns=list(RASTER_COLUMNS))

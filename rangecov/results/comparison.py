@@ -8,13 +8,31 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..base.schema import (
+    CHANGE,
+    COUNT,
+    DISTANCE_M,
+    MARGIN_CHANGE_M,
+    MARGIN_M,
+    MARGINAL,
+    RESULT_COLUMNS,
+    SHARE,
+    STATUS,
+    STATUS_CATEGORIES,
+    TOTAL,
+    UNCHANGED,
+    WEIGHT_COLUMNS,
+    WEIGHT_IN,
+    WEIGHT_TOTAL,
+    WEIGHTED_SHARE,
+    format_share,
+    format_weight,
+)
 from ..base.sums import exact_sum
 from ..errors import InputError, InputTypeError
 from ..inputs.frames import describe_labels
-from ..inputs.reach_spec import STATUS_CATEGORIES
-from ..inputs.weights import WEIGHT_COLUMNS
-from .report import RESULT_COLUMNS, CoverageReport
-from .totals import finish_summary, format_share, format_weight, group_counts
+from .report import CoverageReport
+from .totals import finish_summary, group_counts
 
 __all__ = ["compare", "Comparison"]
 
@@ -55,19 +73,21 @@ class Comparison:
     @property
     def changed(self) -> gpd.GeoDataFrame:
         """The targets whose status differs, largest margin change first."""
-        rows = self.targets[self.targets["change"] != "unchanged"]
-        return rows.sort_values("margin_change_m", ascending=False, kind="stable")
+        rows = self.targets[self.targets[CHANGE] != UNCHANGED]
+        return rows.sort_values(MARGIN_CHANGE_M, ascending=False, kind="stable")
 
     def __repr__(self) -> str:
         a, b = self.labels
         lines = []
         for label in self.labels:
             row = self.summary.loc[label]
-            pct = format_share(row["share"])
-            line = f"{label}: {row['count']} of {row['total']} in reach ({pct}) within {row['reach']}"
+            pct = format_share(row[SHARE])
+            line = f"{label}: {row[COUNT]} of {row[TOTAL]} in reach ({pct}) within {row['reach']}"
             if self.weight is not None:
-                w_pct = format_share(row["weighted_share"])
-                line += f"; {self.weight} {format_weight(row['weight_in'])} of {format_weight(row['weight_total'])} ({w_pct})"
+                w_pct = format_share(row[WEIGHTED_SHARE])
+                line += (
+                    f"; {self.weight} {format_weight(row[WEIGHT_IN])} of {format_weight(row[WEIGHT_TOTAL])} ({w_pct})"
+                )
             lines.append(line)
         moves = self.changes
         if len(moves):
@@ -156,8 +176,8 @@ def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple
             f"{describe_labels(ta.index[~same])}"
         )
     keep = [c for c in ta.columns if c not in RESULT_COLUMNS]
-    added = [f"{col}_{label}" for label in (a, b) for col in ("status", "distance_m", "margin_m")]
-    added += ["change", "margin_change_m"]
+    added = [f"{col}_{label}" for label in (a, b) for col in (STATUS, DISTANCE_M, MARGIN_M)]
+    added += [CHANGE, MARGIN_CHANGE_M]
     clash = [c for c in added if c in keep]
     if clash:
         raise InputError(
@@ -166,15 +186,15 @@ def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple
         )
     out = ta[keep].copy()
     for label, t in ((a, ta), (b, tb)):
-        out[f"status_{label}"] = t["status"].array
-        out[f"distance_m_{label}"] = t["distance_m"].to_numpy()
-        out[f"margin_m_{label}"] = t["margin_m"].to_numpy()
-    sa = ta["status"].astype(str).to_numpy()
-    sb = tb["status"].astype(str).to_numpy()
+        out[f"status_{label}"] = t[STATUS].array
+        out[f"distance_m_{label}"] = t[DISTANCE_M].to_numpy()
+        out[f"margin_m_{label}"] = t[MARGIN_M].to_numpy()
+    sa = ta[STATUS].astype(str).to_numpy()
+    sb = tb[STATUS].astype(str).to_numpy()
     moves = [f"{x} → {y}" for x in STATUS_CATEGORIES for y in STATUS_CATEGORIES if x != y]
-    change = np.where(sa == sb, "unchanged", np.char.add(np.char.add(sa.astype(str), " → "), sb.astype(str)))
-    out["change"] = pd.Categorical(change, categories=moves + ["unchanged"])
-    out["margin_change_m"] = tb["margin_m"].to_numpy(dtype=float) - ta["margin_m"].to_numpy(dtype=float)
+    change = np.where(sa == sb, UNCHANGED, np.char.add(np.char.add(sa.astype(str), " → "), sb.astype(str)))
+    out[CHANGE] = pd.Categorical(change, categories=moves + [UNCHANGED])
+    out[MARGIN_CHANGE_M] = tb[MARGIN_M].to_numpy(dtype=float) - ta[MARGIN_M].to_numpy(dtype=float)
     weight, weights = _shared_weights(report_a, report_b)
     summary = pd.DataFrame(
         [
@@ -182,10 +202,10 @@ def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple
                 "reach": rep.reach,
                 "how": rep.how,
                 "ellipsoid": rep.ellipsoid.name,
-                "total": rep.total,
-                "count": rep.count,
-                "share": rep.share,
-                "marginal": rep.marginal,
+                TOTAL: rep.total,
+                COUNT: rep.count,
+                SHARE: rep.share,
+                MARGINAL: rep.marginal,
                 **(_weight_row(rep, weights) if weight is not None else {}),
             }
             for rep in (report_a, report_b)
@@ -193,7 +213,7 @@ def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple
         index=pd.Index([a, b]),
     )
     return Comparison(
-        labels=(a, b), targets=out, summary=summary, changes=_changes(out["change"], weights), weight=weight
+        labels=(a, b), targets=out, summary=summary, changes=_changes(out[CHANGE], weights), weight=weight
     )
 
 
@@ -212,7 +232,7 @@ def _shared_weights(report_a: CoverageReport, report_b: CoverageReport) -> tuple
 
 def _weight_row(rep: CoverageReport, weights: np.ndarray) -> dict:
     """A report's weight columns, by the shared weights (a report made without weight= gets them too)."""
-    codes = rep.targets["status"].cat.codes.to_numpy()
+    codes = rep.targets[STATUS].cat.codes.to_numpy()
     table = finish_summary(group_counts(codes, None, weights))
     return {name: float(table[name].iloc[0]) for name in WEIGHT_COLUMNS}
 
@@ -222,7 +242,7 @@ def _changes(change: pd.Series, weights: np.ndarray | None) -> pd.DataFrame:
     rows = []
     codes = change.to_numpy()
     for move in change.cat.categories:
-        if move == "unchanged":
+        if move == UNCHANGED:
             continue
         picked = codes == move
         if picked.any():
@@ -231,4 +251,4 @@ def _changes(change: pd.Series, weights: np.ndarray | None) -> pd.DataFrame:
                 row["weight"] = float(exact_sum(weights[picked]))
             rows.append((move, row))
     columns = ["targets"] + (["weight"] if weights is not None else [])
-    return pd.DataFrame([r for _, r in rows], index=pd.Index([m for m, _ in rows], name="change"), columns=columns)
+    return pd.DataFrame([r for _, r in rows], index=pd.Index([m for m, _ in rows], name=CHANGE), columns=columns)

@@ -12,32 +12,46 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..base.schema import (
+    COUNT,
+    COVERING_ORIGIN,
+    DISTANCE_M,
+    FACTOR,
+    IN,
+    IN_REACH,
+    MARGIN_M,
+    MARGINAL,
+    NEAREST_ORIGIN,
+    ORIGIN_COLUMNS,
+    OUT,
+    REACH_M,
+    SHARE,
+    STATUS,
+    STATUS_CATEGORIES,
+    TARGET_COLUMNS,
+    TARGET_JSON,
+    TARGETS_IN_REACH,
+    TOTAL,
+    WEIGHT_IN,
+    WEIGHTED_SHARE,
+    json_number,
+    json_value,
+)
 from ..base.sums import PrefixSums, exact_ratio
 from ..errors import InputError, InputTypeError, UnsupportedError
 from ..geodesy.ellipsoid import Ellipsoid
 from ..inputs import frames
-from ..inputs.reach_spec import STATUS_CATEGORIES, ReachSpec
+from ..inputs.reach_spec import ReachSpec
 from ..units import Distance, Share
 from .curves import factor_points, reach_points, share_fraction, targets_needed
-from .totals import SCHEMA, SUMMARY_COLUMNS, CoverageTotals, finish_summary, group_counts, json_number, json_value
+from .totals import CoverageTotals, finish_summary, group_counts
 
 __all__ = [
     "CoverageReport",
-    "TARGET_COLUMNS",
-    "RESULT_COLUMNS",
-    "SUMMARY_COLUMNS",
-    "STATUS_CATEGORIES",
-    "SCHEMA",
-    "json_number",
-    "json_value",
     "result_columns",
 ]
 
-TARGET_COLUMNS = ("distance_m", "nearest_origin", "margin_m", "covering_origin", "in_reach", "status")
-# Every column a coverage result may append to the targets.
-RESULT_COLUMNS = TARGET_COLUMNS + ("covered_share",)
-ORIGIN_COLUMNS = ("targets_in_reach",)
-_OUT = STATUS_CATEGORIES.index("out")
+_OUT = STATUS_CATEGORIES.index(OUT)
 
 
 def result_columns(origin_labels: pd.Index, index: pd.Index, *, distance, nearest, margin, covering, status) -> dict:
@@ -65,13 +79,13 @@ def result_columns(origin_labels: pd.Index, index: pd.Index, *, distance, neares
     # An out target has no covering origin: the column is missing there, as its name promises.
     covering_labels = _missing_where(covering_labels, np.asarray(status) == _OUT)
     return {
-        "distance_m": pd.Series(np.asarray(distance, dtype=float), index=index),
-        "nearest_origin": nearest_labels,
-        "margin_m": pd.Series(np.asarray(margin, dtype=float), index=index),
-        "covering_origin": covering_labels,
-        "in_reach": pd.Series(np.asarray(status) == 0, index=index),
+        DISTANCE_M: pd.Series(np.asarray(distance, dtype=float), index=index),
+        NEAREST_ORIGIN: nearest_labels,
+        MARGIN_M: pd.Series(np.asarray(margin, dtype=float), index=index),
+        COVERING_ORIGIN: covering_labels,
+        IN_REACH: pd.Series(np.asarray(status) == 0, index=index),
         # Building the categorical from codes avoids a million-string detour.
-        "status": pd.Series(pd.Categorical.from_codes(status, categories=STATUS_CATEGORIES), index=index),
+        STATUS: pd.Series(pd.Categorical.from_codes(status, categories=STATUS_CATEGORIES), index=index),
     }
 
 
@@ -192,10 +206,10 @@ class CoverageReport(CoverageTotals):
         self.input_origins = input_origins
         self._count_origins = count_origins
         self._factors = factors
-        status = targets["status"]
+        status = targets[STATUS]
         self.total = int(len(targets))
-        self.count = int((status == "in").sum())
-        self.marginal = int((status == "marginal").sum())
+        self.count = int((status == IN).sum())
+        self.marginal = int((status == MARGINAL).sum())
         self.weights: np.ndarray | None = None
 
     def weigh(self, weight: str, values: np.ndarray) -> None:
@@ -213,7 +227,7 @@ class CoverageReport(CoverageTotals):
         if self.weights is None:
             return None
         if "_all_sums" not in self.__dict__:
-            codes = self.targets["status"].cat.codes.to_numpy()
+            codes = self.targets[STATUS].cat.codes.to_numpy()
             self.__dict__["_all_sums"] = self.sums_of(group_counts(codes, None, self.weights))
         return self.__dict__["_all_sums"]
 
@@ -221,7 +235,7 @@ class CoverageReport(CoverageTotals):
     def origins(self) -> gpd.GeoDataFrame:
         """The caller's origins plus ``targets_in_reach`` (computed on first access)."""
         out = frames.as_frame(self.input_origins, "origins", ORIGIN_COLUMNS)
-        out["targets_in_reach"] = self._count_origins()
+        out[TARGETS_IN_REACH] = self._count_origins()
         return out
 
     def summary(self, by: str | None = None) -> pd.DataFrame:
@@ -255,7 +269,7 @@ class CoverageReport(CoverageTotals):
                     f"by={by!r} is not a column of the targets; columns: {', '.join(map(str, self.targets.columns))}"
                 )
             keys = self.targets[by]
-        codes = self.targets["status"].cat.codes.to_numpy()
+        codes = self.targets[STATUS].cat.codes.to_numpy()
         return self.named_summary(finish_summary(group_counts(codes, keys, self.weights)), by)
 
     # -- questions asked next: how does the share grow with the reach? ------------------
@@ -278,7 +292,7 @@ class CoverageReport(CoverageTotals):
             if "_curve_factors" not in self.__dict__:
                 self.__dict__["_curve_factors"] = np.asarray(self._factors(), dtype=float)
             return self.__dict__["_curve_factors"]
-        return self.targets["distance_m"].to_numpy(dtype=float)
+        return self.targets[DISTANCE_M].to_numpy(dtype=float)
 
     def curve(
         self, reaches: Sequence[Distance] | Distance | None = None, *, factors: Sequence[float] | None = None
@@ -336,24 +350,22 @@ class CoverageReport(CoverageTotals):
                     f"this report has a reach per origin ({self.reach}); its curve scales every origin's "
                     "reach by one factor: pass factors=[...] instead of reaches"
                 )
-            column, points = "factor", factor_points(factors, values)
+            column, points = FACTOR, factor_points(factors, values)
             meaning = f"each origin's own reach ({self.reach}) times factor"
         else:
             if factors is not None:
                 raise InputError(
                     "factors= is for reports made with a reach per origin; this one has one reach: pass reaches=[...]"
                 )
-            column, points = "reach_m", reach_points(reaches, values)
+            column, points = REACH_M, reach_points(reaches, values)
             meaning = "one common reach for every origin, in metres"
         ordered, prefix = self._ordered_values()
         count = np.searchsorted(ordered, points, side="right")
         total = self.total
-        table = pd.DataFrame(
-            {column: points, "total": total, "count": count, "share": count / total if total else np.nan}
-        )
+        table = pd.DataFrame({column: points, TOTAL: total, COUNT: count, SHARE: count / total if total else np.nan})
         if prefix is not None:
-            table["weight_in"] = prefix.floats(count)
-            table["weighted_share"] = [exact_ratio(prefix.at(int(k)), prefix.total) for k in count]
+            table[WEIGHT_IN] = prefix.floats(count)
+            table[WEIGHTED_SHARE] = [exact_ratio(prefix.at(int(k)), prefix.total) for k in count]
         table.attrs["reach"] = meaning
         return table
 
@@ -434,16 +446,16 @@ class CoverageReport(CoverageTotals):
         """One JSON record per target, in order: the ``"targets"`` of :meth:`to_dict` (``targets=True``)."""
         t = self.targets
         return [
-            {
-                "id": json_value(i),
-                "distance_m": json_number(d),
-                "nearest_origin": json_value(n),
-                "margin_m": json_number(m),
-                "covering_origin": json_value(c),
-                "status": str(st),
-            }
+            TARGET_JSON.record(
+                id=json_value(i),
+                distance_m=json_number(d),
+                nearest_origin=json_value(n),
+                margin_m=json_number(m),
+                covering_origin=json_value(c),
+                status=str(st),
+            )
             for i, d, n, m, c, st in zip(
-                t.index, t["distance_m"], t["nearest_origin"], t["margin_m"], t["covering_origin"], t["status"]
+                t.index, t[DISTANCE_M], t[NEAREST_ORIGIN], t[MARGIN_M], t[COVERING_ORIGIN], t[STATUS]
             )
         ]
 

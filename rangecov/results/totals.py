@@ -10,18 +10,33 @@ of the whole (:func:`add_counts`).
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from ..base.schema import (
+    COUNT,
+    COUNT_COLUMNS,
+    COVERAGE_JSON,
+    COVERAGE_SCHEMA,
+    GROUP_JSON,
+    MARGINAL,
+    SHARE,
+    SUMMARY_COLUMNS,
+    TOTAL,
+    WEIGHT_COLUMNS,
+    WEIGHT_SUMS,
+    format_share,
+    format_weight,
+    json_number,
+    json_value,
+)
 from ..base.sums import as_float, exact_ratio, exact_sum
 from ..errors import InputError, InputTypeError, UnsupportedError
 from ..geodesy.ellipsoid import Ellipsoid
 from ..inputs.reach_spec import ReachSpec
-from ..inputs.weights import WEIGHT_COLUMNS
 from ..units import Distance
 from ..version import __version__
 
@@ -30,24 +45,10 @@ __all__ = [
     "DEFAULT_NOUNS",
     "parse_nouns",
     "CoverageTotals",
-    "COUNT_COLUMNS",
-    "WEIGHT_SUMS",
-    "SUMMARY_COLUMNS",
-    "SCHEMA",
     "group_counts",
     "add_counts",
     "finish_summary",
-    "json_number",
-    "json_value",
-    "format_weight",
-    "format_share",
 ]
-
-COUNT_COLUMNS = ("total", "count", "marginal")
-# The exact weight sums a count table holds with a weight (Fractions), in COUNT_COLUMNS' order.
-WEIGHT_SUMS = ("weight_total", "weight_in", "weight_marginal")
-SUMMARY_COLUMNS = ("total", "count", "share", "marginal")
-SCHEMA = "rangecov.coverage/1"
 
 
 def group_counts(
@@ -73,7 +74,7 @@ def group_counts(
                 table[name] = pd.Series([exact_sum(picked)], index=table.index, dtype=object)
         return table
     frame = pd.DataFrame(
-        {"total": 1, "count": (codes == 0).astype(np.int64), "marginal": (codes == 1).astype(np.int64)},
+        {TOTAL: 1, COUNT: (codes == 0).astype(np.int64), MARGINAL: (codes == 1).astype(np.int64)},
         index=keys.index,
     )
     table = frame.groupby(keys, dropna=False, observed=False)[list(COUNT_COLUMNS)].sum().astype(np.int64)
@@ -195,7 +196,7 @@ def finish_summary(counts: pd.DataFrame) -> pd.DataFrame:
     the sums rounded once and ``weighted_share`` (NaN when a group weighs 0).
     """
     table = counts[list(COUNT_COLUMNS)].astype(np.int64)
-    table["share"] = table["count"] / table["total"].where(table["total"] > 0)
+    table[SHARE] = table[COUNT] / table[TOTAL].where(table[TOTAL] > 0)
     out = table[list(SUMMARY_COLUMNS)]
     if WEIGHT_SUMS[0] in counts:
         total, inside, marginal = (counts[name].tolist() for name in WEIGHT_SUMS)
@@ -337,43 +338,45 @@ class CoverageTotals:
         """
         spec = self.reach_spec
         low = json_number(spec.low[0]) if spec.low.size and spec.uniform else None
-        out = {
-            "schema": SCHEMA,
-            "rangecov_version": __version__,
-            "headline": repr(self),
-            "reach": self.reach,
-            "reach_kind": self.reach_kind,
-            "reach_m": low,
-            "reach_high_m": json_number(spec.high[0]) if self.reach_kind == "band" and spec.high.size else None,
-            "how": self.how,
-            "ellipsoid": self.ellipsoid.name,
-            "origins": self.n_origins,
-            "total": self.total,
-            "count": self.count,
-            "marginal": self.marginal,
-            "out": self.total - self.count - self.marginal,
-            "share": json_number(self.share),
-            "nouns": {"origins": self.nouns.origins, "targets": self.nouns.targets},
-        }
+        extra: dict = {}
         if self.weight is not None:
-            out["weight"] = self.weight
-            out.update({name: json_number(getattr(self, name)) for name in WEIGHT_COLUMNS})
+            extra["weight"] = self.weight
+            extra.update({name: json_number(getattr(self, name)) for name in WEIGHT_COLUMNS})
         if by is not None:
             table = self.summary(by=by)
-            out["groups"] = [
-                {
-                    "group": json_value(key),
-                    "total": int(row["total"]),
-                    "count": int(row["count"]),
-                    "marginal": int(row["marginal"]),
-                    "share": json_number(row["share"]),
-                    **{name: json_number(row[name]) for name in WEIGHT_COLUMNS if name in table},
-                }
+            weights = [name for name in WEIGHT_COLUMNS if name in table]
+            extra["groups"] = [
+                GROUP_JSON.record(
+                    group=json_value(key),
+                    total=int(row[TOTAL]),
+                    count=int(row[COUNT]),
+                    marginal=int(row[MARGINAL]),
+                    share=json_number(row[SHARE]),
+                    **{name: json_number(row[name]) for name in weights},
+                )
                 for key, row in table.iterrows()
             ]
         if targets:
-            out["targets"] = self.target_records()
-        return out
+            extra["targets"] = self.target_records()
+        return COVERAGE_JSON.record(
+            schema=COVERAGE_SCHEMA,
+            rangecov_version=__version__,
+            headline=repr(self),
+            reach=self.reach,
+            reach_kind=self.reach_kind,
+            reach_m=low,
+            reach_high_m=json_number(spec.high[0]) if self.reach_kind == "band" and spec.high.size else None,
+            how=self.how,
+            ellipsoid=self.ellipsoid.name,
+            origins=self.n_origins,
+            total=self.total,
+            count=self.count,
+            marginal=self.marginal,
+            out=self.total - self.count - self.marginal,
+            share=json_number(self.share),
+            nouns={"origins": self.nouns.origins, "targets": self.nouns.targets},
+            **extra,
+        )
 
     def named_summary(self, table: pd.DataFrame, by: str | None) -> pd.DataFrame:
         """``table`` (a summary) with its index named after the targets' noun, when one was given and no ``by``."""
@@ -399,30 +402,3 @@ class CoverageTotals:
 
     def _repr_html_(self) -> str:
         return f"<p><b>{self!r}</b></p>" + self.summary().to_html()
-
-
-def format_share(x: float | None) -> str:
-    """A share as headlines and tables show it: ``"29.4%"``, or ``"n/a"`` when undefined (nothing to measure)."""
-    return "n/a" if x is None or math.isnan(x) else f"{100 * x:.1f}%"
-
-
-def format_weight(x: float | None) -> str:
-    """A sum of weights as a headline shows it: whole numbers with thousands separators, else 4 figures."""
-    if x is None or not math.isfinite(x):
-        return str(x)
-    return f"{x:,.0f}" if x == int(x) or abs(x) >= 1000 else f"{x:,.4g}"
-
-
-def json_number(x) -> float | None:
-    """A float for JSON: NaN and infinities become None (JSON has neither)."""
-    x = float(x)
-    return x if math.isfinite(x) else None
-
-
-def json_value(x):
-    """Index labels and group keys as JSON scalars (numpy types unwrapped, NaN/None as None)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
-        return None
-    if isinstance(x, np.generic):
-        x = x.item()
-    return x if isinstance(x, (str, int, float, bool)) else str(x)
