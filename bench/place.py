@@ -54,7 +54,7 @@ def rangecov_rows(candidates, targets, label: str, *, share: bool = True) -> lis
 
     from rangecov.base.sums import exact_sum
     from rangecov.geodesy.ellipsoid import get_ellipsoid
-    from rangecov.inputs.reach_spec import parse_reach
+    from rangecov.inputs.options import parse_reach
     from rangecov.placement import mclp
     from rangecov.results.curves import share_fraction
 

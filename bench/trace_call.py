@@ -11,8 +11,9 @@ then ``report.targets`` and ``report.share`` read. It is made once untraced
 count). Counted: every rangecov module whose functions ran in the second call,
 by the file that holds the code; module-level code (``<module>``), package
 ``__init__`` files and modules that define no function or class (constants
-only) are not counted. A package is the folder of a counted module
-(``rangecov`` itself for a module at the root).
+only) are not counted. A package is the folder of a counted module; modules
+at the root (the public face: ``rangecov.units`` parses "300 km") are listed
+apart from the packages below it.
 """
 
 from __future__ import annotations
@@ -82,8 +83,9 @@ def trace() -> dict:
             continue
         rel = path.relative_to(package.parent).with_suffix("")
         modules[".".join(rel.parts)] = n
-    packages = sorted({m.rpartition(".")[0] for m in modules})
-    return {"share": share, "modules": dict(sorted(modules.items())), "packages": packages}
+    packages = sorted({m.rpartition(".")[0] for m in modules} - {"rangecov"})
+    root = sorted(m for m in modules if m.rpartition(".")[0] == "rangecov")
+    return {"share": share, "modules": dict(sorted(modules.items())), "packages": packages, "root_modules": root}
 
 
 def main() -> None:
@@ -95,7 +97,12 @@ def main() -> None:
         print(json.dumps(found))
         return
     print(f"coverage(50 origins, 2,000 targets, '300 km'): share {found['share']:.4f}")
-    print(f"{len(found['packages'])} packages, {len(found['modules'])} modules")
+    root = (
+        f" and {len(found['root_modules'])} at the root ({', '.join(found['root_modules'])})"
+        if found["root_modules"]
+        else ""
+    )
+    print(f"{len(found['modules'])} modules: in {len(found['packages'])} packages below the root{root}")
     for name, n in found["modules"].items():
         print(f"  {name:40s} {n:6d} calls")
 

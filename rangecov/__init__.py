@@ -30,7 +30,7 @@ _WHERE = {
     "rings": "regions.buffering",
     "compare": "results.comparison",
     "Comparison": "results.comparison",
-    "default_tolerance": "inputs.reach_spec",
+    "default_tolerance": "inputs.options",
     "CoverageReport": "results.report",
     "stream_coverage": "cover.streaming",
     "StreamedCoverage": "cover.streaming",
@@ -102,7 +102,7 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the names directly
     from .cover.entry import coverage
     from .cover.streaming import StreamedCoverage, stream_coverage
     from .geodesy.ellipsoid import Ellipsoid, ellipsoid_names, get_ellipsoid
-    from .inputs.reach_spec import default_tolerance
+    from .inputs.options import default_tolerance
     from .io import read
     from .placement.candidates import candidate_grid
     from .placement.sites import Placement, place

@@ -30,7 +30,7 @@ from .cover.entry import coverage
 from .datasets import atacms_kursk_2024
 from .geodesy.ellipsoid import get_ellipsoid
 from .geometry.drawing import geodesic_area
-from .inputs.reach_spec import common_tolerance
+from .inputs.options import common_tolerance
 from .placement.candidates import candidate_grid
 from .placement.sites import place
 from .regions.area import area_coverage

@@ -39,7 +39,7 @@ from .base.tuning import CHUNK_ROWS
 _LAZY = {
     "point_lonlat": "inputs.frames",
     "per_row_distance": "inputs.frames",
-    "common_tolerance": "inputs.reach_spec",
+    "common_tolerance": "inputs.options",
     "polygonal": "base.lonlat",
     "geodesic_area": "geometry.drawing",
 }

@@ -6,7 +6,6 @@ import math
 import numbers
 import re
 
-from .base.schema import format_distance
 from .errors import InputError, InputTypeError
 
 __all__ = ["parse_distance", "parse_share", "format_distance", "ACCEPTED_UNITS", "Distance", "Reach", "Share"]
@@ -173,3 +172,24 @@ def parse_share(value: Share, *, argname: str = "share", zero: bool = False) -> 
     if not ((0 <= share if zero else 0 < share) and share <= 1):
         raise InputError(f"{argname} must be {accepted}, got {value!r}")
     return share
+
+
+def format_distance(metres: float) -> str:
+    """Format metres for a person: ``"305.8 km"``, ``"850 m"``.
+
+    Examples
+    --------
+    >>> format_distance(305775.36)
+    '305.8 km'
+    >>> format_distance(850)
+    '850 m'
+    >>> format_distance(1e300)
+    '1e+297 km'
+    """
+    if not math.isfinite(metres):
+        return str(metres)
+    if metres >= 1e9:  # beyond any distance on Earth: keep the headline short
+        return f"{metres / 1000:.3g} km"
+    if metres >= 1000:
+        return f"{metres / 1000:,.1f} km".replace(".0 km", " km")
+    return f"{metres:.3g} m"

@@ -92,7 +92,7 @@ def test_buffer_of_a_point_aimed_at_poles_and_antipodes(lon0, lat0, aim, nudge, 
     origin = gpd.GeoSeries([Point(lon0, lat0)], crs="EPSG:4326")
     out = holds(lambda: rangecov.buffer(origin, distance, tolerance=tol), origin)
     if out is not None:
-        used = tol if tol is not None else rangecov.inputs.reach_spec.default_tolerance(distance)
+        used = tol if tol is not None else rangecov.inputs.options.default_tolerance(distance)
         check_disk(out, (lon0, lat0), distance, used)
 
 

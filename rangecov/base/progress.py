@@ -1,10 +1,12 @@
 """Progress bars for long work: tqdm on stderr, only where someone is watching.
 
 ``progress=None`` (the default of every public function that takes it) shows a
-bar only when tqdm is installed, stderr is a terminal, and the work is still
-running after about a second (tqdm's ``delay``): short calls, captured output
-and CI logs stay clean. ``progress=True`` always shows one (tqdm required);
-``progress=False`` never does.
+bar only when tqdm is installed, stderr is a terminal, the work comes in more
+than one step, and it is still running after about a second (tqdm's
+``delay``): short calls, captured output and CI logs stay clean, and no bar
+sits at 0% through a single step it cannot count. ``progress=True`` always
+shows one (tqdm required); ``progress=False`` never does. The argument is
+checked where the user passes it (:func:`rangecov.inputs.options.check_progress`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..errors import InputTypeError, MissingDependencyError
+from ..errors import MissingDependencyError
 
 __all__: list[str] = []
 
@@ -21,14 +23,8 @@ __all__: list[str] = []
 AUTO_DELAY_S = 1.0
 
 
-def check(progress, argname: str = "progress") -> None:
-    if progress is not None and not isinstance(progress, bool):
-        raise InputTypeError(f"{argname} must be True, False or None (automatic), got {progress!r}")
-
-
 def _tqdm(progress):
     """The tqdm class to use, or None for no bar."""
-    check(progress)
     if progress is False:
         return None
     try:
@@ -64,7 +60,13 @@ def bar(total: int, *, desc: str, unit: str, progress) -> Iterator:
 
 
 def chunks(n: int, size: int, *, desc: str, unit: str, progress) -> Iterator[slice]:
-    """Slices covering ``range(n)`` in steps of ``size``, advancing a bar by each slice's length."""
+    """Slices covering ``range(n)`` in steps of ``size``, advancing a bar by each slice's length.
+
+    Work in one step has no bar unless one is asked for (``progress=True``).
+    """
+    if 0 < n <= size and not progress:
+        yield slice(0, n)
+        return
     with bar(n, desc=desc, unit=unit, progress=progress) as pb:
         for start in range(0, n, size):
             stop = min(n, start + size)

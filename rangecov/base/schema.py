@@ -4,8 +4,8 @@ One place, so that the in-memory report, streamed chunks, dask partitions, the
 maps, the command's tables and its JSON all say the same words, and a
 rename is one edit. ``tests/test_schema.py`` walks the package and fails where
 one of these names is spelled out as a string anywhere else. The module sits in
-the base layer (it imports nothing of the package's but :mod:`rangecov.errors`) so
-that every layer may use it; ``docs/cli.md`` documents the JSON documents.
+the base layer (it imports nothing of the package's but :func:`rangecov.units.format_distance`,
+which it names with the rest) so that every layer may use it; ``docs/cli.md`` documents the JSON documents.
 
 >>> STATUS_CATEGORIES
 ('in', 'marginal', 'out')
@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import math
 from typing import Any
+
+# Distances are formatted where they are parsed (rangecov.units, public); named here with the rest.
+from ..units import format_distance
 
 __all__ = [
     "IN",
@@ -280,24 +283,3 @@ def format_weight(x: float | None) -> str:
     if x is None or not math.isfinite(x):
         return str(x)
     return f"{x:,.0f}" if x == int(x) or abs(x) >= 1000 else f"{x:,.4g}"
-
-
-def format_distance(metres: float) -> str:
-    """Format metres for a person: ``"305.8 km"``, ``"850 m"``.
-
-    Examples
-    --------
-    >>> format_distance(305775.36)
-    '305.8 km'
-    >>> format_distance(850)
-    '850 m'
-    >>> format_distance(1e300)
-    '1e+297 km'
-    """
-    if not math.isfinite(metres):
-        return str(metres)
-    if metres >= 1e9:  # beyond any distance on Earth: keep the headline short
-        return f"{metres / 1000:.3g} km"
-    if metres >= 1000:
-        return f"{metres / 1000:,.1f} km".replace(".0 km", " km")
-    return f"{metres:.3g} m"

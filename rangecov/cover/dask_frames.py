@@ -28,12 +28,7 @@ from ..errors import InputError, InputTypeError, MissingCRSError, MissingDepende
 from ..inputs.weights import weight_values
 from ..results.totals import CoverageTotals, add_counts, finish_summary, group_counts
 
-__all__ = ["DaskCoverageReport", "is_dask_frame", "dask_coverage"]
-
-
-def is_dask_frame(obj) -> bool:
-    """Whether ``obj`` is a dask-geopandas GeoDataFrame/GeoSeries (asked without importing dask)."""
-    return type(obj).__module__.split(".")[0] in ("dask_geopandas", "dask") and hasattr(obj, "map_partitions")
+__all__ = ["DaskCoverageReport", "dask_coverage"]
 
 
 def _dask():

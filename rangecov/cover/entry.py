@@ -7,8 +7,6 @@ their per-target columns to :meth:`rangecov.results.report.CoverageReport.from_c
 
 from __future__ import annotations
 
-import numbers
-
 import geopandas as gpd
 import numpy as np
 
@@ -16,16 +14,21 @@ from ..base import progress as progress_bars
 from ..base.schema import RESULT_COLUMNS, STATUS, TARGET_COLUMNS
 from ..base.tuning import POINT_CHUNK
 from ..engine import OriginIndex
-from ..errors import InputError
 from ..geodesy.ellipsoid import get_ellipsoid
 from ..inputs import frames
-from ..inputs.checks import check_how
-from ..inputs.reach_spec import parse_reach, status_codes
-from ..inputs.weights import check_weight_name, weight_column, weight_values
+from ..inputs.options import (
+    check_chunk_size,
+    check_how,
+    check_progress,
+    check_weight_name,
+    parse_nouns,
+    parse_reach,
+    status_codes,
+)
+from ..inputs.weights import weight_column, weight_values
 from ..results.report import CoverageReport, result_columns
-from ..results.totals import parse_nouns
 from ..units import Distance, Reach
-from .dask_frames import DaskCoverageReport, dask_coverage, is_dask_frame
+from .dask_frames import DaskCoverageReport, dask_coverage
 from .shapes import shape_coverage
 
 __all__ = [
@@ -170,32 +173,26 @@ def coverage(
     0  Kursk-Khalino     in
     1       Engels-2    out
     """
+    # Every argument is checked once, here, before any work: the options, then each frame.
     ell = get_ellipsoid(ellipsoid)
-    progress_bars.check(progress)
-    check_how(how, min_covered)
+    check_progress(progress)
+    check_chunk_size(chunk_size)
     called = parse_nouns(nouns)
-    if chunk_size is not None and (
-        isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1
-    ):
-        raise InputError(
-            f"chunk_size must be a whole number of targets >= 1 (or None for the default), got {chunk_size!r}"
-        )
-    frames.check_frame(origins, "origins")
     weight = check_weight_name(weight, RESULT_COLUMNS)
-    if is_dask_frame(targets):
+    checked_origins = frames.checked(origins, "origins")
+    if frames.is_dask_frame(targets):
         prepared = PreparedCoverage(
-            origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance, workers=1
+            checked_origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance, workers=1
         )
         if weight is not None:
             weight_column(targets, weight)
         lazy = dask_coverage(targets, prepared, answer=partition_rows, weight=weight)
         lazy.nouns = called
         return lazy
-    frames.check_frame(targets, "targets")
-    # Checked before the work, so that a bad weight fails fast.
+    checked_targets = frames.checked(targets, "targets")
     values = None if weight is None else weight_values(weight_column(targets, weight), weight)
-    prepared = PreparedCoverage(origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance)
-    report = prepared.report(targets, chunk_size=chunk_size, progress=progress)
+    prepared = PreparedCoverage(checked_origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance)
+    report = prepared.report(checked_targets, chunk_size=chunk_size, progress=progress)
     report.nouns = called
     if values is not None:
         report.weigh(weight, values)
@@ -214,22 +211,21 @@ class PointCoverage:
 
     Parameters
     ----------
-    origins : GeoDataFrame or GeoSeries
-        Points only (checked).
+    origins : GeoDataFrame, GeoSeries or rangecov.inputs.frames.Checked
+        Points only (checked here unless checked already).
     reach : distance, column name or (low, high)
         As for :func:`coverage`.
     ellipsoid : Ellipsoid
     workers : int, optional
         Threads of the engine per call (default: the cores, at most 8).
-    kinds : ndarray, optional
-        :func:`rangecov.inputs.frames.point_kinds` of ``origins``, when known already.
     """
 
-    def __init__(self, origins, reach: Reach, ellipsoid, *, workers: int | None = None, kinds=None) -> None:
-        o_lon, o_lat = frames.point_lonlat(origins, "origins", kinds=kinds)
-        self.spec = parse_reach(reach, origins, o_lon.size)
+    def __init__(self, origins, reach: Reach, ellipsoid, *, workers: int | None = None) -> None:
+        origins = frames.checked(origins, "origins")
+        o_lon, o_lat = origins.lonlat()
+        self.spec = parse_reach(reach, origins.frame, o_lon.size)
         self.ellipsoid = ellipsoid
-        self.labels = origins.index
+        self.labels = origins.frame.index
         self.index = OriginIndex(o_lon, o_lat, reach=self.spec.low, ellipsoid=ellipsoid, workers=workers)
 
     def columns(self, t_lon: np.ndarray, t_lat: np.ndarray, *, chunk_size: int = 0, progress=False) -> dict:
@@ -247,7 +243,14 @@ class PointCoverage:
         # Each target's answer is independent of the others, so steps change
         # nothing but let a bar advance; the index (and its trees) is built once.
         step = chunk_size if chunk_size > 0 else max(n_t, 1)
-        for part in progress_bars.chunks(n_t, step, desc="coverage", unit="target", progress=progress):
+        # One step and no bar asked for: one call (progress.chunks would yield just that slice).
+        one = 0 < n_t <= step and not progress
+        parts = (
+            [slice(0, n_t)]
+            if one
+            else progress_bars.chunks(n_t, step, desc="coverage", unit="target", progress=progress)
+        )
+        for part in parts:
             if margin is None:
                 nearest[part], distance[part] = index.nearest(t_lon[part], t_lat[part])
             else:
@@ -304,28 +307,27 @@ class PreparedCoverage:
         self, origins, reach: Reach, ellipsoid, *, how: str, min_covered: float, tolerance, workers: int | None = None
     ) -> None:
         check_how(how, min_covered)
-        frames.check_frame(origins, "origins")
-        kinds = frames.point_kinds(origins)
-        point_origins = how != "area" and not frames.non_points(origins, kinds)[1].size
-        self.points = PointCoverage(origins, reach, ellipsoid, workers=workers, kinds=kinds) if point_origins else None
+        checked = frames.checked(origins, "origins")
+        origins = checked.frame
+        point_origins = how != "area" and checked.points_only()
+        self.points = PointCoverage(checked, reach, ellipsoid, workers=workers) if point_origins else None
         self.spec = self.points.spec if self.points is not None else parse_reach(reach, origins, len(origins))
         self.origins = origins
         self.reach = reach
         self.ellipsoid = ellipsoid
         self.options = {"how": how, "min_covered": min_covered, "tolerance": tolerance}
 
-    def _point_targets(self, targets) -> tuple[np.ndarray, np.ndarray] | None:
+    def _point_targets(self, targets: frames.Checked) -> tuple[np.ndarray, np.ndarray] | None:
         """Longitude and latitude of the targets when the engine answers them (points against points), else None."""
-        if self.points is None:
+        if self.points is None or not targets.points_only():
             return None
-        kinds = frames.point_kinds(targets)
-        if frames.non_points(targets, kinds)[1].size:
-            return None
-        return frames.point_lonlat(targets, "targets", kinds=kinds)
+        return targets.lonlat()
 
     def report(self, targets, *, chunk_size: int | None = None, progress: bool | None = False) -> CoverageReport:
-        """The full report of ``targets`` (what :func:`coverage` returns)."""
-        lonlat = self._point_targets(targets)
+        """The full report of ``targets`` (what :func:`coverage` returns); checked here unless checked already."""
+        checked = frames.checked(targets, "targets")
+        targets = checked.frame
+        lonlat = self._point_targets(checked)
         if lonlat is not None:
             columns = self.points.columns(*lonlat, chunk_size=chunk_size or POINT_CHUNK, progress=progress)
             return self.points.report(self.origins, targets, *lonlat, columns)
@@ -344,11 +346,12 @@ class PreparedCoverage:
 
     def answer(self, targets, *, rows: bool = True) -> tuple[gpd.GeoDataFrame | None, np.ndarray]:
         """The rows of ``targets`` with the result columns (None unless ``rows``), and their status codes."""
-        lonlat = self._point_targets(targets)
+        checked = frames.checked(targets, "targets")
+        lonlat = self._point_targets(checked)
         if lonlat is not None:
             columns = self.points.columns(*lonlat)
             return (self.points.rows(targets, columns) if rows else None), columns[STATUS]
-        out = self.report(targets).targets
+        out = self.report(checked).targets
         return out, out[STATUS].cat.codes.to_numpy()
 
 

@@ -15,8 +15,8 @@ from ..geometry.buffers import dissolve
 from ..geometry.distance import distance_matrix, origin_shapes
 from ..geometry.drawing import draw_many, geodesic_area
 from ..inputs import frames
-from ..inputs.checks import check_polygons
-from ..inputs.reach_spec import parse_reach, spec_tolerance, status_codes
+from ..inputs.frames import check_polygons
+from ..inputs.options import parse_reach, spec_tolerance, status_codes
 from ..results.report import CoverageReport
 
 __all__ = ["shape_coverage"]

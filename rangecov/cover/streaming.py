@@ -24,13 +24,14 @@ from ..base.schema import COUNT, MARGINAL, RESULT_COLUMNS, STATUS, TOTAL
 from ..base.tuning import CHUNK_ROWS, FOLD_CHUNKS
 from ..errors import InputError, InputTypeError, UnsupportedError
 from ..geodesy.ellipsoid import get_ellipsoid
-from ..inputs.weights import check_weight_name, weight_values
+from ..inputs.options import check_progress, check_weight_name, parse_nouns
+from ..inputs.weights import weight_values
 from ..io import read
 from ..io.chunk import Chunk
 from ..io.chunk_reader import open_chunks
 from ..io.chunk_writer import RowSink
 from ..results.report import result_columns
-from ..results.totals import CoverageTotals, add_counts, finish_summary, group_counts, parse_nouns
+from ..results.totals import CoverageTotals, add_counts, finish_summary, group_counts
 from ..units import Distance, Reach
 from .entry import PreparedCoverage
 
@@ -195,7 +196,7 @@ def stream_coverage(
     [2, 2, 1]
     """
     ell = get_ellipsoid(ellipsoid)
-    progress_bars.check(progress)
+    check_progress(progress)
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
         raise InputError(f"chunk_size must be a whole number of rows >= 1, got {chunk_size!r}")
     weight = _checked_names(by, weight)

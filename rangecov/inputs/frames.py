@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -22,6 +23,8 @@ from ..units import parse_distance
 __all__ = [
     "describe_labels",
     "check_frame",
+    "Checked",
+    "checked",
     "point_lonlat",
     "point_kinds",
     "non_points",
@@ -31,6 +34,8 @@ __all__ = [
     "column_names",
     "named_column",
     "per_row_distance",
+    "check_polygons",
+    "is_dask_frame",
 ]
 
 _MAX_LABELS = 5
@@ -73,6 +78,36 @@ def check_frame(obj, argname: str) -> gpd.GeoSeries:
     return geoms
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A GeoDataFrame/GeoSeries checked once (type, CRS) with its geometries' type ids.
+
+    What :func:`rangecov.coverage` passes on, so that no later step checks the
+    same frame again. :meth:`lonlat` reads (and checks) the points' coordinates.
+    """
+
+    frame: gpd.GeoDataFrame | gpd.GeoSeries
+    argname: str
+    geoms: gpd.GeoSeries
+    kinds: np.ndarray
+
+    def points_only(self) -> bool:
+        """True when no present geometry is anything but a point (or empty)."""
+        return non_points(self.geoms, self.kinds)[1].size == 0
+
+    def lonlat(self) -> tuple[np.ndarray, np.ndarray]:
+        """Longitude and latitude of the points (see :func:`point_lonlat`)."""
+        return point_lonlat(self.frame, self.argname, kinds=self.kinds, geoms=self.geoms)
+
+
+def checked(obj, argname: str) -> Checked:
+    """``obj`` checked once (:func:`check_frame`) with its type ids; a :class:`Checked` is returned as it is."""
+    if isinstance(obj, Checked):
+        return obj
+    geoms = check_frame(obj, argname)
+    return Checked(obj, argname, geoms, point_kinds(geoms))
+
+
 def _refuse_missing(missing: np.ndarray, index, argname: str) -> None:
     if missing.any():
         raise InputError(
@@ -110,15 +145,19 @@ def non_points(obj, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return odd, odd[~np.asarray(shapely.is_empty(values[odd]))]
 
 
-def point_lonlat(obj, argname: str, *, kinds: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def point_lonlat(
+    obj, argname: str, *, kinds: np.ndarray | None = None, geoms: gpd.GeoSeries | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Longitude and latitude in degrees (EPSG:4326) of a frame of points.
 
     Raises TypeError/ValueError naming ``argname`` and up to five offending
     index labels for: a wrong type, no CRS, missing or empty geometry,
     non-point geometry, NaN or infinite coordinates, and latitudes beyond ±90°.
-    ``kinds`` is :func:`point_kinds` of ``obj`` when the caller has it already.
+    ``kinds`` is :func:`point_kinds` of ``obj`` and ``geoms`` its checked
+    geometry (:func:`check_frame`) when the caller has them already.
     """
-    geoms = check_frame(obj, argname)
+    if geoms is None:
+        geoms = check_frame(obj, argname)
     values = np.asarray(geoms.values)
     index = obj.index
     if kinds is None:
@@ -393,3 +432,16 @@ def per_row_distance(value, obj, n: int, argname: str, *, positive: bool = False
         if positive and out[i] <= 0:
             raise InputError(f"{where} must be positive; got {v!r} at index label {label!r}")
     return out
+
+
+def check_polygons(values: np.ndarray, index, argname: str, why: str) -> None:
+    """Refuse any geometry of ``values`` that is not a polygon or multipolygon, naming the rows by ``index``."""
+    kinds = np.asarray(shapely.get_type_id(values))
+    bad = (kinds != shapely.GeometryType.POLYGON) & (kinds != shapely.GeometryType.MULTIPOLYGON)
+    if bad.any():
+        raise InputError(f"{argname} must be polygons {why}; found other geometry at {describe_labels(index[bad])}")
+
+
+def is_dask_frame(obj) -> bool:
+    """Whether ``obj`` is a dask-geopandas GeoDataFrame/GeoSeries (asked without importing dask)."""
+    return type(obj).__module__.split(".")[0] in ("dask_geopandas", "dask") and hasattr(obj, "map_partitions")

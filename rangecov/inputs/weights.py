@@ -17,24 +17,12 @@ from ..errors import InputError, InputTypeError
 from ..io.writer import list_columns
 from .frames import attribute_columns
 
-__all__ = ["check_weight_name", "weight_column", "weight_values"]
+__all__ = ["weight_column", "weight_values"]
 
 # What a summary gains with a weight, in the order of total, count, share, marginal.
 
 # Integers beyond 2**53 are not all floats; a weight is summed as a float.
 _EXACT_INT = 2**53
-
-
-def check_weight_name(weight, reserved: tuple = ()) -> str | None:
-    """``weight=`` as the functions take it: None or a column name (str), not one of the ``reserved`` result columns."""
-    if weight is not None and not isinstance(weight, str):
-        raise InputTypeError(
-            f"weight must be the name of a column of the targets (str), got {type(weight).__name__} {weight!r}"
-        )
-    if weight in reserved:
-        # The result has a column of that name (distance_m, ...): which one would be weighed would depend on the path.
-        raise InputError(f"weight={weight!r} is a column rangecov writes to the results; rename the targets' column")
-    return weight
 
 
 def weight_column(frame, weight: str, *, argname: str = "targets") -> pd.Series:

@@ -35,8 +35,8 @@ from ..cover.entry import coverage
 from ..errors import InputError, InputTypeError, UnreachableShareError
 from ..geodesy.ellipsoid import get_ellipsoid
 from ..inputs import frames
-from ..inputs.reach_spec import parse_reach
-from ..inputs.weights import check_weight_name, weight_column, weight_values
+from ..inputs.options import check_weight_name, parse_reach
+from ..inputs.weights import weight_column, weight_values
 from ..io.writer import list_columns
 from ..results.curves import share_fraction
 from ..units import Reach, parse_share

@@ -15,8 +15,8 @@ from ..geodesy.ellipsoid import Ellipsoid, get_ellipsoid
 from ..geometry.buffers import dissolve
 from ..geometry.drawing import draw_many, geodesic_area
 from ..inputs import frames
-from ..inputs.checks import check_polygons
-from ..inputs.reach_spec import common_tolerance
+from ..inputs.frames import check_polygons
+from ..inputs.options import check_progress, common_tolerance
 from ..units import Distance
 
 __all__ = ["area_coverage"]
@@ -89,7 +89,7 @@ def area_coverage(
     RU-VOR      Voronezh  52200.163          0.829
     """
     ell = get_ellipsoid(ellipsoid)
-    progress_bars.check(progress)
+    check_progress(progress)
     return area_table(ell, origins, regions, reach, tolerance=tolerance, keep_geometry=keep_geometry, progress=progress)
 
 

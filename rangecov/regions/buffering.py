@@ -19,7 +19,6 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ..base import progress as progress_bars
 from ..base.lonlat import polygonal
 from ..base.schema import INNER_M, OUTER_M
 from ..errors import InputError, InputTypeError
@@ -28,7 +27,7 @@ from ..geometry.buffers import buffer_values, dissolve
 from ..geometry.disks import disks
 from ..geometry.edges import geodesic_line
 from ..inputs import frames
-from ..inputs.reach_spec import common_tolerance, spec_tolerance, tolerances
+from ..inputs.options import check_progress, common_tolerance, spec_tolerance, tolerances
 from ..units import Distance, parse_distance
 
 __all__ = ["buffer", "reach", "rings", "reach_regions"]
@@ -125,7 +124,7 @@ def buffer(
     dist = frames.per_row_distance(distance, geoms, n, "distance", positive=True)
     tol = tolerances(tolerance, dist)
     ell = get_ellipsoid(ellipsoid)
-    progress_bars.check(progress)
+    check_progress(progress)
     out = buffer_values(ell, values, dist, tol, progress)
     return gpd.GeoSeries(out, index=geoms.index.copy(), crs="EPSG:4326", name="geometry")
 
@@ -196,7 +195,7 @@ def reach(
         keys = pd.Index(origins[by])
     # Missing group labels form their own group rather than vanishing.
     key_codes, uniques = pd.factorize(keys, sort=True, use_na_sentinel=False)
-    progress_bars.check(progress)
+    check_progress(progress)
     groups = dissolve(ell, values, dist, tol, groups=key_codes, n_groups=len(uniques), progress=progress)
     name = by if by is not None else None
     index = pd.Index(uniques, name=name) if by is not None else pd.Index(["all"])

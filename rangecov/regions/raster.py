@@ -18,8 +18,8 @@ from ..geometry.buffers import dissolve
 from ..geometry.drawing import draw_many
 from ..geometry.projected import cell_areas, to_crs_within
 from ..inputs import frames
-from ..inputs.checks import check_polygons
-from ..inputs.reach_spec import common_tolerance, parse_reach
+from ..inputs.frames import check_polygons
+from ..inputs.options import common_tolerance, parse_reach
 from ..io.writer import list_columns
 from ..units import Distance, Reach
 from .raster_source import RasterGrid, open_raster, raster_modules

@@ -41,7 +41,7 @@ from ..base.sums import PrefixSums, exact_ratio
 from ..errors import InputError, InputTypeError, UnsupportedError
 from ..geodesy.ellipsoid import Ellipsoid
 from ..inputs import frames
-from ..inputs.reach_spec import ReachSpec
+from ..inputs.options import ReachSpec
 from ..units import Distance, Share
 from .curves import factor_points, reach_points, share_fraction, targets_needed
 from .totals import CoverageTotals, finish_summary, group_counts

@@ -11,7 +11,6 @@ of the whole (:func:`add_counts`).
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -34,16 +33,13 @@ from ..base.schema import (
     json_value,
 )
 from ..base.sums import as_float, exact_ratio, exact_sum
-from ..errors import InputError, InputTypeError, UnsupportedError
+from ..errors import UnsupportedError
 from ..geodesy.ellipsoid import Ellipsoid
-from ..inputs.reach_spec import ReachSpec
+from ..inputs.options import DEFAULT_NOUNS, Nouns, ReachSpec
 from ..units import Distance
 from ..version import __version__
 
 __all__ = [
-    "Nouns",
-    "DEFAULT_NOUNS",
-    "parse_nouns",
     "CoverageTotals",
     "group_counts",
     "add_counts",
@@ -136,57 +132,6 @@ def _union_categories(indexes: list[pd.Index]) -> list | None:
         for value in index.categories:
             seen.setdefault(value, None)
     return list(seen)
-
-
-class Nouns(NamedTuple):
-    """What the origins and targets are called in headlines, summaries and map titles."""
-
-    origin: str
-    origins: str
-    target: str
-    targets: str
-
-    def of(self, n: int, kind: str) -> str:
-        """``"1 airfield"`` or ``"5 airfields"``: the noun of ``kind`` ("origin" or "target") for ``n``."""
-        return getattr(self, kind if n == 1 else kind + "s")
-
-
-DEFAULT_NOUNS = Nouns("origin", "origins", "target", "targets")
-
-
-def parse_nouns(nouns) -> Nouns:
-    """``nouns=`` as :func:`rangecov.coverage` takes it: None, or (origins, targets).
-
-    Each is a plural (``"launch sites"``: the singular is that without its
-    final "s", "ies" becoming "y") or a (singular, plural) pair for nouns
-    that need one (``("bus depot", "bus depots")``, ``("radar", "radar")``).
-    """
-    if nouns is None:
-        return DEFAULT_NOUNS
-    if isinstance(nouns, str) or not isinstance(nouns, (tuple, list)) or len(nouns) != 2:
-        raise InputTypeError(
-            f"nouns must be a pair (origins, targets), e.g. ('launch sites', 'airfields'), got {nouns!r}"
-        )
-    pairs = []
-    for what, noun in zip(("origins", "targets"), nouns):
-        if isinstance(noun, str):
-            plural = noun.strip()
-            singular = (
-                plural[:-3] + "y"
-                if plural.endswith("ies")
-                else plural[:-1]
-                if plural.endswith("s") and not plural.endswith("ss")
-                else plural
-            )
-            noun = (singular, plural)
-        if not (
-            isinstance(noun, (tuple, list)) and len(noun) == 2 and all(isinstance(w, str) and w.strip() for w in noun)
-        ):
-            raise InputError(
-                f"nouns: the {what} noun must be a plural such as 'airfields' or a (singular, plural) pair, got {noun!r}"
-            )
-        pairs.append((noun[0].strip(), noun[1].strip()))
-    return Nouns(pairs[0][0], pairs[0][1], pairs[1][0], pairs[1][1])
 
 
 def finish_summary(counts: pd.DataFrame) -> pd.DataFrame:

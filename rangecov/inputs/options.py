@@ -1,14 +1,18 @@
-"""What a reach can be (a distance, a column of distances, a band) and the tolerance of drawn regions.
+"""The options of a call, checked once: the reach, its tolerance, ``how``, ``progress``, ``chunk_size``,
+``nouns`` and the name of a weight column.
 
 :func:`parse_reach` turns the ``reach`` argument of :func:`rangecov.coverage`
 into a :class:`ReachSpec`: a low and a high reach per origin. A new reach
-model (e.g. a reach that depends on the azimuth) starts here.
+model (e.g. a reach that depends on the azimuth) starts here. The frames
+themselves are checked in :mod:`rangecov.inputs.frames`, weight columns'
+values in :mod:`rangecov.inputs.weights`.
 """
 
 from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -28,9 +32,15 @@ __all__ = [
     "tolerances",
     "common_tolerance",
     "spec_tolerance",
+    "HOW",
+    "check_how",
+    "check_progress",
+    "check_chunk_size",
+    "check_weight_name",
+    "Nouns",
+    "DEFAULT_NOUNS",
+    "parse_nouns",
 ]
-
-# A target's status, in this order; reports store them as codes into it.
 
 
 @dataclass(frozen=True)
@@ -200,3 +210,98 @@ def common_tolerance(tolerance, distances: np.ndarray) -> float:
     positive = distances[distances > 0]
     ref = positive.min() if positive.size else 1.0
     return float(tolerances(tolerance, np.array([ref]))[0])
+
+
+# -- how targets are judged, and how the work is shown ---------------------------------------------
+
+HOW = ("any", "all", "centroid", "area")
+
+
+def check_how(how: str, min_covered: float) -> None:
+    """``how=`` and ``min_covered=`` as :func:`rangecov.coverage` takes them, or a ValueError naming them."""
+    if how not in HOW:
+        raise InputError(f"how={how!r} is not one of {', '.join(map(repr, HOW))}")
+    if isinstance(min_covered, bool) or not isinstance(min_covered, numbers.Real) or not 0 < min_covered <= 1:
+        raise InputError(f"min_covered must be a share in (0, 1], got {min_covered!r}")
+
+
+def check_progress(progress, argname: str = "progress") -> None:
+    """``progress=`` as every function takes it: True, False or None (automatic)."""
+    if progress is not None and not isinstance(progress, bool):
+        raise InputTypeError(f"{argname} must be True, False or None (automatic), got {progress!r}")
+
+
+def check_chunk_size(chunk_size) -> None:
+    """``chunk_size=``: None (the default) or a whole number of targets >= 1."""
+    if chunk_size is not None and (
+        isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1
+    ):
+        raise InputError(
+            f"chunk_size must be a whole number of targets >= 1 (or None for the default), got {chunk_size!r}"
+        )
+
+
+def check_weight_name(weight, reserved: tuple = ()) -> str | None:
+    """``weight=`` as the functions take it: None or a column name (str), not one of the ``reserved`` result columns."""
+    if weight is not None and not isinstance(weight, str):
+        raise InputTypeError(
+            f"weight must be the name of a column of the targets (str), got {type(weight).__name__} {weight!r}"
+        )
+    if weight in reserved:
+        # The result has a column of that name (distance_m, ...): which one would be weighed would depend on the path.
+        raise InputError(f"weight={weight!r} is a column rangecov writes to the results; rename the targets' column")
+    return weight
+
+
+# -- what the origins and targets are called ----------------------------------------------------------
+
+
+class Nouns(NamedTuple):
+    """What the origins and targets are called in headlines, summaries and map titles."""
+
+    origin: str
+    origins: str
+    target: str
+    targets: str
+
+    def of(self, n: int, kind: str) -> str:
+        """``"1 airfield"`` or ``"5 airfields"``: the noun of ``kind`` ("origin" or "target") for ``n``."""
+        return getattr(self, kind if n == 1 else kind + "s")
+
+
+DEFAULT_NOUNS = Nouns("origin", "origins", "target", "targets")
+
+
+def parse_nouns(nouns) -> Nouns:
+    """``nouns=`` as :func:`rangecov.coverage` takes it: None, or (origins, targets).
+
+    Each is a plural (``"launch sites"``: the singular is that without its
+    final "s", "ies" becoming "y") or a (singular, plural) pair for nouns
+    that need one (``("bus depot", "bus depots")``, ``("radar", "radar")``).
+    """
+    if nouns is None:
+        return DEFAULT_NOUNS
+    if isinstance(nouns, str) or not isinstance(nouns, (tuple, list)) or len(nouns) != 2:
+        raise InputTypeError(
+            f"nouns must be a pair (origins, targets), e.g. ('launch sites', 'airfields'), got {nouns!r}"
+        )
+    pairs = []
+    for what, noun in zip(("origins", "targets"), nouns):
+        if isinstance(noun, str):
+            plural = noun.strip()
+            singular = (
+                plural[:-3] + "y"
+                if plural.endswith("ies")
+                else plural[:-1]
+                if plural.endswith("s") and not plural.endswith("ss")
+                else plural
+            )
+            noun = (singular, plural)
+        if not (
+            isinstance(noun, (tuple, list)) and len(noun) == 2 and all(isinstance(w, str) and w.strip() for w in noun)
+        ):
+            raise InputError(
+                f"nouns: the {what} noun must be a plural such as 'airfields' or a (singular, plural) pair, got {noun!r}"
+            )
+        pairs.append((noun[0].strip(), noun[1].strip()))
+    return Nouns(pairs[0][0], pairs[0][1], pairs[1][0], pairs[1][1])
