@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+from fractions import Fraction
 
 from .errors import InputError, InputTypeError
 
@@ -172,6 +173,11 @@ def parse_share(value: Share, *, argname: str = "share", zero: bool = False) -> 
     if not ((0 <= share if zero else 0 < share) and share <= 1):
         raise InputError(f"{argname} must be {accepted}, got {value!r}")
     return share
+
+
+def share_fraction(share: Share) -> Fraction:
+    """A share as the exact fraction it was meant as: 0.9 is 9/10, not 0.90000000000000002220."""
+    return Fraction(parse_share(share)).limit_denominator(10**9)
 
 
 def format_distance(metres: float) -> str:

@@ -31,12 +31,8 @@ from ..units import Distance, Reach
 from .dask_frames import DaskCoverageReport, dask_coverage
 from .shapes import shape_coverage
 
-__all__ = [
-    "coverage",
-    "PointCoverage",
-    "PreparedCoverage",
-    "partition_rows",
-]
+# PreparedCoverage and partition_rows serve streaming and dask in this package; coverage() is the API.
+__all__ = ["coverage"]
 
 
 def coverage(

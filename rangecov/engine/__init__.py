@@ -46,7 +46,9 @@ from __future__ import annotations
 
 # The index (index.py) runs the search (cells.py, search.py) and counts
 # (counts.py); only the names below are the engine's public contract.
+# pairs_within_chord is what rangecov.geometry needs of it: the k-d query of
+# (point, vertex) pairs within a chord, on the engine's threads.
 from .index import OriginIndex
-from .search import SearchStats
+from .search import SearchStats, pairs_within_chord
 
-__all__ = ["OriginIndex", "SearchStats"]
+__all__ = ["OriginIndex", "SearchStats", "pairs_within_chord"]

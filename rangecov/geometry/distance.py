@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..base.lonlat import wrap
 from ..base.tuning import SMALL_SHAPE, TREE_LEAF
-from ..engine.search import pairs_within_chord
+from ..engine import pairs_within_chord
 from ..geodesy.ellipsoid import Ellipsoid
 from ..geodesy.segment import segment_distance
 from .bounds import Nearness, in_boxes, lonlat_box, overlapping_boxes, slices, wanted_pairs

@@ -38,8 +38,7 @@ from ..inputs import frames
 from ..inputs.options import check_weight_name, parse_reach
 from ..inputs.weights import weight_column, weight_values
 from ..io.writer import list_columns
-from ..results.curves import share_fraction
-from ..units import Reach, parse_share
+from ..units import Reach, parse_share, share_fraction
 from . import mclp
 from .candidates import coverage_sets, group_targets
 

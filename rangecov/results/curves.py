@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import math
 import numbers
-from fractions import Fraction
 
 import numpy as np
 
 from ..errors import InputError
-from ..units import parse_distance, parse_share
+from ..units import parse_distance, share_fraction
 
-__all__ = ["reach_points", "factor_points", "targets_needed", "share_fraction"]
+__all__ = ["reach_points", "factor_points", "targets_needed"]
 
 
 def targets_needed(share, total: int) -> int:
@@ -26,11 +25,6 @@ def targets_needed(share, total: int) -> int:
     10 targets); a share too small for one target still needs one.
     """
     return max(1, math.ceil(share_fraction(share) * total))
-
-
-def share_fraction(share) -> Fraction:
-    """A share as the exact fraction it was meant as: 0.9 is 9/10, not 0.90000000000000002220."""
-    return Fraction(parse_share(share)).limit_denominator(10**9)
 
 
 def reach_points(reaches, values: np.ndarray) -> np.ndarray:

@@ -42,8 +42,8 @@ from ..errors import InputError, InputTypeError, UnsupportedError
 from ..geodesy.ellipsoid import Ellipsoid
 from ..inputs import frames
 from ..inputs.options import ReachSpec
-from ..units import Distance, Share
-from .curves import factor_points, reach_points, share_fraction, targets_needed
+from ..units import Distance, Share, share_fraction
+from .curves import factor_points, reach_points, targets_needed
 from .totals import CoverageTotals, finish_summary, group_counts
 
 __all__ = [
@@ -219,17 +219,17 @@ class CoverageReport(CoverageTotals):
             raise InputError(f"weigh: {values.size} weights for {self.total} targets; give one per target")
         self.weight = weight
         self.weights = values
-        for cached in ("_all_sums", "_ordered"):
-            self.__dict__.pop(cached, None)
+        for cached in ("_all_weight_sums", "_ordered"):  # cached_property values that depend on the weights
+            vars(self).pop(cached, None)
         self.weight_total  # noqa: B018 - summed now, so that weights too large for a float fail here
 
     def _weight_sums(self):
-        if self.weights is None:
-            return None
-        if "_all_sums" not in self.__dict__:
-            codes = self.targets[STATUS].cat.codes.to_numpy()
-            self.__dict__["_all_sums"] = self.sums_of(group_counts(codes, None, self.weights))
-        return self.__dict__["_all_sums"]
+        return None if self.weights is None else self._all_weight_sums
+
+    @cached_property
+    def _all_weight_sums(self):
+        codes = self.targets[STATUS].cat.codes.to_numpy()
+        return self.sums_of(group_counts(codes, None, self.weights))
 
     @cached_property
     def origins(self) -> gpd.GeoDataFrame:
@@ -289,10 +289,12 @@ class CoverageReport(CoverageTotals):
                 "'centroid', or run coverage() once per reach"
             )
         if self.per_origin_reach:
-            if "_curve_factors" not in self.__dict__:
-                self.__dict__["_curve_factors"] = np.asarray(self._factors(), dtype=float)
-            return self.__dict__["_curve_factors"]
+            return self._curve_factors
         return self.targets[DISTANCE_M].to_numpy(dtype=float)
+
+    @cached_property
+    def _curve_factors(self) -> np.ndarray:
+        return np.asarray(self._factors(), dtype=float)
 
     def curve(
         self, reaches: Sequence[Distance] | Distance | None = None, *, factors: Sequence[float] | None = None
@@ -371,12 +373,14 @@ class CoverageReport(CoverageTotals):
 
     def _ordered_values(self) -> tuple[np.ndarray, PrefixSums | None]:
         """The curve values sorted, and with a weight the exact sums of the weights in that order (cached)."""
+        return self._ordered
+
+    @cached_property
+    def _ordered(self) -> tuple[np.ndarray, PrefixSums | None]:
         values = self.curve_values()
-        if "_ordered" not in self.__dict__:
-            order = np.argsort(values, kind="stable")
-            prefix = PrefixSums(self.weights[order]) if self.weights is not None else None
-            self.__dict__["_ordered"] = (values[order], prefix)
-        return self.__dict__["_ordered"]
+        order = np.argsort(values, kind="stable")
+        prefix = PrefixSums(self.weights[order]) if self.weights is not None else None
+        return values[order], prefix
 
     def required_reach(self, share: Share = 0.9, *, weighted: bool = False) -> float:
         """The smallest common reach that puts at least ``share`` of the targets in reach, exactly.
