@@ -362,7 +362,7 @@ def test_per_origin_reach_column_and_table_crs(files, tmp_path, capsys, monkeypa
 def test_documented_json_schemas_match_the_output(files, capsys, monkeypatch):
     import re
 
-    doc = (Path(__file__).parents[1] / "docs" / "cli.md").read_text()
+    doc = (Path(__file__).parents[2] / "docs" / "cli.md").read_text()
     blocks = [json.loads(b) for b in re.findall(r"```json\n(.*?)```", doc, flags=re.S)]
     documented = {b["schema"]: b for b in blocks}
     s = datasets.atacms_kursk_2024()
