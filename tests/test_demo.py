@@ -1,48 +1,30 @@
-"""The bundled scenario and the demo command."""
+"""The demo (rangecov.demo): the printed report, the console script and the demo map."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-import numpy as np
+import matplotlib
+import matplotlib.pyplot as plt
 import pytest
-from conftest import check_against_oracle
 
 import rangecov
 
 
-def test_scenario_tables():
-    s = rangecov.datasets.atacms_kursk_2024()
-    assert s.reach == "190 mi"
-    assert len(s.launch_sites) == 7 and "Sudzha" in s.launch_sites.index
-    assert (s.launch_sites["reach"] == "190 mi").all()
-    assert s.launch_sites["note"].str.contains("notional").all()
-    a = s.airfields
-    assert a.crs.to_epsg() == 4326 and a.index.is_unique
-    assert set(a["role"]) == {"glide_bomb_base", "military_aviation", "strategic_bomber"}
-    assert (a["role"] == "glide_bomb_base").sum() == 6
-    assert (a["source"].str.len() > 10).all() and (a["uncertainty_km"] > 0).all()
-    assert a["icao"].str.fullmatch(r"([A-Z]{4})?").all()
-    # All within ~1,100 km of Kursk (51.73 N, 36.19 E), in Russia's longitude/latitude box.
-    kursk = rangecov.get_ellipsoid().distance(
-        np.full(len(a), 36.19), np.full(len(a), 51.73), a.geometry.x, a.geometry.y
-    )
-    assert kursk.max() < 1_100e3
-
-
-def test_scenario_against_oracle():
-    s = rangecov.datasets.atacms_kursk_2024()
-    report, d = check_against_oracle(s.launch_sites, s.airfields, "reach", low=190 * 1609.344)
-    t = report.targets
-    assert t.loc["Kursk-Khalino", "nearest_origin"] == "Sudzha"
-    assert t.loc["Kursk-Khalino", "status"] == "in" and t.loc["Mozdok", "status"] == "out"
+matplotlib.use("Agg")  # before pyplot: no display needed
 
 
 @pytest.fixture(scope="module")
 def demo_output() -> str:
     """``python -m rangecov demo``, run once for the tests that read it."""
     return subprocess.run([sys.executable, "-m", "rangecov", "demo"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
 
 
 def test_demo_prints_table_and_share(demo_output):
@@ -87,36 +69,6 @@ def test_demo_prints_areas_and_held_territory(demo_output):
     assert "southern front" in out and "pre-2022" in out
 
 
-def test_scenario_regions_and_held_proxy():
-    s = rangecov.datasets.atacms_kursk_2024()
-    assert set(s.regions.index) == {
-        "RU-KRS",
-        "RU-BEL",
-        "RU-BRY",
-        "RU-ORL",
-        "RU-VOR",
-        "RU-LIP",
-        "RU-ROS",
-        "UA-59",
-        "UA-63",
-        "UA-74",
-    }
-    assert s.regions.crs.to_epsg() == 4326 and s.regions.is_valid.all()
-    assert list(s.held_proxy["kind"]) == ["oblast"] * 3 + ["salient"]
-    assert s.regions.loc[s.regions["country"] == "UA", "source"].str.contains("ODbL").all()
-    # The salient lies mostly inside Kursk Oblast, as drawn.
-    salient = s.held_proxy.geometry.iloc[-1]
-    kursk = s.regions.loc["RU-KRS"].geometry
-    assert salient.intersection(kursk).area / salient.area > 0.9
-
-
-def test_cli_without_command_is_usage_error():
-    proc = subprocess.run([sys.executable, "-m", "rangecov"], capture_output=True, text=True)
-    assert proc.returncode == 2 and "usage: rangecov" in proc.stderr
-    proc = subprocess.run([sys.executable, "-m", "rangecov", "--version"], capture_output=True, text=True)
-    assert proc.returncode == 0 and proc.stdout.startswith("rangecov ")
-
-
 def test_console_script_runs_demo():
     from pathlib import Path
 
@@ -139,3 +91,13 @@ def test_demo_prints_the_comparisons(demo_output):
     assert moved.changed.empty and "no target changed status from before to after" in demo_output
     best = moved.targets["margin_change_m"].idxmax()
     assert f"{best} +{moved.targets.loc[best, 'margin_change_m'] / 1000:.1f} km" in demo_output
+
+
+def test_save_demo_map(tmp_path):
+    from rangecov.demo import save_demo_map
+
+    path = save_demo_map(tmp_path / "demo.png", dpi=100)
+    assert path == tmp_path / "demo.png"
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    assert plt.get_fignums() == []  # drawn off pyplot: nothing left open in a notebook

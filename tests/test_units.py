@@ -1,3 +1,7 @@
+"""Distances and shares with units (rangecov.units): parsed into metres, formatted for people, mistakes refused."""
+
+from __future__ import annotations
+
 import math
 
 import pytest

@@ -7,13 +7,11 @@ import sys
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pytest
-from shapely import box
 
 from rangecov import area_coverage, buffer, coverage, datasets
 from rangecov.base import progress as progress_bars
-from rangecov.errors import InputError, InputTypeError, MissingDependencyError
+from rangecov.errors import InputTypeError, MissingDependencyError
 
 
 def _points(n, seed=0, **cols):
@@ -72,39 +70,3 @@ def test_progress_true_without_tqdm_says_how_to_install(monkeypatch):
         coverage(_points(2), _points(2, 1), "1 km", progress=True)
     # Automatic mode just goes without.
     coverage(_points(2), _points(2, 1), "1 km", progress=None)
-
-
-def test_chunks_change_no_answer():
-    origins = _points(40, 2, reach=np.where(np.arange(40) % 3, 200_000.0, 350_000.0))
-    targets = _points(3000, 3)
-    uniform = coverage(origins, targets, "300 km").targets
-    per_origin = coverage(origins, targets, "reach").targets
-    # Smaller than the origins, and not a divisor of the targets: honoured exactly.
-    pd.testing.assert_frame_equal(coverage(origins, targets, "300 km", chunk_size=7).targets, uniform)
-    pd.testing.assert_frame_equal(coverage(origins, targets, "reach", chunk_size=97).targets, per_origin)
-
-
-def test_chunks_are_honoured_exactly(monkeypatch):
-    # The bar advances by one chunk per step; record its steps (tqdm's own method, not ours).
-    import tqdm
-
-    steps = []
-    original = tqdm.tqdm.update
-    monkeypatch.setattr(tqdm.tqdm, "update", lambda self, n=1: (steps.append(n), original(self, n))[1])
-    coverage(_points(40, 2), _points(100, 3), "300 km", chunk_size=30, progress=True)
-    assert steps == [30, 30, 30, 10]
-
-
-@pytest.mark.parametrize("bad", [0, -5, 2.5, True, "10", 1e6])
-def test_chunk_size_must_be_a_positive_whole_number(bad):
-    with pytest.raises(InputError, match=r"chunk_size must be a whole number of targets >= 1"):
-        coverage(_points(2), _points(2, 1), "1 km", chunk_size=bad)
-
-
-def test_chunks_of_shape_targets_change_no_answer():
-    origins = _points(4, 4)
-    rng = np.random.default_rng(6)
-    x, y = rng.uniform(20, 50, 40), rng.uniform(40, 60, 40)
-    targets = gpd.GeoDataFrame(geometry=[box(a, b, a + 0.5, b + 0.3) for a, b in zip(x, y)], crs="EPSG:4326")
-    whole = coverage(origins, targets, "300 km", how="all").targets
-    pd.testing.assert_frame_equal(coverage(origins, targets, "300 km", how="all", chunk_size=7).targets, whole)

@@ -1,62 +1,26 @@
-"""The ``rangecov`` command end to end: outputs, exit codes, one-line errors, no overwriting."""
+"""The subcommands (rangecov.cli.commands) end to end: outputs, tables, thresholds, maps, rings, no overwriting."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
+from command_line import call, one_line_error, run
+from stream_data import read_rows
 
+import rangecov
 from rangecov import coverage, datasets
-from rangecov import read as rangecov_read
 from rangecov.cli import main
 
-SCRIPT = Path(sys.executable).parent / "rangecov"
 
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory):
-    """The scenario as a new user would have it: a CSV of sites, GeoJSON airfields, a GeoPackage of regions."""
-    d = tmp_path_factory.mktemp("cli")
-    s = datasets.atacms_kursk_2024()
-    sites = s.launch_sites.reset_index()
-    pd.DataFrame(
-        {"name": sites["name"], "Latitude": sites.geometry.y, "Longitude": sites.geometry.x, "reach": sites["reach"]}
-    ).to_csv(d / "sites.csv", index=False)
-    s.airfields.reset_index().to_file(d / "airfields.geojson")
-    s.regions.reset_index().to_file(d / "regions.gpkg")
-    (d / "nocoords.csv").write_text("name,where\nSumy,north\n")
-    (d / "badnum.csv").write_text("name,lon,lat\nA,34.8,50.9\nB,east,50.1\n")
-    return d
-
-
-def run(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "rangecov", *args], cwd=cwd, capture_output=True, text=True)
-
-
-def one_line_error(err: str) -> None:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert "Traceback" not in err
-
-
-# -- end to end, through a subprocess ---------------------------------------------------------
-
-
-def test_console_script_is_installed(files):
-    out = subprocess.run([str(SCRIPT), "--version"], capture_output=True, text=True)
-    assert out.returncode == 0 and out.stdout.startswith("rangecov ")
-
-
-def test_help_lists_examples_and_exit_codes(files):
-    out = run("--help", cwd=files)
-    assert out.returncode == 0
-    assert "rangecov coverage" in out.stdout and "exit codes" in out.stdout
-    sub = run("coverage", "--help", cwd=files)
-    assert sub.returncode == 0 and "--reach-column" in sub.stdout and "--max-share" in sub.stdout
+def _run(argv, capsys):
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
 
 
 def test_coverage_table_names_rows_from_the_name_column(files):
@@ -143,88 +107,6 @@ def test_demo_plot_writes_a_png_and_refuses_to_overwrite(files, tmp_path):
     assert again.returncode == 2 and "--force" in again.stderr
 
 
-# -- every mistake we can think of, in process (same code path, faster) ------------------------
-
-
-def call(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exc:  # argparse's own exits (usage errors, --help)
-        code = exc.code
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-BAD = [
-    ([], "usage"),
-    (["launch"], "invalid choice"),
-    (["coverage", "sites.csv", "airfields.geojson"], "one of the arguments --reach --reach-column --band is required"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--band", "1 km", "2 km"], "not allowed with"),
-    (["coverage", "sites.csv", "airfields.geojson", "--band", "1 km"], "expected 2 arguments"),
-    (["coverage", "sites.csv", "airfields.geojson", "--band", "2 km", "1 km"], "must not exceed high"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "-5 km"], "--reach"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--min-share", "1.5"], "between 0 and 1"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--min-share", "most"], "is not a share"),
-    (
-        ["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--min-share", "0.5", "--max-share", "0.6"],
-        "not allowed with",
-    ),
-    (
-        ["coverage", "sites.csv", "airfields.geojson", "--reach-column", "range"],
-        "--reach-column 'range' is not a column",
-    ),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--by", "kind"], "--by 'kind' is not a column"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--how", "most"], "invalid choice"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--format", "xml"], "invalid choice"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--out", "r.txt"], "unknown extension"),
-    (
-        ["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--format", "csv", "--out", "r.json"],
-        "does not match",
-    ),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--out", "regions.gpkg"], "pass --force"),
-    (
-        ["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--out", "no/such/dir/r.json"],
-        "does not exist",
-    ),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--lon", "east"], "east"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--crs", "EPSG:999999"], "crs"),
-    (["coverage", "nocoords.csv", "airfields.geojson", "--reach", "1 km"], "name, where"),
-    (["coverage", "badnum.csv", "airfields.geojson", "--reach", "1 km"], "row"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--ellipsoid", "flat"], "flat"),
-    (["coverage", "sites.csv", "regions.gpkg", "--reach", "1 km", "--how", "all", "--tolerance", "5 km"], "tolerance"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--how", "area"], "polygons"),
-    (["reach", "sites.csv", "--reach", "190 mi"], "--out"),
-    (["reach", "sites.csv", "--reach", "190 mi", "--out", "r.json.txt"], "unknown extension"),
-    (["area", "sites.csv", "airfields.geojson", "--reach", "300 km"], "polygons"),
-    (["demo", "--plot", "map.txt"], ".png"),
-    (["coverage", "sites.csv", "airfields.geojson", "--reach", "300000"], "unit"),
-]
-
-
-@pytest.mark.parametrize("argv, phrase", BAD, ids=[" ".join(a) or "(none)" for a, _ in BAD])
-def test_mistakes_exit_2_with_one_line_naming_the_problem(argv, phrase, files, capsys, monkeypatch):
-    monkeypatch.chdir(files)
-    code, out, err = call(argv, capsys)
-    assert code == 2
-    assert phrase in err, err
-    assert "Traceback" not in err
-    if argv:  # with no command at all, the help is the message
-        one_line_error(err)
-
-
-def test_debug_shows_the_traceback_and_still_exits_2(files, capsys, monkeypatch):
-    monkeypatch.chdir(files)
-    code, _, err = call(["coverage", "nocoords.csv", "airfields.geojson", "--reach", "1 km", "--debug"], capsys)
-    assert code == 2 and "Traceback" in err
-
-
-def test_messages_name_flags_not_keywords(files, tmp_path, capsys, monkeypatch):
-    monkeypatch.chdir(files)
-    (tmp_path / "swapped.csv").write_text("name,lon,lat\nA,50.9,134.8\n")
-    code, _, err = call(["coverage", str(tmp_path / "swapped.csv"), "airfields.geojson", "--reach", "1 km"], capsys)
-    assert code == 2 and "--origin-lon lat" in err and "--origin-lat lon" in err and "lon='lat'" not in err
-
-
 def test_rows_zero_and_negative(files, capsys, monkeypatch):
     monkeypatch.chdir(files)
     base = ["coverage", "sites.csv", "airfields.geojson", "--reach", "190 mi"]
@@ -232,34 +114,6 @@ def test_rows_zero_and_negative(files, capsys, monkeypatch):
     assert code == 0 and "Kursk-Khalino" not in out and out.startswith("5 of 17")
     code, _, err = call(base + ["--rows", "-1"], capsys)
     assert code == 2 and "--rows" in err and "number of rows" in err
-
-
-def test_out_may_not_replace_an_input_even_with_force(files, capsys, monkeypatch, tmp_path):
-    import shutil
-
-    shutil.copy(files / "sites.csv", tmp_path / "s.csv")
-    before = (tmp_path / "s.csv").read_text()
-    code, _, err = call(
-        [
-            "coverage",
-            str(tmp_path / "s.csv"),
-            str(files / "airfields.geojson"),
-            "--reach",
-            "1 km",
-            "--out",
-            str(tmp_path / "s.csv"),
-            "--force",
-        ],
-        capsys,
-    )
-    assert code == 2 and "one of the input files" in err
-    assert (tmp_path / "s.csv").read_text() == before
-
-
-def test_projected_crs_with_a_degrees_table_is_refused(files, capsys, monkeypatch):
-    monkeypatch.chdir(files)
-    code, _, err = call(["coverage", "sites.csv", "airfields.geojson", "--reach", "1 km", "--crs", "EPSG:3857"], capsys)
-    assert code == 2 and "looks like longitude/latitude in degrees" in err
 
 
 def test_per_origin_table_shows_the_covering_origin_and_duplicate_names_are_noted(files, tmp_path, capsys):
@@ -273,25 +127,6 @@ def test_per_origin_table_shows_the_covering_origin_and_duplicate_names_are_note
     (tmp_path / "dup.csv").write_text("name,lon,lat\nA,0,0\nA,1,0\n")
     code, _, err = call(["coverage", str(tmp_path / "dup.csv"), str(tmp_path / "t.csv"), "--reach", "50 km"], capsys)
     assert code == 0 and "has blanks or repeated values" in err and "--origin-names" in err
-
-
-def test_a_file_without_rows_is_a_mistake_not_a_pass(files, tmp_path, capsys, monkeypatch):
-    # A header-only export: "0 of 0 targets" with exit 0 would pass a CI gate silently (issue 16).
-    (tmp_path / "none.csv").write_text("name,lon,lat\n")
-    monkeypatch.chdir(files)
-    for argv in (
-        ["coverage", "sites.csv", str(tmp_path / "none.csv"), "--reach", "1 km", "--min-share", "0"],
-        ["coverage", "sites.csv", str(tmp_path / "none.csv"), "--reach", "1 km"],
-        ["coverage", str(tmp_path / "none.csv"), "airfields.geojson", "--reach", "1 km"],
-        ["reach", str(tmp_path / "none.csv"), "--reach", "1 km", "--out", str(tmp_path / "r.geojson")],
-    ):
-        code, out, err = call(argv, capsys)
-        what = "TARGETS" if argv[2].endswith("none.csv") else "ORIGINS"
-        assert code == 2 and f"{what} has no rows" in err and out == "", argv
-        one_line_error(err)
-    # The library keeps answering an empty table with an empty report.
-    empty = rangecov_read(tmp_path / "none.csv")
-    assert len(empty) == 0 and coverage(empty.iloc[:0], empty, "1 km").total == 0
 
 
 def test_reach_of_the_whole_globe_reports_its_area(files, tmp_path, capsys, monkeypatch):
@@ -378,51 +213,91 @@ def test_documented_json_schemas_match_the_output(files, capsys, monkeypatch):
     assert list(documented["rangecov.area/1"]["regions"][0]) == list(area["regions"][0])
 
 
-def test_rows_are_named_by_a_site_column_or_the_one_given(tmp_path, capsys):
-    (tmp_path / "radars.csv").write_text("Site,LAT,Lng,code\nKeflavik,63.97,-22.6,K\nBodo,67.27,14.36,B\n")
-    (tmp_path / "towns.csv").write_text("town,lat,lon\nReykjavik,64.15,-21.94\nTromso,69.65,18.96\n")
-    code, out, _ = call(
-        [
-            "coverage",
-            str(tmp_path / "radars.csv"),
-            str(tmp_path / "towns.csv"),
-            "--reach",
-            "400 km",
-            "--target-names",
-            "town",
-            "--format",
-            "json",
-        ],
+def test_command_streams_large_targets(data, capsys, tmp_path):
+    folder, origins, targets, parquet, _ = data
+    sites = tmp_path / "sites.geojson"
+    origins.reset_index().to_file(sites)
+    weighed = ["--by", "group", "--weight", "w", "--format", "json"]
+    code, memory_out, _ = _run(["coverage", sites, parquet, "--reach", "300 km", *weighed], capsys)
+    assert code == 0
+    memory = json.loads(memory_out)
+    assert memory["weight"] == "w" and 0 < memory["weighted_share"] < 1
+    code, streamed_out, err = _run(
+        ["coverage", sites, parquet, "--reach", "300 km", *weighed, "--chunk-rows", "1000"],
         capsys,
     )
-    doc = json.loads(out)
-    assert code == 0 and [t["id"] for t in doc["targets"]] == ["Reykjavik", "Tromso"]
-    assert [t["nearest_origin"] for t in doc["targets"]] == ["Keflavik", "Bodo"]
-    code, out, _ = call(
-        [
-            "coverage",
-            str(tmp_path / "radars.csv"),
-            str(tmp_path / "towns.csv"),
-            "--reach",
-            "400 km",
-            "--origin-names",
-            "code",
-            "--format",
-            "json",
-        ],
-        capsys,
+    streamed = json.loads(streamed_out)
+    assert code == 0 and "targets" not in streamed
+    memory.pop("targets")
+    assert streamed == memory
+    share = memory["share"]
+    headline = memory["headline"].split("; w ")[0]  # the runs below give no --weight
+    code, table, err = _run(
+        ["coverage", sites, parquet, "--reach", "300 km", "--chunk-rows", "999", "--max-share", f"{share / 2}"], capsys
     )
-    assert [t["nearest_origin"] for t in json.loads(out)["targets"]] == ["K", "B"]
-    code, _, err = call(
-        [
-            "coverage",
-            str(tmp_path / "radars.csv"),
-            str(tmp_path / "towns.csv"),
-            "--reach",
-            "400 km",
-            "--origin-names",
-            "nope",
-        ],
-        capsys,
+    assert code == 1 and table.startswith(headline + "\n") and "threshold not met" in err
+    code, out, err = _run(
+        ["coverage", sites, parquet, "--reach", "300 km", "--chunk-rows", "999", "--format", "csv"], capsys
     )
-    assert code == 2 and "--origin-names nope is not a column of" in err and "ORIGINS" in err
+    assert code == 2 and out == "" and "give --out FILE.csv" in err
+    rows = tmp_path / "rows.parquet"
+    code, out, err = _run(
+        ["coverage", sites, parquet, "--reach", "300 km", "--chunk-rows", "999", "--out", rows], capsys
+    )
+    assert code == 0 and out == "" and headline in err
+    assert len(read_rows(rows)) == memory["total"]
+    for bad in ("0", "-5", "1.5", "many"):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["coverage", str(sites), str(parquet), "--reach", "300 km", "--chunk-rows", bad])
+        assert exit_info.value.code == 2
+
+
+def test_command_corrupt_file_mid_stream(data, capsys, tmp_path):
+    _, origins, targets, parquet, csv = data
+    sites = tmp_path / "sites.geojson"
+    origins.reset_index().to_file(sites)
+    damaged = tmp_path / "damaged.parquet"
+    damaged.write_bytes(parquet.read_bytes())
+    # Overwrite the page header of row group 2's first column: rows 1,001-1,500 cannot be decoded.
+    offset = pq.ParquetFile(parquet).metadata.row_group(2).column(0).data_page_offset
+    with open(damaged, "r+b") as fh:
+        fh.seek(offset)
+        fh.write(b"\xff" * 64)
+    out = tmp_path / "rows.parquet"
+    code, stdout, err = _run(
+        ["coverage", sites, damaged, "--reach", "300 km", "--chunk-rows", "400", "--out", out], capsys
+    )
+    assert code == 2 and stdout == ""
+    assert "row group 2 (rows 1,001-1,500)" in err and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["damaged.parquet", "sites.geojson"]
+    text = csv.read_text().splitlines()
+    text[1700] = text[1700].rsplit(",", 1)[0] + ",north"
+    broken = tmp_path / "broken.csv"
+    broken.write_text("\n".join(text) + "\n")
+    code, stdout, err = _run(
+        ["coverage", sites, broken, "--reach", "300 km", "--chunk-rows", "400", "--out", out], capsys
+    )
+    assert code == 2 and stdout == "" and "'north' at data row(s) 1,700" in err
+    assert not out.exists()
+
+
+def test_the_command_takes_weight(tmp_path, capsys):
+    s = rangecov.datasets.atacms_kursk_2024()
+    airfields = s.airfields.assign(aircraft=np.arange(len(s.airfields)) * 1.5)
+    sites, fields = tmp_path / "sites.geojson", tmp_path / "fields.geojson"
+    s.launch_sites.to_file(sites)
+    airfields.to_file(fields)
+    expected = rangecov.coverage(s.launch_sites, airfields, s.reach, weight="aircraft")
+    argv = ["coverage", str(sites), str(fields), "--reach", "190 mi", "--weight", "aircraft"]
+    assert main(argv + ["--by", "role"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == repr(expected) and "aircraft 48 of 204 (23.5%)" in out
+    assert "weighted_share" in out and "weight_in" in out
+    assert main(argv + ["--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["weight_in"] == expected.weight_in and d["weighted_share"] == expected.weighted_share
+    assert main(argv[:-1] + ["role"]) == 2
+    err = capsys.readouterr().err
+    assert "--weight role holds str values, not numbers" in err and "weight=" not in err
+    assert main(argv[:-1] + ["planes"]) == 2
+    assert "--weight 'planes' is not a column of TARGETS" in capsys.readouterr().err

@@ -1,18 +1,27 @@
-"""Every output of coverage() against brute force with pure-Python geographiclib."""
+"""Every output of coverage() against brute force with pure-Python geographiclib: chosen cases, the fixture boundary cases
+(one origin each, targets 1 cm / 1 mm either side of reach) and property tests (hypothesis)."""
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from conftest import check_against_oracle, oracle_geodesic, oracle_matrix, points
 from geographiclib.geodesic import Geodesic
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import rangecov
 
+
+CASES = pd.read_csv(Path(__file__).resolve().parents[2] / "fixtures" / "boundary_cases.csv")
+
 R300 = 300_000.0
+
 R190MI = 190 * 1609.344
 
 
@@ -21,6 +30,39 @@ def ring(g: Geodesic, lon, lat, dist, n, rng):
     az = rng.uniform(-180, 180, n)
     out = [g.Direct(lat, lon, a, d) for a, d in zip(az, np.broadcast_to(dist, (n,)))]
     return np.array([o["lon2"] for o in out]), np.array([o["lat2"] for o in out])
+
+
+lon = st.floats(-180, 180, allow_nan=False)
+
+lat = st.floats(-90, 90, allow_nan=False)
+
+coords = st.lists(st.tuples(lon, lat), min_size=1, max_size=8)
+
+reach_m = st.floats(0, 20_100_000, allow_nan=False)
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def frame(pairs):
+    x, y = zip(*pairs)
+    return points(list(x), list(y))
+
+
+@pytest.mark.parametrize("case", sorted(CASES["case"].unique()))
+def test_boundary_case(case):
+    rows = CASES[CASES["case"] == case]
+    origin = rows.iloc[0]
+    report = rangecov.coverage(
+        points([origin["origin_lon"]], [origin["origin_lat"]]),
+        points(rows["target_lon"], rows["target_lat"]),
+        float(origin["reach_m"]),
+    )
+    t = report.targets
+    np.testing.assert_allclose(t["distance_m"], rows["oracle_m"], rtol=0, atol=1e-6)
+    expected = (rows["oracle_m"] <= rows["reach_m"]).to_numpy()
+    np.testing.assert_array_equal(t["in_reach"].to_numpy(), expected)
+    # The construction: inside by 1 mm or 1 cm is in, outside is out.
+    np.testing.assert_array_equal(expected, (rows["offset_m"] < 0).to_numpy())
 
 
 def test_random_regional(rng):
@@ -217,3 +259,38 @@ def test_huge_longitudes_are_reduced_exactly(offset_turns):
     assert report.count == len(inside)
     assert report.origins["targets_in_reach"].tolist() == [len(inside)]
     np.testing.assert_allclose(report.targets["distance_m"], 999.99, rtol=0, atol=1e-6)
+
+
+@SETTINGS
+@given(coords, st.lists(st.tuples(lon, lat), min_size=1, max_size=15), reach_m)
+def test_equals_brute_force(o, t, reach):
+    check_against_oracle(frame(o), frame(t), reach, low=reach)
+
+
+@SETTINGS
+@given(coords, st.lists(st.tuples(lon, lat), min_size=1, max_size=15), st.lists(reach_m, min_size=8, max_size=8))
+def test_per_origin_reach_equals_brute_force(o, t, reaches):
+    origins = frame(o).assign(reach=reaches[: len(o)])
+    check_against_oracle(origins, frame(t), "reach", low=np.array(reaches[: len(o)]))
+
+
+@SETTINGS
+@given(coords, st.lists(st.tuples(lon, lat), min_size=1, max_size=15), reach_m, reach_m)
+def test_growing_reach_never_loses_a_target(o, t, r1, r2):
+    small, large = sorted((r1, r2))
+    a = rangecov.coverage(frame(o), frame(t), small).targets["in_reach"]
+    b = rangecov.coverage(frame(o), frame(t), large).targets["in_reach"]
+    assert not (a & ~b).any()
+
+
+@SETTINGS
+@given(coords, st.lists(st.tuples(lon, lat), min_size=1, max_size=15), reach_m, st.randoms())
+def test_permuting_origins_changes_nothing(o, t, reach, random):
+    perm = list(range(len(o)))
+    random.shuffle(perm)
+    origins = frame(o)
+    a = rangecov.coverage(origins, frame(t), reach).targets
+    b = rangecov.coverage(origins.iloc[perm], frame(t), reach).targets
+    np.testing.assert_array_equal(a["status"], b["status"])
+    np.testing.assert_array_equal(a["distance_m"], b["distance_m"])
+    np.testing.assert_array_equal(a["margin_m"], b["margin_m"])

@@ -1,12 +1,25 @@
-"""Each step of the exactness argument in docs/exactness.md, checked against geographiclib."""
+"""The ellipsoid, exact distances and the chord bounds (rangecov.geodesy.ellipsoid), checked against geographiclib.
+
+Each step of the exactness argument in docs/exactness.md."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import oracle_geodesic
+from conftest import oracle_geodesic, points
 
 import rangecov
+from rangecov.errors import InputError
+
+
+@pytest.fixture
+def origins():
+    return points([34.80, 36.23], [50.91, 49.99], index=["Sumy", "Kharkiv"], reach=["190 mi", "70 km"])
+
+
+@pytest.fixture
+def targets():
+    return points([36.2956, 41.791, 46.21], [51.7506, 48.313, 51.48], name=["Khalino", "Morozovsk", "Engels"])
 
 
 def random_pairs(rng, n, antipodal_share=0.3):
@@ -19,6 +32,14 @@ def random_pairs(rng, n, antipodal_share=0.3):
     lon2[:k] = lon1[:k] + 180 + rng.normal(0, 2, k)
     lat2[:k] = np.clip(-lat1[:k] + rng.normal(0, 2, k), -90, 90)
     return lon1, lat1, lon2, lat2
+
+
+ELLIPSOIDS = ["WGS84", "sphere", "clrk66"]
+
+
+def test_bad_ellipsoid(origins, targets):
+    with pytest.raises(InputError, match=r"ellipsoid 'WGS-84' is not known; accepted names: .*WGS84"):
+        rangecov.coverage(origins, targets, 1000, ellipsoid="WGS-84")
 
 
 @pytest.mark.parametrize("ellipsoid", ["WGS84", "sphere", "clrk66"])
@@ -98,3 +119,65 @@ def test_chord_reach_is_tighter_than_the_distance_far_away():
     sphere = rangecov.get_ellipsoid("sphere")
     # On a sphere it is the chord of the arc itself.
     assert sphere.chord_reach(9_000e3) == pytest.approx(2 * sphere.a * np.sin(9_000e3 / (2 * sphere.a)), rel=1e-9)
+
+
+@pytest.mark.parametrize("ellipsoid", ELLIPSOIDS)
+def test_box_chord_bounds_every_point_of_the_box(rng, ellipsoid):
+    ell = rangecov.get_ellipsoid(ellipsoid)
+    for _ in range(300):
+        half_lon = rng.choice([1e-6, 0.01, 1.0, 30.0, 180.0])
+        lat_a = rng.uniform(-90, 90)
+        lat_b = min(90.0, lat_a + rng.choice([1e-6, 0.01, 1.0, 20.0, 180.0]))
+        centre_lat = (lat_a + lat_b) / 2
+        centre_lon = rng.uniform(-180, 180)
+        lon = centre_lon + rng.uniform(-half_lon, half_lon, 400)
+        lat = rng.uniform(lat_a, lat_b, 400)
+        lon[:4] = centre_lon + np.array([-1, 1, -1, 1]) * half_lon  # the corners
+        lat[:4] = [lat_a, lat_a, lat_b, lat_b]
+        equatorward = 0.0 if lat_a <= 0 <= lat_b else (lat_a if lat_a > 0 else lat_b)
+        bound = ell.box_chord(centre_lat, (lat_b - lat_a) / 2, half_lon, equatorward)
+        chord = np.linalg.norm(ell.ecef(lon, lat) - ell.ecef([centre_lon], [centre_lat]), axis=1)
+        assert (chord <= bound).all()
+        # Not much looser than the farthest corner: a bound that is always huge would pass too.
+        assert bound <= 1.5 * chord[:4].max() + 0.01 or half_lon >= 30
+
+
+@pytest.mark.parametrize("ellipsoid", ELLIPSOIDS)
+def test_distance_upper_bounds_the_geodesic(rng, ellipsoid):
+    ell = rangecov.get_ellipsoid(ellipsoid)
+    g = oracle_geodesic(ellipsoid)
+    lon1, lat1 = rng.uniform(-180, 180, 2000), np.degrees(np.arcsin(rng.uniform(-1, 1, 2000)))
+    lon2 = lon1 + rng.normal(0, 60, 2000)
+    lat2 = np.clip(lat1 + rng.normal(0, 40, 2000), -90, 90)
+    lon2[:200], lat2[:200] = lon1[:200] + 180 + rng.normal(0, 1, 200), -lat1[:200]  # near antipodes
+    s = np.array([g.Inverse(b, a, d, c)["s12"] for a, b, c, d in zip(lon1, lat1, lon2, lat2)])
+    chord = np.linalg.norm(ell.ecef(lon1, lat1) - ell.ecef(lon2, lat2), axis=1)
+    up = ell.distance_upper(chord)
+    assert (s <= up).all()
+    assert np.isinf(up[:200]).any() and np.isfinite(up).mean() > 0.8  # both regimes exercised
+
+
+@pytest.mark.parametrize("ellipsoid", ELLIPSOIDS)
+def test_lower_bound_beside_holds_and_is_tight(rng, ellipsoid):
+    # T, O, Q anywhere: poles, ±180°, O to T from a metre to beyond pi b / 2, Q up to O-T away.
+    ell = rangecov.get_ellipsoid(ellipsoid)
+    g = oracle_geodesic(ellipsoid)
+    gaps, finite = [], 0
+    for i in range(1500):
+        o_lon = rng.choice([rng.uniform(-180, 180), 180.0, -179.99])
+        o_lat = rng.choice([np.degrees(np.arcsin(rng.uniform(-1, 1))), 89.999, -90.0, 0.0])
+        s = rng.choice([rng.uniform(1, 1e3), rng.uniform(1e3, 1e5), rng.uniform(1e5, 3e6), rng.uniform(3e6, 1.2e7)])
+        t = g.Direct(o_lat, o_lon, rng.uniform(-180, 180), s)
+        step = s * rng.uniform(0, 1) * rng.choice([1.0, 0.1, 0.01])
+        q = g.Direct(o_lat, o_lon, rng.uniform(-180, 180), step)
+        to_t = g.Inverse(t["lat2"], t["lon2"], o_lat, o_lon)
+        to_q = g.Inverse(o_lat, o_lon, q["lat2"], q["lon2"])
+        truth = g.Inverse(t["lat2"], t["lon2"], q["lat2"], q["lon2"])["s12"]
+        bound = ell.lower_bound_beside(to_t["s12"], to_t["azi2"] + 180.0, to_q["s12"], to_q["azi1"])
+        assert truth >= bound, (i, truth, bound)
+        if np.isfinite(bound):
+            finite += 1
+            gaps.append((truth - bound) / max(to_q["s12"], 1.0))
+    # It applies to most pairs and is close: within 1% of the step for most of them.
+    assert finite > 1000
+    assert np.median(gaps) < 0.01

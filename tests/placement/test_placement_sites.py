@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from fractions import Fraction
 
@@ -14,8 +13,8 @@ import shapely
 from conftest import oracle_matrix, points
 
 import rangecov
-from rangecov.cli import main
 from rangecov.errors import InputError, InputTypeError, UnreachableShareError
+
 
 REACH = 150_000.0
 
@@ -202,41 +201,3 @@ def test_refusals():
     with pytest.raises(UnreachableShareError, match="cover .*% of the") as info:
         rangecov.place(cand, targ, "1 km", share=0.9)
     assert 0 <= info.value.best_share < 0.9
-
-
-def test_the_command(tmp_path, capsys):
-    cand, targ = instance(11)
-    c_path, t_path = tmp_path / "grid.geojson", tmp_path / "targets.geojson"
-    cand.assign(keep=cand.index == "c3").rename_axis("name").reset_index().to_file(c_path)
-    targ.to_file(t_path)
-    expected = rangecov.place(cand, targ, REACH, k=3, weight="w")
-    assert main(["place", str(c_path), str(t_path), "--reach", "150 km", "--k", "3", "--weight", "w"]) == 0
-    out = capsys.readouterr().out
-    assert out.splitlines()[0] == repr(expected) and "status optimal" in out
-    assert main(["place", str(c_path), str(t_path), "--reach", "150 km", "--share", "50%", "--format", "json"]) == 0
-    doc = json.loads(capsys.readouterr().out)
-    assert doc["schema"] == "rangecov.place/1" and doc["mode"] == "share" and doc["status"] == "optimal"
-    assert {"id", "rank", "fixed", "marginal_weight", "lon", "lat"} == set(doc["chosen"][0])
-    assert main(["place", str(c_path), str(t_path), "--reach", "150 km", "--k", "2", "--fixed", "keep"]) == 0
-    assert "yes" in capsys.readouterr().out
-    assert main(["place", str(c_path), str(t_path), "--reach", "1 km", "--share", "0.9"]) == 1
-    assert "--share 0.9 cannot be reached" in capsys.readouterr().err
-    assert main(["place", str(c_path), str(t_path), "--reach", "150 km", "--k", "1", "--time-limit", "0"]) == 2
-    assert "--time-limit 0.0 is not a positive number" in capsys.readouterr().err
-    assert main(["place", str(c_path), str(t_path), "--reach", "150 km", "--k", "2", "--fixed", "missing"]) == 2
-    assert "--fixed 'missing' is not a column of CANDIDATES" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as stop:
-        main(["place", str(c_path), str(t_path), "--reach", "150 km"])
-    assert stop.value.code == 2
-
-
-def test_covered_weights_are_exact_sums():
-    # Candidate 0 covers weights 0.1 and 0.4, candidate 1 covers 0.5: a float sum per group
-    # (0.1 + 0.4 = 0.5) must not make all three short of the whole (0.1 + 0.4 + 0.5).
-    cand = points([0.0, 10.0], [0.0, 0.0])
-    targ = points([0.01, 0.02, 10.01], [0.0, 0.0, 0.0], w=[0.1, 0.4, 0.5])
-    both = rangecov.place(cand, targ, "50 km", share=1.0, weight="w")
-    assert both.objective == 2 and both.share == 1.0
-    tiny = points([0.01, 0.02, 10.01], [0.0, 0.0, 0.0], w=[1.0, 2.0**-53, 2.0**-53])
-    best = rangecov.place(cand, tiny, "50 km", k=2, weight="w")
-    assert best.covered_weight == best.report.weight_in == float(Fraction(1) + Fraction(2) * Fraction(2.0**-53))

@@ -1,20 +1,28 @@
-"""Reach curves, required reach, comparisons and the JSON summary of a report."""
+"""The coverage report (rangecov.results.report): summaries, reach curves, required reach and writing it out."""
 
 from __future__ import annotations
 
-import json
 import math
+from fractions import Fraction
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import points
 from geographiclib.geodesic import Geodesic
 from shapely import Point, box
+from weighted import REACH, _exact
 
 import rangecov
-from rangecov import compare, coverage, datasets
+from rangecov import coverage
 from rangecov.errors import InputError, InputTypeError, OutputExistsError, UnsupportedError
+
+
+@pytest.fixture
+def origins():
+    return points([34.80, 36.23], [50.91, 49.99], index=["Sumy", "Kharkiv"], reach=["190 mi", "70 km"])
+
 
 WGS84 = Geodesic.WGS84
 
@@ -35,6 +43,26 @@ def random_case():
         [min(WGS84.Inverse(t.y, t.x, o.y, o.x)["s12"] for o in origins.geometry) for t in targets.geometry]
     )
     return origins, targets, oracle
+
+
+def test_summary_by_and_bad_by(origins):
+    t = points([36.2956, 41.791, 46.21, 36.6], [51.7506, 48.313, 51.48, 50.6], role=["a", "a", "b", None])
+    report = rangecov.coverage(origins, t, "190 mi")
+    s = report.summary(by="role")
+    assert list(s.columns) == ["total", "count", "share", "marginal"]
+    assert s.loc["a", "total"] == 2 and s.loc["a", "count"] == 1 and s.loc["a", "share"] == 0.5
+    assert s["total"].sum() == 4  # the missing role is its own group
+    all_row = report.summary()
+    assert all_row.loc["all"].tolist() == [4, 2, 0.5, 0]
+    with pytest.raises(InputError, match="by='kind' is not a column of the targets; columns: role, geometry"):
+        report.summary(by="kind")
+
+
+def test_summary_keeps_empty_categories(origins):
+    t = points([36.2956, 46.21], [51.7506, 51.48], role=pd.Categorical(["a", "a"], categories=["a", "b"]))
+    s = rangecov.coverage(origins, t, "190 mi").summary(by="role")
+    assert list(s.index) == ["a", "b"]
+    assert s.loc["b", "total"] == 0 and np.isnan(s.loc["b", "share"])
 
 
 def test_curve_counts_match_oracle_at_every_step(random_case):
@@ -71,16 +99,6 @@ def test_required_reach_is_the_exact_step(random_case):
         assert (oracle <= r + 1e-6).sum() >= share * n
         # 1 cm less reaches fewer than the share.
         assert (oracle <= r - 0.01).sum() < share * n
-
-
-def test_required_reach_share_arithmetic():
-    # 0.9 * 10 is 9.000000000000002 in floats; the 9th target must be enough.
-    origins = _frame([0.0], [0.0])
-    targets = _frame(np.linspace(0.1, 1.0, 10), np.zeros(10))
-    report = coverage(origins, targets, "1 km")
-    d = np.sort(report.targets["distance_m"].to_numpy())
-    assert report.required_reach(0.9) == d[8]
-    assert report.required_reach(0.3) == d[2]
 
 
 @pytest.mark.parametrize("share", [0, -0.1, 1.5, "half", True, float("nan")])
@@ -147,98 +165,6 @@ def test_curve_on_polygon_targets_uses_distance_to_the_nearest_point():
     assert report.required_reach(0.5) == pytest.approx(first, abs=1e-3)
 
 
-def test_compare_scenario_atacms_gmlrs_and_before_after():
-    s = datasets.atacms_kursk_2024()
-    atacms = coverage(s.launch_sites, s.airfields, s.reaches["ATACMS"])
-    gmlrs = coverage(s.launch_sites, s.airfields, s.reaches["GMLRS"])
-    c = compare(atacms, gmlrs, labels=("ATACMS", "GMLRS"))
-    assert list(c.summary.index) == ["ATACMS", "GMLRS"]
-    assert c.summary.loc["ATACMS", "count"] == atacms.count
-    assert c.summary.loc["GMLRS", "count"] == gmlrs.count
-    moved = (atacms.targets["status"].astype(str) != gmlrs.targets["status"].astype(str)).sum()
-    assert len(c.changed) == moved > 0
-    assert set(c.changed["change"].astype(str)) == {"in → out"}
-    # Same origins, so every margin moves by the difference of the reaches.
-    np.testing.assert_allclose(c.targets["margin_change_m"], 70_000 - 305_775.36)
-    assert "changed status from ATACMS to GMLRS" in repr(c)
-    assert c.targets.index.equals(s.airfields.index)
-    assert "icao" in c.targets.columns and "status" not in c.targets.columns
-
-    before = coverage(s.launch_sites_before, s.airfields, s.reach)
-    after = coverage(s.launch_sites, s.airfields, s.reach)
-    c2 = compare(before, after, labels=("before Aug 2024", "after"))
-    # Adding an origin never shortens a margin.
-    assert (c2.targets["margin_change_m"] >= 0).all()
-    assert c2.targets.loc["Kursk-Khalino", "margin_change_m"] > 0
-
-
-def test_compare_rejects_mismatched_input():
-    a = coverage(_frame([0.0], [0.0]), _frame([1.0, 2.0], [0.0, 0.0]), "200 km")
-    b = coverage(_frame([0.0], [0.0]), _frame([1.0], [0.0]), "200 km")
-    with pytest.raises(InputError, match="same targets"):
-        compare(a, b)
-    c = coverage(_frame([0.0], [0.0]), _frame([1.0, 2.0], [0.0, 0.0], index=[5, 6]), "200 km")
-    with pytest.raises(InputError, match="different labels or order"):
-        compare(a, c)
-    with pytest.raises(InputTypeError, match="report_b must be a CoverageReport"):
-        compare(a, a.targets)
-    for labels in [("x", "x"), ("x",), ("", "y"), "xy"]:
-        with pytest.raises(InputError, match="labels must be two different"):
-            compare(a, a, labels=labels)
-
-
-def test_to_dict_is_json_and_complete():
-    s = datasets.atacms_kursk_2024()
-    report = coverage(s.launch_sites, s.airfields, ("180 mi", "200 mi"))
-    d = report.to_dict(by="role", targets=True)
-    text = json.dumps(d, allow_nan=False)
-    back = json.loads(text)
-    assert back["schema"] == "rangecov.coverage/1"
-    assert back["reach_kind"] == "band"
-    assert back["reach_m"] == pytest.approx(rangecov.parse_distance("180 mi"))
-    assert back["reach_high_m"] == pytest.approx(rangecov.parse_distance("200 mi"))
-    assert back["count"] + back["marginal"] + back["out"] == back["total"] == 17
-    assert sum(g["total"] for g in back["groups"]) == 17
-    assert [t["id"] for t in back["targets"]] == list(s.airfields.index)
-    assert {t["status"] for t in back["targets"]} <= {"in", "marginal", "out"}
-    # NaN and infinities become null (JSON has neither).
-    empty = coverage(_frame([], []), _frame([1.0], [0.0]), "1 km").to_dict(targets=True)
-    json.dumps(empty, allow_nan=False)
-    assert empty["targets"][0]["distance_m"] is None
-    assert empty["targets"][0]["nearest_origin"] is None
-
-
-def test_compare_refuses_other_geometry_and_column_clashes():
-    origins = _frame([0.0], [0.0])
-    a = coverage(origins, _frame([1.0, 2.0], [0.0, 0.0]), "200 km")
-    moved = coverage(origins, _frame([1.0, 2.5], [0.0, 0.0]), "200 km")
-    with pytest.raises(InputError, match="geometry differs at index label 1"):
-        compare(a, moved)
-    # The same places in another CRS are the same targets.
-    merc = coverage(origins, _frame([1.0, 2.0], [0.0, 0.0]).to_crs("EPSG:3857"), "200 km")
-    assert compare(a, merc).changed.empty
-    clashing = _frame([1.0], [0.0], change=["x"])
-    r = coverage(origins, clashing, "200 km")
-    with pytest.raises(InputError, match="'change'"):
-        compare(r, r)
-    c = compare(a, coverage(origins, _frame([1.0, 2.0], [0.0, 0.0]), "120 km"))
-    assert isinstance(c.targets["status_a"].dtype, pd.CategoricalDtype)
-    assert list(c.summary.columns) == ["reach", "how", "ellipsoid", "total", "count", "share", "marginal"]
-
-
-def test_required_reach_tiny_share_and_numpy_share():
-    origins = _frame([0.0], [0.0])
-    report = coverage(origins, _frame([0.0, 1.0, 2.0, 3.0], [0.0] * 4), "1 km")
-    assert report.required_reach(1e-12) == 0.0
-    assert math.copysign(1.0, report.required_reach(1e-12)) == 1.0  # 0.0, not -0.0
-    assert report.required_reach(np.float32(0.5)) == report.required_reach(0.5)
-
-
-def test_to_dict_band_without_origins():
-    d = coverage(_frame([], []), _frame([1.0], [0.0]), ("1 km", "2 km")).to_dict()
-    assert d["reach_kind"] == "band" and d["reach_high_m"] is None and d["count"] == 0
-
-
 def test_to_file_refuses_json_and_points_to_to_dict(tmp_path):
     report = coverage(_frame([0.0], [0.0]), _frame([1.0], [0.0]), "200 km")
     with pytest.raises(InputError, match=r"to_dict\(targets=True\)"):
@@ -251,3 +177,35 @@ def test_to_file_refuses_json_and_points_to_to_dict(tmp_path):
     report.to_file(tmp_path / "o.gpkg", layer="origins")
     back = rangecov.read(tmp_path / "o.gpkg")
     assert back["targets_in_reach"].tolist() == [1]
+
+
+def test_required_reach_weighted_sums_exactly():
+    origins = points([0.0], [0.0])
+    targets = points(np.arange(1, 11) * 0.01, np.zeros(10), w=np.full(10, 0.1))
+    report = rangecov.coverage(origins, targets, "100 km", weight="w")
+    d = np.sort(report.targets["distance_m"].to_numpy())
+    assert sum([0.1] * 9) < 0.9 * math.fsum([0.1] * 10)  # what float sums would get wrong: the tenth
+    assert report.required_reach(0.9, weighted=True) == d[8]
+    assert report.required_reach("90%", weighted=True) == d[8]
+    assert report.required_reach(0.91, weighted=True) == d[9]
+    with pytest.raises(InputTypeError, match="weighted must be True or False"):
+        report.required_reach(0.9, weighted="yes")
+
+
+def test_required_reach_and_curve_weighted_against_brute_force(scene):
+    origins, targets, _ = scene
+    report = rangecov.coverage(origins, targets, REACH, weight="w")
+    d = report.targets["distance_m"].to_numpy()
+    w = targets["w"].to_numpy()
+    total = _exact(w)
+    for share in (0.05, 0.25, 0.5, 0.9, 0.999, 1.0):
+        need = Fraction(share).limit_denominator(10**9) * total
+        # The smallest distance r (over the targets' own) whose covered weight reaches the need.
+        best = min(r for r in d if _exact(w[d <= r]) >= need)
+        assert report.required_reach(share, weighted=True) == best, share
+    table = report.curve(["100 km", "300 km", "1000 km"])
+    for r, w_in, w_share in zip(table["reach_m"], table["weight_in"], table["weighted_share"]):
+        assert w_in == float(_exact(w[d <= r]))
+        assert w_share == float(_exact(w[d <= r]) / total)
+    every = report.curve()
+    assert every["weight_in"].is_monotonic_increasing and every["weighted_share"].iloc[-1] == 1.0
