@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from alaska import FIELDS, SITES
 from command_line import call, one_line_error, run
+from shapely import box
 from stream_data import read_rows
 
 import rangecov
@@ -301,3 +304,118 @@ def test_the_command_takes_weight(tmp_path, capsys):
     assert "--weight role holds str values, not numbers" in err and "weight=" not in err
     assert main(argv[:-1] + ["planes"]) == 2
     assert "--weight 'planes' is not a column of TARGETS" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("rows", [1, 3, 4])
+def test_rows_shows_that_many_targets(alaska, capsys, rows):
+    code, out, _ = call(["coverage", "sites.csv", "fields.csv", "--reach", "300 km", "--rows", str(rows)], capsys)
+    assert code == 0
+    shown = [name for name, *_ in FIELDS if any(line.startswith(name) for line in out.splitlines())]
+    assert shown == [name for name, *_ in FIELDS[:rows]]
+    assert f"and {len(FIELDS) - rows} more target" in out
+
+
+def test_rows_at_least_the_number_of_targets_shows_all_without_a_tail(alaska, capsys):
+    code, out, _ = call(["coverage", "sites.csv", "fields.csv", "--reach", "300 km", "--rows", "5"], capsys)
+    assert code == 0 and "more target" not in out
+    assert all(any(line.startswith(name) for line in out.splitlines()) for name, *_ in FIELDS)
+
+
+def test_reach_by_group_totals_the_union_not_the_sum(alaska, capsys):
+    import re
+
+    services = pd.DataFrame(SITES, columns=["Name", "Lat", "Long"]).assign(service=["USAF", "USN", "RU"])
+    services.loc[len(services)] = ["Galena", 64.74, -156.94, "USAF"]
+    services.to_csv("services.csv", index=False)
+    code, _, err = call(["reach", "services.csv", "--reach", "900 km", "--by", "service", "--out", "r.geojson"], capsys)
+    assert code == 0, err
+    by_group = gpd.read_file("r.geojson")
+    total = float(re.search(r"([\d,]+) km² in all", err).group(1).replace(",", ""))
+    summed = float(re.search(r"add up to ([\d,]+) km²", err).group(1).replace(",", ""))
+    assert summed == pytest.approx(by_group["area_km2"].sum(), abs=1)
+    code, _, err = call(["reach", "services.csv", "--reach", "900 km", "--out", "one.geojson"], capsys)
+    one = float(gpd.read_file("one.geojson")["area_km2"].iloc[0])
+    # Shemya's (USN) and Anadyr's (RU) disks overlap: the union is smaller than the sum.
+    assert total == pytest.approx(one, rel=1e-5) and total < summed - 1000
+
+
+def test_the_command_draws_maps_names_things_and_draws_rings(alaska, capsys):
+    import json
+
+    pytest.importorskip("matplotlib")
+    base = ["coverage", "sites.csv", "fields.csv", "--reach", "300 km"]
+    code, out, err = call(base + ["--nouns", "bases", "airfields", "--plot", "map.png", "--rows", "0"], capsys)
+    assert code == 0, err
+    assert out.startswith("2 of 5 airfields (40.0%) within 300 km of 3 bases") and "wrote map.png" in err
+    assert (alaska / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    code, out, err = call(base + ["--nouns", "bases", "airfields", "--format", "json"], capsys)
+    assert json.loads(out)["nouns"] == {"origins": "bases", "targets": "airfields"}
+    code, _, err = call(base + ["--plot", "map.png"], capsys)
+    assert code == 2 and "--plot map.png exists; pass --force" in err
+    code, _, err = call(base + ["--plot", "map.jpg"], capsys)
+    assert code == 2 and "use a .png, .svg or .pdf" in err
+    code, _, err = call(base + ["--plot", "titled.svg", "--title", "Alaska and Chukotka"], capsys)
+    assert code == 0 and "Alaska and Chukotka" in (alaska / "titled.svg").read_text()
+    # reach and rings: a file, a map or both, never neither.
+    code, _, err = call(["reach", "sites.csv", "--reach", "300 km"], capsys)
+    assert code == 2 and "give --out FILE" in err
+    code, _, err = call(["reach", "sites.csv", "--reach", "300 km", "--plot", "reach.pdf"], capsys)
+    assert code == 0 and (alaska / "reach.pdf").read_bytes()[:5] == b"%PDF-"
+    code, _, err = call(
+        [
+            "rings",
+            "sites.csv",
+            "--distances",
+            "100 km",
+            "250 km",
+            "--radials",
+            "4",
+            "--out",
+            "r.geojson",
+            "--plot",
+            "r.png",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    rings = gpd.read_file("r.geojson")
+    assert (rings["kind"] == "ring").sum() == 6 and (rings["kind"] == "radial").sum() == 12
+    assert "6 ring(s) around 3 origin(s), out to 250.0 km" in err
+    code, _, err = call(["rings", "sites.csv", "--interval", "50 km", "--count", "3", "--out", "i.geojson"], capsys)
+    assert code == 0 and sorted(set(gpd.read_file("i.geojson")["outer_m"])) == [50e3, 100e3, 150e3]
+    code, _, err = call(
+        ["rings", "sites.csv", "--max-range", "300 km", "--min-range", "100 km", "--out", "a.gpkg"], capsys
+    )
+    annulus = gpd.read_file("a.gpkg")
+    assert code == 0 and set(annulus["inner_m"]) == {100e3} and set(annulus["outer_m"]) == {300e3}
+    for argv, said in (
+        (["rings", "sites.csv", "--interval", "50 km", "--out", "x.geojson"], "--interval needs --count"),
+        (["rings", "sites.csv", "--out", "x.geojson"], "one of the arguments --distances --interval --max-range"),
+        (["rings", "sites.csv", "--distances", "100", "--out", "x.geojson"], "has no unit"),
+    ):
+        code, _, err = call(argv, capsys)
+        assert code == 2 and said in err, (argv, err)
+
+
+def test_command_suggests_a_column_titles_rings_in_their_units_and_plots_a_background_file(alaska, capsys, tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    # A column named in another case: the message suggests it.
+    pd.DataFrame(SITES, columns=["Name", "Lat", "Long"]).assign(Country=["US", "US", "RU"]).to_csv("c.csv", index=False)
+    code, _, err = call(["reach", "c.csv", "--reach", "300 km", "--by", "country", "--out", "r.geojson"], capsys)
+    assert code == 2 and "did you mean 'Country'?" in err
+    # Rings are titled in the units they were asked in.
+    code, _, err = call(["rings", "sites.csv", "--distances", "100 km", "190 mi", "--plot", "r.svg"], capsys)
+    assert code == 0 and "Range rings of 100 km, 190 mi" in (alaska / "r.svg").read_text()
+    # A background may be a file.
+    box = gpd.GeoDataFrame({"name": ["box"]}, geometry=[__import__("shapely").box(172, 50, 178, 60)], crs=4326)
+    box.to_file(tmp_path / "box.geojson")
+    report = rangecov.coverage(rangecov.read("sites.csv"), rangecov.read("fields.csv"), "300 km")
+    ax = report.plot(background=tmp_path / "box.geojson")
+    try:
+        assert [c for c in ax.collections if c.get_gid() == "rangecov:background"]
+    finally:
+        plt.close(ax.figure)

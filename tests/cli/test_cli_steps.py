@@ -10,6 +10,8 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
+from alaska import FIELDS, SITES, _write
 from command_line import call, one_line_error
 from hostile_files import CHUNK_ROWS, _points
 
@@ -90,6 +92,10 @@ def _state(folder: Path) -> dict:
     return {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in folder.iterdir()}
 
 
+# lon=..., crs='...', .to_crs(...), coverage(), geopandas.GeoSeries.from_wkt, rangecov.read
+_KEYWORD_HINT = r"\b[a-z_]+=|\.[a-z_]+\(|[a-z_]\(\)|\bgeopandas\.|\brangecov\.[a-z]"
+
+
 def test_messages_name_flags_not_keywords(files, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(files)
     (tmp_path / "swapped.csv").write_text("name,lon,lat\nA,50.9,134.8\n")
@@ -126,7 +132,7 @@ def test_projected_crs_with_a_degrees_table_is_refused(files, capsys, monkeypatc
 
 
 def test_a_file_without_rows_is_a_mistake_not_a_pass(files, tmp_path, capsys, monkeypatch):
-    # A header-only export: "0 of 0 targets" with exit 0 would pass a CI gate silently (issue 16).
+    # A header-only export: "0 of 0 targets" with exit 0 would pass a CI gate silently.
     (tmp_path / "none.csv").write_text("name,lon,lat\n")
     monkeypatch.chdir(files)
     for argv in (
@@ -234,3 +240,86 @@ def test_no_input_is_opened_for_writing(tmp_path):
     # (a GML .gfs, a GeoPackage -wal or -shm, a .aux.xml) appeared beside them.
     assert _state(tmp_path / "inputs") == before
     assert len(list(out.iterdir())) == 11
+
+
+def test_each_file_has_its_own_coordinate_columns(alaska, capsys):
+    pd.DataFrame(SITES, columns=["Name", "Lattitude", "Longitude"]).to_csv("typo.csv", index=False)
+    base = ["coverage", "typo.csv", "fields.csv", "--reach", "300 km", "--rows", "0"]
+    # The shared --lat applies to both files, and the targets have no such column: their own flag is named.
+    code, _, err = call(base + ["--lat", "Lattitude"], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert "TARGETS: --lat Lattitude is not a column of fields.csv" in err and "--origin-lat or --target-lat" in err
+    code, out, err = call(base + ["--origin-lat", "Lattitude"], capsys)
+    assert code == 0, err
+    assert out.startswith("2 of 5 targets")
+
+
+def test_each_file_has_its_own_crs(alaska, capsys):
+    # The fields in a projected CRS (UTM zone 3N), the sites in degrees.
+    import pyproj
+
+    to_utm = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:32603", always_xy=True)
+    x, y = to_utm.transform([f[2] for f in FIELDS], [f[1] for f in FIELDS])
+    pd.DataFrame({"site": [f[0] for f in FIELDS], "easting": x, "northing": y}).to_csv("utm.csv", index=False)
+    base = ["coverage", "sites.csv", "utm.csv", "--reach", "300 km", "--rows", "0"]
+    base += ["--target-lon", "easting", "--target-lat", "northing"]
+    code, _, err = call(base + ["--crs", "EPSG:32603"], capsys)  # shared: wrong for the sites
+    # The degrees are the origins': the projected CRS belongs to the targets alone.
+    assert code == 2 and "ORIGINS" in err and "with --target-crs EPSG:32603" in err
+    code, out, err = call(base + ["--target-crs", "EPSG:32603"], capsys)
+    assert code == 0, err
+    assert out.startswith("2 of 5 targets")
+
+
+def test_command_errors_name_flags_not_python_keywords(alaska, capsys):
+    import re
+
+    import geopandas as gpd
+
+    pd.DataFrame(SITES, columns=["Name", "Lattitude", "Long"]).to_csv("typo.csv", index=False)
+    _write("semi.csv", FIELDS, ("Name", "Lat", "Long"), ";", comma=True)
+    pd.DataFrame({"name": ["A"], "lon": [50.9], "lat": [134.8]}).to_csv("swapped.csv", index=False)
+    pd.DataFrame({"name": ["A"], "x": [500000.0], "y": [6800000.0]}).to_csv("metres.csv", index=False)
+    pd.DataFrame({"name": ["A"], "lon": ["east"], "lat": [60.0]}).to_csv("text.csv", index=False)
+    pd.DataFrame({"name": ["A"], "geometry": ["POINT (1 2)"]}).to_csv("wkt.csv", index=False)
+    points = gpd.GeoDataFrame({"name": ["A"]}, geometry=gpd.points_from_xy([-150.0], [61.0]))
+    points.to_file("nocrs.shp")
+    projected = gpd.GeoDataFrame({"name": ["A"]}, geometry=gpd.points_from_xy([500000.0], [6800000.0]))
+    projected.to_file("metres.geojson")
+    reach = ["--reach", "300 km"]
+    cases = [
+        ["coverage", "sites.csv", "fields.csv", "--lat", "Lattitude"] + reach,
+        ["coverage", "typo.csv", "fields.csv"] + reach,
+        ["coverage", "sites.csv", "semi.csv", "--target-sep", ","] + reach,
+        ["coverage", "sites.csv", "nocrs.shp"] + reach,
+        ["coverage", "sites.csv", "fields.csv", "--reach", "190"],
+        ["coverage", "swapped.csv", "fields.csv"] + reach,
+        ["coverage", "sites.csv", "metres.csv"] + reach,
+        ["coverage", "sites.csv", "metres.geojson"] + reach,
+        ["coverage", "sites.csv", "text.csv"] + reach,
+        ["coverage", "sites.csv", "wkt.csv"] + reach,
+        ["coverage", "sites.csv", "fields.csv", "--reach-column", "range"],
+        ["coverage", "sites.csv", "fields.csv", "--by", "role"] + reach,
+        ["coverage", "sites.csv", "fields.csv", "--tolerance", "1 um"] + reach,
+        ["coverage", "sites.csv", "fields.csv", "--ellipsoid", "Mars"] + reach,
+        ["coverage", "sites.csv", "fields.csv", "--target-layer", "2"] + reach,
+        ["coverage", "sites.csv", "fields.csv", "--origin-crs", "EPSG:99999"] + reach,
+        ["reach", "sites.csv", "--out", "r.txt"] + reach,
+        ["area", "sites.csv", "fields.csv"] + reach,
+    ]
+    for argv in cases:
+        code, out, err = call(argv, capsys)
+        assert code == 2, (argv, out, err)
+        assert err.count("\n") == 1 and "Traceback" not in err, (argv, err)
+        assert "internal error" not in err, (argv, err)
+        assert not re.search(_KEYWORD_HINT, err), (argv, err)
+
+
+def test_rows_numbered_for_want_of_a_name_column_are_noted_on_the_command_line(alaska, capsys):
+    pd.DataFrame({"town": ["A", "B"], "lat": [60, 61], "lon": [-150, -151]}).to_csv("towns.csv", index=False)
+    code, _, err = call(["coverage", "sites.csv", "towns.csv", "--reach", "300 km", "--rows", "0"], capsys)
+    assert code == 0 and "TARGETS: rows are numbered from 0" in err and "--target-names COL" in err
+    code, _, err = call(["coverage", "sites.csv", "towns.csv", "--reach", "300 km", "--target-names", "town"], capsys)
+    assert code == 0 and "numbered" not in err
+    code, _, err = call(["coverage", "sites.csv", "towns.csv", "--reach", "300 km", "--quiet"], capsys)
+    assert code == 0 and err == ""

@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from alaska import FIELDS, SITES
 from conftest import points
 
 import rangecov
@@ -119,3 +120,28 @@ def test_chunks_are_honoured_exactly(monkeypatch):
 def test_chunk_size_must_be_a_positive_whole_number(bad):
     with pytest.raises(InputError, match=r"chunk_size must be a whole number of targets >= 1"):
         coverage(_points(2), _points(2, 1), "1 km", chunk_size=bad)
+
+
+@pytest.mark.parametrize("reach", ["300 km", ("300 km", "700 km"), "reach"])
+def test_covering_origin_is_missing_for_targets_out_of_reach(reach):
+    origins = gpd.GeoDataFrame(
+        {"reach": [300e3, 400e3, 500e3]},
+        index=pd.Index([s[0] for s in SITES], name="name"),
+        geometry=gpd.points_from_xy([s[2] for s in SITES], [s[1] for s in SITES]),
+        crs="EPSG:4326",
+    )
+    targets = gpd.GeoDataFrame(
+        index=pd.Index([f[0] for f in FIELDS], name="name"),
+        geometry=gpd.points_from_xy([f[2] for f in FIELDS], [f[1] for f in FIELDS]),
+        crs="EPSG:4326",
+    )
+    t = rangecov.coverage(origins, targets, reach).targets
+    out = t["status"] == "out"
+    assert out.any() and (~out).any()
+    assert t.loc[out, "covering_origin"].isna().all()
+    assert t.loc[~out, "covering_origin"].notna().all()
+    assert t.loc["Fairbanks", "covering_origin"] == "Eielson AFB"
+    # Nome is out of every reach here: a report once gave "Eielson AFB" as its covering origin.
+    assert t.loc["Nome", "status"] == "out" and pd.isna(t.loc["Nome", "covering_origin"])
+    assert t.loc["Nome", "nearest_origin"] in {s[0] for s in SITES}
+    assert np.isfinite(t["margin_m"]).all()

@@ -170,7 +170,7 @@ def test_disk_whose_edge_passes_through_a_pole(pole):
     """Radius exactly the distance to a pole (and 1 µm either side): the disk is not inside-out.
 
     The boundary vertex on the pole has no longitude of its own; left as
-    pyproj gives it, 72 of 90 such disks came back inverted (issue 15).
+    pyproj gives it, 72 of 90 such disks came back inverted.
     """
     g = oracle_geodesic()
     checked = 0

@@ -181,3 +181,22 @@ def test_lon_lat_box_around_a_pole_is_refused_with_a_hint():
     dense = gpd.GeoSeries([shapely.box(-180, -90, 180, -60)], crs="EPSG:4326").segmentize(1)
     out = rangecov.area_coverage(site, dense, "10 km")
     assert 3.3e7 < out["area_km2"].iloc[0] < 3.5e7  # the cap south of 60°S: A (1 - sin 60°) / 2 = 34.2 million km²
+
+
+def test_lines_and_regions_cut_at_the_antimeridian_are_read_back():
+    # rangecov draws a line or region across ±180° as parts ending at 180 and going on from -180;
+    # the last vertex of one part and the first of the next are no edge "along a parallel".
+    import shapely
+
+    origin = gpd.GeoSeries(shapely.points([[178.0, 64.0]]), crs="EPSG:4326")
+    cut = gpd.GeoSeries(
+        [shapely.MultiLineString([[(179, 64), (180, 64.5)], [(-180, 64.5), (-179, 65)]])], crs="EPSG:4326"
+    )
+    assert rangecov.coverage(origin, cut, "300 km").targets["status"].tolist() == ["in"]
+    region = rangecov.reach(gpd.GeoSeries(shapely.points([[179.5, 60.0]]), crs="EPSG:4326"), "300 km")
+    assert region.geometry.iloc[0].geom_type == "MultiPolygon"
+    assert rangecov.coverage(origin, region, "300 km").targets["status"].tolist() == ["in"]
+    # A real edge from -180° to 180° along a parallel is still refused, with the reason.
+    cap = gpd.GeoSeries([shapely.Polygon([(-180, 80), (180, 80), (180, 90), (-180, 90)])], crs="EPSG:4326")
+    with pytest.raises(rangecov.errors.InputError, match="edge from -180° to 180° along a parallel"):
+        rangecov.coverage(origin, cap, "1 km")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from stream_data import REACH, _origins, read_rows
@@ -24,3 +25,20 @@ def test_csv_typing_and_crs(tmp_path):
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(InputError, match=r"'maybe' at data row\(s\) 15"):
         rangecov.stream_coverage(origins, path, REACH, chunk_size=10)
+
+
+def test_decimal_commas_are_read_in_every_chunk(alaska):
+    rng = np.random.default_rng(16)
+    lat, lon = rng.uniform(50, 70, 2_000), rng.uniform(-180, 180, 2_000)
+    with open("many.csv", "w", encoding="utf-8") as fh:
+        fh.write("id;Lat;Long\n")
+        for i, (a, b) in enumerate(zip(lat, lon)):
+            fh.write(f"{i};{a:.5f};{b:.5f}\n".replace(".", ","))
+    origins = rangecov.read("sites.csv")
+    memory = rangecov.coverage(origins, rangecov.read("many.csv"), "800 km")
+    streamed = rangecov.stream_coverage(origins, "many.csv", "800 km", chunk_size=300)
+    assert streamed.chunks == 7 and (streamed.total, streamed.count) == (memory.total, memory.count)
+    with open("many.csv", "a", encoding="utf-8") as fh:
+        fh.write("2000;60,0;west\n")
+    with pytest.raises(rangecov.errors.InputError, match="'Long'.*'west' at data row"):
+        rangecov.stream_coverage(origins, "many.csv", "800 km", chunk_size=300)

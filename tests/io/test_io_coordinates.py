@@ -12,7 +12,7 @@ from rangecov.io import read as read_named
 
 
 def read(path, **options):
-    """read() with the rows numbered: these tests are about columns and values (naming rows: test_newcomer.py)."""
+    """read() with the rows numbered: these tests are about columns and values (naming rows: tests/io/test_io_naming.py)."""
     options.setdefault("names", None)
     return read_named(path, **options)
 

@@ -6,6 +6,7 @@ import sys
 
 import pandas as pd
 import pytest
+from command_line import call
 from hostile_files import HOSTILE
 from table_files import _points, _write_text
 
@@ -16,7 +17,7 @@ from rangecov.io import write_frame
 
 
 def read(path, **options):
-    """read() with the rows numbered: these tests are about columns and values (naming rows: test_newcomer.py)."""
+    """read() with the rows numbered: these tests are about columns and values (naming rows: tests/io/test_io_naming.py)."""
     options.setdefault("names", None)
     return read_named(path, **options)
 
@@ -108,3 +109,11 @@ def test_parquet_without_pyarrow(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     with pytest.raises(MissingDependencyError, match=r'pip install "rangecov\[parquet\]"'):
         read(path)
+
+
+def test_a_folder_as_input_is_called_a_folder(alaska, capsys):
+    (alaska / "exports").mkdir()
+    with pytest.raises(rangecov.errors.PathIsFolderError, match="exports is a folder"):
+        rangecov.read("exports")
+    code, _, err = call(["coverage", "sites.csv", "exports", "--reach", "300 km"], capsys)
+    assert code == 2 and "TARGETS: exports is a folder" in err

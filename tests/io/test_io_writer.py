@@ -10,15 +10,18 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
+from alaska import SITES
+from command_line import call
 from table_files import _points
 
+import rangecov
 from rangecov.errors import FileMissingError, InputError, InputTypeError, OutputExistsError
 from rangecov.io import read as read_named
 from rangecov.io import write_frame
 
 
 def read(path, **options):
-    """read() with the rows numbered: these tests are about columns and values (naming rows: test_newcomer.py)."""
+    """read() with the rows numbered: these tests are about columns and values (naming rows: tests/io/test_io_naming.py)."""
     options.setdefault("names", None)
     return read_named(path, **options)
 
@@ -207,3 +210,21 @@ def test_a_write_that_fails_leaves_nothing(data, tmp_path):
         assert done.returncode == 2 and done.stdout == "", (out, done.stderr)
         assert done.stderr.count("\n") == 1 and "internal error" not in done.stderr, done.stderr
         assert sorted(p.name for p in tmp_path.iterdir()) == ["sites.geojson"], out
+
+
+def test_csv_output_keeps_the_files_coordinate_columns(alaska, capsys, tmp_path):
+    code, out, err = call(["coverage", "sites.csv", "fields.csv", "--reach", "300 km", "--format", "csv"], capsys)
+    assert code == 0, err
+    header = out.splitlines()[0].split(",")
+    assert header[:3] == ["site", "y", "x"] and "lon" not in header and "lat" not in header
+    pd.DataFrame(SITES, columns=["Name", "Lat", "Long"]).assign(reach=["300 km"] * 3).to_csv("r.csv", index=False)
+    report = rangecov.coverage(rangecov.read("fields.csv"), rangecov.read("r.csv"), "300 km")
+    report.to_file(tmp_path / "t.csv")
+    back = pd.read_csv(tmp_path / "t.csv")
+    assert list(back.columns[:4]) == ["Name", "Lat", "Long", "reach"]
+    np.testing.assert_allclose(back["Lat"], [s[1] for s in SITES])
+    # Reprojected, the numbers are no longer the file's: the CSV writes lon/lat in degrees.
+    moved = report.targets.to_crs("EPSG:3857")
+    rangecov.io.write_frame(moved, tmp_path / "m.csv")
+    columns = list(pd.read_csv(tmp_path / "m.csv").columns)
+    assert columns[:4] == ["Name", "reach", "lon", "lat"] and "Lat" not in columns

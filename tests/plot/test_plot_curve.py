@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+import rangecov
 from rangecov import coverage, datasets, format_distance
 from rangecov.errors import InputError
 from rangecov.plot import plot_curve
@@ -68,3 +69,26 @@ def test_curve_without_origins_or_targets(scenario):
     assert np.all(line.get_ydata() == 0)
     empty = coverage(scenario.launch_sites, scenario.airfields.iloc[:0], scenario.reach)
     assert "no targets" in texts(empty.plot_curve())
+
+
+@pytest.mark.parametrize("share", [0.1, 0.5, 0.9])
+def test_the_reach_curves_label_is_not_crossed_by_its_curve(share):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cities = rangecov.datasets.world_cities()
+    hubs = cities.loc[["London", "Dubai", "Singapore", "New York", "Auckland"]]
+    ax = rangecov.coverage(hubs, cities, "3000 km").plot_curve(share=share)
+    try:
+        ax.figure.canvas.draw()
+        (label,) = [t for t in ax.texts if t.get_gid() == "rangecov:required"]
+        box = label.get_window_extent()
+        (curve,) = [line for line in ax.lines if line.get_gid() == "rangecov:curve"]
+        xy = curve.get_transform().transform(curve.get_path().interpolated(50).vertices)
+        assert len(xy) > 100
+        inside = (xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)
+        assert not inside.any(), label.get_text()
+    finally:
+        plt.close(ax.figure)

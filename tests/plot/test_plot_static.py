@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from command_line import call
 
+import rangecov
 from rangecov import coverage, datasets
 from rangecov.errors import FileMissingError, InputError, InputTypeError
 from rangecov.plot import explore_report, plot_curve, plot_report
@@ -168,3 +170,56 @@ def test_plot_does_not_change_the_report(report, scenario):
     plot_curve(report)
     pd.testing.assert_frame_equal(report.targets, before)
     pd.testing.assert_frame_equal(report.input_origins, sites)
+
+
+def test_scale_bar_where_metres_are_kept_and_a_graticule_on_request(alaska, capsys):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    s = rangecov.datasets.atacms_kursk_2024()
+    report = rangecov.coverage(s.launch_sites, s.airfields, s.reach)
+    cities = rangecov.datasets.world_cities()
+    world = rangecov.coverage(cities.loc[["London", "Auckland"]], cities, "3000 km")
+    try:
+        regional = report.plot()
+        bars = [a for a in regional.artists if isinstance(a, ScaleBar)]
+        # The regional map is azimuthal equidistant in metres: one data unit is one metre.
+        assert len(bars) == 1 and (bars[0].dx, bars[0].units) == (1.0, "m")
+        assert not [c for c in regional.collections if c.get_gid() == "rangecov:graticule"]
+        assert not [a for a in world.plot().artists if isinstance(a, ScaleBar)]  # Equal Earth: no true scale
+        assert not [a for a in report.plot(crs="EPSG:4326").artists if isinstance(a, ScaleBar)]
+        assert not [a for a in report.plot(scalebar=False).artists if isinstance(a, ScaleBar)]
+        gridded = report.plot(graticule=5)
+        (lines,) = [c for c in gridded.collections if c.get_gid() == "rangecov:graticule"]
+        assert len(lines.get_paths()) >= 4
+        for bad in (0, -5, 100, "5"):
+            with pytest.raises((rangecov.errors.InputError, rangecov.errors.InputTypeError), match="graticule"):
+                report.plot(graticule=bad)
+    finally:
+        plt.close("all")
+    code, _, err = call(
+        ["coverage", "sites.csv", "fields.csv", "--reach", "300 km", "--plot", "g.svg", "--graticule"], capsys
+    )
+    assert code == 0 and 'id="rangecov:graticule"' in (alaska / "g.svg").read_text()
+
+
+@pytest.mark.parametrize("loc", ["lower right", "lower left", "upper right"])
+def test_the_scale_bar_keeps_out_of_the_legends_corner(loc):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    s = rangecov.datasets.atacms_kursk_2024()
+    ax = rangecov.coverage(s.launch_sites, s.airfields, s.reach).plot(legend={"loc": loc})
+    try:
+        ax.figure.canvas.draw()
+        (bar,) = [a for a in ax.artists if isinstance(a, ScaleBar)]
+        b, legend = bar.get_window_extent(ax.figure.canvas.get_renderer()), ax.get_legend().get_window_extent()
+        assert not (min(b.x1, legend.x1) > max(b.x0, legend.x0) and min(b.y1, legend.y1) > max(b.y0, legend.y0))
+    finally:
+        plt.close(ax.figure)

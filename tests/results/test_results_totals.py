@@ -153,3 +153,39 @@ def test_json_and_headline_carry_the_weight(scene):
     assert d["groups"][0]["weighted_share"] == report.summary(by="region")["weighted_share"].iloc[0]
     json.dumps(d, allow_nan=False)
     assert "; w " in repr(report) and f"({100 * report.weighted_share:.1f}%)" in repr(report)
+
+
+def test_nouns_name_origins_and_targets_in_headline_summary_json_and_map(tmp_path):
+    import json
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    s = rangecov.datasets.atacms_kursk_2024()
+    report = rangecov.coverage(s.launch_sites, s.airfields, s.reach, nouns=("launch sites", "airfields"))
+    assert repr(report) == "5 of 17 airfields (29.4%) within 190 mi (305.8 km) of 7 launch sites"
+    assert report.summary().index.name == "airfields" and report.summary(by="role").index.name == "role"
+    assert json.loads(json.dumps(report.to_dict()))["nouns"] == {"origins": "launch sites", "targets": "airfields"}
+    one = rangecov.coverage(s.launch_sites.iloc[:1], s.airfields.iloc[:1], s.reach, nouns=("cities", "bases"))
+    assert repr(one).startswith("0 of 1 base (0.0%)") and repr(one).endswith("of 1 city")
+    pair = rangecov.coverage(s.launch_sites.iloc[:1], s.airfields, s.reach, nouns=(("radar", "radar"), "ships"))
+    assert repr(pair).endswith("of 1 radar") and "of 17 ships" in repr(pair)
+    ax = report.plot()
+    try:
+        assert ax.get_title().startswith("5 of 17 airfields")
+        assert any(t.get_text() == "launch sites (7)" for t in ax.get_legend().get_texts())
+    finally:
+        plt.close(ax.figure)
+    plain = rangecov.coverage(s.launch_sites, s.airfields, s.reach)
+    assert repr(plain).startswith("5 of 17 targets") and plain.summary().index.name is None
+    streamed_path = tmp_path / "fields.csv"
+    s.airfields.assign(lon=s.airfields.geometry.x, lat=s.airfields.geometry.y).drop(columns="geometry").to_csv(
+        streamed_path
+    )
+    streamed = rangecov.stream_coverage(s.launch_sites, streamed_path, s.reach, nouns=("launch sites", "airfields"))
+    assert repr(streamed) == repr(report) and streamed.summary().index.name == "airfields"
+    for bad in ("airfields", ("a",), ("sites", 3), ("sites", ("one",))):
+        with pytest.raises((rangecov.errors.InputError, rangecov.errors.InputTypeError), match="nouns"):
+            rangecov.coverage(s.launch_sites, s.airfields, s.reach, nouns=bad)
