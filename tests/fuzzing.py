@@ -1,4 +1,4 @@
-"""The fuzzing harness (issue 15): hostile inputs as hypothesis strategies, and the property every call holds.
+"""The fuzzing harness: hostile inputs as hypothesis strategies, and the property every call holds.
 
 The property, for every call: a correct answer (checked against brute force
 with the pure-Python geographiclib where that is cheap) or one of

@@ -6,6 +6,7 @@ it), on the source tree, the way a developer would run it by hand.
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,11 @@ from pathlib import Path
 
 import pytest
 
+import rangecov
+
+
 ROOT = Path(__file__).resolve().parent.parent
+
 BIN = Path(sys.executable).parent
 
 
@@ -27,6 +32,47 @@ def _tool(name: str) -> str:
 
 def _run(*argv: str) -> subprocess.CompletedProcess:
     return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def _unannotated(func) -> list[str]:
+    import inspect
+
+    sig = inspect.signature(func)
+    missing = [
+        name
+        for name, p in sig.parameters.items()
+        if name not in ("self", "cls") and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.annotation is p.empty
+    ]
+    if sig.return_annotation is sig.empty and func.__name__ != "__init__":
+        missing.append("return")
+    return missing
+
+
+PACKAGE = Path(rangecov.__file__).resolve().parent
+
+_UNSAFE_MODULES = {"pickle", "_pickle", "cPickle", "dill", "cloudpickle", "marshal", "shelve", "joblib"}
+
+_UNSAFE_CALLS = {"eval", "exec", "compile", "__import__", "read_pickle", "unsafe_load", "full_load"}
+
+
+def _unsafe(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.split(".")[0] in _UNSAFE_MODULES]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in _UNSAFE_MODULES:
+            found.append(f"from {node.module}")
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            # re.compile is a pattern, not code; the bare builtins and pandas' unpicklers are code.
+            if name in _UNSAFE_CALLS and not (isinstance(func, ast.Attribute) and name == "compile"):
+                found.append(f"{name}() at line {node.lineno}")
+            if any(k.arg == "allow_pickle" for k in node.keywords):
+                found.append(f"allow_pickle= at line {node.lineno}")
+            if name == "load" and isinstance(func, ast.Attribute) and getattr(func.value, "id", "") == "yaml":
+                found.append(f"yaml.load() at line {node.lineno}")
+    return found
 
 
 def test_layers_hold():
@@ -84,20 +130,6 @@ def test_py_typed_is_shipped():
     assert '"py.typed"' in (ROOT / "pyproject.toml").read_text()
 
 
-def _unannotated(func) -> list[str]:
-    import inspect
-
-    sig = inspect.signature(func)
-    missing = [
-        name
-        for name, p in sig.parameters.items()
-        if name not in ("self", "cls") and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.annotation is p.empty
-    ]
-    if sig.return_annotation is sig.empty and func.__name__ != "__init__":
-        missing.append("return")
-    return missing
-
-
 def test_public_functions_have_type_hints():
     """Every function in rangecov.__all__ and rangecov.engine, and the public methods of the exported classes."""
     import inspect
@@ -118,3 +150,21 @@ def test_public_functions_have_type_hints():
                     found[member.__qualname__] = _unannotated(member)
     missing = {k: v for k, v in found.items() if v}
     assert not missing, missing
+
+
+def test_nothing_unpickles_or_evaluates():
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "data" in path.relative_to(PACKAGE).parts:
+            continue
+        hits = _unsafe(ast.parse(path.read_text(encoding="utf-8")))
+        if hits:
+            found[str(path.relative_to(PACKAGE))] = hits
+    assert not found
+    # The check finds what it looks for.
+    assert _unsafe(ast.parse("import pickle\neval(x)\npd.read_pickle(p)\nnp.load(p, allow_pickle=True)")) == [
+        "pickle",
+        "eval() at line 2",
+        "read_pickle() at line 3",
+        "allow_pickle= at line 4",
+    ]

@@ -12,7 +12,7 @@ from conftest import points
 
 import rangecov
 from rangecov import errors
-from rangecov.cli import main
+
 
 PACKAGE = Path(rangecov.__file__).parent
 
@@ -95,35 +95,3 @@ def test_mistakes_raise_the_family(call):
     with pytest.raises(errors.RangecovError) as caught:
         call(origins, targets)
     assert type(caught.value).__module__ == "rangecov.errors"
-
-
-def test_command_reports_a_mistake_in_one_line(tmp_path, capsys):
-    # A mistake: one line, exit 2, no "internal error".
-    targets = tmp_path / "t.csv"
-    targets.write_text("name,lon,lat\na,36.3,151.75\n")
-    assert main(["coverage", str(targets), str(targets), "--reach", "300 km"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "internal error" not in err and "beyond ±90°" in err
-
-
-def test_command_reports_a_bug_as_internal(tmp_path, capsys, monkeypatch):
-    # A fault injected where no user input reaches: a ValueError from inside is a bug, not "bad input".
-    def broken(*args, **kwargs):
-        raise ValueError("operands could not be broadcast together")
-
-    monkeypatch.setattr(rangecov.cover.entry.PreparedCoverage, "report", broken)
-    targets = tmp_path / "t.csv"
-    targets.write_text("name,lon,lat\na,36.3,51.75\n")
-    assert main(["coverage", str(targets), str(targets), "--reach", "300 km"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "internal error (ValueError: operands" in err and "--debug" in err
-
-
-def test_damaged_compressed_tables_are_the_files_fault(tmp_path):
-    """Found in review: zlib.error (a damaged gzip or zip body) escaped as an internal error."""
-    import zlib
-
-    from rangecov.io.text import damaged_archive
-
-    assert damaged_archive(zlib.error("invalid stored block lengths")) and not damaged_archive(ValueError("x"))
-    assert not damaged_archive(PermissionError(13, "Permission denied"))  # the system's, not the file's

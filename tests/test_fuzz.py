@@ -1,4 +1,4 @@
-"""Fuzzing (issue 15): hostile inputs to every entry point; the property is in tests/fuzzing.py.
+"""Fuzzing: hostile inputs to every entry point; the property is in tests/fuzzing.py.
 
 ``make test`` runs a short profile; ``make fuzz`` the long one (by hand; its
 count, time and findings are in bench/RESULTS.md).
@@ -42,7 +42,7 @@ import rangecov
 from rangecov.cli import main
 
 # Drawing costs grow as (edge length) / sqrt(tolerance): a 1 m tolerance around a 64-vertex outline
-# spanning 100° took 13.8 s (make fuzz, 2026-12-01: how="all", 300 km), issue 17's slow class. Drawn
+# spanning 100° took 13.8 s (make fuzz, 2026-12-01: how="all", 300 km), the known slow class of drawn regions. Drawn
 # regions are fuzzed from 10 m (the default) up; 1 m disks are in the aimed buffer test, 1e-4 m is
 # refused (the 1 mm floor).
 tolerance = st.sampled_from([None, None, None, None, 10.0, 100.0, "5 km", 0.0, -1.0, 1e-4, 1e9, math.nan])
@@ -50,8 +50,8 @@ how = st.sampled_from(["any", "any", "all", "centroid", "area", "most"])
 points_only = ("point", "special")
 
 # Buffers of outlines of 10^3-10^4 vertices at thousands of km take longer than a case may (14 s
-# for 1,000 vertices at 5,700 km: a thousand large disks and their union); issue 17 owns that
-# speed. Origins that are drawn (buffers, reach, how="all"/"area") are fuzzed with outlines up
+# for 1,000 vertices at 5,700 km: a thousand large disks and their union), a speed the fuzzing does not
+# measure. Origins that are drawn (buffers, reach, how="all"/"area") are fuzzed with outlines up
 # to 64 vertices; test_large_rings times the large ones.
 SMALL = 64
 

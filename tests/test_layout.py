@@ -3,12 +3,14 @@ no private names crossing modules, and no module below the front ends importing 
 
 What each module owns and which may import which is in docs/architecture.md; the
 import direction itself is checked by import-linter (``[tool.importlinter]`` in
-pyproject.toml), which ``tests/test_checks.py`` runs.
+pyproject.toml), which ``tests/test_checks.py`` runs. The tests mirror the package: see
+``test_tests_mirror_the_package``.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -212,3 +214,116 @@ def test_the_command_check_can_fail(tmp_path):
     )
     found = cli_imports(pkg)
     assert len(found) == 2 and "rangecov.cover.entry" in found[0] and "rangecov.geometry.drawing" in found[1]
+
+
+# The tests mirror the package: tests/<package>/test_<package>_<module>.py holds the tests of
+# rangecov/<package>/<module>.py (a suffix after the module name when one module needs two files,
+# and test_<package>.py for the package's __init__); tests/test_<name>.py those of a root module
+# rangecov/<name>.py, or one of these whole-package checks. Helper modules sit at tests/, beside
+# conftest.py, which puts that folder on sys.path; test folders have no __init__.py, which would
+# make e.g. tests/io a package named io that shadows the standard library's.
+TESTS = Path(__file__).resolve().parent
+WHOLE_PACKAGE = {
+    "test_layout.py": "the package's shape and this mirror, read from the source",
+    "test_checks.py": "the static checks over the whole tree: import-linter, ruff, mypy, light imports, no unpickling",
+    "test_readme.py": "every code promise in README.md, run as written",
+    "test_notebooks.py": "the notebooks, run top to bottom",
+    "test_fuzz.py": "hostile inputs to every entry point (the harness is tests/fuzzing.py)",
+    "test_concurrency.py": "every entry point from many threads at once, against serial calls",
+    "test_labels.py": "every entry point with the index labels users' frames have (repeated, tuples, NaN)",
+}
+STORY = re.compile(r"newcomer|\bissue\s*#?\s*\d+", re.IGNORECASE)
+
+
+def _mirror_problems(tests: Path, package: Path) -> list[str]:
+    found = []
+    seen: dict[str, Path] = {}
+    for path in sorted(tests.rglob("*.py")):
+        rel = path.relative_to(tests)
+        if rel.name in seen:
+            found.append(f"{rel}: the same file name as {seen[rel.name].relative_to(tests)}")
+        seen[rel.name] = path
+        if len(rel.parts) > 2:
+            found.append(f"{rel}: test folders are one level deep, one per package")
+        elif len(rel.parts) == 2:
+            found += _package_test_problems(rel, package)
+        elif rel.name.startswith("test_"):
+            if not (package / rel.name[len("test_") :]).is_file() and rel.name not in WHOLE_PACKAGE:
+                found.append(f"{rel}: no rangecov/{rel.name[len('test_') :]}, and not a whole-package check")
+        found += [f"{rel}: {what}" for what in _story_names(path)]
+    return found
+
+
+def _package_test_problems(rel: Path, package: Path) -> list[str]:
+    folder, name = rel.parts
+    if not (package / folder / "__init__.py").is_file():
+        return [f"{rel}: rangecov has no package {folder}"]
+    if name == "__init__.py":
+        return [f"{rel}: an __init__.py makes tests/{folder} a package named {folder}"]
+    stem = Path(name).stem
+    prefix = f"test_{folder}"
+    if stem == prefix:
+        return []  # the package's __init__
+    if not stem.startswith(prefix + "_"):
+        return [f"{rel}: not named {prefix}_<module>.py"]
+    rest = stem[len(prefix) + 1 :]
+    modules = {p.stem for p in (package / folder).glob("*.py") if p.stem != "__init__"}
+    if not any(rest == m or rest.startswith(m + "_") for m in modules):
+        return [f"{rel}: no module rangecov/{folder}/{rest}.py"]
+    return []
+
+
+def _story_names(path: Path) -> list[str]:
+    """Test names and docstrings that tell a story (a walk-through, an issue number) instead of a module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    if STORY.search(path.name):
+        found.append("the file is named for a story")
+    if STORY.search(ast.get_docstring(tree) or ""):
+        found.append("the module docstring names a story")
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if STORY.search(node.name) or STORY.search(ast.get_docstring(node) or ""):
+                found.append(f"line {node.lineno}: {node.name} is named or documented for a story")
+    return found
+
+
+def test_tests_mirror_the_package():
+    problems = _mirror_problems(TESTS, PACKAGE)
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_mirror_check_can_fail(tmp_path):
+    """The mirror check finds each kind of problem in a small tree made to have them."""
+    pkg, tests = tmp_path / "rangecov", tmp_path / "tests"
+    for module in ("__init__.py", "units.py", "engine/__init__.py", "engine/cells.py", "engine/search.py"):
+        (pkg / module).parent.mkdir(parents=True, exist_ok=True)
+        (pkg / module).write_text("")
+    good = ["test_units.py", "test_layout.py", "conftest.py", "helpers.py", "engine/test_engine.py"]
+    good += ["engine/test_engine_cells.py", "engine/test_engine_cells_oracle.py", "engine/test_engine_search.py"]
+    bad = ["test_whatever.py", "engine/test_engine_nope.py", "engine/test_cells.py", "engine/__init__.py"]
+    bad += ["engine/helpers.py", "nowhere/test_nowhere_x.py", "engine/deep/test_engine_cells_deep.py"]
+    for name in good + bad:
+        (tests / name).parent.mkdir(parents=True, exist_ok=True)
+        (tests / name).write_text('"""Tests."""\n')
+    assert _mirror_problems(tests, pkg) == [
+        "engine/__init__.py: an __init__.py makes tests/engine a package named engine",
+        "engine/deep/test_engine_cells_deep.py: test folders are one level deep, one per package",
+        "engine/helpers.py: not named test_engine_<module>.py",
+        "engine/test_cells.py: not named test_engine_<module>.py",
+        "engine/test_engine_nope.py: no module rangecov/engine/nope.py",
+        "helpers.py: the same file name as engine/helpers.py",
+        "nowhere/test_nowhere_x.py: rangecov has no package nowhere",
+        "test_whatever.py: no rangecov/whatever.py, and not a whole-package check",
+    ]
+    (tests / "test_newcomer.py").write_text('"""A walk-through."""\n\ndef test_rows():\n    pass\n')
+    (tests / "test_units.py").write_text(
+        '"""Issue 16: units."""\n\ndef test_issue_7_fixed():\n    """As issue #12 asked."""\n'
+    )
+    assert _mirror_problems(tests, pkg)[-5:] == [
+        "test_newcomer.py: no rangecov/newcomer.py, and not a whole-package check",
+        "test_newcomer.py: the file is named for a story",
+        "test_units.py: the module docstring names a story",
+        "test_units.py: line 3: test_issue_7_fixed is named or documented for a story",
+        "test_whatever.py: no rangecov/whatever.py, and not a whole-package check",
+    ]

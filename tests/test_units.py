@@ -1,7 +1,12 @@
+"""Distances and shares with units (rangecov.units): parsed into metres, formatted for people, mistakes refused."""
+
+from __future__ import annotations
+
 import math
 
 import pytest
 
+import rangecov
 from rangecov import format_distance, parse_distance
 from rangecov.errors import InputError, InputTypeError
 
@@ -82,3 +87,14 @@ def test_format_distance():
     assert format_distance(300000) == "300 km"
     assert format_distance(850) == "850 m"
     assert format_distance(math.inf) == "inf"
+
+
+def test_a_share_is_written_as_on_the_command_line(alaska):
+    report = rangecov.coverage(rangecov.read("sites.csv"), rangecov.read("fields.csv"), "300 km")
+    assert report.required_reach("90%") == report.required_reach(0.9) == report.required_reach("0.9")
+    assert report.required_reach(" 40 % ") == report.required_reach(0.4)
+    for bad in ("0%", "101%", "ninety", 0, 1.5):
+        with pytest.raises(rangecov.errors.InputError, match="share must be a number in \\(0, 1\\] or a percentage"):
+            report.required_reach(bad)
+    with pytest.raises(rangecov.errors.InputTypeError, match="share must be"):
+        report.required_reach(True)
