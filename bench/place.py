@@ -56,7 +56,7 @@ def rangecov_rows(candidates, targets, label: str, *, share: bool = True) -> lis
     from rangecov.geodesy.ellipsoid import get_ellipsoid
     from rangecov.inputs.options import parse_reach
     from rangecov.placement import mclp
-    from rangecov.results.curves import share_fraction
+    from rangecov.results.curve_points import share_fraction
 
     ell = get_ellipsoid("WGS84")
     c_lon, c_lat = candidates.geometry.x.to_numpy(), candidates.geometry.y.to_numpy()

@@ -327,3 +327,44 @@ def test_the_mirror_check_can_fail(tmp_path):
         "test_units.py: line 3: test_issue_7_fixed is named or documented for a story",
         "test_whatever.py: no rangecov/whatever.py, and not a whole-package check",
     ]
+
+
+MAX_ROOT_MODULES = 8
+
+
+def root_modules(package: Path) -> list[str]:
+    return sorted(p.name for p in package.glob("*.py"))
+
+
+def plural_pairs(package: Path) -> list[tuple[str, str]]:
+    """Modules (anywhere in the package) whose names differ only by a plural: ``chunk`` and ``chunks``."""
+    names = {p.stem for p in package.rglob("*.py") if "data" not in p.relative_to(package).parts}
+    names |= {p.name for p in package.rglob("*") if p.is_dir() and (p / "__init__.py").is_file()}
+    found = []
+    for name in sorted(names):
+        for plural in (name + "s", name + "es", name[:-1] + "ies" if name.endswith("y") else None):
+            if plural and plural in names:
+                found.append((name, plural))
+    return found
+
+
+def test_the_root_holds_only_the_face():
+    """At most eight modules at the root; everything else lives in the folder of its layer."""
+    found = root_modules(PACKAGE)
+    assert len(found) <= MAX_ROOT_MODULES, found
+
+
+def test_no_two_module_names_differ_by_a_plural():
+    assert plural_pairs(PACKAGE) == []
+
+
+def test_the_root_and_plural_checks_can_fail(tmp_path):
+    pkg = tmp_path / "rangecov"
+    (pkg / "io").mkdir(parents=True)
+    for name in ("__init__", "a", "b", "c", "d", "e", "f", "g", "h"):
+        (pkg / f"{name}.py").write_text("")
+    (pkg / "io" / "__init__.py").write_text("")
+    (pkg / "io" / "chunk.py").write_text("")
+    (pkg / "io" / "chunks.py").write_text("")
+    assert len(root_modules(pkg)) == 9
+    assert plural_pairs(pkg) == [("chunk", "chunks")]

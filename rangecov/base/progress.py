@@ -1,10 +1,10 @@
 """Progress bars for long work: tqdm on stderr, only where someone is watching.
 
 ``progress=None`` (the default of every public function that takes it) shows a
-bar only when tqdm is installed, stderr is a terminal, the work comes in more
-than one step, and it is still running after about a second (tqdm's
-``delay``): short calls, captured output and CI logs stay clean, and no bar
-sits at 0% through a single step it cannot count. ``progress=True`` always
+bar only when tqdm is installed, stderr is a terminal, and the work is still
+running after about a second (tqdm's ``delay``): short calls, captured output
+and CI logs stay clean. Work split by :func:`chunks` into one chunk shows no
+automatic bar: it would sit at 0% through the one step it could count. ``progress=True`` always
 shows one (tqdm required); ``progress=False`` never does. The argument is
 checked where the user passes it (:func:`rangecov.inputs.options.check_progress`).
 """

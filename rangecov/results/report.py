@@ -43,7 +43,7 @@ from ..geodesy.ellipsoid import Ellipsoid
 from ..inputs import frames
 from ..inputs.options import ReachSpec
 from ..units import Distance, Share, share_fraction
-from .curves import factor_points, reach_points, targets_needed
+from .curve_points import factor_points, reach_points, targets_needed
 from .totals import CoverageTotals, finish_summary, group_counts
 
 __all__ = [

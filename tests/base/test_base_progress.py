@@ -56,6 +56,27 @@ def test_auto_stays_quiet_on_a_terminal_for_short_work(monkeypatch):
     assert fake.getvalue() == ""
 
 
+def test_auto_counts_chunks_but_not_a_single_one(monkeypatch):
+    """On a terminal with no delay, coverage in several chunks shows its bar; in one chunk, none."""
+    fake = _Tty()
+    monkeypatch.setattr(sys, "stderr", fake)
+    monkeypatch.setattr(progress_bars, "AUTO_DELAY_S", 0.0)
+    coverage(_points(5), _points(200, 1), "300 km")
+    assert fake.getvalue() == ""
+    coverage(_points(5), _points(200, 1), "300 km", chunk_size=50)
+    assert "coverage" in fake.getvalue()
+
+
+def test_chunks_yield_one_slice_without_a_bar_and_nothing_for_no_work():
+    assert list(progress_bars.chunks(7, 10, desc="d", unit="u", progress=None)) == [slice(0, 7)]
+    assert list(progress_bars.chunks(7, 3, desc="d", unit="u", progress=False)) == [
+        slice(0, 3),
+        slice(3, 6),
+        slice(6, 7),
+    ]
+    assert list(progress_bars.chunks(0, 10, desc="d", unit="u", progress=None)) == []
+
+
 @pytest.mark.parametrize("value", ["yes", 1, 0.5])
 def test_progress_must_be_true_false_or_none(value):
     with pytest.raises(InputTypeError, match="progress must be True, False or None"):

@@ -1,4 +1,4 @@
-"""The share arithmetic of reach curves (rangecov.results.curves): the k-th target for a share, exactly."""
+"""The share arithmetic of reach curves (rangecov.results.curve_points): the k-th target for a share, exactly."""
 
 from __future__ import annotations
 
