@@ -13,7 +13,15 @@ speeds up during the session affects both alike. Timed:
 - points: ``rangecov.coverage`` of 1,000 origins x 1,000,000 targets, 300 km
   (bench/points.py's main case, seed 7);
 - buffers: ``rangecov.buffer`` of 1,000 origins at 300 km, tolerance 10 m, plus
-  ``shapely.union_all`` of the rings (bench/buffers.py's "draw + dissolve").
+  ``shapely.union_all`` of the rings (bench/buffers.py's "draw + dissolve");
+- the cases of bench/shapes.py, on its data (``_data``), one call timed after
+  an untimed call on 100 targets: ``shapes-any``, ``shapes-all``,
+  ``shapes-area`` (100 points x 2,000 polygons), ``polygons-any`` (100
+  polygons x 2,000 polygons), ``held-10k`` and ``held-100k`` (the four
+  held-territory polygons x 10,000 / 100,000 points), and, only when named in
+  ``--cases`` (30 s a run), ``held-1m``.
+
+``--cases`` picks them (default: every case but ``held-1m``).
 
 Prints each run and the medians, and the new/old ratio of the medians.
 """
@@ -45,6 +53,15 @@ if case == "points":
     t0 = time.perf_counter()
     coverage(origins, targets, 300_000.0)
     secs = time.perf_counter() - t0
+elif case in SHAPES:
+    from shapes import _data
+    name, how = SHAPES[case]
+    origins, targets, reach = _data(name)
+    coverage = rangecov.coverage
+    coverage(origins, targets.iloc[:100], reach, how=how)  # loads the modules and warms the caches: not timed
+    t0 = time.perf_counter()
+    coverage(origins, targets, reach, how=how)
+    secs = time.perf_counter() - t0
 else:
     import geopandas as gpd, shapely
     from buffers import make_origins
@@ -58,9 +75,21 @@ else:
 print(json.dumps({{"seconds": secs}}))
 """
 
+# compare_commits case -> (bench/shapes.py case name, how)
+SHAPE_CASES = {
+    "shapes-any": ("100 points × 2,000 polygons", "any"),
+    "shapes-all": ("100 points × 2,000 polygons", "all"),
+    "shapes-area": ("100 points × 2,000 polygons", "area"),
+    "polygons-any": ("100 polygons × 2,000 polygons", "any"),
+    "held-10k": ("4 held-territory polygons × 10,000 points", "any"),
+    "held-100k": ("4 held-territory polygons × 100,000 points", "any"),
+    "held-1m": ("4 held-territory polygons × 1,000,000 points", "any"),
+}
+DEFAULT_CASES = ["points", "buffers"] + [c for c in SHAPE_CASES if c != "held-1m"]
+
 
 def run(tree: Path, case: str) -> float:
-    code = SNIPPET.format(bench=str(ROOT / "bench"), tree=str(tree), case=case)
+    code = "SHAPES = " + repr(SHAPE_CASES) + "\n" + SNIPPET.format(bench=str(ROOT / "bench"), tree=str(tree), case=case)
     env = dict(os.environ, PYTHONPATH=str(tree))
     # cwd = the tree: `python -c` puts the working directory first on sys.path.
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tree, timeout=1800)
@@ -74,7 +103,7 @@ def main() -> None:
     p.add_argument("old")
     p.add_argument("new")
     p.add_argument("--runs", type=int, default=5)
-    p.add_argument("--cases", default="points,buffers")
+    p.add_argument("--cases", default=",".join(DEFAULT_CASES))
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         trees = {}
@@ -91,9 +120,10 @@ def main() -> None:
                         times[label].append(run(trees[label], case))
                         print(f"{case} {label} {times[label][-1]:.3f} s", flush=True)
                 med = {k: statistics.median(v) for k, v in times.items()}
+                spread = {k: f"{min(v):.3f}-{max(v):.3f}" for k, v in times.items()}
                 print(
-                    f"| {case} | old median {med['old']:.3f} s | new median {med['new']:.3f} s "
-                    f"| new/old {med['new'] / med['old']:.3f} |",
+                    f"| {case} | old median {med['old']:.3f} s ({spread['old']}) | new median {med['new']:.3f} s "
+                    f"({spread['new']}) | new/old {med['new'] / med['old']:.3f} |",
                     flush=True,
                 )
         finally:
