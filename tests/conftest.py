@@ -106,36 +106,6 @@ def scene():
 
 
 # Fixtures defined beside their helpers; importing them here makes them reach every test module.
-from command_line import files  # noqa: E402, F401
-from hostile_files import hostile  # noqa: E402, F401
-from stream_data import data  # noqa: E402, F401
-
-
-@pytest.fixture(scope="module")
-def scene():
-    """Three origins; random targets with awkward weights; targets at the reach ± 1 cm (by the oracle)."""
-    rng = np.random.default_rng(13)
-    o_lon, o_lat = np.array([34.8, 36.2, 179.5]), np.array([50.9, 49.9, 65.0])
-    origins = points(o_lon, o_lat, index=["Sumy", "Kharkiv", "Chukotka"])
-    lon = list(rng.uniform(28, 42, 150)) + list(rng.uniform(175, 185, 50))
-    lat = list(rng.uniform(46, 56, 150)) + list(rng.uniform(60, 70, 50))
-    g = oracle_geodesic()
-    for i in range(3):
-        for d in (REACH - 0.01, REACH + 0.01):
-            p = g.Direct(float(o_lat[i]), float(o_lon[i]), (300.0, 120.0, 0.0)[i], d)  # away from the others
-            lon.append(p["lon2"])
-            lat.append(p["lat2"])
-    lon = (np.asarray(lon) + 180) % 360 - 180
-    n = lon.size
-    # Decimals that floats hold inexactly, zeros, and a spread of magnitudes.
-    weights = np.round(rng.uniform(0, 10, n), 1) * 10.0 ** rng.integers(-3, 5, n)
-    weights[::17] = 0.0
-    targets = points(lon, np.asarray(lat), w=weights, region=rng.choice(["a", "b", "c"], n))
-    d = oracle_matrix(o_lon, o_lat, lon, np.asarray(lat)).min(axis=1)
-    return origins, targets, d
-
-
-# Fixtures defined beside their helpers; importing them here makes them reach every test module.
 from alaska import alaska  # noqa: E402, F401
 from command_line import files  # noqa: E402, F401
 from hostile_files import hostile  # noqa: E402, F401
