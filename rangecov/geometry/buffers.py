@@ -61,7 +61,7 @@ def _offsets(ell, a, b, az, length, d, tol):
         # Both readings of every edge between consecutive offset points.
         e = edge[o]
         g_lon, g_lat, sep, chord = edge_midpoints(ell, lon1, lat1, lon2, lat2)
-        ds, _ = segment_distance(ell, g_lon, g_lat, a[e, 0], a[e, 1], b[e, 0], b[e, 1])
+        ds, _ = segment_distance(ell, g_lon, g_lat, alon=a[e, 0], alat=a[e, 1], blon=b[e, 0], blat=b[e, 1])
         return np.where(chord > MAX_EDGE_M, np.inf, np.abs(ds - d) + sep)
 
     owner = np.repeat(np.arange(n), 3)

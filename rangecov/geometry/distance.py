@@ -239,7 +239,14 @@ def distances_to_shapes(
         seg = np.concatenate([e for _, _, e in found])
         # Capped by the vertices' distance: an edge that cannot beat it need not be certified far away.
         d, _ = segment_distance(
-            ell, px[rows], py[rows], seg[:, 0], seg[:, 1], seg[:, 2], seg[:, 3], cap=best[rows, cols]
+            ell,
+            px[rows],
+            py[rows],
+            alon=seg[:, 0],
+            alat=seg[:, 1],
+            blon=seg[:, 2],
+            blat=seg[:, 3],
+            cap=best[rows, cols],
         )
         np.minimum.at(best, (rows, cols), d)
     inside_to_zero(ell, px, py, shapes, best, want)
