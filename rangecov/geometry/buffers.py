@@ -191,7 +191,7 @@ def buffer_values(
     """Buffers of lon/lat shapely geometries (already checked)."""
     kinds = np.asarray(shapely.get_type_id(values))
     is_point = kinds == shapely.GeometryType.POINT
-    out: list[BaseGeometry] = [None] * len(values)  # type: ignore[list-item]
+    out: list[BaseGeometry] = [shapely.Polygon()] * len(values)  # every slot is filled below
     pts = np.flatnonzero(is_point)
     others = np.flatnonzero(~is_point)
     with progress_bars.bar(len(values), desc="buffers", unit="geom", progress=progress) as pb:
