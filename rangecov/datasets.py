@@ -65,14 +65,14 @@ class Scenario:
 
 
 def _read_points(package_dir: str, filename: str) -> gpd.GeoDataFrame:
-    with resources.files("rangecov").joinpath("data", package_dir, filename).open("rb") as fh:
+    with resources.files("rangecov").joinpath("data").joinpath(package_dir).joinpath(filename).open("rb") as fh:
         table = pd.read_csv(fh, keep_default_na=False, na_values={"lat": [""], "lon": [""]})
     geometry = gpd.points_from_xy(table.pop("lon"), table.pop("lat"), crs="EPSG:4326")
     return gpd.GeoDataFrame(table, geometry=geometry, crs="EPSG:4326")
 
 
 def _read_geojson(package_dir: str, filename: str) -> gpd.GeoDataFrame:
-    with resources.files("rangecov").joinpath("data", package_dir, filename).open("rb") as fh:
+    with resources.files("rangecov").joinpath("data").joinpath(package_dir).joinpath(filename).open("rb") as fh:
         return gpd.read_file(fh).set_crs("EPSG:4326", allow_override=True)
 
 
@@ -171,7 +171,13 @@ def atacms_kursk_2024() -> Scenario:
 
 def _places(regions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """places.csv, indexed by GeoNames id, with the scenario's Russian region holding each place."""
-    with resources.files("rangecov").joinpath("data", "atacms_kursk_2024", "places.csv").open("rb") as fh:
+    with (
+        resources.files("rangecov")
+        .joinpath("data")
+        .joinpath("atacms_kursk_2024")
+        .joinpath("places.csv")
+        .open("rb") as fh
+    ):
         table = pd.read_csv(fh, dtype={"admin1": str, "name": str}, keep_default_na=False)
     geometry = gpd.points_from_xy(table.pop("lon"), table.pop("lat"), crs="EPSG:4326")
     places = gpd.GeoDataFrame(table.set_index("geonameid"), geometry=geometry, crs="EPSG:4326")

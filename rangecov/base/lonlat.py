@@ -58,7 +58,7 @@ def fold(geom: BaseGeometry) -> BaseGeometry:
     k1 = int(np.floor((maxx + 180.0) / 360.0))
     if k0 == k1 == 0:
         return geom
-    pieces = []
+    pieces: list[BaseGeometry] = []
     if geom.geom_type in ("Polygon", "MultiPolygon") and not geom.is_valid:
         # A ring through a pole (an edge ending on it, swept) can touch itself where its longitudes
         # meet at the pole; GEOS refuses to cut an invalid polygon ("side location conflict").
@@ -68,7 +68,7 @@ def fold(geom: BaseGeometry) -> BaseGeometry:
         if not piece.is_empty:
             pieces.extend(shapely.get_parts(shapely.affinity.translate(piece, xoff=-360.0 * k)))
     if geom.geom_type in ("LineString", "MultiLineString"):
-        lines = [p for p in pieces if p.geom_type == "LineString"]
+        lines = [p for p in pieces if type(p) is shapely.LineString]
         if not lines:
             # The line runs along the cut meridian itself (±180°, within rounding: a radial due north
             # from 179.99999999999997°), so cutting leaves only points of it. It is that meridian:

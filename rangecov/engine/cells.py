@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..base.tuning import CELL_FIRST_K, CELL_MAX, CELL_MORE_K, CELL_WIDTHS, GROUP_ROWS, PER_CELL, SLICE
 from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid
@@ -53,16 +54,16 @@ class Cells:
     from the centre to any surface point of the cell, in metres.
     """
 
-    of_target: np.ndarray
-    lon: np.ndarray
-    lat: np.ndarray
-    radius: np.ndarray
+    of_target: NDArray[np.intp]
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    radius: NDArray[np.float64]
 
     def __len__(self) -> int:
         return self.lon.size
 
 
-def _longitude_span(x: np.ndarray) -> float:
+def _longitude_span(x: NDArray[np.float64]) -> float:
     """Where the targets' longitudes (in [0, 360]) start: just after their widest empty gap.
 
     Targets across ±180° (or 0°) then form one short span instead of the
@@ -76,7 +77,9 @@ def _longitude_span(x: np.ndarray) -> float:
     return float(occupied[(int(np.argmax(gaps)) + 1) % occupied.size])
 
 
-def make_cells(ell: Ellipsoid, lon: np.ndarray, lat: np.ndarray, per_cell: int | None = None) -> Cells:
+def make_cells(
+    ell: Ellipsoid, lon: NDArray[np.float64], lat: NDArray[np.float64], per_cell: int | None = None
+) -> Cells:
     """Bin targets into cells of about ``per_cell`` targets, square in metres at the middle latitude.
 
     The grid spans the targets' bounding box; when most of its cells stay
@@ -125,14 +128,21 @@ def _grid(box: tuple[float, float, float], wanted: float) -> tuple[float, float,
     return h_lon, h_lat, int(width / h_lon) + 1, int(height / h_lat) + 1
 
 
-def _cell_ids(u: np.ndarray, lat: np.ndarray, box: tuple[float, float, float], grid) -> tuple[np.ndarray, int]:
+def _cell_ids(
+    u: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    box: tuple[float, float, float],
+    grid: tuple[float, float, int, int],
+) -> tuple[NDArray[np.intp], int]:
     h_lon, h_lat, n_lon, n_lat = grid
     i = np.minimum((u / h_lon).astype(np.intp), n_lon - 1)
     j = np.minimum(((lat - box[1]) / h_lat).astype(np.intp), n_lat - 1)
     return i * n_lat + j, n_lon * n_lat
 
 
-def cell_candidates(ell: Ellipsoid, groups: list[Tree], cells: Cells, workers: int) -> tuple[np.ndarray, np.ndarray]:
+def cell_candidates(
+    ell: Ellipsoid, groups: list[Tree], cells: Cells, workers: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """Per cell, the origins that can attain some target's best margin (positions in the searched set).
 
     ``groups`` split the searched origins (their ``members`` are positions
@@ -160,13 +170,13 @@ def cell_candidates(ell: Ellipsoid, groups: list[Tree], cells: Cells, workers: i
     firsts = []
     for g in groups:
         k = min(CELL_FIRST_K, len(g.members))
-        chord, idx = g.tree.query(xyz, k=k, workers=workers)
-        chord, idx = chord.reshape(n_c, k), idx.reshape(n_c, k)
+        found, at = g.tree.query(xyz, k=k, workers=workers)
+        chord, idx = np.reshape(found, (n_c, k)), np.reshape(at, (n_c, k))
         np.maximum(floor, np.max(g.reach[idx] - ell.distance_upper(chord + r[:, None]), axis=1), out=floor)
         firsts.append((chord, idx))
     tables, counts = [], []
     for g, (chord, idx) in zip(groups, firsts):
-        table, count = _group_candidates(ell, g, xyz, r, floor, chord, idx, workers)
+        table, count = _group_candidates(ell, g, xyz, r, floor, chord=chord, idx=idx, workers=workers)
         tables.append(g.members[table])
         counts.append(count)
     if len(groups) == 1:
@@ -193,13 +203,14 @@ def cell_candidates(ell: Ellipsoid, groups: list[Tree], cells: Cells, workers: i
 def _group_candidates(
     ell: Ellipsoid,
     g: Tree,
-    xyz: np.ndarray,
-    r: np.ndarray,
-    floor: np.ndarray,
-    chord: np.ndarray,
-    idx: np.ndarray,
+    xyz: NDArray[np.float64],
+    r: NDArray[np.float64],
+    floor: NDArray[np.float64],
+    *,
+    chord: NDArray[np.float64],
+    idx: NDArray[np.intp],
     workers: int,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """One group's candidates per cell (positions in the group): from its first ``k`` by chord and, for the
     cells whose ``k``-th is still within the radius, from the first ``CELL_MORE_K[0]``, then ``CELL_MORE_K[1]``, ...
     (as step 3 widens its search); ``CELL_MAX + 1`` where even the last may not hold them all."""
@@ -213,7 +224,9 @@ def _group_candidates(
     while True:
         more = (chord[:, -1] <= radius[todo]) & (k < n_g)
         rows = todo[~more]
-        table[rows, :k], count[rows] = _keep(ell, g, chord[~more], idx[~more], radius[rows], floor[rows], r[rows])
+        table[rows, :k], count[rows] = _keep(
+            ell, g, chord[~more], idx[~more], radius[rows], floor=floor[rows], r=r[rows]
+        )
         if not more.any():
             break
         chord = chord[more]
@@ -231,14 +244,21 @@ def _group_candidates(
             if todo.size == 0:
                 break
         k = min(next(w for w in CELL_MORE_K if w > k), n_g)
-        chord, idx = g.tree.query(xyz[todo], k=k, workers=workers)
-        chord, idx = chord.reshape(todo.size, k), idx.reshape(todo.size, k)
+        found, at = g.tree.query(xyz[todo], k=k, workers=workers)
+        chord, idx = np.reshape(found, (todo.size, k)), np.reshape(at, (todo.size, k))
     return table, count
 
 
 def _keep(
-    ell: Ellipsoid, g: Tree, chord: np.ndarray, idx: np.ndarray, radius: np.ndarray, floor: np.ndarray, r: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+    ell: Ellipsoid,
+    g: Tree,
+    chord: NDArray[np.float64],
+    idx: NDArray[np.intp],
+    radius: NDArray[np.float64],
+    *,
+    floor: NDArray[np.float64],
+    r: NDArray[np.float64],
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """The candidates among each cell's nearest origins (sorted by chord), moved to the front, and their count."""
     reach = g.reach
     if reach[0] == reach.min() == reach.max():
@@ -250,7 +270,9 @@ def _keep(
     return np.take_along_axis(idx, order, axis=1), inside.sum(axis=1)
 
 
-def _dominated(ell: Ellipsoid, sub: Tree, chord: np.ndarray, idx: np.ndarray, r: np.ndarray) -> np.ndarray:
+def _dominated(
+    ell: Ellipsoid, sub: Tree, chord: NDArray[np.float64], idx: NDArray[np.intp], r: NDArray[np.float64]
+) -> NDArray[np.bool_]:
     """Which candidates (columns 1.. of a cell's table) are farther than the first for every target of the cell.
 
     One reach for all origins, so the first by chord from the centre
@@ -271,19 +293,21 @@ def _dominated(ell: Ellipsoid, sub: Tree, chord: np.ndarray, idx: np.ndarray, r:
     lower = (dj - d1) * (dj + d1) - 2.0 * r[:, None] * sep
     need = ell.distance_upper(far) ** 2 - far**2 + 2.0 * (dj + r[:, None]) * PRUNE_SLACK_M
     with np.errstate(invalid="ignore"):
-        return np.isfinite(dj) & (lower > need)
+        dominated: NDArray[np.bool_] = np.isfinite(dj) & (lower > need)
+    return dominated
 
 
 def _settle_group(
     ell: Ellipsoid,
     sub: Tree,
-    lon: np.ndarray,
-    lat: np.ndarray,
-    cand: np.ndarray,
-    count: np.ndarray,
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    cand: NDArray[np.integer[Any]],
+    *,
+    count: NDArray[np.intp],
     known: Known | None,
     stats: SearchStats,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[NDArray[np.float64], NDArray[np.integer[Any]], NDArray[np.float64]]:
     """Best margin of targets with a few candidates each (``cand``: one row per target, ``count`` valid)."""
     origins, reach = sub.points, sub.reach
     n, width = cand.shape
@@ -300,7 +324,7 @@ def _settle_group(
     rows = np.arange(n)
     col = np.argmax(upper, axis=1)
     arg = cand[rows, col]
-    s1, toward = measure(ell, origins, lon, lat, arg, known, 1, stats)
+    s1, toward = measure(ell, origins, lon, lat, arg, known=known, workers=1, stats=stats)
     best = reach[arg] - s1
     # An origin beats the first only if s_j <= reach_j - best, so its chord is within
     # C(reach_j - best) (step 2a): the angle bound, much tighter than the chord far away.
@@ -311,7 +335,20 @@ def _settle_group(
     others = valid & (chord <= within)
     others[rows, col] = False
     tgt, c = np.nonzero(others)
-    settle(ell, sub, Points(lon, lat, xyz), best, arg, toward, s1, tgt, cand[tgt, c], 1, stats, known)
+    settle(
+        ell,
+        sub,
+        Points(lon, lat, xyz),
+        best=best,
+        arg=arg,
+        toward=toward,
+        s1=s1,
+        tgt=tgt,
+        cand=cand[tgt, c],
+        workers=1,
+        stats=stats,
+        known=known,
+    )
     return best, arg, toward
 
 
@@ -319,11 +356,12 @@ def _run_slice(
     ell: Ellipsoid,
     sub: Tree,
     groups: list[Tree],
-    lon: np.ndarray,
-    lat: np.ndarray,
-    table: Callable[[np.ndarray, int], np.ndarray],
-    count: np.ndarray,
-    out: tuple[np.ndarray, np.ndarray, np.ndarray],
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    *,
+    table: Callable[[NDArray[np.intp], int], NDArray[np.integer[Any]]],
+    count: NDArray[np.intp],
+    out: tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]],
     known: Known | None,
 ) -> SearchStats:
     """One slice of targets (views into the caller's arrays), on the calling thread.
@@ -336,13 +374,15 @@ def _run_slice(
     origins, reach = sub.points, sub.reach
     stats = SearchStats(targets=lon.size)
 
-    def part(rows: np.ndarray) -> Known | None:
+    def part(rows: NDArray[np.intp]) -> Known | None:
         return None if known is None else known.take(rows)
 
     single = np.flatnonzero(count == 1)
     if single.size:
         j = table(single, 1)[:, 0]
-        s, toward[single] = measure(ell, origins, lon[single], lat[single], j, part(single), 1, stats)
+        s, toward[single] = measure(
+            ell, origins, lon[single], lat[single], j, known=part(single), workers=1, stats=stats
+        )
         best[single], arg[single] = reach[j] - s, j
         stats.single += single.size
     low = 1
@@ -351,7 +391,7 @@ def _run_slice(
         for at in range(0, group.size, GROUP_ROWS):
             rows = group[at : at + GROUP_ROWS]
             best[rows], arg[rows], toward[rows] = _settle_group(
-                ell, sub, lon[rows], lat[rows], table(rows, high), count[rows], part(rows), stats
+                ell, sub, lon[rows], lat[rows], table(rows, high), count=count[rows], known=part(rows), stats=stats
             )
         low = high
     rest = np.flatnonzero(count > CELL_MAX)
@@ -366,13 +406,13 @@ def _run_slice(
 
 def _per_target(
     ell: Ellipsoid, groups: list[Tree], targets: Points, known: Known | None, stats: SearchStats
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]]:
     """The per-target k-d search in every group, the best margin over the groups (lowest position on ties)."""
     best = np.full(len(targets), -np.inf)
     arg = np.full(len(targets), np.iinfo(np.intp).max)
     toward = np.zeros(len(targets))
     for g in groups:
-        m, a, az = best_margin(ell, g, targets, 1, stats, known)
+        m, a, az = best_margin(ell, g, targets, workers=1, stats=stats, known=known)
         a = g.members[a]
         better = (m > best) | ((m == best) & (a < arg))
         best[better], arg[better], toward[better] = m[better], a[better], az[better]
@@ -382,14 +422,15 @@ def _per_target(
 def best_margin_by_cells(
     ell: Ellipsoid,
     sub: Tree,
-    lon: np.ndarray,
-    lat: np.ndarray,
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    *,
     workers: int,
     stats: SearchStats,
     groups: list[Tree] | None = None,
     known: Known | None = None,
     cells: Cells | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]]:
     """For each target, ``max_j (reach_j - s_j)`` over ``sub``, the ``j`` attaining it (lowest on ties) and
     the azimuth at that origin toward the target.
 
@@ -420,12 +461,14 @@ def best_margin_by_cells(
     def run(part: slice) -> SearchStats:
         cell = cells.of_target[part]
 
-        def rows(which: np.ndarray, width: int) -> np.ndarray:
+        def rows(which: NDArray[np.intp], width: int) -> NDArray[np.integer[Any]]:
             return table[cell[which], :width]  # 4-byte positions: numpy indexes with them directly
 
         mine = None if known is None else known.take(part)
         out = (best[part], arg[part], toward[part])
-        return _run_slice(ell, sub, groups, lon[part], lat[part], rows, cell_count[cell], out, mine)
+        return _run_slice(
+            ell, sub, groups, lon[part], lat[part], table=rows, count=cell_count[cell], out=out, known=mine
+        )
 
     for result in run_stages(workers, (lookup, parts(n_c, 2048)), (run, parts(n, SLICE))):
         stats.add(result)
@@ -437,14 +480,14 @@ def parts(n: int, size: int) -> list[slice]:
     return [slice(a, min(n, a + size)) for a in range(0, n, size)]
 
 
-def run_stages(workers: int, *stages: tuple[Callable[[Any], Any], Sequence[Any]]) -> list:
+def run_stages(workers: int, *stages: tuple[Callable[[Any], Any], Sequence[Any]]) -> list[Any]:
     """Each stage's function over its pieces, stage after stage, on ``workers`` threads.
 
     Every piece runs on one thread from end to end (numpy and Karney's C
     code release the GIL, so both cores work on every stage); returns the
     last stage's results, in order.
     """
-    results: list = []
+    results: list[Any] = []
     if workers > 1:
         with ThreadPoolExecutor(workers) as pool:
             for func, pieces in stages:

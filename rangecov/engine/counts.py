@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from ..base.tuning import COUNT_ROWS, PAIRS_PER_STEP
@@ -23,8 +24,14 @@ __all__ = ["count_within"]
 
 
 def count_within(
-    ell: Ellipsoid, origins: Points, reach: np.ndarray, lon: np.ndarray, lat: np.ndarray, workers: int = 1
-) -> np.ndarray:
+    ell: Ellipsoid,
+    origins: Points,
+    reach: NDArray[np.float64],
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    *,
+    workers: int = 1,
+) -> NDArray[np.int64]:
     """For each origin, the number of targets with geodesic distance ``<= reach_j``, exactly.
 
     A cell of radius ``r`` (docs/exactness.md, step 3b) whose centre is at
@@ -55,7 +62,7 @@ def count_within(
     def place(part: slice) -> None:
         t_xyz[part] = ell.ecef(lon[order[part]], lat[order[part]])
 
-    def step(js: np.ndarray) -> np.ndarray:
+    def step(js: NDArray[np.intp]) -> NDArray[np.int64]:
         lists = tree.query_ball_point(origins.xyz[js], radius[js], return_sorted=False)
         lengths = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
         j = np.repeat(js, lengths)
@@ -88,7 +95,7 @@ def count_within(
     return counts
 
 
-def _steps(pairs: np.ndarray) -> list[np.ndarray]:
+def _steps(pairs: NDArray[np.int64]) -> list[NDArray[np.intp]]:
     """Origins split into runs of about ``PAIRS_PER_STEP`` (origin, cell) pairs (one origin at least)."""
     bounds = np.searchsorted(np.cumsum(pairs), np.arange(PAIRS_PER_STEP, int(pairs.sum()), PAIRS_PER_STEP))
     edges = np.unique(np.r_[0, bounds + 1, pairs.size])

@@ -5,9 +5,11 @@ from __future__ import annotations
 import itertools
 import numbers
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
 from ..base.tuning import MAX_REACH_GROUPS
@@ -20,7 +22,9 @@ from .search import Known, Points, SearchStats, Tree, first_unique, pairs_within
 __all__ = ["OriginIndex"]
 
 
-def _as_coordinates(lon, lat, what: str, copy: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def _as_coordinates(
+    lon: ArrayLike, lat: ArrayLike, what: str, copy: bool = False
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """1-D float arrays of longitude and latitude, checked (finite, |lat| <= 90, same length).
 
     Targets are only read, so float arrays are used as they are; the index
@@ -46,7 +50,7 @@ def _as_coordinates(lon, lat, what: str, copy: bool = False) -> tuple[np.ndarray
     return x, y
 
 
-def _as_reach(reach, n: int, what: str) -> np.ndarray:
+def _as_reach(reach: ArrayLike | None, n: int, what: str) -> NDArray[np.float64]:
     if isinstance(reach, (bool, str, bytes)) or reach is None:
         raise InputTypeError(f"{what} must be metres, a number or one per origin, got {type(reach).__name__}")
     try:
@@ -126,12 +130,12 @@ class OriginIndex:
         for a in (x, y) + (() if self.reach is None else (self.reach,)):
             a.flags.writeable = False
         self._points = Points(x, y, self.ellipsoid.ecef(x, y))
-        self._trees: dict = {}
+        self._trees: dict[str, Any] = {}  # a Tree per key, and the list of margin groups
         self._lock = threading.Lock()
 
     # -- pickling: arrays only; trees are rebuilt where the index lands ---------------
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         p = self._points
         return {
             "lon": p.lon,
@@ -141,7 +145,7 @@ class OriginIndex:
             "workers": self.workers,
         }
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         OriginIndex.__init__(
             self,
             state["lon"],
@@ -159,19 +163,19 @@ class OriginIndex:
         return f"OriginIndex({len(self)} origins, {reach}, {self.ellipsoid.name})"
 
     @property
-    def lon(self) -> np.ndarray:
+    def lon(self) -> NDArray[np.float64]:
         """Origin longitudes in degrees, as given (read-only)."""
         return self._points.lon
 
     @property
-    def lat(self) -> np.ndarray:
+    def lat(self) -> NDArray[np.float64]:
         """Origin latitudes in degrees (read-only)."""
         return self._points.lat
 
     # -- trees, built on first use and then shared ----------------------------------------
 
-    def _tree(self, key: str, members_and_reach) -> Tree:
-        tree = self._trees.get(key)
+    def _tree(self, key: str, members_and_reach: Callable[[], tuple[NDArray[np.intp], NDArray[np.float64]]]) -> Tree:
+        tree: Tree | None = self._trees.get(key)
         if tree is None:
             with self._lock:
                 tree = self._trees.get(key)
@@ -181,44 +185,47 @@ class OriginIndex:
                     self._trees[key] = tree
         return tree
 
-    def _unique_tree(self, key: str, subset: np.ndarray) -> Tree:
+    def _unique_tree(self, key: str, subset: NDArray[np.intp]) -> Tree:
         """A tree of the distinct locations among ``subset`` (positions), reach 0."""
 
-        def build():
+        def build() -> tuple[NDArray[np.intp], NDArray[np.float64]]:
             p = self._points
             keep = subset[first_unique(p.lon[subset], p.lat[subset])]
             return keep, np.zeros(keep.size)
 
         return self._tree(key, build)
 
-    def _require_reach(self, what: str) -> np.ndarray:
+    def _require_reach(self, what: str) -> NDArray[np.float64]:
         if self.reach is None:
             raise InputError(f"{what} needs the origins' reach: OriginIndex(lon, lat, reach=...)")
         return self.reach
 
-    def _targets(self, lon, lat) -> Points:
+    def _targets(self, lon: ArrayLike, lat: ArrayLike) -> Points:
         x, y = _as_coordinates(lon, lat, "target")
         return Points(x, y, self.ellipsoid.ecef(x, y))
 
     def _best(
         self,
         sub: Tree,
-        lon,
-        lat,
+        lon: NDArray[np.float64],
+        lat: NDArray[np.float64],
+        *,
         stats: SearchStats,
         groups: list[Tree] | None = None,
         known: Known | None = None,
         cells: Cells | None = None,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]]:
         """``max_j (reach_j - s_j)`` over ``sub`` per target (checked coordinates), its position in ``sub``
         and the azimuth at that origin toward the target."""
-        return best_margin_by_cells(self.ellipsoid, sub, lon, lat, self.workers, stats, groups, known, cells)
+        return best_margin_by_cells(
+            self.ellipsoid, sub, lon, lat, workers=self.workers, stats=stats, groups=groups, known=known, cells=cells
+        )
 
     # -- queries ---------------------------------------------------------------------------
 
     def nearest(
         self, lon: ArrayLike, lat: ArrayLike, *, return_stats: bool = False
-    ) -> tuple[np.ndarray, np.ndarray] | tuple[np.ndarray, np.ndarray, SearchStats]:
+    ) -> tuple[NDArray[np.intp], NDArray[np.float64]] | tuple[NDArray[np.intp], NDArray[np.float64], SearchStats]:
         """The nearest origin of each target and the exact geodesic distance to it.
 
         Parameters
@@ -248,13 +255,13 @@ class OriginIndex:
         return (pos, dist, stats) if return_stats else (pos, dist)
 
     def _nearest(
-        self, x: np.ndarray, y: np.ndarray, stats: SearchStats, cells: Cells | None = None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        self, x: NDArray[np.float64], y: NDArray[np.float64], stats: SearchStats, cells: Cells | None = None
+    ) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64]]:
         sub = self._unique_tree("nearest", np.arange(len(self)))
-        neg, arg, toward = self._best(sub, x, y, stats, cells=cells)
+        neg, arg, toward = self._best(sub, x, y, stats=stats, cells=cells)
         return sub.members[arg], 0.0 - neg, toward  # not -neg: a target on an origin is at 0.0, not -0.0
 
-    def max_margin(self, lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    def max_margin(self, lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
         """``max_j (reach_j - s_j)`` per target, exactly, and the origin attaining it.
 
         The margin is ``>= 0`` when some origin reaches the target; with one
@@ -269,12 +276,12 @@ class OriginIndex:
         if len(self) == 0 or n_t == 0:
             return margin, arg
         sub, groups = self._margin_trees()
-        m, a, _ = self._best(sub, x, y, SearchStats(), groups)
+        m, a, _ = self._best(sub, x, y, stats=SearchStats(), groups=groups)
         return m, sub.members[a]
 
     def nearest_and_margin(
         self, lon: ArrayLike, lat: ArrayLike
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
         """:meth:`nearest` and :meth:`max_margin` in one call, sharing their exact solves.
 
         Returns ``(origin_position, distance_m, margin_m, margin_origin)``,
@@ -293,7 +300,7 @@ class OriginIndex:
         p = self._points
         sub, groups = self._margin_trees()
         known = Known(p.lon[pos], p.lat[pos], dist, toward)
-        m, a, _ = self._best(sub, x, y, SearchStats(), groups, known, cells)
+        m, a, _ = self._best(sub, x, y, stats=SearchStats(), groups=groups, known=known, cells=cells)
         return pos, dist, m, sub.members[a]
 
     def _margin_trees(self) -> tuple[Tree, list[Tree]]:
@@ -307,14 +314,14 @@ class OriginIndex:
         reach = self.reach
         assert reach is not None
 
-        def build():
+        def build() -> tuple[NDArray[np.intp], NDArray[np.float64]]:
             p = self._points
             every = np.arange(reach.size)
             keep = every[first_unique(p.lon, p.lat, reach)]
             return keep, reach[keep]
 
         sub = self._tree("margin:all", build)
-        groups = self._trees.get("margin:groups")
+        groups: list[Tree] | None = self._trees.get("margin:groups")
         if groups is None:
             values = np.unique(sub.reach)
             if values.size <= MAX_REACH_GROUPS:
@@ -333,7 +340,7 @@ class OriginIndex:
 
     def pairs_within(
         self, lon: ArrayLike, lat: ArrayLike, reach: ArrayLike | None = None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
         """Every (origin, target) pair within reach, with its exact distance: a sparse answer.
 
         Parameters
@@ -372,13 +379,13 @@ class OriginIndex:
         order = np.lexsort((po, pt))
         return po[order], pt[order], s[order]
 
-    def count_within(self, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
+    def count_within(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.int64]:
         """For each origin, the number of targets within its own reach (inclusive), exactly."""
         reach = self._require_reach("count_within")
         x, y = _as_coordinates(lon, lat, "target")
-        return count_within(self.ellipsoid, self._points, reach, x, y, self.workers)
+        return count_within(self.ellipsoid, self._points, reach, x, y, workers=self.workers)
 
-    def min_ratio(self, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
+    def min_ratio(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.float64]:
         """For each target, ``min_j s_j / reach_j`` exactly: the factor by which every origin's reach
         must be scaled for the target to come within reach.
 
@@ -400,14 +407,14 @@ class OriginIndex:
         zero = reach <= 0
         if zero.any():
             sub = self._unique_tree("ratio:zero", np.flatnonzero(zero))
-            neg, _, _ = self._best(sub, targets.lon, targets.lat, SearchStats())
+            neg, _, _ = self._best(sub, targets.lon, targets.lat, stats=SearchStats())
             out[neg == 0] = 0.0
         pos = np.flatnonzero(~zero)
         if pos.size == 0:
             return out
         sub = self._unique_tree("ratio:positive", pos)
-        neg, j, _ = self._best(sub, targets.lon, targets.lat, SearchStats())
-        bound = np.minimum(out, (0.0 - neg) / reach[sub.members[j]])
+        neg, j, _ = self._best(sub, targets.lon, targets.lat, stats=SearchStats())
+        bound: NDArray[np.float64] = np.minimum(out, (0.0 - neg) / reach[sub.members[j]])
         todo = np.flatnonzero(np.isfinite(bound) & (bound > 0))
         if todo.size == 0 or pos.size == 1:
             return bound

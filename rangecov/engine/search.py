@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from ..base.tuning import FIRST_K, MORE_K, PARALLEL_MIN
@@ -77,11 +79,11 @@ class SearchStats:
 
 @dataclass
 class Points:
-    lon: np.ndarray
-    lat: np.ndarray
-    xyz: np.ndarray
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    xyz: NDArray[np.float64]
 
-    def take(self, idx: np.ndarray) -> Points:
+    def take(self, idx: NDArray[np.integer[Any]]) -> Points:
         return Points(self.lon[idx], self.lat[idx], np.take(self.xyz, idx, axis=0))
 
     def __len__(self) -> int:
@@ -92,13 +94,13 @@ class Points:
 class Tree:
     """Some of the origins (``members``, positions into the index) with their reach and k-d tree."""
 
-    members: np.ndarray
+    members: NDArray[np.intp]
     points: Points
-    reach: np.ndarray
+    reach: NDArray[np.float64]
     tree: cKDTree = field(repr=False)
 
     @classmethod
-    def of(cls, points: Points, members: np.ndarray, reach: np.ndarray) -> Tree:
+    def of(cls, points: Points, members: NDArray[np.intp], reach: NDArray[np.float64]) -> Tree:
         sub = points.take(members)
         return cls(members, sub, reach, cKDTree(sub.xyz))
 
@@ -111,44 +113,51 @@ class Known:
     of solving again wherever a candidate sits at that origin's coordinates.
     """
 
-    lon: np.ndarray
-    lat: np.ndarray
-    s: np.ndarray
-    toward: np.ndarray
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    s: NDArray[np.float64]
+    toward: NDArray[np.float64]
 
-    def take(self, idx: np.ndarray | slice) -> Known:
+    def take(self, idx: NDArray[np.integer[Any]] | slice) -> Known:
         return Known(self.lon[idx], self.lat[idx], self.s[idx], self.toward[idx])
 
 
 def measure(
     ell: Ellipsoid,
     origins: Points,
-    lon: np.ndarray,
-    lat: np.ndarray,
-    cand: np.ndarray,
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    cand: NDArray[np.integer[Any]],
+    *,
     known: Known | None,
     workers: int,
     stats: SearchStats,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Karney's distance and the azimuth at the origin toward the target, for paired targets and origins.
 
     ``known`` (aligned with the pairs) supplies the pairs already measured.
     """
     if known is None:
         stats.exact_solves += cand.size
-        return _solve(ell, origins, lon, lat, cand, workers)
+        return _solve(ell, origins, lon, lat, cand, workers=workers)
     same = (origins.lon[cand] == known.lon) & (origins.lat[cand] == known.lat)
     s, toward = known.s.copy(), known.toward.copy()
     new = np.flatnonzero(~same)
     if new.size:
-        s[new], toward[new] = _solve(ell, origins, lon[new], lat[new], cand[new], workers)
+        s[new], toward[new] = _solve(ell, origins, lon[new], lat[new], cand[new], workers=workers)
         stats.exact_solves += new.size
     return s, toward
 
 
 def _solve(
-    ell: Ellipsoid, origins: Points, lon: np.ndarray, lat: np.ndarray, cand: np.ndarray, workers: int
-) -> tuple[np.ndarray, np.ndarray]:
+    ell: Ellipsoid,
+    origins: Points,
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    cand: NDArray[np.integer[Any]],
+    *,
+    workers: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Distance and azimuth at the origin toward the target; on one thread without copying the inputs."""
     if workers != 1 or cand.size < 64:
         _, toward, s = ell.inverse(lon, lat, origins.lon[cand], origins.lat[cand], workers=workers)
@@ -161,20 +170,23 @@ def _solve(
     return s, toward
 
 
-def _query(tree: cKDTree, xyz: np.ndarray, k: int, workers: int) -> tuple[np.ndarray, np.ndarray]:
+def _query(
+    tree: cKDTree, xyz: NDArray[np.float64], k: int, workers: int
+) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
     chord, idx = tree.query(xyz, k=k, workers=workers)
-    return chord.reshape(len(xyz), k), idx.reshape(len(xyz), k)
+    return np.reshape(chord, (len(xyz), k)), np.reshape(idx, (len(xyz), k))
 
 
 def _within_chord(
     tree: cKDTree,
-    xyz: np.ndarray,
-    radius: np.ndarray,
+    xyz: NDArray[np.float64],
+    radius: NDArray[np.float64],
+    *,
+    chord: NDArray[np.float64],
+    idx: NDArray[np.intp],
     workers: int,
-    chord: np.ndarray,
-    idx: np.ndarray,
     stats: SearchStats,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """All (row, origin) pairs with chord ``<= radius[row]``, each row's pairs contiguous.
 
     ``chord``/``idx`` are the k nearest origins of each row (sorted by chord,
@@ -190,8 +202,8 @@ def _within_chord(
     pairs_row, pairs_origin = [row], [idx[row, col]]
     if more.size and k < MORE_K:
         stats.more_k += more.size
-        again = _query(tree, xyz[more], min(MORE_K, tree.n), workers)
-        r, o = _within_chord(tree, xyz[more], radius[more], workers, *again, stats)
+        chord_k, idx_k = _query(tree, xyz[more], min(MORE_K, tree.n), workers)
+        r, o = _within_chord(tree, xyz[more], radius[more], chord=chord_k, idx=idx_k, workers=workers, stats=stats)
         pairs_row.append(more[r])
         pairs_origin.append(o)
     elif more.size:
@@ -204,8 +216,8 @@ def _within_chord(
 
 
 def pairs_within_chord(
-    tree: cKDTree, xyz: np.ndarray, radius: np.ndarray, workers: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+    tree: cKDTree, xyz: NDArray[np.float64], radius: NDArray[np.float64], workers: int | None = None
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """(row, item) pairs with chord ``<= radius[row]`` between query points and a tree's points.
 
     The candidate search of the point engine (k-nearest escalation, then a
@@ -217,12 +229,12 @@ def pairs_within_chord(
     if workers is None:
         workers = default_workers() if len(xyz) >= PARALLEL_MIN else 1
     chord, idx = _query(tree, xyz, min(FIRST_K, tree.n), workers)
-    return _within_chord(tree, xyz, radius, workers, chord, idx, SearchStats())
+    return _within_chord(tree, xyz, radius, chord=chord, idx=idx, workers=workers, stats=SearchStats())
 
 
 def best_margin(
-    ell: Ellipsoid, sub: Tree, targets: Points, workers: int, stats: SearchStats, known: Known | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ell: Ellipsoid, sub: Tree, targets: Points, *, workers: int, stats: SearchStats, known: Known | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]]:
     """For each target, ``max_j (reach_j - s_j)`` over ``sub``, the ``j`` (position in ``sub``) attaining it,
     and the azimuth at that origin toward the target.
 
@@ -235,7 +247,7 @@ def best_margin(
     stats.targets += len(targets)
     stats.first_k += len(targets)
     first = idx[:, 0]
-    s1, toward = measure(ell, origins, targets.lon, targets.lat, first, known, workers, stats)
+    s1, toward = measure(ell, origins, targets.lon, targets.lat, first, known=known, workers=workers, stats=stats)
     best = reach[first] - s1
     arg = first.copy()
     if n_o == 1:
@@ -247,10 +259,25 @@ def best_margin(
     todo = np.flatnonzero(chord[:, 1] <= radius)
     if todo.size == 0:
         return best, arg, toward
-    row, cand = _within_chord(tree, targets.xyz[todo], radius[todo], workers, chord[todo], idx[todo], stats)
+    row, cand = _within_chord(
+        tree, targets.xyz[todo], radius[todo], chord=chord[todo], idx=idx[todo], workers=workers, stats=stats
+    )
     tgt = todo[row]
     keep = cand != first[tgt]
-    settle(ell, sub, targets, best, arg, toward, s1, tgt[keep], cand[keep], workers, stats, known)
+    settle(
+        ell,
+        sub,
+        targets,
+        best=best,
+        arg=arg,
+        toward=toward,
+        s1=s1,
+        tgt=tgt[keep],
+        cand=cand[keep],
+        workers=workers,
+        stats=stats,
+        known=known,
+    )
     return best, arg, toward
 
 
@@ -258,12 +285,13 @@ def settle(
     ell: Ellipsoid,
     sub: Tree,
     targets: Points,
-    best: np.ndarray,
-    arg: np.ndarray,
-    toward: np.ndarray,
-    s1: np.ndarray,
-    tgt: np.ndarray,
-    cand: np.ndarray,
+    *,
+    best: NDArray[np.float64],
+    arg: NDArray[np.integer[Any]],
+    toward: NDArray[np.float64],
+    s1: NDArray[np.float64],
+    tgt: NDArray[np.intp],
+    cand: NDArray[np.integer[Any]],
     workers: int,
     stats: SearchStats,
     known: Known | None = None,
@@ -288,7 +316,7 @@ def settle(
     tgt, cand = tgt[keep], cand[keep]
     if tgt.size == 0:
         return
-    beside = _beside_first(ell, sub, arg[tgt], cand, s1[tgt], toward[tgt], stats)
+    beside = _beside_first(ell, sub, arg[tgt], cand, s1=s1[tgt], toward=toward[tgt], stats=stats)
     keep = reach[cand] - beside >= best[tgt] - PRUNE_SLACK_M
     tgt, cand = tgt[keep], cand[keep]
     if tgt.size == 0:
@@ -299,9 +327,9 @@ def settle(
         targets.lon[tgt],
         targets.lat[tgt],
         cand,
-        None if known is None else known.take(tgt),
-        workers,
-        stats,
+        known=None if known is None else known.take(tgt),
+        workers=workers,
+        stats=stats,
     )
     value = reach[cand] - s
     # Each target's candidates are contiguous, so a segmented max finds its
@@ -323,12 +351,13 @@ def settle(
 def _beside_first(
     ell: Ellipsoid,
     sub: Tree,
-    one: np.ndarray,
-    other: np.ndarray,
-    s1: np.ndarray,
-    toward: np.ndarray,
+    one: NDArray[np.integer[Any]],
+    other: NDArray[np.integer[Any]],
+    *,
+    s1: NDArray[np.float64],
+    toward: NDArray[np.float64],
     stats: SearchStats,
-) -> np.ndarray:
+) -> NDArray[np.float64]:
     """Lower bounds on ``s(T, other)`` from ``s1 = s(T, one)`` and the geodesic from ``one`` to ``other`` (step 3c).
 
     Each distinct (one, other) pair of origins is solved once.
@@ -342,7 +371,7 @@ def _beside_first(
     return ell.lower_bound_beside(s1, toward, step[back], heading[back])
 
 
-def first_unique(*columns: np.ndarray) -> np.ndarray:
+def first_unique(*columns: NDArray[Any]) -> NDArray[np.intp]:
     """Positions of the first occurrence of each distinct row, in original order."""
     if columns[0].size == 0:
         return np.empty(0, dtype=np.intp)

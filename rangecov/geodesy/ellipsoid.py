@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyproj
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from ..base.tuning import PARALLEL_MIN
 from ..errors import InputError, InputTypeError
@@ -80,7 +82,7 @@ class Ellipsoid:
         """Smallest principal radius of curvature, ``b**2 / a`` (meridian at the equator)."""
         return self.b * self.b / self.a
 
-    def ecef(self, lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
+    def ecef(self, lon: ArrayLike, lat: ArrayLike) -> NDArray[np.float64]:
         """Earth-centred Cartesian coordinates (n, 3) of points on the surface, in metres."""
         # Reduce first, exactly (a floating-point remainder is exact), as Karney's
         # solver does; radians() of a huge longitude would lose millimetres.
@@ -95,7 +97,7 @@ class Ellipsoid:
         out[:, 2] = n * (1.0 - self.e2) * sin_lat
         return out
 
-    def surface_below(self, xyz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def surface_below(self, xyz: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Longitude and geodetic latitude (degrees) of the surface points below ECEF points.
 
         Fixed-point iteration on the latitude; four rounds converge to well
@@ -114,7 +116,7 @@ class Ellipsoid:
 
     def distance(
         self, lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike, *, workers: int | None = None
-    ) -> np.ndarray:
+    ) -> NDArray[np.float64]:
         """Exact geodesic distances in metres between paired points (Karney 2013).
 
         Large inputs are split over threads; pyproj releases the GIL inside
@@ -125,13 +127,13 @@ class Ellipsoid:
 
     def inverse(
         self, lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike, *, workers: int | None = None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """Exact inverse problem: forward azimuth, back azimuth (degrees) and distance (m)."""
         return _threaded(self.geod.inv, lon1, lat1, lon2, lat2, workers=workers)
 
     def inverse_consuming(
-        self, lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        self, lon1: NDArray[np.float64], lat1: NDArray[np.float64], lon2: NDArray[np.float64], lat2: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """:meth:`inverse` on the calling thread, writing its results over its inputs.
 
         For the engine's hot path: all four arrays must be float64,
@@ -145,29 +147,30 @@ class Ellipsoid:
 
     def forward(
         self, lon: ArrayLike, lat: ArrayLike, azimuth: ArrayLike, distance: ArrayLike
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """Exact direct problem: end longitude, latitude and back azimuth (degrees).
 
         Longitudes come back in [-180, 180].
         """
         return _threaded(self.geod.fwd, lon, lat, azimuth, distance)
 
-    def lower_bound(self, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    def lower_bound(self, p: NDArray[np.float64], q: NDArray[np.float64]) -> NDArray[np.float64]:
         """A lower bound on the geodesic distance between ECEF points ``p`` and ``q``.
 
         ``max(chord, b * theta)``: the chord is the better bound for near pairs,
         the geocentric angle for near-antipodal ones.
         """
         d = p - q
-        chord = np.sqrt(np.einsum("ij,ij->i", d, d))
+        chord: NDArray[np.float64] = np.sqrt(np.einsum("ij,ij->i", d, d))
         pu = p / np.sqrt(np.einsum("ij,ij->i", p, p))[:, None]
         qu = q / np.sqrt(np.einsum("ij,ij->i", q, q))[:, None]
         # Kahan's angle formula: well conditioned at 0 and at pi alike.
         diff, summ = pu - qu, pu + qu
         theta = 2.0 * np.arctan2(np.sqrt(np.einsum("ij,ij->i", diff, diff)), np.sqrt(np.einsum("ij,ij->i", summ, summ)))
-        return np.maximum(chord, self.b * theta)
+        bound: NDArray[np.float64] = np.maximum(chord, self.b * theta)
+        return bound
 
-    def chord_reach(self, s: ArrayLike) -> np.ndarray:
+    def chord_reach(self, s: ArrayLike) -> NDArray[np.float64]:
         """Largest chord between surface points whose geodesic distance may be ``<= s``.
 
         Every pair with ``geodesic <= s`` has ``chord <= s`` (bound 1) and
@@ -183,14 +186,15 @@ class Ellipsoid:
         s = np.asarray(s, dtype=float)
         theta = np.minimum(np.maximum(s, 0.0) / self.b, np.pi)
         by_angle = np.hypot(self.a - self.b, 2.0 * self.a * np.sin(theta / 2.0))
-        return np.minimum(s, by_angle) * (1.0 + 1e-12) + PRUNE_SLACK_M
+        chord: NDArray[np.float64] = np.minimum(s, by_angle) * (1.0 + 1e-12) + PRUNE_SLACK_M
+        return chord
 
     @property
     def chord_limit(self) -> float:
         """Chords below this have ``s <= pi rho``, where bound 3 holds (docs/exactness.md, step 4a)."""
-        return min(2.0 * self.rho, 2.0 * self.b * np.sin(np.pi * self.rho / (2.0 * self.a)))
+        return min(2.0 * self.rho, 2.0 * self.b * float(np.sin(np.pi * self.rho / (2.0 * self.a))))
 
-    def chord_surely_within(self, reach: np.ndarray) -> np.ndarray:
+    def chord_surely_within(self, reach: NDArray[np.float64]) -> NDArray[np.float64]:
         """Largest chord ``c`` for which ``s <= reach`` is certain (bound 3).
 
         ``2 rho asin(c / 2 rho) <= reach``  iff  ``c <= 2 rho sin(reach / 2 rho)``
@@ -205,7 +209,7 @@ class Ellipsoid:
         inner = np.minimum(two_rho * np.sin(arc / two_rho), self.chord_limit)
         return inner * (1.0 - 1e-12) - PRUNE_SLACK_M
 
-    def distance_upper(self, chord: ArrayLike) -> np.ndarray:
+    def distance_upper(self, chord: ArrayLike) -> NDArray[np.float64]:
         """An upper bound on the geodesic distance of a pair with this chord (bound 3).
 
         ``2 rho asin(c / 2 rho)`` for chords below :attr:`chord_limit`
@@ -221,7 +225,9 @@ class Ellipsoid:
         s = two_rho * np.arcsin(np.clip(np.where(inside, c, 0.0) / two_rho, 0.0, 1.0))
         return np.where(inside, s * (1.0 + 1e-12) + PRUNE_SLACK_M, np.inf)
 
-    def lower_bound_beside(self, s: ArrayLike, toward: ArrayLike, step: ArrayLike, heading: ArrayLike) -> np.ndarray:
+    def lower_bound_beside(
+        self, s: ArrayLike, toward: ArrayLike, step: ArrayLike, heading: ArrayLike
+    ) -> NDArray[np.float64]:
         """A lower bound on ``s(T, Q)`` from a measured ``s = s(T, O)`` and the geodesic from ``O`` to ``Q``.
 
         ``toward`` is the azimuth at ``O`` of the geodesic to ``T`` (degrees),
@@ -250,7 +256,7 @@ class Ellipsoid:
 
     def box_chord(
         self, lat: ArrayLike, half_lat: ArrayLike, half_lon: ArrayLike, lat_equatorward: ArrayLike
-    ) -> np.ndarray:
+    ) -> NDArray[np.float64]:
         """Largest chord from the centre of a longitude/latitude box to any surface point in it (a bound).
 
         The box is centred at latitude ``lat`` and spans ``half_lat`` degrees
@@ -265,14 +271,16 @@ class Ellipsoid:
         ``PRUNE_SLACK_M``.
         """
 
-        def parallel(phi_deg: ArrayLike) -> np.ndarray:
+        def parallel(phi_deg: ArrayLike) -> NDArray[np.float64]:
             phi = np.radians(np.asarray(phi_deg, dtype=float))
             sin_phi = np.sin(phi)
-            return self.a * np.cos(phi) / np.sqrt(1.0 - self.e2 * sin_phi * sin_phi)
+            radius: NDArray[np.float64] = self.a * np.cos(phi) / np.sqrt(1.0 - self.e2 * sin_phi * sin_phi)
+            return radius
 
         along = (self.a * self.a / self.b) * np.radians(np.asarray(half_lat, dtype=float))
         across = 4.0 * parallel(lat) * parallel(lat_equatorward) * np.sin(np.radians(half_lon) / 2.0) ** 2
-        return np.minimum(np.sqrt(along * along + across), 2.0 * self.a) * (1.0 + 1e-12) + PRUNE_SLACK_M
+        chord: NDArray[np.float64] = np.minimum(np.sqrt(along * along + across), 2.0 * self.a) * (1.0 + 1e-12)
+        return chord + PRUNE_SLACK_M
 
 
 @functools.lru_cache(maxsize=1)
@@ -281,7 +289,9 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _threaded(func, *arrays, workers: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _threaded(
+    func: Callable[..., tuple[Any, Any, Any]], *arrays: ArrayLike, workers: int | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Apply a pyproj Geod.inv/fwd-style function (4 arrays in, 3 out) over threads."""
     n = np.broadcast(*arrays).size
     args = [np.ascontiguousarray(np.broadcast_to(np.asarray(v, dtype=float), (n,))) for v in arrays]

@@ -10,13 +10,16 @@ by branch and bound that no other minimum hides between the grid points
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ..base.tuning import FAR_BATCH_ROWS, FAR_MAX_CELLS, FAR_ROUNDS
 from ..errors import UnsupportedError
 from .ellipsoid import PRUNE_SLACK_M, Ellipsoid
 
-__all__ = ["segment_distance", "Slope", "certify_far", "cell_lower_bound"]
+__all__ = ["segment_distance", "Slope", "Grid", "certify_far", "cell_lower_bound"]
 
 
 # Grid spacing for the search of the nearest point of a geodesic segment; see
@@ -25,7 +28,15 @@ __all__ = ["segment_distance", "Slope", "certify_far", "cell_lower_bound"]
 _SEGMENT_GRID_M = 1_000_000.0
 
 
-def narrow(slope, r: np.ndarray, lo: np.ndarray, hi: np.ndarray, g_lo: np.ndarray, g_hi: np.ndarray):
+def narrow(
+    slope: Slope,
+    r: NDArray[np.intp],
+    lo: NDArray[np.float64],
+    hi: NDArray[np.float64],
+    *,
+    g_lo: NDArray[np.float64],
+    g_hi: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Narrow brackets ``g(lo) > 0 >= g(hi)`` of ``g = cos(beta)`` to 1 micrometre of ``t``.
 
     The Illinois variant of regula falsi (the kept end's ``g`` halved when the
@@ -68,27 +79,39 @@ class Slope:
     point at ``t``, the inverse problem from there to ``P``).
     """
 
-    def __init__(self, ell: Ellipsoid, plon, plat, alon, alat, az) -> None:
+    def __init__(
+        self,
+        ell: Ellipsoid,
+        plon: NDArray[np.float64],
+        plat: NDArray[np.float64],
+        *,
+        alon: NDArray[np.float64],
+        alat: NDArray[np.float64],
+        az: NDArray[np.float64],
+    ) -> None:
         self.ell, self.plon, self.plat, self.alon, self.alat, self.az = ell, plon, plat, alon, alat, az
 
-    def __call__(self, rows: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def __call__(
+        self, rows: NDArray[np.intp], t: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         qlon, qlat, back = self.ell.forward(self.alon[rows], self.alat[rows], self.az[rows], t)
         az_qp, _, s = self.ell.inverse(qlon, qlat, self.plon[rows], self.plat[rows])
         g = np.cos(np.radians(az_qp - (back + 180.0)))
-        return np.where(s == 0.0, 0.0, g), s
+        g_at: NDArray[np.float64] = np.where(s == 0.0, 0.0, g)
+        return g_at, s
 
 
 def segment_distance(
     ell: Ellipsoid,
-    plon: np.ndarray,
-    plat: np.ndarray,
-    alon: np.ndarray,
-    alat: np.ndarray,
-    blon: np.ndarray,
-    blat: np.ndarray,
+    plon: ArrayLike,
+    plat: ArrayLike,
     *,
-    cap: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+    alon: ArrayLike,
+    alat: ArrayLike,
+    blon: ArrayLike,
+    blat: ArrayLike,
+    cap: ArrayLike | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Geodesic distance from points ``P`` to geodesic segments ``AB`` (paired), exactly.
 
     ``cap`` (per pair, optional): a distance known already (say to another
@@ -125,7 +148,7 @@ def segment_distance(
     if n == 0:
         return np.empty(shape), np.empty(shape)
     az, _, length = ell.inverse(alon, alat, blon, blat)
-    slope = Slope(ell, plon, plat, alon, alat, az)
+    slope = Slope(ell, plon, plat, alon=alon, alat=alat, az=az)
 
     # Grid points, both ends included, are the first candidates.
     cells = np.maximum(1, np.ceil(length / _SEGMENT_GRID_M)).astype(np.intp)
@@ -140,7 +163,7 @@ def segment_distance(
     start = np.flatnonzero(same & (g[:-1] > 0) & (g[1:] <= 0))
     if start.size:
         r = row[start]
-        lo, hi = narrow(slope, r, t_grid[start].copy(), t_grid[start + 1].copy(), g[start], g[start + 1])
+        lo, hi = narrow(slope, r, t_grid[start].copy(), t_grid[start + 1].copy(), g_lo=g[start], g_hi=g[start + 1])
         t_star = 0.5 * (lo + hi)
         _, s_star = slope(r, t_star)
         cand_row.append(r)
@@ -163,8 +186,10 @@ def segment_distance(
         batch = batches.pop()
         keep = np.isin(row, batch)
         roots = np.isin(roots_row, batch)
-        grid = (row[keep], t_grid[keep], g[keep], s[keep], (roots_row[roots], roots_t[roots]))
-        done = certify_far(ell, slope, *grid, best_s, best_t, limit=limit)
+        grid = Grid(row[keep], t_grid[keep], g[keep], s[keep])
+        done = certify_far(
+            ell, slope, grid, roots=(roots_row[roots], roots_t[roots]), best_s=best_s, best_t=best_t, limit=limit
+        )
         if done is None:  # too many cells open at once: the batch again in halves, down to one row
             if batch.size == 1:
                 raise UnsupportedError(
@@ -182,14 +207,32 @@ def segment_distance(
 FAR_SLACK_M = 1e-4
 
 
-def certify_far(ell: Ellipsoid, slope, row, t, g, s, roots, best_s, best_t, *, limit=None):
+class Grid(NamedTuple):
+    """Points along the rows' segments, sorted by row then ``t``: ``g = cos(beta)`` and the distance ``s`` there."""
+
+    row: NDArray[np.intp]
+    t: NDArray[np.float64]
+    g: NDArray[np.float64]
+    s: NDArray[np.float64]
+
+
+def certify_far(
+    ell: Ellipsoid,
+    slope: Slope,
+    grid: Grid,
+    *,
+    roots: tuple[NDArray[np.intp], NDArray[np.float64]],
+    best_s: NDArray[np.float64],
+    best_t: NDArray[np.float64],
+    limit: NDArray[np.float64] | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
     """Lower ``best_s`` (and move ``best_t``) until no point of the rows' segments is nearer by over 0.1 mm.
 
     Returns the new ``(best_s, best_t)``, or None when more than
     ``FAR_MAX_CELLS`` cells stay open or ``FAR_ROUNDS`` pass (the caller
     then certifies fewer rows at a time).
 
-    ``row, t, g, s``: the grid points of the rows (sorted by row, then t),
+    ``grid``: the grid points of the rows (sorted by row, then t),
     with ``g = cos(beta)`` and the distance there; ``roots``: the narrowed
     minima ``(row, t)`` found in them, which become cell ends too. Along
     the segment ``phi'' >= sin^2(beta) cot(phi / b) / b`` where ``phi < pi b``
@@ -205,22 +248,25 @@ def certify_far(ell: Ellipsoid, slope, row, t, g, s, roots, best_s, best_t, *, l
     best_s, best_t = best_s.copy(), best_t.copy()
     # Cells are dropped against the least of the best found and the caller's cap (see segment_distance).
     limit = best_s.copy() if limit is None else np.minimum(limit, best_s)
+    row, t, g, s = grid
     r_row, r_t = roots
     if r_row.size:
         r_g, r_s = slope(r_row, r_t)
-        row, t, g, s = (np.concatenate(v) for v in ((row, r_row), (t, r_t), (g, r_g), (s, r_s)))
+        row, t = np.concatenate((row, r_row)), np.concatenate((t, r_t))
+        g, s = np.concatenate((g, r_g)), np.concatenate((s, r_s))
         order = np.lexsort((t, row))
         row, t, g, s = row[order], t[order], g[order], s[order]
     same = row[1:] == row[:-1]
     lo = np.flatnonzero(same)
-    cells: tuple[np.ndarray, ...] = (row[lo], t[lo], t[lo + 1], s[lo], s[lo + 1], g[lo], g[lo + 1])
+    # The rows (intp), then the cells' ends, distances and slopes (float).
+    cells: tuple[NDArray[Any], ...] = (row[lo], t[lo], t[lo + 1], s[lo], s[lo + 1], g[lo], g[lo + 1])
     no_minimum_beyond = 0.5 * np.pi * ell.a * ell.a / ell.b
     for _ in range(FAR_ROUNDS):
         c_row, t0, t1, s0, s1, g0, g1 = cells
         if c_row.size == 0:
             return best_s, best_t
         width = t1 - t0
-        low = np.maximum(cell_lower_bound(ell, width, s0, s1, g0, g1), 0.5 * (s0 + s1 - width))
+        low = np.maximum(cell_lower_bound(ell, width, s0, s1, g0=g0, g1=g1), 0.5 * (s0 + s1 - width))
         open_ = (low < limit[c_row] - FAR_SLACK_M) & (0.5 * (s0 + s1 - width) <= no_minimum_beyond) & (width > 1e-6)
         c_row, t0, t1, s0, s1, g0, g1 = (v[open_] for v in cells)
         if c_row.size > FAR_MAX_CELLS:  # counted after the drop: only cells still open are held
@@ -241,7 +287,15 @@ def certify_far(ell: Ellipsoid, slope, row, t, g, s, roots, best_s, best_t, *, l
     return None
 
 
-def cell_lower_bound(ell: Ellipsoid, width, s0, s1, g0, g1) -> np.ndarray:
+def cell_lower_bound(
+    ell: Ellipsoid,
+    width: NDArray[np.float64],
+    s0: NDArray[np.float64],
+    s1: NDArray[np.float64],
+    *,
+    g0: NDArray[np.float64],
+    g1: NDArray[np.float64],
+) -> NDArray[np.float64]:
     """A lower bound on the distance over cells of a segment, from both ends (see :func:`certify_far`).
 
     Each half is bounded from its own end: from the start the distance
@@ -259,11 +313,13 @@ def cell_lower_bound(ell: Ellipsoid, width, s0, s1, g0, g1) -> np.ndarray:
     return np.where(ok, out - 1e-12 * top, -np.inf)
 
 
-def half_bound(s0, gamma, h, span) -> np.ndarray:
+def half_bound(
+    s0: NDArray[np.float64], gamma: NDArray[np.float64], h: NDArray[np.float64], span: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """``min over u in [0, span]`` of ``s0 + ln(cosh(h u) + gamma sinh(h u)) / h`` (``|gamma| <= 1``)."""
     gamma = np.clip(gamma, -1.0, 1.0)
 
-    def at(u):
+    def at(u: NDArray[np.float64]) -> NDArray[np.float64]:
         # ln(cosh(x) + gamma sinh(x)) / h without cancellation for small x = h u (as step 3c).
         x = h * u
         return s0 + np.log1p(2.0 * np.sinh(x / 2.0) ** 2 + gamma * np.sinh(x)) / h

@@ -10,6 +10,7 @@ out (:func:`wanted_pairs`). The exact measuring is :mod:`rangecov.geometry.dista
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from scipy.spatial.distance import cdist
 
 from ..base.lonlat import wrap
@@ -133,7 +134,15 @@ class Nearness:
         self.high = ell.distance_upper(chord)
 
 
-def wanted_pairs(exact, near_a, near_b, a_at, b_at, reach) -> tuple[np.ndarray, np.ndarray]:
+def wanted_pairs(
+    exact: NDArray[np.float64],
+    *,
+    near_a: Nearness | None,
+    near_b: Nearness | None,
+    a_at: tuple[NDArray[np.intp], NDArray[np.intp]],
+    b_at: tuple[NDArray[np.intp], NDArray[np.intp]],
+    reach: tuple[ArrayLike, ArrayLike],
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
     """Which (target, origin) pairs :func:`distance_matrix` must measure for coverage (see there).
 
     ``exact`` holds the pairs measured already (points to points), infinite
@@ -177,8 +186,8 @@ def overlapping_boxes(a: list, b: list) -> tuple[np.ndarray, np.ndarray]:
     """All pairs ``(i, j)`` whose :func:`lonlat_box` es may overlap (a missing box overlaps everything)."""
 
     va, vb = box_array(a), box_array(b)
-    i, j = np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing="ij")
-    i, j = i.ravel(), j.ravel()
+    grid_i, grid_j = np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing="ij")
+    i, j = grid_i.ravel(), grid_j.ravel()
     lon = (np.remainder(vb[j, 0] - va[i, 0], 360.0) <= va[i, 1]) | (
         np.remainder(va[i, 0] - vb[j, 0], 360.0) <= vb[j, 1]
     )

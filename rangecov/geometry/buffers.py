@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from ..base import progress as progress_bars
@@ -41,7 +42,16 @@ __all__ = ["MAX_SHAPE_DISTANCE_M", "buffer_shape", "buffer_values", "dissolve"]
 MAX_SHAPE_DISTANCE_M = 9_000_000.0
 
 
-def _offsets(ell, a, b, az, length, d, tol):
+def _offsets(
+    ell: Ellipsoid,
+    a: NDArray[np.float64],
+    b: NDArray[np.float64],
+    az: NDArray[np.float64],
+    length: NDArray[np.float64],
+    *,
+    d: float,
+    tol: float,
+) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
     """Adaptive offset curves at distance ``d`` of edges ``a[i] -> b[i]``, both sides, in one refinement.
 
     Curve ``2 i`` is edge ``i``'s left offset (azimuth -90 from the edge), ``2 i + 1`` its right one.
@@ -61,13 +71,15 @@ def _offsets(ell, a, b, az, length, d, tol):
         # Both readings of every edge between consecutive offset points.
         e = edge[o]
         g_lon, g_lat, sep, chord = edge_midpoints(ell, lon1, lat1, lon2, lat2)
-        ds, _ = segment_distance(ell, g_lon, g_lat, a[e, 0], a[e, 1], b[e, 0], b[e, 1])
+        ds, _ = segment_distance(ell, g_lon, g_lat, alon=a[e, 0], alat=a[e, 1], blon=b[e, 0], blat=b[e, 1])
         return np.where(chord > MAX_EDGE_M, np.inf, np.abs(ds - d) + sep)
 
     owner = np.repeat(np.arange(n), 3)
     t = np.tile([0.0, 0.5, 1.0], n) * length[edge][owner]
     lon0, lat0 = trace(owner, t)
-    owner, _, lon, lat = refine(owner, t, lon0, lat0, trace, deviation, np.full(n, MID_SHARE * tol))
+    owner, _, lon, lat = refine(
+        owner, t, lon0, lat0, trace=trace, deviation=deviation, limit=np.full(n, MID_SHARE * tol)
+    )
     cuts = np.searchsorted(owner, np.arange(n + 1))
     return [(lon[cuts[k] : cuts[k + 1]], lat[cuts[k] : cuts[k + 1]]) for k in range(n)]
 
@@ -127,7 +139,7 @@ def _sweeps(ell: Ellipsoid, edges, d: float, tol: float) -> list[BaseGeometry]:
     if not need.any():
         return []
     a, b, az, length = a[need], b[need], az[need], length[need]
-    curves = _offsets(ell, a, b, az, length, d, tol)
+    curves = _offsets(ell, a, b, az, length, d=d, tol=tol)
     # The edge itself and the right-angle geodesics at both ends of each sweep, drawn within the tolerance.
     lines = [(np.array([a[i, 0], b[i, 0]]), np.array([a[i, 1], b[i, 1]])) for i in range(len(a))]
     for k, (lon, lat) in enumerate(curves):
@@ -179,7 +191,7 @@ def buffer_values(
     """Buffers of lon/lat shapely geometries (already checked)."""
     kinds = np.asarray(shapely.get_type_id(values))
     is_point = kinds == shapely.GeometryType.POINT
-    out: list[BaseGeometry] = [None] * len(values)  # type: ignore[list-item]
+    out: list[BaseGeometry] = [shapely.Polygon()] * len(values)  # every slot is filled below
     pts = np.flatnonzero(is_point)
     others = np.flatnonzero(~is_point)
     with progress_bars.bar(len(values), desc="buffers", unit="geom", progress=progress) as pb:
@@ -236,13 +248,13 @@ def dissolve(
     n = len(values)
     codes = np.zeros(n, dtype=np.intp) if groups is None else np.asarray(groups, dtype=np.intp)
     tol = np.broadcast_to(np.asarray(tol, dtype=float), (n,))
-    seen: set = set()
-    first = []
+    seen: set[tuple[bytes, float, int]] = set()
+    kept: list[int] = []
     for i, key in enumerate(zip(shapely.to_wkb(values), dist, codes)):
         if key not in seen:
             seen.add(key)
-            first.append(i)
-    first = np.asarray(first, dtype=np.intp)
+            kept.append(i)
+    first = np.asarray(kept, dtype=np.intp)
     pos, zero = first[dist[first] > 0], first[dist[first] <= 0]
     pieces = buffer_values(ell, values[pos], dist[pos], tol[pos], progress) if pos.size else []
     pieces += draw_many(ell, values[zero]) if zero.size else []

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from ..base.lonlat import WORLD, fold, polygonal, reduce_exactly, ring_polygon, wrap
@@ -76,9 +77,9 @@ def boundary(
         return ell.forward(clon[o], clat[o], a, s[o])[:2]
 
     def deviation(o, lon1, lat1, lon2, lat2):
-        return curve_deviation(ell, clon[o], clat[o], s[o], lon1, lat1, lon2, lat2)
+        return curve_deviation(ell, clon[o], clat[o], s[o], lon1=lon1, lat1=lat1, lon2=lon2, lat2=lat2)
 
-    owner, alpha, lon, lat = refine(owner, alpha, lon, lat, trace, deviation, MID_SHARE * tol)
+    owner, alpha, lon, lat = refine(owner, alpha, lon, lat, trace=trace, deviation=deviation, limit=MID_SHARE * tol)
     # Mirror 180° < alpha < 360° from 0° < alpha < 180°.
     inner = (alpha > 0.0) & (alpha < 180.0)
     m_owner = owner[inner][::-1]
@@ -92,7 +93,16 @@ def boundary(
     return owner[order], alpha[order], wrap(lon[order]), lat[order]
 
 
-def crossing(ell, clon, clat, s, a1, a2, target_lon):
+def crossing(
+    ell: Ellipsoid,
+    clon: NDArray[np.float64],
+    clat: NDArray[np.float64],
+    s: NDArray[np.float64],
+    *,
+    a1: NDArray[np.float64],
+    a2: NDArray[np.float64],
+    target_lon: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Azimuths in [a1, a2] at which the boundary meets meridian ``target_lon``, by bisection.
 
     ``lon(a1)`` and ``lon(a2)`` must lie on opposite sides of the meridian
@@ -144,13 +154,13 @@ def disks(ell: Ellipsoid, clon: np.ndarray, clat: np.ndarray, s: np.ndarray, tol
     for k, i in enumerate(todo):
         sl = slice(starts[k], starts[k + 1])
         lon_k, lat_k = _pole_vertices(clon[i], lon[sl], lat[sl], north[k], south[k])
-        args = (ell, clon[i], clat[i], s[i], alpha[sl], lon_k, lat_k)
         if north[k] and south[k]:
-            out[i] = _both_poles(*args)
+            draw = _both_poles
         elif north[k] or south[k]:
-            out[i] = _one_pole(*args)  # ring_polygon finds which pole from the winding
+            draw = _one_pole  # ring_polygon finds which pole from the winding
         else:
-            out[i] = _no_pole(*args)
+            draw = _no_pole
+        out[i] = draw(ell, clon[i], clat[i], s[i], alpha=alpha[sl], lon=lon_k, lat=lat_k)
     return out
 
 
@@ -189,7 +199,18 @@ def _pole_vertices(
     return lon, lat
 
 
-def _insert_crossings(ell, clon, clat, s, alpha, lon, ulon, lat, meridian):
+def _insert_crossings(
+    ell: Ellipsoid,
+    clon: float,
+    clat: float,
+    s: float,
+    *,
+    alpha: NDArray[np.float64],
+    lon: NDArray[np.float64],
+    ulon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    meridian: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Add exact vertices where the unwrapped boundary crosses ``meridian + 360 k``.
 
     ``ulon`` is the unwrapped longitude of each vertex. Returns new
@@ -210,7 +231,7 @@ def _insert_crossings(ell, clon, clat, s, alpha, lon, ulon, lat, meridian):
     a2 = alpha[nxt[hits]]
     a2 = np.where(a2 <= a1, a2 + 360.0, a2)
     n = hits.size
-    ca, clat_x = crossing(ell, np.full(n, clon), np.full(n, clat), np.full(n, s), a1, a2, meridian)
+    ca, clat_x = crossing(ell, np.full(n, clon), np.full(n, clat), np.full(n, s), a1=a1, a2=a2, target_lon=meridian)
     kk = np.maximum(k1[hits], k2[hits])
     cross_u = meridian + 360.0 * kk
     # A vertex already exactly on the meridian needs no crossing after it.
@@ -223,7 +244,17 @@ def _insert_crossings(ell, clon, clat, s, alpha, lon, ulon, lat, meridian):
     return alpha, ulon, lat
 
 
-def _around(ell, clon, clat, s, alpha, lon, lat, ref):
+def _around(
+    ell: Ellipsoid,
+    clon: float,
+    clat: float,
+    s: float,
+    *,
+    alpha: NDArray[np.float64],
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    ref: float,
+) -> BaseGeometry:
     """The region a pole-free boundary encloses, unwrapped about longitude ``ref`` and cut at ±180°.
 
     Off the poles the boundary's longitude stays within 180° of the centre's
@@ -233,26 +264,55 @@ def _around(ell, clon, clat, s, alpha, lon, lat, ref):
     ulon = ref + wrap(lon - ref)
     if ulon.max() > 180.0 or ulon.min() < -180.0:
         meridian = 180.0 if ulon.max() > 180.0 else -180.0
-        alpha, ulon, lat = _insert_crossings(ell, clon, clat, s, alpha, lon, ulon, lat, meridian)
+        alpha, ulon, lat = _insert_crossings(
+            ell, clon, clat, s, alpha=alpha, lon=lon, ulon=ulon, lat=lat, meridian=meridian
+        )
     return fold(shapely.Polygon(np.column_stack((ulon, lat))))
 
 
-def _no_pole(ell, clon, clat, s, alpha, lon, lat):
-    return _around(ell, clon, clat, s, alpha, lon, lat, clon)
+def _no_pole(
+    ell: Ellipsoid,
+    clon: float,
+    clat: float,
+    s: float,
+    *,
+    alpha: NDArray[np.float64],
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+) -> BaseGeometry:
+    return _around(ell, clon, clat, s, alpha=alpha, lon=lon, lat=lat, ref=clon)
 
 
-def _one_pole(ell, clon, clat, s, alpha, lon, lat):
+def _one_pole(
+    ell: Ellipsoid,
+    clon: float,
+    clat: float,
+    s: float,
+    *,
+    alpha: NDArray[np.float64],
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+) -> BaseGeometry:
     # Unwrap along the boundary: it winds once around the pole, 360° in all.
     steps = wrap(np.diff(np.r_[lon, lon[0]]))
     ulon = lon[0] + np.r_[0.0, np.cumsum(steps[:-1])]
-    alpha, ulon, lat = _insert_crossings(ell, clon, clat, s, alpha, lon, ulon, lat, 180.0)
+    alpha, ulon, lat = _insert_crossings(ell, clon, clat, s, alpha=alpha, lon=lon, ulon=ulon, lat=lat, meridian=180.0)
     # Azimuth grows clockwise seen from above, so the disk is on the right.
     return ring_polygon(ulon - 360.0 * np.round(ulon / 360.0), lat, interior_left=False)
 
 
-def _both_poles(ell, clon, clat, s, alpha, lon, lat):
+def _both_poles(
+    ell: Ellipsoid,
+    clon: float,
+    clat: float,
+    s: float,
+    *,
+    alpha: NDArray[np.float64],
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+) -> BaseGeometry:
     # The globe minus the pole-free region around the antipode.
-    hole = _around(ell, clon, clat, s, alpha, lon, lat, clon + 180.0)
+    hole = _around(ell, clon, clat, s, alpha=alpha, lon=lon, lat=lat, ref=clon + 180.0)
     return polygonal(shapely.difference(WORLD, hole))
 
 
@@ -301,10 +361,17 @@ def _far_hole(ell: Ellipsoid, clon: float, clat: float, s: float, tol: float) ->
 
     def deviation(o, lon1, lat1, lon2, lat2):
         k = o.size
-        return curve_deviation(ell, np.full(k, clon), np.full(k, clat), np.full(k, s), lon1, lat1, lon2, lat2)
+        full = (np.full(k, clon), np.full(k, clat), np.full(k, s))
+        return curve_deviation(ell, *full, lon1=lon1, lat1=lat1, lon2=lon2, lat2=lat2)
 
     _, beta, lon, lat = refine(
-        np.zeros(n, dtype=np.intp), beta, lon, lat, lambda o, b: radius(b)[1:], deviation, np.array([MID_SHARE * tol])
+        np.zeros(n, dtype=np.intp),
+        beta,
+        lon,
+        lat,
+        trace=lambda o, b: radius(b)[1:],
+        deviation=deviation,
+        limit=np.array([MID_SHARE * tol]),
     )
     lon, lat = lon[:-1], lat[:-1]
     # Azimuth grows clockwise seen from above: the hole is on the right.

@@ -8,8 +8,11 @@ exact solves small is proved in docs/exactness.md (steps 2a and 5).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 from shapely.geometry.base import BaseGeometry
@@ -20,9 +23,16 @@ from ..engine import pairs_within_chord
 from ..geodesy.ellipsoid import Ellipsoid
 from ..geodesy.segment import segment_distance
 from .bounds import Nearness, in_boxes, lonlat_box, overlapping_boxes, slices, wanted_pairs
-from .drawing import draw_many, exact_fills, geometry_parts
+from .drawing import draw_many, exact_fills, vertices_and_edges
 
 __all__ = ["Shape", "shapes_of", "origin_shapes", "distances_to_shapes", "distance_matrix"]
+
+Floats = NDArray[np.float64]
+Positions = NDArray[np.intp]
+Mask = NDArray[np.bool_]
+if TYPE_CHECKING:
+    # A shape's search frame, its vertices' k-d tree and, per class of half-length, (members, tree, longest half).
+    SearchTrees = tuple[Floats, cKDTree[Any, Any], list[tuple[Positions, cKDTree[Any, Any], float]]]
 
 _UNSET = object()
 
@@ -53,8 +63,8 @@ class Shape:
         self.polygonal = any(part.geom_type == "Polygon" for part in shapely.get_parts(geom))
         self.box = lonlat_box(ell, self.vx, self.vy, edges, length)
         self.fill = fill
-        self.drawn = None
-        self.trees = None
+        self.drawn: BaseGeometry | None = None
+        self.trees: SearchTrees | None = None
 
     def fill_geometry(self) -> BaseGeometry | None:
         """The polygons drawn within 1 mm (None without polygons); drawn on first use."""
@@ -62,7 +72,7 @@ class Shape:
             self.fill = exact_fills(self.ell, [self.geom])[0]
         return self.fill
 
-    def search_trees(self):
+    def search_trees(self) -> SearchTrees:
         """The search frame, and k-d trees of the vertices and, per class of half-length, of the edge
         midpoints (built on first use).
 
@@ -110,7 +120,7 @@ def edge_parts(ell: Ellipsoid, geoms) -> list:
     if len(v):
         # Distinct vertices per geometry, sorted by owner (then lon, then lat).
         u = np.unique(np.column_stack((v_own, v)), axis=0)
-        own, v = u[:, 0].astype(np.intp), u[:, 1:]
+        own, v = u[:, 0].astype(np.intp), u[:, 1:].astype(np.float64, copy=False)  # float already
     else:
         own, v = np.empty(0, dtype=np.intp), np.empty((0, 2))
     if len(e):
@@ -124,63 +134,6 @@ def edge_parts(ell: Ellipsoid, geoms) -> list:
     pieces = (np.split(a, v_cut) for a in (v, ell.ecef(v[:, 0], v[:, 1])))
     e_pieces = [np.split(a, e_cut) for a in (e, length, mid, ea, eb)]
     return [(pv, px, pe, pl, pm, (pa, pb)) for (pv, px), pe, pl, pm, pa, pb in zip(zip(*pieces), *e_pieces)]
-
-
-def vertices_and_edges(geoms) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Every vertex (isolated points included; rings' closing repeats left out) and every edge
-    (lon1, lat1, lon2, lat2) of the geometries, each with the position of its geometry, in order."""
-    parts, owner = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
-    kind = np.asarray(shapely.get_type_id(parts))
-    if np.isin(
-        kind,
-        [
-            shapely.GeometryType.MULTIPOINT,
-            shapely.GeometryType.MULTILINESTRING,
-            shapely.GeometryType.MULTIPOLYGON,
-            shapely.GeometryType.GEOMETRYCOLLECTION,
-        ],
-    ).any():
-        # Collections inside collections: one geometry at a time, flattened by geometry_parts.
-        return nested_vertices_and_edges(geoms)
-    polys = kind == shapely.GeometryType.POLYGON
-    rings, ring_owner = shapely.get_rings(parts[polys], return_index=True)
-    chains = np.concatenate([parts[kind == shapely.GeometryType.LINESTRING], rings])
-    chain_owner = np.concatenate([owner[kind == shapely.GeometryType.LINESTRING], owner[polys][ring_owner]])
-    xy, at = shapely.get_coordinates(chains, return_index=True)
-    is_ring = np.r_[np.zeros(len(chains) - len(rings), dtype=bool), np.ones(len(rings), dtype=bool)]
-    follows = np.r_[at[1:] == at[:-1], False]  # an edge starts here
-    last = ~follows
-    keep_v = ~(last & is_ring[at])  # a ring's closing coordinate repeats its first
-    point = kind == shapely.GeometryType.POINT
-    p_xy, p_at = shapely.get_coordinates(parts[point], return_index=True)  # empty points have none
-    p_owner = owner[point][p_at]
-    v_own = np.concatenate([chain_owner[at[keep_v]], p_owner])
-    v = np.concatenate([xy[keep_v], p_xy])
-    k = np.flatnonzero(follows)
-    e_own = chain_owner[at[k]]
-    e = np.column_stack((xy[k], xy[k + 1]))
-    order = np.argsort(e_own, kind="stable")
-    return v_own, v, e_own[order], e[order]
-
-
-def nested_vertices_and_edges(geoms):
-    """:func:`vertices_and_edges` through :func:`rangecov.geometry.drawing.geometry_parts`, one geometry at a time."""
-    v_own, v, e_own, e = [], [], [], []
-    for k, g in enumerate(geoms):
-        points, edges, _ = geometry_parts(g)
-        points = np.asarray(points, dtype=float).reshape(-1, 2)
-        edges = np.asarray(edges, dtype=float).reshape(-1, 4)
-        v_own.append(np.full(len(points), k))
-        v.append(points)
-        e_own.append(np.full(len(edges), k))
-        e.append(edges)
-    cat = np.concatenate
-    return (
-        cat(v_own or [np.empty(0)]),
-        cat(v or [np.empty((0, 2))]),
-        cat(e_own or [np.empty(0)]),
-        cat(e or [np.empty((0, 4))]),
-    )
 
 
 def shapes_of(ell: Ellipsoid, geoms) -> list[Shape]:
@@ -227,32 +180,59 @@ def distances_to_shapes(
         parts = sum(shapes[k].vx.size + len(shapes[k].edges) for k in small)
         sub = [shapes[k] for k in small]
         for rows in slices(np.flatnonzero(want[:, small].any(axis=1)), parts):
-            found += small_candidates(ell, px, py, xyz, rows, sub, np.asarray(small), want, best, end_pruning)
+            found += small_candidates(
+                ell,
+                px,
+                py,
+                xyz,
+                rows,
+                shapes=sub,
+                cols=np.asarray(small),
+                want=want,
+                best=best,
+                end_pruning=end_pruning,
+            )
     for k, sh in enumerate(shapes):
         rows = np.flatnonzero(want[:, k])
         if not sh.small and rows.size:
             near = None if nearness is None else tuple(x[rows] for x in nearness.near[k])
-            found.append(tree_candidates(ell, px, py, xyz, rows, sh, k, near, best, end_pruning))
+            found.append(
+                tree_candidates(ell, px, py, xyz, rows, sh=sh, k=k, near=near, best=best, end_pruning=end_pruning)
+            )
     rows = np.concatenate([r for r, _, _ in found]) if found else np.empty(0, dtype=np.intp)
     if rows.size:
         cols = np.concatenate([c for _, c, _ in found])
         seg = np.concatenate([e for _, _, e in found])
         # Capped by the vertices' distance: an edge that cannot beat it need not be certified far away.
+        alon, alat, blon, blat = seg.T
         d, _ = segment_distance(
-            ell, px[rows], py[rows], seg[:, 0], seg[:, 1], seg[:, 2], seg[:, 3], cap=best[rows, cols]
+            ell, px[rows], py[rows], alon=alon, alat=alat, blon=blon, blat=blat, cap=best[rows, cols]
         )
         np.minimum.at(best, (rows, cols), d)
-    inside_to_zero(ell, px, py, shapes, best, want)
+    inside_to_zero(ell, px, py, shapes, best=best, want=want)
     return best
 
 
-def nearest_vertices(ell: Ellipsoid, px, py, rows, cols, vx, vy, best) -> None:
+def nearest_vertices(
+    ell: Ellipsoid, px: Floats, py: Floats, rows: Positions, cols: Positions, *, vx: Floats, vy: Floats, best: Floats
+) -> None:
     """Lower ``best[rows, cols]`` to the exact distances from the points to the vertices ``(vx, vy)``."""
     if rows.size:
         np.minimum.at(best, (rows, cols), ell.distance(px[rows], py[rows], vx, vy))
 
 
-def edge_survivors(ell, xyz, rows, chord, reach, ea, eb, half, end_pruning: bool) -> np.ndarray:
+def edge_survivors(
+    ell: Ellipsoid,
+    xyz: Floats,
+    rows: Positions,
+    chord: Floats,
+    reach: Floats,
+    *,
+    ea: Floats,
+    eb: Floats,
+    half: Floats,
+    end_pruning: bool,
+) -> Mask:
     """Which (point, edge) pairs may hold a point nearer than the bound (docs/exactness.md, step 5).
 
     ``rows`` index ``xyz`` for each pair; the other arrays are per pair.
@@ -263,7 +243,19 @@ def edge_survivors(ell, xyz, rows, chord, reach, ea, eb, half, end_pruning: bool
     return keep
 
 
-def small_candidates(ell, px, py, xyz, rows, shapes, cols, want, best, end_pruning: bool) -> list:
+def small_candidates(
+    ell: Ellipsoid,
+    px: Floats,
+    py: Floats,
+    xyz: Floats,
+    rows: Positions,
+    *,
+    shapes: list[Shape],
+    cols: Positions,
+    want: Mask,
+    best: Floats,
+    end_pruning: bool,
+) -> list[tuple[Positions, Positions, Floats]]:
     """Vertices measured and edges to measure for small shapes, by brute force over all their parts.
 
     The same tests as :func:`tree_candidates`, on every wanted (point, part)
@@ -284,9 +276,9 @@ def small_candidates(ell, px, py, xyz, rows, shapes, cols, want, best, end_pruni
     # The vertex nearest by chord of each shape (ties all measured) gives u.
     first = (c <= np.minimum.reduceat(c, np.r_[0, np.cumsum(nv)[:-1]], axis=1)[:, v_col]) & wanted[:, v_col]
     r, v = np.nonzero(first)
-    nearest_vertices(ell, px[rows], py[rows], r, v_col[v], vx[v], vy[v], u)
+    nearest_vertices(ell, px[rows], py[rows], r, v_col[v], vx=vx[v], vy=vy[v], best=u)
     r, v = np.nonzero((c <= ell.chord_reach(u)[:, v_col]) & ~first & wanted[:, v_col])
-    nearest_vertices(ell, px[rows], py[rows], r, v_col[v], vx[v], vy[v], u)
+    nearest_vertices(ell, px[rows], py[rows], r, v_col[v], vx=vx[v], vy=vy[v], best=u)
     best[np.ix_(rows, cols)] = u
     if not half.size:
         return []
@@ -295,12 +287,25 @@ def small_candidates(ell, px, py, xyz, rows, shapes, cols, want, best, end_pruni
     chord = np.linalg.norm(xyz[rows[r]] - mid[e], axis=1)
     ea = np.concatenate([sh.ea for sh in shapes])[e]
     eb = np.concatenate([sh.eb for sh in shapes])[e]
-    keep = edge_survivors(ell, xyz[rows], r, chord, ell.chord_reach(u[r, e_col[e]]), ea, eb, half[e], end_pruning)
+    reach = ell.chord_reach(u[r, e_col[e]])
+    keep = edge_survivors(ell, xyz[rows], r, chord, reach, ea=ea, eb=eb, half=half[e], end_pruning=end_pruning)
     seg = np.concatenate([sh.edges for sh in shapes])
     return [(rows[r[keep]], cols[e_col[e[keep]]], seg[e[keep]])]
 
 
-def tree_candidates(ell, px, py, xyz, rows, sh: Shape, k: int, near, best, end_pruning: bool):
+def tree_candidates(
+    ell: Ellipsoid,
+    px: Floats,
+    py: Floats,
+    xyz: Floats,
+    rows: Positions,
+    *,
+    sh: Shape,
+    k: int,
+    near: tuple[Positions, Floats] | None,
+    best: Floats,
+    end_pruning: bool,
+) -> tuple[Positions, Positions, Floats]:
     """Vertices measured and edges to measure for one large shape and the points ``rows``, through its k-d trees.
 
     ``near``: the vertex nearest by chord of each of ``rows`` and the chord to the second nearest, if known.
@@ -310,14 +315,15 @@ def tree_candidates(ell, px, py, xyz, rows, sh: Shape, k: int, near, best, end_p
     turned = sub @ frame.T  # for the trees
     if near is None:
         c, i = vtree.query(turned, k=2)
-        near = (i[:, 0], c[:, 1])
-    near, second = near
-    u = ell.distance(px[rows], py[rows], sh.vx[near], sh.vy[near])
+        nearest, second = np.asarray(i)[:, 0], np.asarray(c)[:, 1]
+    else:
+        nearest, second = near
+    u = ell.distance(px[rows], py[rows], sh.vx[nearest], sh.vy[nearest])
     # Other vertices within the search radius only where the second nearest is.
     more = np.flatnonzero(second <= ell.chord_reach(u))
     at, idx = pairs_within_chord(vtree, turned[more], ell.chord_reach(u[more]))
     at = more[at]
-    keep = idx != near[at]
+    keep = idx != nearest[at]
     if keep.any():
         np.minimum.at(
             u, at[keep], ell.distance(px[rows[at[keep]]], py[rows[at[keep]]], sh.vx[idx[keep]], sh.vy[idx[keep]])
@@ -330,11 +336,13 @@ def tree_candidates(ell, px, py, xyz, rows, sh: Shape, k: int, near, best, end_p
     at = np.concatenate([r for r, _ in found])
     idx = np.concatenate([members[i] for (members, _, _), (_, i) in zip(classes, found)])
     chord = np.linalg.norm(sub[at] - sh.mid[idx], axis=1)
-    keep = edge_survivors(ell, sub, at, chord, reach[at], sh.ea[idx], sh.eb[idx], sh.half[idx], end_pruning)
+    keep = edge_survivors(
+        ell, sub, at, chord, reach[at], ea=sh.ea[idx], eb=sh.eb[idx], half=sh.half[idx], end_pruning=end_pruning
+    )
     return rows[at[keep]], np.full(int(keep.sum()), k), sh.edges[idx[keep]]
 
 
-def inside_to_zero(ell: Ellipsoid, px, py, shapes: list[Shape], best, want) -> None:
+def inside_to_zero(ell: Ellipsoid, px: Floats, py: Floats, shapes: list[Shape], *, best: Floats, want: Mask) -> None:
     """Set to 0 the distances of points inside a polygon (its fill drawn within 1 mm; on the boundary counts).
 
     Only points in a shape's :func:`lonlat_box` are tested, and only the
@@ -431,7 +439,7 @@ def distance_matrix(
         near_b = Nearness(ell, o_xy[:, 0], o_xy[:, 1], t_shapes) if t_shapes else None
         a_at = (t_owner[:, None], o_idx[None, :])
         b_at = (t_idx[None, :], o_owner[:, None])
-        want, stand_in = wanted_pairs(out, near_a, near_b, a_at, b_at, reach)
+        want, stand_in = wanted_pairs(out, near_a=near_a, near_b=near_b, a_at=a_at, b_at=b_at, reach=reach)
         out = np.minimum(out, stand_in)
         want_a = want[np.ix_(t_owner, o_idx)]
         want_b = want[np.ix_(t_idx, o_owner)].T
@@ -467,7 +475,7 @@ def draw_shapes(ell: Ellipsoid, shapes: list[Shape]) -> list[BaseGeometry]:
     todo = [sh for sh in shapes if sh.drawn is None]
     for sh, drawn in zip(todo, draw_many(ell, [sh.geom for sh in todo], fills=[sh.fill for sh in todo])):
         sh.drawn = drawn
-    return [sh.drawn for sh in shapes]
+    return [sh.draw() for sh in shapes]  # drawn above: draw() only returns them
 
 
 def origin_shapes(ell: Ellipsoid, origins: np.ndarray) -> list:

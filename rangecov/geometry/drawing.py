@@ -9,8 +9,11 @@ pictures), and measure areas of such drawings on the ellipsoid.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from ..base.lonlat import WORLD, polygonal, ring_polygon, split_line, wrap
@@ -34,9 +37,13 @@ __all__ = [
 EXACT_DRAW_M = 1e-3
 
 
-def geometry_parts(geom: BaseGeometry):
+def geometry_parts(
+    geom: BaseGeometry,
+) -> tuple[list[tuple[float, ...]], list[tuple[tuple[float, ...], tuple[float, ...]]], list[BaseGeometry]]:
     """Vertices, edges (as coordinate pairs) and polygon fills of a geometry."""
-    points, edges, fills = [], [], []
+    points: list[tuple[float, ...]] = []
+    edges: list[tuple[tuple[float, ...], tuple[float, ...]]] = []
+    fills: list[BaseGeometry] = []
     for part in shapely.get_parts(geom):
         kind = part.geom_type
         if kind == "Point":
@@ -52,6 +59,67 @@ def geometry_parts(geom: BaseGeometry):
                 points.extend(map(tuple, c[:-1]))
                 edges.extend(zip(map(tuple, c[:-1]), map(tuple, c[1:])))
     return points, edges, fills
+
+
+def vertices_and_edges(
+    geoms: Sequence[BaseGeometry] | NDArray[np.object_],
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]]:
+    """Every vertex (isolated points included; rings' closing repeats left out) and every edge
+    (lon1, lat1, lon2, lat2) of the geometries, each with the position of its geometry, in order."""
+    parts, owner = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
+    kind = np.asarray(shapely.get_type_id(parts))
+    if np.isin(
+        kind,
+        [
+            shapely.GeometryType.MULTIPOINT,
+            shapely.GeometryType.MULTILINESTRING,
+            shapely.GeometryType.MULTIPOLYGON,
+            shapely.GeometryType.GEOMETRYCOLLECTION,
+        ],
+    ).any():
+        # Collections inside collections: one geometry at a time, flattened by geometry_parts.
+        return nested_vertices_and_edges(geoms)
+    polys = kind == shapely.GeometryType.POLYGON
+    rings, ring_owner = shapely.get_rings(parts[polys], return_index=True)
+    chains = np.concatenate([parts[kind == shapely.GeometryType.LINESTRING], rings])
+    chain_owner = np.concatenate([owner[kind == shapely.GeometryType.LINESTRING], owner[polys][ring_owner]])
+    xy, at = shapely.get_coordinates(chains, return_index=True)
+    is_ring = np.r_[np.zeros(len(chains) - len(rings), dtype=bool), np.ones(len(rings), dtype=bool)]
+    follows = np.r_[at[1:] == at[:-1], False]  # an edge starts here
+    last = ~follows
+    keep_v = ~(last & is_ring[at])  # a ring's closing coordinate repeats its first
+    point = kind == shapely.GeometryType.POINT
+    p_xy, p_at = shapely.get_coordinates(parts[point], return_index=True)  # empty points have none
+    p_owner = owner[point][p_at]
+    v_own = np.concatenate([chain_owner[at[keep_v]], p_owner])
+    v = np.concatenate([xy[keep_v], p_xy])
+    k = np.flatnonzero(follows)
+    e_own = chain_owner[at[k]]
+    e = np.column_stack((xy[k], xy[k + 1]))
+    order = np.argsort(e_own, kind="stable")
+    return v_own, v, e_own[order], e[order]
+
+
+def nested_vertices_and_edges(
+    geoms: Sequence[BaseGeometry] | NDArray[np.object_],
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]]:
+    """:func:`vertices_and_edges` through :func:`geometry_parts`, one geometry at a time."""
+    v_own, v, e_own, e = [], [], [], []
+    for k, g in enumerate(geoms):
+        points, edges, _ = geometry_parts(g)
+        vertex_xy = np.asarray(points, dtype=float).reshape(-1, 2)
+        edge_xy = np.asarray(edges, dtype=float).reshape(-1, 4)
+        v_own.append(np.full(len(vertex_xy), k))
+        v.append(vertex_xy)
+        e_own.append(np.full(len(edge_xy), k))
+        e.append(edge_xy)
+    cat = np.concatenate
+    return (
+        cat(v_own or [np.empty(0)]),
+        cat(v or [np.empty((0, 2))]),
+        cat(e_own or [np.empty(0)]),
+        cat(e or [np.empty((0, 4))]),
+    )
 
 
 def draw_polygon(ell: Ellipsoid, poly: BaseGeometry, tol: float) -> BaseGeometry:

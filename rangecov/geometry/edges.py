@@ -11,7 +11,10 @@ refinement loop, :func:`refine`, that splits edges until they pass it
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from ..base.lonlat import split_line, wrap
@@ -47,7 +50,16 @@ MAX_EDGE_M = 30_000.0
 _MIDPOINT_SLACK_M = 1e-5
 
 
-def edge_midpoints(ell: Ellipsoid, lon1, lat1, lon2, lat2, p1=None, p2=None):
+def edge_midpoints(
+    ell: Ellipsoid,
+    lon1: NDArray[np.float64],
+    lat1: NDArray[np.float64],
+    lon2: NDArray[np.float64],
+    lat2: NDArray[np.float64],
+    *,
+    p1: NDArray[np.float64] | None = None,
+    p2: NDArray[np.float64] | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Midpoints of edges in both readings, cheaply.
 
     Returns ``(g_lon, g_lat, sep, chord)``: the geodesic reading's midpoint
@@ -76,15 +88,39 @@ def edge_midpoints(ell: Ellipsoid, lon1, lat1, lon2, lat2, p1=None, p2=None):
     return g_lon, g_lat, sep + _MIDPOINT_SLACK_M, chord
 
 
-def curve_deviation(ell, clon, clat, s, lon1, lat1, lon2, lat2) -> np.ndarray:
+def curve_deviation(
+    ell: Ellipsoid,
+    clon: NDArray[np.float64],
+    clat: NDArray[np.float64],
+    s: NDArray[np.float64],
+    *,
+    lon1: NDArray[np.float64],
+    lat1: NDArray[np.float64],
+    lon2: NDArray[np.float64],
+    lat2: NDArray[np.float64],
+) -> NDArray[np.float64]:
     """A bound on both midpoint deviations (lon/lat-straight and geodesic) of edges drawn along
     the curve at distance ``s`` from ``C`` (a disk's boundary); infinite for edges over ``MAX_EDGE_M``."""
     g_lon, g_lat, sep, chord = edge_midpoints(ell, lon1, lat1, lon2, lat2)
     dev = np.abs(ell.distance(clon, clat, g_lon, g_lat) - s) + sep
-    return np.where(chord > MAX_EDGE_M, np.inf, dev)
+    out: NDArray[np.float64] = np.where(chord > MAX_EDGE_M, np.inf, dev)
+    return out
 
 
-def refine(owner, t, lon, lat, trace, deviation, limit, *, max_vertices: int = MAX_VERTICES):
+def refine(
+    owner: NDArray[np.intp],
+    t: NDArray[np.float64],
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    *,
+    trace: Callable[[NDArray[np.intp], NDArray[np.float64]], tuple[NDArray[np.float64], NDArray[np.float64]]],
+    deviation: Callable[
+        [NDArray[np.intp], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
+        NDArray[np.float64],
+    ],
+    limit: NDArray[np.float64],
+    max_vertices: int = MAX_VERTICES,
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Split edges of traced curves at their parameter midpoint until each passes the midpoint test.
 
     Parameters
@@ -182,7 +218,9 @@ def densify_many(ell: Ellipsoid, lines, tol: float, *, closed: bool) -> list[tup
     start = np.repeat(np.arange(total), 2)
     frac = np.tile([0.0, 1.0], total)
     lon0, lat0 = trace(start, frac)
-    e, f, out_lon, out_lat = refine(start, frac, lon0, lat0, trace, deviation, np.full(total, 0.5 * tol))
+    e, f, out_lon, out_lat = refine(
+        start, frac, lon0, lat0, trace=trace, deviation=deviation, limit=np.full(total, 0.5 * tol)
+    )
     # Each edge's far end is the next edge's start (or the line's last vertex).
     keep = f < 1.0
     e, f, out_lon, out_lat = e[keep], f[keep], out_lon[keep], out_lat[keep]
@@ -204,7 +242,7 @@ def densify_many(ell: Ellipsoid, lines, tol: float, *, closed: bool) -> list[tup
     return result
 
 
-def geodesic_line(ell: Ellipsoid, lon: float, lat: float, azimuth: float, length: float, tol: float) -> BaseGeometry:
+def geodesic_line(ell: Ellipsoid, lon: float, lat: float, azimuth: float, length: float, *, tol: float) -> BaseGeometry:
     """The geodesic from a point along an azimuth, as a lon/lat LineString (split at ±180°)."""
     end_lon, end_lat, _ = ell.forward(lon, lat, azimuth, length)
     x, y = densify(ell, np.array([lon, float(end_lon[0])]), np.array([lat, float(end_lat[0])]), tol, closed=False)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pyproj
 import shapely
+from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from ..base.tuning import CELL_AREA_STEP, MAX_SPLITS, MAX_VERTICES
@@ -61,7 +62,7 @@ def to_crs_within(geoms, crs: pyproj.CRS, ell: Ellipsoid, tol: float, *, x_range
     """
     forward, back = lonlat_transformers(crs)
     geographic = crs.is_geographic
-    out = []
+    out: list[BaseGeometry] = []
     for geom in geoms:
         if geom is None or geom.is_empty:
             out.append(shapely.Polygon())
@@ -76,7 +77,7 @@ def to_crs_within(geoms, crs: pyproj.CRS, ell: Ellipsoid, tol: float, *, x_range
             rings = [_ring(np.asarray(poly.exterior.coords), forward, back, ell, tol)]
             rings += [_ring(np.asarray(r.coords), forward, back, ell, tol) for r in poly.interiors]
             parts.append(shapely.Polygon(rings[0], rings[1:]))
-        drawn = shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
+        drawn: BaseGeometry = shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
         if geographic and x_range is not None:
             drawn = _copies_over(drawn, x_range)
         out.append(drawn)
@@ -96,7 +97,7 @@ def _ring(coords: np.ndarray, forward, back, ell: Ellipsoid, tol: float) -> np.n
         p_lon, p_lat, q_lon, q_lat = pieces[-1]
         if p_lon.size == 0:
             break
-        m_lon, m_lat = _straight_midpoint(p_lon, p_lat, q_lon, q_lat, forward, back)
+        m_lon, m_lat = _straight_midpoint(p_lon, p_lat, q_lon, q_lat, forward=forward, back=back)
         l_lon, l_lat = (p_lon + q_lon) / 2.0, (p_lat + q_lat) / 2.0
         dev = ell.geod.inv(m_lon, m_lat, l_lon, l_lat)[2]
         if not np.isfinite(dev).all():
@@ -139,7 +140,15 @@ def _ring(coords: np.ndarray, forward, back, ell: Ellipsoid, tol: float) -> np.n
     return np.column_stack([np.append(x, x[0]), np.append(y, y[0])])
 
 
-def _straight_midpoint(p_lon, p_lat, q_lon, q_lat, forward, back) -> tuple[np.ndarray, np.ndarray]:
+def _straight_midpoint(
+    p_lon: NDArray[np.float64],
+    p_lat: NDArray[np.float64],
+    q_lon: NDArray[np.float64],
+    q_lat: NDArray[np.float64],
+    *,
+    forward: pyproj.Transformer,
+    back: pyproj.Transformer,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The midpoint of each edge drawn straight in the target CRS, in lon/lat."""
     px, py = forward.transform(p_lon, p_lat)
     qx, qy = forward.transform(q_lon, q_lat)
@@ -156,7 +165,11 @@ def _copies_over(drawn: BaseGeometry, x_range) -> BaseGeometry:
     copies = [drawn]
     for shift in (-720.0, -360.0, 360.0, 720.0):
         if hi > -180.0 + shift and lo < 180.0 + shift:
-            copies.append(shapely.transform(drawn, lambda c, d=shift: c + np.array([d, 0.0])))
+
+            def shifted(c: NDArray[np.float64], d: float = shift) -> NDArray[np.float64]:
+                return c + np.array([d, 0.0])
+
+            copies.append(shapely.transform(drawn, shifted))
     if len(copies) == 1:
         return drawn
     parts = [p for c in copies for p in shapely.get_parts(c)]

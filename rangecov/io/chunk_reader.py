@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -68,9 +69,9 @@ def open_chunks(
         if sep is not None and kind != "table":
             raise InputError(f"sep= applies to text tables (.csv, .tsv, .txt); {path} is not one, so leave it out")
         if kind == "table":
-            return _csv_source(path, chunk_rows, lon, lat, crs, sep)
+            return _csv_source(path, chunk_rows, lon=lon, lat=lat, crs=crs, sep=sep)
         if kind == "parquet":
-            return parquet_source(path, chunk_rows, lon, lat, crs, columns)
+            return parquet_source(path, chunk_rows, lon=lon, lat=lat, crs=crs, columns=columns)
         if lon is not None or lat is not None:
             raise InputError(f"lon= and lat= name the coordinate columns of a table; {path} carries its own geometry")
         return _gdal_source(path, chunk_rows, crs, layer)
@@ -114,7 +115,9 @@ def rows_beyond(path: str | os.PathLike, limit: int, sep: str | None = None) -> 
 # -- CSV / TSV ---------------------------------------------------------------------------------------
 
 
-def _csv_source(path: Path, chunk_rows: int, lon, lat, crs, sep) -> ChunkSource:
+def _csv_source(
+    path: Path, chunk_rows: int, *, lon: str | None, lat: str | None, crs: pyproj.CRS | None, sep: str | None
+) -> ChunkSource:
     sep = table_separator(path, sep)
     raw = read_table(path, sep=sep, nrows=chunk_rows + 1, commas=False)
     head = decimal_commas(raw) if sep == ";" else raw
@@ -140,7 +143,7 @@ def _csv_source(path: Path, chunk_rows: int, lon, lat, crs, sep) -> ChunkSource:
             except StopIteration:
                 return
             except (pd.errors.ParserError, ValueError, TypeError) as err:
-                raise InputError(_csv_problem(path, sep, first, chunk_rows, dtypes, err)) from None
+                raise InputError(_csv_problem(path, sep, first, chunk_rows, dtypes=dtypes, err=err)) from None
             except Exception as err:  # a compressed file cut short or damaged after the first chunk
                 if not damaged_archive(err):
                     raise
@@ -205,7 +208,7 @@ def _misfits(values: pd.Series, dtype) -> np.ndarray:
     return np.flatnonzero(bad)
 
 
-def _csv_problem(path: Path, sep, first: int, chunk_rows: int, dtypes: dict, err: Exception) -> str:
+def _csv_problem(path: Path, sep: str, first: int, chunk_rows: int, *, dtypes: dict[str, Any], err: Exception) -> str:
     """Which data rows of the chunk starting at ``first`` do not fit the first chunk's column types."""
     try:
         text = pd.read_csv(path, sep=sep, skiprows=range(1, first + 1), nrows=chunk_rows, dtype=str)

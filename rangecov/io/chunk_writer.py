@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -67,7 +68,7 @@ class RowSink:
                 ) from None
         staged = self.fmt in ("fgb", "geojson")
         self.temporary = temporary_beside(self.path, ".gpkg" if staged else None)
-        self._writer = None  # ParquetWriter
+        self._writer: Any = None  # pyarrow.parquet.ParquetWriter (pyarrow has no type information)
         self._schema = None
         self._rows = 0
 
@@ -82,10 +83,13 @@ class RowSink:
         elif self.fmt == "parquet":
             import pyarrow as pa
 
+            # prepare_table keeps the frame's active geometry for every format but CSV.
+            assert isinstance(table, gpd.GeoDataFrame) and table.active_geometry_name is not None
             geometry = table.active_geometry_name
             arrow = pa.table(table.to_arrow(index=False, geometry_encoding="WKB"))
             self._write_parquet(arrow, geometry, table.crs)
         else:
+            assert isinstance(table, gpd.GeoDataFrame)  # as above
             self._append_gdal(table)
         self._rows += len(frame)
 

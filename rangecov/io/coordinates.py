@@ -7,13 +7,15 @@ naming the column, the 1-based data rows and the fix.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyproj
+from numpy.typing import NDArray
 
 from ..base.lonlat import MAX_LONGITUDE
 from ..errors import InputError
@@ -50,7 +52,7 @@ def short_repr(text: str) -> str:
     return f"{text[:_MAX_TEXT]!r}... ({len(text):,} characters)"
 
 
-def _shown_values(values: Sequence) -> str:
+def _shown_values(values: Iterable[Any]) -> str:
     def one(v):
         if isinstance(v, str):
             return short_repr(v)
@@ -145,7 +147,7 @@ def points_from_table(
     y = _numbers(table[lat_col], lat_col, path, first_row)
     crs = crs if crs is not None else WGS84
     if crs.is_geographic:
-        _check_degrees(x, y, lon_col, lat_col, path, first_row)
+        _check_degrees(x, y, lon_col=lon_col, lat_col=lat_col, path=path, first_row=first_row)
     frame = gpd.GeoDataFrame(rest, geometry=gpd.points_from_xy(x, y), crs=crs)
     if same_crs(crs, WGS84) and all(isinstance(c, str) for c in columns):
         # Noted for CSV output, which writes the points back under these names, where they were.
@@ -153,9 +155,8 @@ def points_from_table(
     return frame
 
 
-def _numbers(column: pd.Series, name, path: Path, first_row: int) -> np.ndarray:
-    values = pd.to_numeric(column, errors="coerce")
-    values = np.asarray(values, dtype=float)
+def _numbers(column: pd.Series, name: Hashable, path: Path, first_row: int) -> NDArray[np.float64]:
+    values = np.asarray(pd.to_numeric(column, errors="coerce"), dtype=float)
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         raw = column.iloc[bad]
@@ -165,7 +166,9 @@ def _numbers(column: pd.Series, name, path: Path, first_row: int) -> np.ndarray:
     return values
 
 
-def _check_degrees(x: np.ndarray, y: np.ndarray, lon_col, lat_col, path: Path, first_row: int) -> None:
+def _check_degrees(
+    x: NDArray[np.float64], y: NDArray[np.float64], *, lon_col: Hashable, lat_col: Hashable, path: Path, first_row: int
+) -> None:
     off = np.flatnonzero(np.abs(y) > 90.0)
     if off.size:
         hint = ""

@@ -32,7 +32,7 @@ def name_rows(frame: gpd.GeoDataFrame, names: str | None, path) -> gpd.GeoDataFr
         if names not in frame.columns or names == frame.geometry.name:
             raise InputError(
                 f"names={names!r} is not a column of {os.fspath(path)}; columns: "
-                f"{list_columns(frame.columns.drop(frame.geometry.name, errors='ignore'))}"
+                f"{list_columns(frame.columns.drop([frame.geometry.name], errors='ignore'))}"
             )
         _check_names(frame[names], names, path)
         return frame.set_index(names)

@@ -10,8 +10,9 @@ metadata, with a stored index given the columns :func:`rangecov.read` gives it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,15 @@ from .writer import WGS84, first_line, same_crs
 __all__ = ["parquet_source"]
 
 
-def parquet_source(path: Path, chunk_rows: int, lon, lat, crs, columns) -> ChunkSource:
+def parquet_source(
+    path: Path,
+    chunk_rows: int,
+    *,
+    lon: str | None,
+    lat: str | None,
+    crs: pyproj.CRS | None,
+    columns: Sequence[str] | None,
+) -> ChunkSource:
     """GeoParquet (or plain Parquet with lon/lat columns) a chunk at a time; see :func:`rangecov.io.chunk_reader.open_chunks`."""
     pf = parquet_file(path)
     schema = pf.schema_arrow
@@ -154,7 +163,7 @@ def _file_metadata(schema, stored: dict, spaced) -> dict:
     return meta
 
 
-def _batches(pf, path: Path, chunk_rows: int, columns) -> Iterator[tuple[int, object]]:
+def _batches(pf, path: Path, chunk_rows: int, columns) -> Iterator[tuple[int, Any]]:  # Any: pyarrow Tables, untyped
     """Arrow tables of ``chunk_rows`` rows (the last one shorter) with their first row.
 
     Read one row group at a time, so that a damaged one is named; a chunk

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -58,6 +58,9 @@ SUPPORTED_READ = (
     ".geojson, .json, .gpkg, .shp, .fgb, .kml, .parquet, .geoparquet (spatial files) "
     "and .csv, .tsv, .txt, .parquet (tables with longitude/latitude columns)"
 )
+
+# A DataFrame, or a GeoDataFrame kept one.
+FrameT = TypeVar("FrameT", bound=pd.DataFrame)
 
 
 def read(
@@ -424,7 +427,7 @@ def settle_crs(file_crs: pyproj.CRS | None, path: Path, user_crs) -> pyproj.CRS:
     return file_crs
 
 
-def _default_index(frame: pd.DataFrame) -> pd.DataFrame:
+def _default_index(frame: FrameT) -> FrameT:
     # A Parquet file may store an index; return it as columns so that every
     # format gives the same shape (and write_frame writes labels as columns).
     if is_default_index(frame.index):

@@ -81,7 +81,8 @@ def _header_line(path: Path) -> str:
         first = pd.read_csv(path, sep="\x1f", header=None, nrows=1, dtype=str, quoting=csv.QUOTE_NONE, encoding="utf-8")
     except Exception:  # noqa: BLE001 - read_table reads the file again and says what is wrong
         return ""
-    return str(first.iloc[0, 0]) if first.shape[0] and first.shape[1] == 1 and pd.notna(first.iloc[0, 0]) else ""
+    value = first.iloc[0, 0] if first.shape[0] and first.shape[1] == 1 else None
+    return value if isinstance(value, str) else ""  # read as text: a string, or NaN where the line is empty
 
 
 def decimal_commas(table: pd.DataFrame, columns=None) -> pd.DataFrame:

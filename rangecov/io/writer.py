@@ -263,6 +263,7 @@ def frame_text(frame: gpd.GeoDataFrame, fmt: str) -> str:
     table = prepare_table(frame, fmt)
     if fmt == "csv":
         return table.to_csv(index=False)
+    assert isinstance(table, gpd.GeoDataFrame)  # prepare_table keeps the geometry for every format but CSV
     return table.to_json(na="null", drop_id=True, to_wgs84=False) + "\n"
 
 
@@ -278,6 +279,7 @@ def _write(table: pd.DataFrame, path: Path, fmt: str, *, layer: str) -> None:
             ) from None
         table.to_parquet(path, index=False)
     else:
+        assert isinstance(table, gpd.GeoDataFrame)  # prepare_table keeps the geometry for every format but CSV
         options = GDAL_LAYER_OPTIONS.get(fmt, {})
         table.to_file(path, driver=GDAL_DRIVERS[fmt], layer=layer, index=False, layer_options=options)
 
@@ -289,6 +291,7 @@ def prepare_table(frame: gpd.GeoDataFrame, fmt: str) -> pd.DataFrame:
         raise InputError(f"frame has duplicate column names ({list_columns(dup)}); rename them first")
     out = frame.copy()
     geometry = out.active_geometry_name
+    assert geometry is not None  # every caller has checked the frame's active geometry
 
     if not is_default_index(out.index):
         if isinstance(out.index, pd.MultiIndex):

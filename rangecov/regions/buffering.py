@@ -330,7 +330,7 @@ def rings(
         far = bounds[o].max()
         for j in range(radials):
             az = 360.0 * j / radials
-            line = geodesic_line(ell, lon[o], lat[o], az, far, tol)
+            line = geodesic_line(ell, lon[o], lat[o], az, far, tol=tol)
             rows.append((origins.index[o], 0, 0.0, float(far), "radial", az, line))
     frame = pd.DataFrame(rows, columns=["origin", "ring", INNER_M, OUTER_M, "kind", "azimuth", "geometry"])
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")

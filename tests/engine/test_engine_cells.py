@@ -145,7 +145,7 @@ def test_read_only_targets_are_read_not_written(rng):
     y.flags.writeable = False
     before = (x.copy(), y.copy())
     sub = Tree.of(Points(o_lon, o_lat, ell.ecef(o_lon, o_lat)), np.arange(50), np.zeros(50))
-    m, _, _ = best_margin(ell, sub, Points(x, y, ell.ecef(x, y)), 1, SearchStats())
+    m, _, _ = best_margin(ell, sub, Points(x, y, ell.ecef(x, y)), workers=1, stats=SearchStats())
     np.testing.assert_array_equal(-m, _brute(o_lon, o_lat, x, y).min(axis=1))
     _, dist = OriginIndex(o_lon, o_lat, workers=1).nearest(x, y)
     np.testing.assert_array_equal(dist, -m)

@@ -9,7 +9,7 @@ from conftest import oracle_geodesic
 from geographiclib.geodesic import Geodesic
 
 from rangecov.geodesy.ellipsoid import get_ellipsoid
-from rangecov.geodesy.segment import Slope, cell_lower_bound, certify_far, segment_distance
+from rangecov.geodesy.segment import Grid, Slope, cell_lower_bound, certify_far, segment_distance
 
 
 ELL = get_ellipsoid("WGS84")
@@ -74,7 +74,7 @@ def test_segment_distance_against_dense_oracle(rng):
             m1, m2 = lo + (hi - lo) / 3, hi - (hi - lo) / 3
             lo, hi = (lo, m2) if f(m1) < f(m2) else (m1, hi)
         expect = min(s.min(), f(0.5 * (lo + hi)))
-        got, _ = segment_distance(ELL, p[0], p[1], a[0], a[1], b["lon2"], b["lat2"])
+        got, _ = segment_distance(ELL, p[0], p[1], alon=a[0], alat=a[1], blon=b["lon2"], blat=b["lat2"])
         assert abs(float(got) - expect) <= 1e-3
 
 
@@ -82,14 +82,14 @@ def test_segment_distance_point_on_segment_is_zero():
     a, b = (10.0, 20.0), (12.0, 21.0)
     az, _, length = ELL.inverse(*a, *b)
     q = ELL.forward(a[0], a[1], az, 0.37 * length)
-    d, t = segment_distance(ELL, q[0][0], q[1][0], *a, *b)
+    d, t = segment_distance(ELL, q[0][0], q[1][0], alon=a[0], alat=a[1], blon=b[0], blat=b[1])
     assert float(d) <= 1e-6 and abs(float(t) - 0.37 * float(length[0])) <= 1e-5
 
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_segment_distance_far_from_the_segment(seed):
     for p, a, b in far_cases(seed, 10):
-        got, _ = segment_distance(ELL, p[0], p[1], a[0], a[1], b[0], b[1])
+        got, _ = segment_distance(ELL, p[0], p[1], alon=a[0], alat=a[1], blon=b[0], blat=b[1])
         assert abs(float(got) - oracle_segment(p, a, b)) <= 1e-3
 
 
@@ -104,7 +104,7 @@ def test_segment_distance_far_from_the_segment(seed):
     ],
 )
 def test_segment_distance_flat_and_antipodal(p, a, b):
-    got, _ = segment_distance(ELL, p[0], p[1], a[0], a[1], b[0], b[1])
+    got, _ = segment_distance(ELL, p[0], p[1], alon=a[0], alat=a[1], blon=b[0], blat=b[1])
     assert abs(float(got) - oracle_segment(p, a, b, samples=801)) <= 1e-3
 
 
@@ -115,11 +115,16 @@ def test_branch_and_bound_alone_finds_the_far_minimum(seed):
     # the truth would leave the result above the oracle's.
     for p, a, b in far_cases(seed, 6):
         az, _, length = ELL.inverse(a[0], a[1], b[0], b[1])
-        slope = Slope(ELL, np.array([p[0]]), np.array([p[1]]), np.array([a[0]]), np.array([a[1]]), az)
+        slope = Slope(ELL, np.array([p[0]]), np.array([p[1]]), alon=np.array([a[0]]), alat=np.array([a[1]]), az=az)
         rows, t = np.zeros(2, dtype=np.intp), np.array([0.0, float(length[0])])
         g, s = slope(rows, t)
         best_s, best_t = certify_far(
-            ELL, slope, rows, t, g, s, (rows[:0], t[:0]), s.min(keepdims=True), t[[np.argmin(s)]]
+            ELL,
+            slope,
+            Grid(rows, t, g, s),
+            roots=(rows[:0], t[:0]),
+            best_s=s.min(keepdims=True),
+            best_t=t[[np.argmin(s)]],
         )
         assert abs(float(best_s[0]) - oracle_segment(p, a, b)) <= 2e-4
 
@@ -128,12 +133,12 @@ def test_cell_lower_bound_never_exceeds_the_distance():
     rng = np.random.default_rng(9)
     for p, a, b in far_cases(11, 12):
         az, _, length = ELL.inverse(a[0], a[1], b[0], b[1])
-        slope = Slope(ELL, np.array([p[0]]), np.array([p[1]]), np.array([a[0]]), np.array([a[1]]), az)
+        slope = Slope(ELL, np.array([p[0]]), np.array([p[1]]), alon=np.array([a[0]]), alat=np.array([a[1]]), az=az)
         t0 = rng.uniform(0, length[0], 20)
         t1 = np.minimum(t0 + rng.uniform(1e3, 1e6, 20), length[0])
         rows = np.zeros(20, dtype=np.intp)
         (g0, s0), (g1, s1) = slope(rows, t0), slope(rows, t1)
-        low = cell_lower_bound(ELL, t1 - t0, s0, s1, g0, g1)
+        low = cell_lower_bound(ELL, t1 - t0, s0, s1, g0=g0, g1=g1)
         inside = np.linspace(0, 1, 41)[None, :] * (t1 - t0)[:, None] + t0[:, None]
         _, s_in = slope(np.zeros(inside.size, dtype=np.intp), inside.ravel())
         assert np.all(low <= s_in.reshape(20, 41).min(axis=1) + 1e-9)

@@ -31,7 +31,7 @@ def distance_to_shape(geom, x, y):
         for ring in rings:
             c = np.asarray(ring.coords)
             for (ax, ay), (bx, by) in zip(c[:-1], c[1:]):
-                d, _ = segment_distance(ELL, x, y, ax, ay, bx, by)
+                d, _ = segment_distance(ELL, x, y, alon=ax, alat=ay, blon=bx, blat=by)
                 best = np.minimum(best, d)
         if part.geom_type == "Polygon":
             # Inside means inside the polygon with geodesic edges: densify to 1 mm first.

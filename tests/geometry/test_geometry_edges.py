@@ -19,4 +19,4 @@ def test_refinement_stops_at_its_vertex_budget():
 
     start = np.zeros(3, dtype=np.intp), np.array([0.0, 0.5, 1.0])
     with pytest.raises(UnsupportedError, match="more than 1,000 vertices on one curve; use a larger tolerance"):
-        edges.refine(*start, *trace(*start), trace, never, np.array([0.5]), max_vertices=1000)
+        edges.refine(*start, *trace(*start), trace=trace, deviation=never, limit=np.array([0.5]), max_vertices=1000)
