@@ -16,14 +16,14 @@ from ..geometry.distance import distance_matrix, origin_shapes
 from ..geometry.drawing import draw_many, geodesic_area
 from ..inputs import frames
 from ..inputs.frames import check_polygons
-from ..inputs.options import parse_reach, spec_tolerance, status_codes
+from ..inputs.options import How, parse_reach, spec_tolerance, status_codes
 from ..results.report import CoverageReport
 
 __all__ = ["shape_coverage"]
 
 
 def shape_coverage(
-    ell: Ellipsoid, origins, targets, reach, *, how: str, min_covered: float, tolerance, progress=None, chunk_size=None
+    ell: Ellipsoid, origins, targets, reach, *, how: How, min_covered: float, tolerance, progress=None, chunk_size=None
 ) -> CoverageReport:
     """``coverage`` for origins or targets that include lines or polygons (see its docstring)."""
     o_vals = frames.lonlat_geometries(origins, "origins")

@@ -106,4 +106,4 @@ def candidate_grid(area: gpd.GeoDataFrame | gpd.GeoSeries, spacing: Distance) ->
     gx, gy = np.meshgrid(xs, ys)
     pts = shapely.points(gx.ravel(), gy.ravel())
     inside = pts[shapely.contains_xy(local, gx.ravel(), gy.ravel())]
-    return gpd.GeoSeries(inside, crs=aeqd).to_crs("EPSG:4326").reset_index(drop=True)
+    return gpd.GeoSeries(inside, crs=aeqd).to_crs("EPSG:4326")  # indexed 0, 1, ... as built

@@ -7,7 +7,7 @@ step curve, with the reach a share needs and the report's own reach marked.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -164,7 +164,7 @@ def _mark_required(ax: Axes, share: float, required: float, x_req, x_max: float,
     """The share as a dashed level, and the reach it needs (or that no reach gives it)."""
     level = 100 * share
     ax.axhline(level, color=CURVE_GUIDE, linestyle="--", linewidth=0.9, zorder=1)
-    text_style = {"textcoords": "offset points", "va": "bottom", "fontsize": 9, "color": CURVE_TEXT}
+    text_style: dict[str, Any] = {"textcoords": "offset points", "va": "bottom", "fontsize": 9, "color": CURVE_TEXT}
     if x_req is None:
         ax.annotate(
             f"{share:.0%} is out of reach at any distance",

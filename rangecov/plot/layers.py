@@ -86,7 +86,9 @@ def draw_reach(ax: Axes, report: CoverageReport, regions: dict[str, np.ndarray])
         draw_shapes(
             ax, reach, gid="rangecov:reach-edge", facecolor="none", edgecolor=REACH_EDGE, linewidth=1.1, zorder=3.5
         )
-    handles = [Patch(facecolor=REACH_LEGEND_FACE, edgecolor=REACH_EDGE, linewidth=1.1, label=reach_label(report))]
+    handles: list[Artist] = [
+        Patch(facecolor=REACH_LEGEND_FACE, edgecolor=REACH_EDGE, linewidth=1.1, label=reach_label(report))
+    ]
     if report.reach_kind != "band":
         return handles
     if "high" in regions:
@@ -200,7 +202,7 @@ def draw_origins(ax: Axes, report: CoverageReport, projected: np.ndarray) -> Dra
         draw_shapes(ax, polys, gid=gid, facecolor=ORIGIN_FILL, edgecolor=ORIGIN_COLOR, linewidth=1.3, zorder=6)
         draw_shapes(ax, lines, gid=gid, color=ORIGIN_COLOR, linewidth=1.8, zorder=6)
     if is_point.any() or not len(projected):
-        handle = Line2D(
+        handle: Artist = Line2D(
             [],
             [],
             linestyle="none",

@@ -255,7 +255,8 @@ def _read_background(background, background_labels, ell) -> tuple[np.ndarray | N
     present = np.asarray(~(geoms.isna() | geoms.is_empty))
     values = np.full(len(geoms), None, dtype=object)
     if present.any():
-        values[present] = lonlat_values(geoms[present], "background", ell)
+        # types-geopandas types a GeoSeries indexed by a mask as a Series; pandas gives a GeoSeries.
+        values[present] = lonlat_values(geoms[present], "background", ell)  # type: ignore[arg-type]
     return values, texts
 
 
@@ -265,7 +266,7 @@ def _layout(report: CoverageReport, crs, tolerance) -> MapLayout:
     t_ll = lonlat_values(report.targets, "targets", report.ellipsoid)
     o_ll = lonlat_values(report.input_origins, "origins", report.ellipsoid)
     regions = reach_regions(report, tolerance)
-    r_ll = {name: np.asarray([g], dtype=object) for name, g in regions.geometry.items() if not g.is_empty}
+    r_ll = {str(name): np.asarray([g], dtype=object) for name, g in regions.geometry.items() if not g.is_empty}
     return map_layout(t_ll, o_ll, r_ll, crs)
 
 
@@ -367,7 +368,7 @@ def _graticule_step(graticule, layout: MapLayout) -> float | None:
         box = layout.box if layout.box is not None else (-180.0, -90.0, 180.0, 90.0)
         span = max(box[2] - box[0], box[3] - box[1])
         return next((s for s in _GRATICULE_STEPS if span / s <= 8), 30.0)
-    if isinstance(graticule, numbers.Real) and math.isfinite(graticule) and 0 < graticule <= 90:
+    if isinstance(graticule, numbers.Real) and math.isfinite(graticule) and 0 < float(graticule) <= 90:
         return float(graticule)
     raise InputError(f"graticule must be True, False or a spacing in degrees in (0, 90], got {graticule!r}")
 
