@@ -317,7 +317,7 @@ def place(
         raise InputError(f"fixed names {int(is_fixed.sum())} candidates but k={goal}: k counts the fixed sites")
     w = np.ones(len(targets)) if weight is None else weight_values(weight_column(targets, weight), weight)
     spec = parse_reach(reach, candidates, len(candidates))
-    cover_full, marginal_only = coverage_sets(ell, c_lon, c_lat, candidates, targets, spec, how)
+    cover_full, marginal_only = coverage_sets(ell, c_lon, c_lat, candidates, targets, spec=spec, how=how)
     cover, group_weights = group_targets(cover_full, w)
     total = exact_sum(w)
     need = None

@@ -115,7 +115,7 @@ def marker_boxes(ax: Axes, xy: np.ndarray, size_pt: float) -> np.ndarray:
     return np.column_stack([pix[:, 0] - r, pix[:, 1] - r, pix[:, 0] + r, pix[:, 1] + r])
 
 
-def _spot_score(box: np.ndarray, w: float, h: float, placed: list, obstacles: np.ndarray, axbox) -> float:
+def _spot_score(box: np.ndarray, w: float, h: float, *, placed: list, obstacles: np.ndarray, axbox) -> float:
     """How bad a w × h label box is: overlap with placed labels, markers it covers, the share outside the axes."""
     score = 0.0
     if placed:
@@ -147,7 +147,7 @@ def _collides(box: np.ndarray, placed: list, obstacles: np.ndarray) -> bool:
 
 
 def _best_spot(
-    px: float, py: float, w: float, h: float, px_per_pt: float, placed: list, obstacles, axbox
+    px: float, py: float, w: float, h: float, px_per_pt: float, *, placed: list, obstacles, axbox
 ) -> tuple[_Spot, np.ndarray]:
     """The first of the spots around pixel (px, py) that scores lowest for a w × h label: (spot, box)."""
     best, best_score = None, math.inf
@@ -156,7 +156,7 @@ def _best_spot(
         left = px + sx * px_per_pt - {"left": 0.0, "center": w / 2, "right": w}[sha]
         bottom = py + sy * px_per_pt - {"bottom": 0.0, "center": h / 2, "top": h}[sva]
         box = np.array([left, bottom, left + w, bottom + h])
-        score = _spot_score(box, w, h, placed, obstacles, axbox)
+        score = _spot_score(box, w, h, placed=placed, obstacles=obstacles, axbox=axbox)
         if score < best_score - 1e-9:
             best, best_score = (spot, box), score
         if score == 0.0:
@@ -203,7 +203,7 @@ def place_labels(ax: Axes, items: list[tuple], obstacles: np.ndarray, patheffect
         ext = t.get_window_extent()
         w, h = ext.width + 2, ext.height + 2  # + the halo
         px, py = ax.transData.transform((x, y))
-        (sx, sy, sha, sva), box = _best_spot(px, py, w, h, px_per_pt, placed, obstacles, axbox)
+        (sx, sy, sha, sva), box = _best_spot(px, py, w, h, px_per_pt, placed=placed, obstacles=obstacles, axbox=axbox)
         if _collides(box, placed, obstacles):
             t.remove()
             continue
@@ -216,7 +216,7 @@ def place_labels(ax: Axes, items: list[tuple], obstacles: np.ndarray, patheffect
 
 
 def place_area_labels(
-    ax: Axes, xy: np.ndarray, texts: pd.Series, view: tuple, obstacles: np.ndarray, patheffects: ModuleType
+    ax: Axes, xy: np.ndarray, texts: pd.Series, view: tuple, *, obstacles: np.ndarray, patheffects: ModuleType
 ) -> None:
     """Centred, quiet labels for background shapes, nudged off markers and data labels or left out."""
     px_per_pt = ax.figure.dpi / 72.0
@@ -296,7 +296,7 @@ def _legend_score(box, points_px: np.ndarray, label_boxes: list, edge_px: np.nda
 
 
 def place_legend(
-    ax: Axes, handles: list, points_px: np.ndarray, label_boxes: list, edge_px: np.ndarray, options: dict
+    ax: Axes, handles: list, *, points_px: np.ndarray, label_boxes: list, edge_px: np.ndarray, options: dict
 ) -> Legend:
     """Put the legend in the inside corner (or edge middle) that covers no data, else outside on the right."""
     style: dict[str, Any] = {"fontsize": 8, "framealpha": 0.92, "borderpad": 0.6, "handletextpad": 0.6}

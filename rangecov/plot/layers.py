@@ -107,7 +107,7 @@ def draw_reach(ax: Axes, report: CoverageReport, regions: dict[str, np.ndarray])
     return handles
 
 
-def _draw_status(ax: Axes, status: str, projected, xy, points, shapes, marker_pt: float) -> None:
+def _draw_status(ax: Axes, status: str, projected, xy, *, points, shapes, marker_pt: float) -> None:
     """The targets of one status: ``points`` (mask) as markers, ``shapes`` (mask) as filled polygons or lines."""
     sty = STATUS_STYLE[status]
     gid = f"rangecov:targets-{status}"
@@ -167,7 +167,7 @@ def draw_targets(ax: Axes, report: CoverageReport, projected: np.ndarray) -> Dra
     handles = []
     for st in STATUS_STYLE:
         rows = status == st
-        _draw_status(ax, st, projected, xy, rows & is_point, rows & ~is_point, marker_pt)
+        _draw_status(ax, st, projected, xy, points=rows & is_point, shapes=rows & ~is_point, marker_pt=marker_pt)
         if (st == MARGINAL and not may_be_marginal) or report.total == 0:
             continue  # no entry for what cannot occur (a map of origins alone has no statuses)
         handles.append(_status_handle(st, counts[st], as_marker, marker_pt))

@@ -163,7 +163,7 @@ def raster_coverage(
         features.append(zone if zones is not None else None)
         for region, band_ring in drawn_ends:
             features += [_clip(zone, region), _clip(zone, band_ring)] if zones is not None else [region, band_ring]
-    sums = _extract(exactextract, grid, rows, cols, weights, features)
+    sums = _extract(exactextract, grid, rows, cols, weights=weights, features=features)
     if zones is None:
         sums[0, 0] = float(np.nansum(weights))
     per_zone = 1 + 2 * len(ends)
@@ -258,7 +258,7 @@ def _cell_weights(grid: RasterGrid, rows: slice, cols: slice, values: Values, el
     return block
 
 
-def _extract(exactextract, grid: RasterGrid, rows: slice, cols: slice, weights: np.ndarray, features: list):
+def _extract(exactextract, grid: RasterGrid, rows: slice, cols: slice, *, weights: np.ndarray, features: list):
     """Per feature: the weight counted by coverage fraction, and the weight of every cell it touches."""
     from exactextract.raster import NumPyRasterSource
 
