@@ -114,7 +114,8 @@ def _placement(s) -> list[str]:
     rows, missed = {}, []
     for label, sites in (("held proxy", grid), ("without Sudzha", without)):
         for what, targets in (("glide-bomb bases", glide), ("all airfields", s.airfields)):
-            best = place(sites, targets, s.reach, k=7)
+            # types-geopandas types a GeoSeries indexed by a mask (``without``) as a Series; it is a GeoSeries.
+            best = place(sites, targets, s.reach, k=7)  # type: ignore[arg-type]
             curve = best.curve(k_max=7).set_index("k")
             rows[f"{what}, {label}"] = [
                 f"{curve.loc[k, COVERED_WEIGHT]:.0f} of {len(targets)} ({curve.loc[k, SHARE]:.0%})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 
 from ..frontend import CHUNK_ROWS
 from ..version import __version__
@@ -19,7 +20,7 @@ FORMATS = ("table", "json", "csv", "geojson")
 class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error (and exit code 2) instead of usage plus error."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 

@@ -194,7 +194,14 @@ def cmd_area(args: argparse.Namespace) -> int:
         )
         emit(head + "\n\n" + shown.to_string(max_colwidth=MAX_CELL), args)
     elif fmt == "json":
-        emit(json.dumps(_area_dict(table, args, area, covered, share, len(origins)), indent=2, allow_nan=False), args)
+        emit(
+            json.dumps(
+                _area_dict(table, args, area=area, covered=covered, share=share, n_origins=len(origins)),
+                indent=2,
+                allow_nan=False,
+            ),
+            args,
+        )
     else:
         write_or_print(table, fmt, args)
     return threshold_exit(share, args, "covered share of the area")
@@ -204,7 +211,7 @@ def _reach_text(args: argparse.Namespace) -> str:
     return f"column {args.reach_column!r}" if args.reach_column else str(args.reach)
 
 
-def _area_dict(table, args, area, covered, share, n_origins) -> dict:
+def _area_dict(table, args, *, area, covered, share, n_origins) -> dict:
     from ..frontend import json_number, json_value
 
     regions = [

@@ -18,7 +18,7 @@ dask, distributed and dask-geopandas are the optional extra
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,22 @@ from ..errors import InputError, InputTypeError, MissingCRSError, MissingDepende
 from ..inputs.weights import weight_values
 from ..results.totals import CoverageTotals, add_counts, finish_summary, group_counts
 
-__all__ = ["DaskCoverageReport", "dask_coverage"]
+__all__ = ["DaskFrame", "DaskCoverageReport", "dask_coverage"]
+
+
+class DaskFrame(Protocol):
+    """A dask-geopandas GeoDataFrame or GeoSeries as a type checker sees it: a frame in partitions.
+
+    dask-geopandas has no type information of its own (its frames are ``Any`` to
+    a type checker); this is what :func:`rangecov.coverage` relies on to tell
+    one apart from a geopandas frame, so that its overloads can (at run time it
+    asks the frame's module).
+    """
+
+    @property
+    def npartitions(self) -> int: ...
+
+    def map_partitions(self, func: Any, *args: Any, **kwargs: Any) -> Any: ...
 
 
 def _dask():

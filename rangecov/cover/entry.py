@@ -7,6 +7,8 @@ their per-target columns to :meth:`rangecov.results.report.CoverageReport.from_c
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 import geopandas as gpd
 import numpy as np
 
@@ -17,6 +19,7 @@ from ..engine import OriginIndex
 from ..geodesy.ellipsoid import get_ellipsoid
 from ..inputs import frames
 from ..inputs.options import (
+    How,
     check_chunk_size,
     check_how,
     check_progress,
@@ -28,19 +31,53 @@ from ..inputs.options import (
 from ..inputs.weights import weight_column, weight_values
 from ..results.report import CoverageReport, result_columns
 from ..units import Distance, Reach
-from .dask_frames import DaskCoverageReport, dask_coverage
+from .dask_frames import DaskCoverageReport, DaskFrame, dask_coverage
 from .shapes import shape_coverage
 
 # PreparedCoverage and partition_rows serve streaming and dask in this package; coverage() is the API.
 __all__ = ["coverage"]
 
 
+@overload
 def coverage(
     origins: gpd.GeoDataFrame | gpd.GeoSeries,
     targets: gpd.GeoDataFrame | gpd.GeoSeries,
     reach: Reach,
     *,
-    how: str = "any",
+    how: How = "any",
+    min_covered: float = 0.5,
+    tolerance: Distance | None = None,
+    ellipsoid: str = "WGS84",
+    progress: bool | None = None,
+    chunk_size: int | None = None,
+    nouns: tuple | None = None,
+    weight: str | None = None,
+) -> CoverageReport: ...
+
+
+@overload
+def coverage(
+    origins: gpd.GeoDataFrame | gpd.GeoSeries,
+    targets: DaskFrame,
+    reach: Reach,
+    *,
+    how: How = "any",
+    min_covered: float = 0.5,
+    tolerance: Distance | None = None,
+    ellipsoid: str = "WGS84",
+    progress: bool | None = None,
+    chunk_size: int | None = None,
+    nouns: tuple | None = None,
+    weight: str | None = None,
+) -> DaskCoverageReport: ...
+
+
+def coverage(
+    origins: gpd.GeoDataFrame | gpd.GeoSeries,
+    targets: gpd.GeoDataFrame | gpd.GeoSeries | DaskFrame,
+    reach: Reach,
+    *,
+    how: How = "any",
     min_covered: float = 0.5,
     tolerance: Distance | None = None,
     ellipsoid: str = "WGS84",
@@ -186,12 +223,12 @@ def coverage(
         lazy.nouns = called
         return lazy
     checked_targets = frames.checked(targets, "targets")
-    values = None if weight is None else weight_values(weight_column(targets, weight), weight)
+    weighing = None if weight is None else (weight, weight_values(weight_column(targets, weight), weight))
     prepared = PreparedCoverage(checked_origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance)
     report = prepared.report(checked_targets, chunk_size=chunk_size, progress=progress)
     report.nouns = called
-    if values is not None:
-        report.weigh(weight, values)
+    if weighing is not None:
+        report.weigh(*weighing)
     return report
 
 
@@ -234,8 +271,8 @@ class PointCoverage:
         n_t = t_lon.size
         distance, nearest = np.empty(n_t), np.empty(n_t, dtype=np.intp)
         # With one reach for all the margins follow from the distances; else each
-        # target's best origin by margin is searched for too.
-        margin, covering = (None, None) if spec.uniform else (np.empty(n_t), np.empty(n_t, dtype=np.intp))
+        # target's best origin by margin (and that margin) is searched for too.
+        best = None if spec.uniform else (np.empty(n_t), np.empty(n_t, dtype=np.intp))
         # Each target's answer is independent of the others, so steps change
         # nothing but let a bar advance; the index (and its trees) is built once.
         step = chunk_size if chunk_size > 0 else max(n_t, 1)
@@ -247,16 +284,17 @@ class PointCoverage:
             else progress_bars.chunks(n_t, step, desc="coverage", unit="target", progress=progress)
         )
         for part in parts:
-            if margin is None:
+            if best is None:
                 nearest[part], distance[part] = index.nearest(t_lon[part], t_lat[part])
             else:
-                nearest[part], distance[part], margin[part], covering[part] = index.nearest_and_margin(
+                nearest[part], distance[part], best[0][part], best[1][part] = index.nearest_and_margin(
                     t_lon[part], t_lat[part]
                 )
-        if margin is None:
+        if best is None:
             low, high = (spec.low[0], spec.high[0]) if spec.low.size else (0.0, 0.0)
             margin, high_margin, covering = low - distance, high - distance, nearest
         else:
+            margin, covering = best
             high_margin = margin  # per-origin reach has no band
         no_origins = len(index) == 0
         return {
@@ -300,7 +338,7 @@ class PreparedCoverage:
     """
 
     def __init__(
-        self, origins, reach: Reach, ellipsoid, *, how: str, min_covered: float, tolerance, workers: int | None = None
+        self, origins, reach: Reach, ellipsoid, *, how: How, min_covered: float, tolerance, workers: int | None = None
     ) -> None:
         check_how(how, min_covered)
         checked = frames.checked(origins, "origins")
@@ -313,20 +351,22 @@ class PreparedCoverage:
         self.ellipsoid = ellipsoid
         self.options = {"how": how, "min_covered": min_covered, "tolerance": tolerance}
 
-    def _point_targets(self, targets: frames.Checked) -> tuple[np.ndarray, np.ndarray] | None:
-        """Longitude and latitude of the targets when the engine answers them (points against points), else None."""
+    def _point_targets(self, targets: frames.Checked) -> tuple[PointCoverage, np.ndarray, np.ndarray] | None:
+        """The point origins, and the targets' longitude and latitude, when the engine answers them (points
+        against points), else None."""
         if self.points is None or not targets.points_only():
             return None
-        return targets.lonlat()
+        return (self.points, *targets.lonlat())
 
     def report(self, targets, *, chunk_size: int | None = None, progress: bool | None = False) -> CoverageReport:
         """The full report of ``targets`` (what :func:`coverage` returns); checked here unless checked already."""
         checked = frames.checked(targets, "targets")
         targets = checked.frame
-        lonlat = self._point_targets(checked)
-        if lonlat is not None:
-            columns = self.points.columns(*lonlat, chunk_size=chunk_size or POINT_CHUNK, progress=progress)
-            return self.points.report(self.origins, targets, *lonlat, columns)
+        engine = self._point_targets(checked)
+        if engine is not None:
+            points, t_lon, t_lat = engine
+            columns = points.columns(t_lon, t_lat, chunk_size=chunk_size or POINT_CHUNK, progress=progress)
+            return points.report(self.origins, targets, t_lon, t_lat, columns)
         options = self.options
         return shape_coverage(
             self.ellipsoid,
@@ -340,13 +380,20 @@ class PreparedCoverage:
             chunk_size=chunk_size,
         )
 
+    @overload
+    def answer(self, targets, *, rows: Literal[True] = True) -> tuple[gpd.GeoDataFrame, np.ndarray]: ...
+
+    @overload
+    def answer(self, targets, *, rows: Literal[False]) -> tuple[None, np.ndarray]: ...
+
     def answer(self, targets, *, rows: bool = True) -> tuple[gpd.GeoDataFrame | None, np.ndarray]:
         """The rows of ``targets`` with the result columns (None unless ``rows``), and their status codes."""
         checked = frames.checked(targets, "targets")
-        lonlat = self._point_targets(checked)
-        if lonlat is not None:
-            columns = self.points.columns(*lonlat)
-            return (self.points.rows(targets, columns) if rows else None), columns[STATUS]
+        engine = self._point_targets(checked)
+        if engine is not None:
+            points, t_lon, t_lat = engine
+            columns = points.columns(t_lon, t_lat)
+            return (points.rows(targets, columns) if rows else None), columns[STATUS]
         out = self.report(checked).targets
         return out, out[STATUS].cat.codes.to_numpy()
 

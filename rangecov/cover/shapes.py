@@ -16,14 +16,14 @@ from ..geometry.distance import distance_matrix, origin_shapes
 from ..geometry.drawing import draw_many, geodesic_area
 from ..inputs import frames
 from ..inputs.frames import check_polygons
-from ..inputs.options import parse_reach, spec_tolerance, status_codes
+from ..inputs.options import How, parse_reach, spec_tolerance, status_codes
 from ..results.report import CoverageReport
 
 __all__ = ["shape_coverage"]
 
 
 def shape_coverage(
-    ell: Ellipsoid, origins, targets, reach, *, how: str, min_covered: float, tolerance, progress=None, chunk_size=None
+    ell: Ellipsoid, origins, targets, reach, *, how: How, min_covered: float, tolerance, progress=None, chunk_size=None
 ) -> CoverageReport:
     """``coverage`` for origins or targets that include lines or polygons (see its docstring)."""
     o_vals = frames.lonlat_geometries(origins, "origins")
@@ -64,7 +64,16 @@ def shape_coverage(
         near = drawn_rows & ((dist <= spec.high[None, :]).any(axis=1) if n_o else np.zeros(n_t, dtype=bool))
         status[drawn_rows] = 2
         share = _drawn_decisions(
-            ell, o_vals, t_vals, spec, np.flatnonzero(near), status, how, min_covered, tolerance, progress
+            ell,
+            o_vals,
+            t_vals,
+            spec,
+            rows=np.flatnonzero(near),
+            status=status,
+            how=how,
+            min_covered=min_covered,
+            tolerance=tolerance,
+            progress=progress,
         )
         if how == "area":
             extra[COVERED_SHARE] = share
@@ -91,7 +100,7 @@ def shape_coverage(
     )
 
 
-def _drawn_decisions(ell, o_vals, t_vals, spec, rows, status, how, min_covered, tolerance, progress) -> np.ndarray:
+def _drawn_decisions(ell, o_vals, t_vals, spec, *, rows, status, how, min_covered, tolerance, progress) -> np.ndarray:
     """Decide ``status[rows]`` on regions drawn at reach ∓ tolerance (docs/exactness.md, step 7).
 
     Returns the covered share of every target (0 where not measured).

@@ -24,7 +24,7 @@ from ..base.schema import COUNT, MARGINAL, RESULT_COLUMNS, STATUS, TOTAL
 from ..base.tuning import CHUNK_ROWS, FOLD_CHUNKS
 from ..errors import InputError, InputTypeError, UnsupportedError
 from ..geodesy.ellipsoid import get_ellipsoid
-from ..inputs.options import check_progress, check_weight_name, parse_nouns
+from ..inputs.options import How, check_progress, check_weight_name, parse_nouns
 from ..inputs.weights import weight_values
 from ..io import read
 from ..io.chunk import Chunk
@@ -101,7 +101,7 @@ def stream_coverage(
     out: str | os.PathLike | None = None,
     overwrite: bool = False,
     chunk_size: int = CHUNK_ROWS,
-    how: str = "any",
+    how: How = "any",
     min_covered: float = 0.5,
     tolerance: Distance | None = None,
     ellipsoid: str = "WGS84",
@@ -291,9 +291,10 @@ def _one_chunk(chunk: Chunk, prepared: PreparedCoverage, by, sink, weight) -> pd
         elif sink is not None:
             sink.write_frame(_file_rows(points.rows(chunk.frame(), columns)))
         return group_counts(columns[STATUS], keys, weights)
-    rows, status = prepared.answer(chunk.frame(), rows=sink is not None)
-    if sink is not None:
-        sink.write_frame(rows if chunk.keeps_index else _file_rows(rows))
+    if sink is None:
+        return group_counts(prepared.answer(chunk.frame(), rows=False)[1], keys, weights)
+    rows, status = prepared.answer(chunk.frame())
+    sink.write_frame(rows if chunk.keeps_index else _file_rows(rows))
     return group_counts(status, keys, weights)
 
 

@@ -7,8 +7,9 @@ what to do, before any geometry library sees it.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -404,7 +405,9 @@ def per_row_distance(value, obj, n: int, argname: str, *, positive: bool = False
         items = list(named.items())
         where = f"{argname} column {value!r}"
     elif isinstance(value, (list, tuple, np.ndarray, pd.Series)):
-        seq = list(value.items()) if isinstance(value, pd.Series) else list(enumerate(value))
+        seq: list[tuple[Hashable, Any]] = (
+            list(value.items()) if isinstance(value, pd.Series) else list(enumerate(value))
+        )
         if len(seq) != n:
             raise InputError(f"{argname} has {len(seq)} values but there are {n} rows; give one per row")
         items = seq

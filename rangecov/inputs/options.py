@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Literal, NamedTuple, cast, get_args
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ from ..units import parse_distance
 from . import frames
 
 __all__ = [
+    "ReachKind",
     "ReachSpec",
     "parse_reach",
     "distance_label",
@@ -32,6 +33,7 @@ __all__ = [
     "tolerances",
     "common_tolerance",
     "spec_tolerance",
+    "How",
     "HOW",
     "check_how",
     "check_progress",
@@ -41,6 +43,10 @@ __all__ = [
     "DEFAULT_NOUNS",
     "parse_nouns",
 ]
+
+
+#: How a reach was given: one distance, a column of the origins, or a (low, high) band.
+ReachKind = Literal["scalar", "column", "band"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ class ReachSpec:
         How headlines name it, e.g. ``"190 mi (305.8 km)"``.
     """
 
-    kind: str
+    kind: ReachKind
     low: np.ndarray
     high: np.ndarray
     label: str
@@ -128,7 +134,8 @@ def parse_reach(reach, origins, n_origins: int) -> ReachSpec:
             where = f"; origins has columns: {', '.join(map(str, columns))}" if columns else ""
             raise InputError(f"reach {reach!r} is neither a column of origins nor a distance ({err}){where}") from None
     elif isinstance(reach, numbers.Real) and not isinstance(reach, bool):
-        metres = parse_distance(reach)
+        # parse_distance takes any real number (numpy's too), though its annotation names float and int only.
+        metres = parse_distance(cast(float, reach))
     else:
         raise InputTypeError(
             "reach must be a distance (metres, or a string such as '190 mi'), the name of a column "
@@ -214,10 +221,12 @@ def common_tolerance(tolerance, distances: np.ndarray) -> float:
 
 # -- how targets are judged, and how the work is shown ---------------------------------------------
 
-HOW = ("any", "all", "centroid", "area")
+#: When a line or polygon target counts as in reach (``how=`` of :func:`rangecov.coverage` and the rest).
+How = Literal["any", "all", "centroid", "area"]
+HOW: tuple[How, ...] = get_args(How)
 
 
-def check_how(how: str, min_covered: float) -> None:
+def check_how(how: How, min_covered: float) -> None:
     """``how=`` and ``min_covered=`` as :func:`rangecov.coverage` takes them, or a ValueError naming them."""
     if how not in HOW:
         raise InputError(f"how={how!r} is not one of {', '.join(map(repr, HOW))}")

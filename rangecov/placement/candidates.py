@@ -29,7 +29,7 @@ from .mclp import GroupWeights
 __all__ = ["coverage_sets", "group_targets", "candidate_grid"]
 
 
-def coverage_sets(ell, c_lon, c_lat, candidates, targets, spec, how) -> tuple[sp.csr_matrix, int]:
+def coverage_sets(ell, c_lon, c_lat, candidates, targets, *, spec, how) -> tuple[sp.csr_matrix, int]:
     """The candidates × targets 0/1 matrix of "within reach" (the band's low end), and targets only marginal."""
     n_c, n_t = c_lon.size, len(targets)
     t_vals = frames.lonlat_geometries(targets, "targets")
@@ -106,4 +106,4 @@ def candidate_grid(area: gpd.GeoDataFrame | gpd.GeoSeries, spacing: Distance) ->
     gx, gy = np.meshgrid(xs, ys)
     pts = shapely.points(gx.ravel(), gy.ravel())
     inside = pts[shapely.contains_xy(local, gx.ravel(), gy.ravel())]
-    return gpd.GeoSeries(inside, crs=aeqd).to_crs("EPSG:4326").reset_index(drop=True)
+    return gpd.GeoSeries(inside, crs=aeqd).to_crs("EPSG:4326")  # indexed 0, 1, ... as built

@@ -133,11 +133,17 @@ def solve(
         constraints.append(LinearConstraint(np.r_[np.ones(n_c), np.zeros(n_g)][None, :], -np.inf, float(k)))
         c = np.r_[np.zeros(n_c), -weights.floats]
     else:
+        assert need is not None  # without k the caller passes need
         constraints.append(LinearConstraint(np.r_[np.zeros(n_c), weights.floats][None, :], float(need), np.inf))
         c = np.r_[np.ones(n_c), np.zeros(n_g)]
     # mip_rel_gap=0: "optimal" means proven, not HiGHS's default 0.01% gap.
-    options = {"time_limit": float(time_limit), "mip_rel_gap": 0.0, "presolve": True}
-    res = milp(c, integrality=integrality, bounds=bounds, constraints=constraints, options=options)
+    res = milp(
+        c,
+        integrality=integrality,
+        bounds=bounds,
+        constraints=constraints,
+        options={"time_limit": float(time_limit), "mip_rel_gap": 0.0, "presolve": True},
+    )
     candidates = [(start, start_covered)]
     if res.x is not None:
         mine = np.flatnonzero(res.x[:n_c] > 0.5)
@@ -154,6 +160,7 @@ def solve(
         bound = max(bound, float(best_covered))  # the solver's tolerances must not undercut a placement in hand
         status = "optimal" if proven and float(best_covered) >= bound * (1 - 1e-9) else "time limit"
         return Solution(best, best_covered, float(best_covered), bound, status)
+    assert need is not None  # without k the caller passes need
     reaching = [pair for pair in candidates if pair[1] >= need]
     best, best_covered = min(reaching, key=lambda pair: pair[0].size)
     dual = float(res.mip_dual_bound) if res.mip_dual_bound is not None and math.isfinite(res.mip_dual_bound) else 0.0
@@ -166,5 +173,6 @@ def _ordered(cover: sp.csr_matrix, weights: GroupWeights, chosen: np.ndarray, fi
     """A chosen set in the order :func:`greedy` would take it: fixed first, then by marginal gain."""
     allowed = np.zeros(cover.shape[0], dtype=bool)
     allowed[chosen] = True
-    sub = cover.multiply(allowed[:, None]).tocsr()
+    # scipy gives a sparse matrix (COO) here; scipy-stubs says an ndarray: csr_matrix() takes either.
+    sub = sp.csr_matrix(cover.multiply(allowed[:, None]))
     return greedy(sub, weights, fixed & allowed, k=int(chosen.size))

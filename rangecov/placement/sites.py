@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal, get_args
 
 import geopandas as gpd
 import numpy as np
@@ -44,8 +44,12 @@ from .candidates import coverage_sets, group_targets
 
 __all__ = ["place", "Placement"]
 
-METHODS = ("exact", "greedy")
-_PAIRWISE = ("any", "centroid")
+#: ``method=`` of :func:`place`: the integer program (with greedy as its start), or greedy alone.
+Method = Literal["exact", "greedy"]
+METHODS: tuple[Method, ...] = get_args(Method)
+#: ``how=`` of :func:`place`: the values of :data:`rangecov.inputs.options.How` decided on pairs of a site and a target.
+PlaceHow = Literal["any", "centroid"]
+_PAIRWISE: tuple[PlaceHow, ...] = get_args(PlaceHow)
 
 
 class Placement:
@@ -88,7 +92,7 @@ class Placement:
         mode: str,
         goal: int | float,
         total: Fraction,
-        method: str,
+        method: Method,
         marginal_only: int,
         problem: dict,
     ) -> None:
@@ -227,9 +231,9 @@ def place(
     share: float | str | None = None,
     fixed: str | list | None = None,
     weight: str | None = None,
-    how: str = "any",
+    how: PlaceHow = "any",
     time_limit: float = 60,
-    method: str = "exact",
+    method: Method = "exact",
     ellipsoid: str = "WGS84",
 ) -> Placement:
     """Choose sites among candidates: at most ``k`` covering the most weight, or the fewest covering ``share``.
@@ -313,7 +317,7 @@ def place(
         raise InputError(f"fixed names {int(is_fixed.sum())} candidates but k={goal}: k counts the fixed sites")
     w = np.ones(len(targets)) if weight is None else weight_values(weight_column(targets, weight), weight)
     spec = parse_reach(reach, candidates, len(candidates))
-    cover_full, marginal_only = coverage_sets(ell, c_lon, c_lat, candidates, targets, spec, how)
+    cover_full, marginal_only = coverage_sets(ell, c_lon, c_lat, candidates, targets, spec=spec, how=how)
     cover, group_weights = group_targets(cover_full, w)
     total = exact_sum(w)
     need = None
@@ -396,7 +400,7 @@ def _check_options(how, method, time_limit) -> None:
         raise InputError(f"how={how!r}: {why}place takes how='any' or 'centroid'")
     if method not in METHODS:
         raise InputError(f"method={method!r} is not one of {', '.join(map(repr, METHODS))}")
-    if isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real) or not time_limit > 0:
+    if isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real) or not float(time_limit) > 0:
         raise InputError(f"time_limit={time_limit!r} is not a positive number of seconds")
 
 

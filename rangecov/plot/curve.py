@@ -7,7 +7,7 @@ step curve, with the reach a share needs and the report's own reach marked.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -92,11 +92,11 @@ def plot_curve(
     required = report.required_reach(share) if share is not None else float("nan")
     x_req = required / scale if np.isfinite(required) else None
     x_max = _x_limit(report, values, scale, own, x_req)
-    _draw_steps(ax, report, table, values, scale, x_max)
+    _draw_steps(ax, report, table, values, scale=scale, x_max=x_max)
     if share is not None:
-        _mark_required(ax, share, required, x_req, x_max, per_origin)
+        _mark_required(ax, share, required, x_req, x_max=x_max, per_origin=per_origin)
     if own is not None and np.isfinite(own):
-        _mark_own_reach(ax, report, values, own, scale, x_max)
+        _mark_own_reach(ax, report, values, own, scale=scale, x_max=x_max)
     return ax
 
 
@@ -143,7 +143,7 @@ def _x_limit(report: CoverageReport, values: np.ndarray, scale: float, own, x_re
 
 
 def _draw_steps(
-    ax: Axes, report: CoverageReport, table: pd.DataFrame, values: np.ndarray, scale: float, x_max: float
+    ax: Axes, report: CoverageReport, table: pd.DataFrame, values: np.ndarray, *, scale: float, x_max: float
 ) -> None:
     """The step curve from reach 0 to the axis end (a note instead when no target can be reached)."""
     column = FACTOR if report.per_origin_reach else REACH_M
@@ -160,11 +160,11 @@ def _draw_steps(
         ax.text(0.5, 0.55, "no target is reachable (no origins)", transform=ax.transAxes, ha="center", color=NOTE_TEXT)
 
 
-def _mark_required(ax: Axes, share: float, required: float, x_req, x_max: float, per_origin: bool) -> None:
+def _mark_required(ax: Axes, share: float, required: float, x_req, *, x_max: float, per_origin: bool) -> None:
     """The share as a dashed level, and the reach it needs (or that no reach gives it)."""
     level = 100 * share
     ax.axhline(level, color=CURVE_GUIDE, linestyle="--", linewidth=0.9, zorder=1)
-    text_style = {"textcoords": "offset points", "va": "bottom", "fontsize": 9, "color": CURVE_TEXT}
+    text_style: dict[str, Any] = {"textcoords": "offset points", "va": "bottom", "fontsize": 9, "color": CURVE_TEXT}
     if x_req is None:
         ax.annotate(
             f"{share:.0%} is out of reach at any distance",
@@ -202,7 +202,7 @@ def _own_reach_text(report: CoverageReport, own: float, scale: float) -> str:
 
 
 def _mark_own_reach(
-    ax: Axes, report: CoverageReport, values: np.ndarray, own: float, scale: float, x_max: float
+    ax: Axes, report: CoverageReport, values: np.ndarray, own: float, *, scale: float, x_max: float
 ) -> None:
     """The report's own reach as a vertical line (a band shaded to its high end), with its count beside it."""
     spec = report.reach_spec

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -24,9 +24,11 @@ if TYPE_CHECKING:  # only for the annotations; matplotlib stays optional
     from matplotlib.axes import Axes
     from matplotlib.legend import Legend
     from matplotlib.text import Annotation
+    from matplotlib.typing import LegendLocType
 
 # Where a label may sit around its point: (dx, dy) in points and the text's alignment.
-_LABEL_SPOTS = (
+_Spot = tuple[int, int, Literal["left", "center", "right"], Literal["bottom", "center", "top"]]
+_LABEL_SPOTS: tuple[_Spot, ...] = (
     (4, 2, "left", "bottom"),
     (4, -2, "left", "top"),
     (-4, 2, "right", "bottom"),
@@ -53,7 +55,7 @@ _AREA_NUDGES = (
     (-22, 0),
 )
 # Legend positions inside the axes, in order of preference.
-_LEGEND_SPOTS = (
+_LEGEND_SPOTS: tuple[LegendLocType, ...] = (
     "lower left",
     "upper right",
     "upper left",
@@ -81,7 +83,7 @@ def label_texts(
         found = labels in columns
     except TypeError:  # unhashable
         found = False
-    if not found:
+    if not found or not isinstance(frame, pd.DataFrame):  # a GeoSeries has no columns
         raise InputError(
             f"{argname}={labels!r} is not a column of the {what}; pass True (index labels), None or False "
             f"(no labels) or one of the columns: {', '.join(map(str, columns)) or '(none)'}"
@@ -109,11 +111,11 @@ def marker_boxes(ax: Axes, xy: np.ndarray, size_pt: float) -> np.ndarray:
         return np.empty((0, 4))
     ok = np.isfinite(xy).all(axis=1)
     pix = ax.transData.transform(xy[ok])
-    r = size_pt * ax.get_figure().dpi / 72.0 / 2.0
+    r = size_pt * ax.figure.dpi / 72.0 / 2.0
     return np.column_stack([pix[:, 0] - r, pix[:, 1] - r, pix[:, 0] + r, pix[:, 1] + r])
 
 
-def _spot_score(box: np.ndarray, w: float, h: float, placed: list, obstacles: np.ndarray, axbox) -> float:
+def _spot_score(box: np.ndarray, w: float, h: float, *, placed: list, obstacles: np.ndarray, axbox) -> float:
     """How bad a w × h label box is: overlap with placed labels, markers it covers, the share outside the axes."""
     score = 0.0
     if placed:
@@ -144,7 +146,9 @@ def _collides(box: np.ndarray, placed: list, obstacles: np.ndarray) -> bool:
     return False
 
 
-def _best_spot(px: float, py: float, w: float, h: float, px_per_pt: float, placed: list, obstacles, axbox) -> tuple:
+def _best_spot(
+    px: float, py: float, w: float, h: float, px_per_pt: float, *, placed: list, obstacles, axbox
+) -> tuple[_Spot, np.ndarray]:
     """The first of the spots around pixel (px, py) that scores lowest for a w × h label: (spot, box)."""
     best, best_score = None, math.inf
     for spot in _LABEL_SPOTS:
@@ -152,11 +156,12 @@ def _best_spot(px: float, py: float, w: float, h: float, px_per_pt: float, place
         left = px + sx * px_per_pt - {"left": 0.0, "center": w / 2, "right": w}[sha]
         bottom = py + sy * px_per_pt - {"bottom": 0.0, "center": h / 2, "top": h}[sva]
         box = np.array([left, bottom, left + w, bottom + h])
-        score = _spot_score(box, w, h, placed, obstacles, axbox)
+        score = _spot_score(box, w, h, placed=placed, obstacles=obstacles, axbox=axbox)
         if score < best_score - 1e-9:
             best, best_score = (spot, box), score
         if score == 0.0:
             break
+    assert best is not None  # scores are finite: the first spot is below inf
     return best
 
 
@@ -172,7 +177,7 @@ def place_labels(ax: Axes, items: list[tuple], obstacles: np.ndarray, patheffect
     note of issue 16: this placement left no overlaps on the scenario map,
     adjustText 11 label-marker overlaps).
     """
-    fig = ax.get_figure()
+    fig = ax.figure
     ax.apply_aspect()  # the data -> pixel transform is final only after this
     axbox = ax.bbox
     px_per_pt = fig.dpi / 72.0
@@ -198,7 +203,7 @@ def place_labels(ax: Axes, items: list[tuple], obstacles: np.ndarray, patheffect
         ext = t.get_window_extent()
         w, h = ext.width + 2, ext.height + 2  # + the halo
         px, py = ax.transData.transform((x, y))
-        (sx, sy, sha, sva), box = _best_spot(px, py, w, h, px_per_pt, placed, obstacles, axbox)
+        (sx, sy, sha, sva), box = _best_spot(px, py, w, h, px_per_pt, placed=placed, obstacles=obstacles, axbox=axbox)
         if _collides(box, placed, obstacles):
             t.remove()
             continue
@@ -211,10 +216,10 @@ def place_labels(ax: Axes, items: list[tuple], obstacles: np.ndarray, patheffect
 
 
 def place_area_labels(
-    ax: Axes, xy: np.ndarray, texts: pd.Series, view: tuple, obstacles: np.ndarray, patheffects: ModuleType
+    ax: Axes, xy: np.ndarray, texts: pd.Series, view: tuple, *, obstacles: np.ndarray, patheffects: ModuleType
 ) -> None:
     """Centred, quiet labels for background shapes, nudged off markers and data labels or left out."""
-    px_per_pt = ax.get_figure().dpi / 72.0
+    px_per_pt = ax.figure.dpi / 72.0
     halo = [patheffects.withStroke(linewidth=2, foreground=HALO, alpha=0.7)]
     boxes = [obstacles]
     for (x, y), text in zip(xy, texts):
@@ -261,8 +266,8 @@ def legend_obstacles(ax: Axes, points: np.ndarray, regions: list, shapes: list) 
     """
     points = points[np.isfinite(points).all(axis=1)]
     points_px = ax.transData.transform(points) if len(points) else np.empty((0, 2))
-    edge = [shapely.get_coordinates(shapely.boundary(g)) for g in regions if g is not None]
-    edge = np.concatenate(edge) if edge else np.empty((0, 2))
+    edges = [shapely.get_coordinates(shapely.boundary(g)) for g in regions if g is not None]
+    edge = np.concatenate(edges) if edges else np.empty((0, 2))
     if len(edge) > 4000:
         edge = edge[:: len(edge) // 4000 + 1]
     edge_px = ax.transData.transform(edge) if len(edge) else np.empty((0, 2))
@@ -291,14 +296,15 @@ def _legend_score(box, points_px: np.ndarray, label_boxes: list, edge_px: np.nda
 
 
 def place_legend(
-    ax: Axes, handles: list, points_px: np.ndarray, label_boxes: list, edge_px: np.ndarray, options: dict
+    ax: Axes, handles: list, *, points_px: np.ndarray, label_boxes: list, edge_px: np.ndarray, options: dict
 ) -> Legend:
     """Put the legend in the inside corner (or edge middle) that covers no data, else outside on the right."""
-    style = {"fontsize": 8, "framealpha": 0.92, "borderpad": 0.6, "handletextpad": 0.6}
+    style: dict[str, Any] = {"fontsize": 8, "framealpha": 0.92, "borderpad": 0.6, "handletextpad": 0.6}
     style.update(options)
     if "loc" in options or "bbox_to_anchor" in options:
         return ax.legend(handles=handles, **style)
-    best, best_score = None, math.inf
+    best: LegendLocType | None = None
+    best_score = math.inf
     for loc in _LEGEND_SPOTS:
         leg = ax.legend(handles=handles, loc=loc, **style)
         score = _legend_score(leg.get_window_extent(), points_px, label_boxes, edge_px)

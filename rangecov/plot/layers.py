@@ -86,7 +86,9 @@ def draw_reach(ax: Axes, report: CoverageReport, regions: dict[str, np.ndarray])
         draw_shapes(
             ax, reach, gid="rangecov:reach-edge", facecolor="none", edgecolor=REACH_EDGE, linewidth=1.1, zorder=3.5
         )
-    handles = [Patch(facecolor=REACH_LEGEND_FACE, edgecolor=REACH_EDGE, linewidth=1.1, label=reach_label(report))]
+    handles: list[Artist] = [
+        Patch(facecolor=REACH_LEGEND_FACE, edgecolor=REACH_EDGE, linewidth=1.1, label=reach_label(report))
+    ]
     if report.reach_kind != "band":
         return handles
     if "high" in regions:
@@ -105,7 +107,7 @@ def draw_reach(ax: Axes, report: CoverageReport, regions: dict[str, np.ndarray])
     return handles
 
 
-def _draw_status(ax: Axes, status: str, projected, xy, points, shapes, marker_pt: float) -> None:
+def _draw_status(ax: Axes, status: str, projected, xy, *, points, shapes, marker_pt: float) -> None:
     """The targets of one status: ``points`` (mask) as markers, ``shapes`` (mask) as filled polygons or lines."""
     sty = STATUS_STYLE[status]
     gid = f"rangecov:targets-{status}"
@@ -165,7 +167,7 @@ def draw_targets(ax: Axes, report: CoverageReport, projected: np.ndarray) -> Dra
     handles = []
     for st in STATUS_STYLE:
         rows = status == st
-        _draw_status(ax, st, projected, xy, rows & is_point, rows & ~is_point, marker_pt)
+        _draw_status(ax, st, projected, xy, points=rows & is_point, shapes=rows & ~is_point, marker_pt=marker_pt)
         if (st == MARGINAL and not may_be_marginal) or report.total == 0:
             continue  # no entry for what cannot occur (a map of origins alone has no statuses)
         handles.append(_status_handle(st, counts[st], as_marker, marker_pt))
@@ -200,7 +202,7 @@ def draw_origins(ax: Axes, report: CoverageReport, projected: np.ndarray) -> Dra
         draw_shapes(ax, polys, gid=gid, facecolor=ORIGIN_FILL, edgecolor=ORIGIN_COLOR, linewidth=1.3, zorder=6)
         draw_shapes(ax, lines, gid=gid, color=ORIGIN_COLOR, linewidth=1.8, zorder=6)
     if is_point.any() or not len(projected):
-        handle = Line2D(
+        handle: Artist = Line2D(
             [],
             [],
             linestyle="none",

@@ -120,12 +120,17 @@ def _points_to_window(values: np.ndarray, lon0: float, box: tuple | None) -> np.
     return pts
 
 
+def _shifted(values: np.ndarray, shift: float) -> np.ndarray:
+    """The geometries moved east by ``shift`` degrees."""
+    return shapely.transform(values, lambda xy: xy + np.array([shift, 0.0]))
+
+
 def _shapes_to_window(values: np.ndarray, rect) -> np.ndarray:
     """Lines and polygons cut to ``rect`` from each of their three copies (-360°, 0, +360°), joined again."""
     dims = np.asarray(shapely.get_dimensions(values))
     pieces = []
     for shift in (-360.0, 0.0, 360.0):
-        moved = shapely.transform(values, lambda xy, s=shift: xy + np.array([s, 0.0]))
+        moved = _shifted(values, shift)
         hit = np.asarray(shapely.intersects(moved, rect))
         cut = np.full(len(values), None, dtype=object)
         if hit.any():

@@ -176,7 +176,9 @@ def plot_report(
     target_layer = draw_targets(ax, report, layout.targets)
     origin_layer = draw_origins(ax, report, layout.origins)
     handles += target_layer.handles + origin_layer.handles
-    texts, obstacles = _draw_labels(ax, target_layer, origin_layer, target_text, origin_text, patheffects)
+    texts, obstacles = _draw_labels(
+        ax, target_layer, origin_layer, target_text=target_text, origin_text=origin_text, patheffects=patheffects
+    )
     if bg_map is not None and bg_text is not None:
         # Area names last: they yield to the data, moving a little or, if
         # every spot near their shape is taken, staying out.
@@ -187,12 +189,12 @@ def plot_report(
         # Data labels get a margin: an area name right under an airfield's reads as one label.
         text_boxes = _text_boxes(texts) + np.array([-_LABEL_CLEARANCE_PX] * 2 + [_LABEL_CLEARANCE_PX] * 2)
         taken = np.vstack([obstacles, text_boxes, edge_boxes])
-        place_area_labels(ax, anchor_points(bg_map), bg_text, layout.view, taken, patheffects)
+        place_area_labels(ax, anchor_points(bg_map), bg_text, layout.view, obstacles=taken, patheffects=patheffects)
     _draw_axes(ax, layout, report, countries)
     _set_title(ax, report, title)
     if legend is not False:
         options = legend if isinstance(legend, dict) else {}
-        _draw_legend(ax, handles, layout, target_layer, origin_layer, texts, options)
+        _draw_legend(ax, handles, layout, target_layer, origin_layer, texts=texts, options=options)
     if scalebar is not False and _metres_kept(layout) and (scalebar or scalebar_available()):
         # After the legend, in a lower corner it left free.
         ScaleBar = import_scalebar()
@@ -255,7 +257,8 @@ def _read_background(background, background_labels, ell) -> tuple[np.ndarray | N
     present = np.asarray(~(geoms.isna() | geoms.is_empty))
     values = np.full(len(geoms), None, dtype=object)
     if present.any():
-        values[present] = lonlat_values(geoms[present], "background", ell)
+        # types-geopandas types a GeoSeries indexed by a mask as a Series; pandas gives a GeoSeries.
+        values[present] = lonlat_values(geoms[present], "background", ell)  # type: ignore[arg-type]
     return values, texts
 
 
@@ -265,7 +268,7 @@ def _layout(report: CoverageReport, crs, tolerance) -> MapLayout:
     t_ll = lonlat_values(report.targets, "targets", report.ellipsoid)
     o_ll = lonlat_values(report.input_origins, "origins", report.ellipsoid)
     regions = reach_regions(report, tolerance)
-    r_ll = {name: np.asarray([g], dtype=object) for name, g in regions.geometry.items() if not g.is_empty}
+    r_ll = {str(name): np.asarray([g], dtype=object) for name, g in regions.geometry.items() if not g.is_empty}
     return map_layout(t_ll, o_ll, r_ll, crs)
 
 
@@ -313,6 +316,7 @@ def _draw_labels(
     ax: Axes,
     targets: DrawnLayer,
     origins: DrawnLayer,
+    *,
     target_text: pd.Series | None,
     origin_text: pd.Series | None,
     patheffects: ModuleType,
@@ -367,7 +371,7 @@ def _graticule_step(graticule, layout: MapLayout) -> float | None:
         box = layout.box if layout.box is not None else (-180.0, -90.0, 180.0, 90.0)
         span = max(box[2] - box[0], box[3] - box[1])
         return next((s for s in _GRATICULE_STEPS if span / s <= 8), 30.0)
-    if isinstance(graticule, numbers.Real) and math.isfinite(graticule) and 0 < graticule <= 90:
+    if isinstance(graticule, numbers.Real) and math.isfinite(graticule) and 0 < float(graticule) <= 90:
         return float(graticule)
     raise InputError(f"graticule must be True, False or a spacing in degrees in (0, 90], got {graticule!r}")
 
@@ -447,6 +451,7 @@ def _draw_legend(
     layout: MapLayout,
     targets: DrawnLayer,
     origins: DrawnLayer,
+    *,
     texts: list[Annotation],
     options: dict,
 ) -> None:
@@ -458,4 +463,11 @@ def _draw_legend(
     regions = [g for v in layout.regions.values() for g in v]
     shapes = [g for g in layout.targets[~targets.is_point] if g is not None]
     points_px, edge_px = legend_obstacles(ax, points, regions, shapes)
-    place_legend(ax, handles, points_px, [t.get_window_extent() for t in texts], edge_px, options)
+    place_legend(
+        ax,
+        handles,
+        points_px=points_px,
+        label_boxes=[t.get_window_extent() for t in texts],
+        edge_px=edge_px,
+        options=options,
+    )

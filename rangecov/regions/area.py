@@ -94,7 +94,7 @@ def area_coverage(
 
 
 def covered_areas(
-    ell: Ellipsoid, origins: np.ndarray, dist: np.ndarray, tol: float, regions: np.ndarray, progress=None
+    ell: Ellipsoid, origins: np.ndarray, dist: np.ndarray, tol: float, regions: np.ndarray, *, progress=None
 ) -> tuple[np.ndarray, np.ndarray, list[BaseGeometry]]:
     """Area, covered area (m²) and covered geometry of each region."""
     reach_region = dissolve(ell, origins, dist, tol, progress=progress)[0]

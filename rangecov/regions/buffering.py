@@ -300,7 +300,9 @@ def rings(
     n = lon.size
     if not isinstance(radials, (int, np.integer)) or isinstance(radials, bool) or radials < 0:
         raise InputError(f"radials must be a non-negative whole number, got {radials!r}")
-    bounds = _ring_bounds(origins, n, distances, interval, count, min_range, max_range)
+    bounds = _ring_bounds(
+        origins, n, distances, interval=interval, count=count, min_range=min_range, max_range=max_range
+    )
     ell = get_ellipsoid(ellipsoid)
     positive = np.concatenate([b[b > 0] for b in bounds]) if bounds else np.empty(0)
     if positive.size == 0:
@@ -336,7 +338,7 @@ def rings(
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
 
-def _ring_bounds(origins, n: int, distances, interval, count, min_range, max_range) -> list[np.ndarray]:
+def _ring_bounds(origins, n: int, distances, *, interval, count, min_range, max_range) -> list[np.ndarray]:
     """Per origin, the ring radii in metres, starting with the inner edge of the first ring."""
     modes = [
         distances is not None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Literal, get_args
 
 import geopandas as gpd
 import numpy as np
@@ -26,7 +26,9 @@ from .raster_source import RasterGrid, open_raster, raster_modules
 
 __all__ = ["raster_coverage"]
 
-VALUES = ("count", "density")
+#: ``values=`` of :func:`raster_coverage`: each cell holds a count (people), or a density (people per km²).
+Values = Literal["count", "density"]
+VALUES: tuple[Values, ...] = get_args(Values)
 # exactextract's coverage fractions are float32: within 2**-24 of the true fraction; the products and
 # sums in float64 add far less. Four times that, of the weight counted, bounds both.
 _FRACTION_ROUNDING = 4 * 2.0**-24
@@ -39,7 +41,7 @@ def raster_coverage(
     *,
     regions: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
     by: str | None = None,
-    values: str = "count",
+    values: Values = "count",
     band: int = 1,
     tolerance: Distance | None = None,
     ellipsoid: str = "WGS84",
@@ -161,7 +163,7 @@ def raster_coverage(
         features.append(zone if zones is not None else None)
         for region, band_ring in drawn_ends:
             features += [_clip(zone, region), _clip(zone, band_ring)] if zones is not None else [region, band_ring]
-    sums = _extract(exactextract, grid, rows, cols, weights, features)
+    sums = _extract(exactextract, grid, rows, cols, weights=weights, features=features)
     if zones is None:
         sums[0, 0] = float(np.nansum(weights))
     per_zone = 1 + 2 * len(ends)
@@ -229,7 +231,7 @@ def _clip(zone, piece):
         return polygonal(shapely.intersection(shapely.make_valid(zone), shapely.make_valid(piece)))
 
 
-def _cell_weights(grid: RasterGrid, rows: slice, cols: slice, values: str, ell) -> np.ndarray:
+def _cell_weights(grid: RasterGrid, rows: slice, cols: slice, values: Values, ell) -> np.ndarray:
     """The weight per cell of a block (NaN for nodata): the values, or densities per km² times the cells' areas."""
     block = grid.read(rows, cols)
     infinite = np.flatnonzero(np.isinf(block))
@@ -256,7 +258,7 @@ def _cell_weights(grid: RasterGrid, rows: slice, cols: slice, values: str, ell) 
     return block
 
 
-def _extract(exactextract, grid: RasterGrid, rows: slice, cols: slice, weights: np.ndarray, features: list):
+def _extract(exactextract, grid: RasterGrid, rows: slice, cols: slice, *, weights: np.ndarray, features: list):
     """Per feature: the weight counted by coverage fraction, and the weight of every cell it touches."""
     from exactextract.raster import NumPyRasterSource
 

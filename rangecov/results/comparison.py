@@ -167,7 +167,7 @@ def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple
             f"got {len(ta)} and {len(tb)} targets" + ("" if len(ta) != len(tb) else " with different labels or order")
         )
     ga, gb = ta.geometry, tb.geometry
-    if ga.crs != gb.crs:
+    if ga.crs is not None and ga.crs != gb.crs:  # a report's targets always have a CRS
         gb = gb.to_crs(ga.crs)
     same = np.asarray(ga.geom_equals_exact(gb, tolerance=1e-9)) | (np.asarray(ga.isna()) & np.asarray(gb.isna()))
     if not same.all():
@@ -206,7 +206,7 @@ def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple
                 COUNT: rep.count,
                 SHARE: rep.share,
                 MARGINAL: rep.marginal,
-                **(_weight_row(rep, weights) if weight is not None else {}),
+                **(_weight_row(rep, weights) if weights is not None else {}),
             }
             for rep in (report_a, report_b)
         ],
@@ -219,15 +219,15 @@ def compare(report_a: CoverageReport, report_b: CoverageReport, *, labels: tuple
 
 def _shared_weights(report_a: CoverageReport, report_b: CoverageReport) -> tuple[str | None, np.ndarray | None]:
     """The weight column and values of the reports (of either one when only one has them; they must agree)."""
-    weighted = [rep for rep in (report_a, report_b) if rep.weights is not None]
+    weighted = [(rep.weight, rep.weights) for rep in (report_a, report_b) if rep.weights is not None]
     if not weighted:
         return None, None
-    if len(weighted) == 2 and not np.array_equal(report_a.weights, report_b.weights):
+    if len(weighted) == 2 and not np.array_equal(weighted[0][1], weighted[1][1]):
         raise InputError(
             f"report_a and report_b were made with different weights ({report_a.weight!r} and {report_b.weight!r} "
             "differ on some targets); compare reports made with the same weight=, or without one"
         )
-    return weighted[0].weight, weighted[0].weights
+    return weighted[0]
 
 
 def _weight_row(rep: CoverageReport, weights: np.ndarray) -> dict:
@@ -246,7 +246,7 @@ def _changes(change: pd.Series, weights: np.ndarray | None) -> pd.DataFrame:
             continue
         picked = codes == move
         if picked.any():
-            row = {"targets": int(picked.sum())}
+            row: dict[str, float] = {"targets": int(picked.sum())}
             if weights is not None:
                 row["weight"] = float(exact_sum(weights[picked]))
             rows.append((move, row))

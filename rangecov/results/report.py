@@ -41,7 +41,7 @@ from ..base.sums import PrefixSums, exact_ratio
 from ..errors import InputError, InputTypeError, UnsupportedError
 from ..geodesy.ellipsoid import Ellipsoid
 from ..inputs import frames
-from ..inputs.options import ReachSpec
+from ..inputs.options import How, ReachSpec
 from ..units import Distance, Share, share_fraction
 from .curve_points import factor_points, reach_points, targets_needed
 from .totals import CoverageTotals, finish_summary, group_counts
@@ -85,7 +85,7 @@ def result_columns(origin_labels: pd.Index, index: pd.Index, *, distance, neares
         COVERING_ORIGIN: covering_labels,
         IN_REACH: pd.Series(np.asarray(status) == 0, index=index),
         # Building the categorical from codes avoids a million-string detour.
-        STATUS: pd.Series(pd.Categorical.from_codes(status, categories=STATUS_CATEGORIES), index=index),
+        STATUS: pd.Series(pd.Categorical.from_codes(status, categories=pd.Index(STATUS_CATEGORIES)), index=index),
     }
 
 
@@ -150,7 +150,7 @@ class CoverageReport(CoverageTotals):
         status,
         count_origins: Callable[[], np.ndarray],
         factors: Callable[[], np.ndarray],
-        how: str,
+        how: How,
         tolerance,
         ellipsoid: Ellipsoid,
         extra: dict | None = None,
@@ -195,7 +195,7 @@ class CoverageReport(CoverageTotals):
         targets: gpd.GeoDataFrame,
         input_origins: gpd.GeoDataFrame | gpd.GeoSeries,
         reach_spec: ReachSpec,
-        how: str,
+        how: How,
         tolerance: Distance | None,
         ellipsoid: Ellipsoid,
         count_origins: Callable[[], np.ndarray],
@@ -418,7 +418,7 @@ class CoverageReport(CoverageTotals):
         ordered, prefix = self._ordered_values()
         if self.total == 0:
             return float("nan")
-        if weighted:
+        if weighted and prefix is not None:  # prefix is None only without weights, refused above
             if prefix.total == 0:
                 return float("nan")
             k = prefix.first_reaching(share_fraction(share) * prefix.total)

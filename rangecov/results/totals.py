@@ -35,7 +35,7 @@ from ..base.schema import (
 from ..base.sums import as_float, exact_ratio, exact_sum
 from ..errors import UnsupportedError
 from ..geodesy.ellipsoid import Ellipsoid
-from ..inputs.options import DEFAULT_NOUNS, Nouns, ReachSpec
+from ..inputs.options import DEFAULT_NOUNS, How, Nouns, ReachSpec
 from ..units import Distance
 from ..version import __version__
 
@@ -125,10 +125,11 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _union_categories(indexes: list[pd.Index]) -> list | None:
-    if not all(isinstance(i, pd.CategoricalIndex) for i in indexes):
+    categorical = [i for i in indexes if isinstance(i, pd.CategoricalIndex)]
+    if len(categorical) < len(indexes):
         return None
     seen: dict = {}
-    for index in indexes:
+    for index in categorical:
         for value in index.categories:
             seen.setdefault(value, None)
     return list(seen)
@@ -169,7 +170,7 @@ class CoverageTotals:
     reach_kind : str
         ``"scalar"`` (one distance), ``"band"`` (a (low, high) pair) or
         ``"column"`` (a reach per origin).
-    how : str
+    how : {"any", "all", "centroid", "area"}
         The ``how=`` the result was made with.
     ellipsoid : Ellipsoid
         The model the distances were computed on.
@@ -219,7 +220,7 @@ class CoverageTotals:
         return None if sums is None else exact_ratio(sums[1], sums[0])
 
     def _set_reach(
-        self, reach_spec: ReachSpec, *, how: str, tolerance: Distance | None, ellipsoid: Ellipsoid, n_origins: int
+        self, reach_spec: ReachSpec, *, how: How, tolerance: Distance | None, ellipsoid: Ellipsoid, n_origins: int
     ) -> None:
         self.reach = reach_spec.label
         self.reach_kind = reach_spec.kind
