@@ -54,13 +54,13 @@ class Scenario:
     airfields: gpd.GeoDataFrame
     reach: str
     claim: str
-    regions: gpd.GeoDataFrame | None = None
-    held_proxy: gpd.GeoDataFrame | None = None
+    regions: gpd.GeoDataFrame
+    held_proxy: gpd.GeoDataFrame
+    launch_sites_before: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
     held_note: str = ""
     reaches: dict = field(default_factory=dict)
-    launch_sites_before: gpd.GeoDataFrame | None = None
     before_note: str = ""
-    places: gpd.GeoDataFrame | None = None
     places_note: str = ""
 
 

@@ -6,6 +6,7 @@ import math
 import numbers
 import re
 from fractions import Fraction
+from typing import SupportsFloat
 
 from .errors import InputError, InputTypeError
 
@@ -86,7 +87,7 @@ def _unit_factor(unit: str, original: str) -> float:
     raise InputError(f"distance {original!r} has unknown unit {unit!r}; accepted units: {ACCEPTED_UNITS}")
 
 
-def parse_distance(value: float | int | str) -> float:
+def parse_distance(value: SupportsFloat | str) -> float:
     """Return a distance in metres.
 
     Parameters

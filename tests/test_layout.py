@@ -18,6 +18,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "rangecov"
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 80
+# More parameters than this are keyword-only (or travel together in a small dataclass).
+MAX_POSITIONAL = 5
 # Front ends may import the package root (e.g. for __version__ through it); nothing below may.
 FRONT_ENDS = ("cli", "demo", "datasets", "plot", "__main__")
 
@@ -71,7 +73,7 @@ def _code_lines(func: ast.AST, source_lines: list[str]) -> int:
 
 
 def _problems() -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {"size": [], "functions": [], "private": [], "root": []}
+    found: dict[str, list[str]] = {"size": [], "functions": [], "params": [], "private": [], "root": []}
     for path in _modules():
         module = _name(path)
         is_package = path.name == "__init__.py"
@@ -88,6 +90,12 @@ def _problems() -> dict[str, list[str]]:
                 n = _code_lines(node, lines)
                 if n > MAX_FUNCTION_LINES:
                     found["functions"].append(f"{where}:{node.lineno} {node.name}: {n} lines of code")
+                positional = [a.arg for a in node.args.posonlyargs + node.args.args if a.arg not in ("self", "cls")]
+                if len(positional) > MAX_POSITIONAL:
+                    found["params"].append(
+                        f"{where}:{node.lineno} {node.name}: {len(positional)} positional parameters; "
+                        "make the rest keyword-only (*) or pass a small dataclass"
+                    )
             elif isinstance(node, ast.ImportFrom):
                 source_module = _resolve(module, is_package, node)
                 if not source_module.startswith("rangecov"):
@@ -126,9 +134,10 @@ def _problems() -> dict[str, list[str]]:
 PROBLEMS = _problems()
 
 
-@pytest.mark.parametrize("kind", ["size", "functions", "private", "root"])
+@pytest.mark.parametrize("kind", ["size", "functions", "params", "private", "root"])
 def test_layout(kind):
-    """size: modules over 500 lines; functions: over 80 lines of code; private: a `_name`
+    """size: modules over 500 lines; functions: over 80 lines of code; params: more than five positional
+    parameters; private: a `_name`
     imported or used across modules; root: a module below the front ends importing the package root."""
     assert PROBLEMS[kind] == [], "\n".join(PROBLEMS[kind])
 
@@ -142,11 +151,13 @@ def test_the_checks_can_fail(tmp_path, monkeypatch):
     body = "\n".join(f"    x{i} = {i}" for i in range(81))
     (pkg / "b.py").write_text(
         f"from . import a\nfrom .a import _hidden\nfrom . import __version__\n\ndef long():\n{body}\n\na._hidden()\n"
+        "def wide(a, b, c, d, e, f):\n    pass\n\ndef fine(self, a, b, c, d, e, *, f):\n    pass\n"
     )
     monkeypatch.setattr(__import__(__name__), "PACKAGE", pkg)
     found = _problems()
     assert len(found["size"]) == 1 and "a.py" in found["size"][0]
     assert len(found["functions"]) == 1 and "long" in found["functions"][0]
+    assert len(found["params"]) == 1 and "wide" in found["params"][0]
     assert len(found["private"]) == 2
     assert len(found["root"]) == 1
 

@@ -99,12 +99,6 @@ def test_scenario_map_is_committed_and_shown_first():
     assert (README.parent / "docs" / "make_figures.py").exists()
 
 
-# Until the low layers' types land (typing-low): rangecov.datasets.Scenario types regions, held_proxy, places and
-# launch_sites_before as "GeoDataFrame | None", and OriginIndex.nearest returns a union of a pair and a triple
-# (no overload on return_stats). Strict: once they land this passes, and the mark must go.
-@pytest.mark.xfail(
-    strict=True, reason="needs typing-low: Scenario's optional frames, OriginIndex.nearest overloaded on return_stats"
-)
 def test_readme_and_quickstart_type_check(tmp_path):
     """mypy, with the project's config, on the README's Python blocks (one module, in order, as they run above)
     and on the quickstart notebook's code: what a user with a type checker writes from them checks clean.

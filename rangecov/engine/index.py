@@ -6,7 +6,7 @@ import itertools
 import numbers
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -222,6 +222,16 @@ class OriginIndex:
         )
 
     # -- queries ---------------------------------------------------------------------------
+
+    @overload
+    def nearest(
+        self, lon: ArrayLike, lat: ArrayLike, *, return_stats: Literal[False] = False
+    ) -> tuple[NDArray[np.intp], NDArray[np.float64]]: ...
+
+    @overload
+    def nearest(
+        self, lon: ArrayLike, lat: ArrayLike, *, return_stats: Literal[True]
+    ) -> tuple[NDArray[np.intp], NDArray[np.float64], SearchStats]: ...
 
     def nearest(
         self, lon: ArrayLike, lat: ArrayLike, *, return_stats: bool = False

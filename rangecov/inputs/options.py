@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
-from typing import Literal, NamedTuple, cast, get_args
+from typing import Literal, NamedTuple, get_args
 
 import numpy as np
 import pandas as pd
@@ -135,7 +135,7 @@ def parse_reach(reach, origins, n_origins: int) -> ReachSpec:
             raise InputError(f"reach {reach!r} is neither a column of origins nor a distance ({err}){where}") from None
     elif isinstance(reach, numbers.Real) and not isinstance(reach, bool):
         # parse_distance takes any real number (numpy's too), though its annotation names float and int only.
-        metres = parse_distance(cast(float, reach))
+        metres = parse_distance(reach)
     else:
         raise InputTypeError(
             "reach must be a distance (metres, or a string such as '190 mi'), the name of a column "
