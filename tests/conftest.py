@@ -15,7 +15,8 @@ import rangecov
 
 from weighted import REACH
 
-from weighted import REACH
+# Fixtures defined beside their helpers (tests/<name>.py), registered for every test module.
+pytest_plugins = ["alaska", "command_line", "hostile_files", "maps", "stream_data"]
 
 
 def oracle_geodesic(ellipsoid: str = "WGS84") -> Geodesic:
@@ -103,10 +104,3 @@ def scene():
     targets = points(lon, np.asarray(lat), w=weights, region=rng.choice(["a", "b", "c"], n))
     d = oracle_matrix(o_lon, o_lat, lon, np.asarray(lat)).min(axis=1)
     return origins, targets, d
-
-
-# Fixtures defined beside their helpers; importing them here makes them reach every test module.
-from alaska import alaska  # noqa: E402, F401
-from command_line import files  # noqa: E402, F401
-from hostile_files import hostile  # noqa: E402, F401
-from stream_data import data  # noqa: E402, F401

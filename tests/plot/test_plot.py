@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-import matplotlib
-import matplotlib.pyplot as plt
-import pytest
-
 import rangecov
-
-
-matplotlib.use("Agg")  # before pyplot: no display needed
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_package_exposes_the_functions():

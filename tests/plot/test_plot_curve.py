@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 import rangecov
-from rangecov import coverage, datasets, format_distance
+from rangecov import coverage, format_distance
 from rangecov.errors import InputError
 from rangecov.plot import plot_curve
-
-
-matplotlib.use("Agg")  # before pyplot: no display needed
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return datasets.atacms_kursk_2024()
-
-
-@pytest.fixture(scope="module")
-def report(scenario):
-    return coverage(scenario.launch_sites, scenario.airfields, scenario.reach)
 
 
 def texts(ax) -> list[str]:

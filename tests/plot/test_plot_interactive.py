@@ -4,33 +4,12 @@ from __future__ import annotations
 
 import socket
 
-import matplotlib
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from rangecov import coverage, datasets
+from rangecov import coverage
 from rangecov.errors import InputTypeError
 from rangecov.plot import explore_report
-
-
-matplotlib.use("Agg")  # before pyplot: no display needed
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return datasets.atacms_kursk_2024()
-
-
-@pytest.fixture(scope="module")
-def report(scenario):
-    return coverage(scenario.launch_sites, scenario.airfields, scenario.reach)
 
 
 def test_explore_layers_and_tooltips_offline(report, monkeypatch):

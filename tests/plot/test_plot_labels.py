@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
-import pytest
 
 import rangecov
-from rangecov import coverage, datasets
 from rangecov.plot import plot_report
 
 
-matplotlib.use("Agg")  # before pyplot: no display needed
+def texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.texts]
 
 
 def _boxes(texts) -> np.ndarray:
@@ -24,26 +21,6 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (np.minimum(a[:, None, 2], b[None, :, 2]) > np.maximum(a[:, None, 0], b[None, :, 0])) & (
         np.minimum(a[:, None, 3], b[None, :, 3]) > np.maximum(a[:, None, 1], b[None, :, 1])
     )
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return datasets.atacms_kursk_2024()
-
-
-@pytest.fixture(scope="module")
-def report(scenario):
-    return coverage(scenario.launch_sites, scenario.airfields, scenario.reach)
-
-
-def texts(ax) -> list[str]:
-    return [t.get_text() for t in ax.texts]
 
 
 def test_labels_from_a_column(report, scenario):

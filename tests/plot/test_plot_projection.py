@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import shapely
@@ -13,26 +11,7 @@ from rangecov import coverage, datasets
 from rangecov.plot import plot_report
 from rangecov.regions.buffering import reach_regions
 
-
-matplotlib.use("Agg")  # before pyplot: no display needed
-
 REACH_M = 190 * 1609.344
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return datasets.atacms_kursk_2024()
-
-
-@pytest.fixture(scope="module")
-def report(scenario):
-    return coverage(scenario.launch_sites, scenario.airfields, scenario.reach)
 
 
 def paths_of(ax, gid: str) -> list:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -12,37 +11,18 @@ import shapely
 from command_line import call
 
 import rangecov
-from rangecov import coverage, datasets
+from rangecov import coverage
 from rangecov.errors import FileMissingError, InputError, InputTypeError
 from rangecov.plot import explore_report, plot_curve, plot_report
 
 
-matplotlib.use("Agg")  # before pyplot: no display needed
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def scenario():
-    return datasets.atacms_kursk_2024()
-
-
-@pytest.fixture(scope="module")
-def report(scenario):
-    return coverage(scenario.launch_sites, scenario.airfields, scenario.reach)
+def texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.texts]
 
 
 def legend_texts(ax) -> list[str]:
     legend = ax.get_legend()
     return [t.get_text() for t in legend.get_texts()] if legend is not None else []
-
-
-def texts(ax) -> list[str]:
-    return [t.get_text() for t in ax.texts]
 
 
 def paths_of(ax, gid: str) -> list:
