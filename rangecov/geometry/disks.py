@@ -20,6 +20,8 @@ around the antipode of ``C``.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import shapely
 from numpy.typing import NDArray
@@ -124,6 +126,15 @@ def crossing(
     return mid, lat
 
 
+class _Disk(NamedTuple):
+    """One disk being drawn: its ellipsoid, centre and radius, which travel together through the tracing."""
+
+    ell: Ellipsoid
+    clon: float
+    clat: float
+    s: float
+
+
 def disks(ell: Ellipsoid, clon: np.ndarray, clat: np.ndarray, s: np.ndarray, tol: np.ndarray) -> list[BaseGeometry]:
     """Polygons (EPSG:4326) of the geodesic disks of radius ``s`` about each centre."""
     # A centre may carry any number of turns; the polygon is drawn about the exact reduction
@@ -160,7 +171,7 @@ def disks(ell: Ellipsoid, clon: np.ndarray, clat: np.ndarray, s: np.ndarray, tol
             draw = _one_pole  # ring_polygon finds which pole from the winding
         else:
             draw = _no_pole
-        out[i] = draw(ell, clon[i], clat[i], s[i], alpha=alpha[sl], lon=lon_k, lat=lat_k)
+        out[i] = draw(_Disk(ell, float(clon[i]), float(clat[i]), float(s[i])), alpha=alpha[sl], lon=lon_k, lat=lat_k)
     return out
 
 
@@ -200,10 +211,7 @@ def _pole_vertices(
 
 
 def _insert_crossings(
-    ell: Ellipsoid,
-    clon: float,
-    clat: float,
-    s: float,
+    disk: _Disk,
     *,
     alpha: NDArray[np.float64],
     lon: NDArray[np.float64],
@@ -216,6 +224,7 @@ def _insert_crossings(
     ``ulon`` is the unwrapped longitude of each vertex. Returns new
     (alpha, ulon, lat) arrays, with crossing vertices set exactly on the meridian.
     """
+    ell, clon, clat, s = disk
     nxt = np.r_[np.arange(1, alpha.size), 0]
     u1, u2 = ulon, ulon[nxt]
     # The closing edge of a one-pole boundary wraps by 360; compare it in
@@ -245,10 +254,7 @@ def _insert_crossings(
 
 
 def _around(
-    ell: Ellipsoid,
-    clon: float,
-    clat: float,
-    s: float,
+    disk: _Disk,
     *,
     alpha: NDArray[np.float64],
     lon: NDArray[np.float64],
@@ -264,30 +270,22 @@ def _around(
     ulon = ref + wrap(lon - ref)
     if ulon.max() > 180.0 or ulon.min() < -180.0:
         meridian = 180.0 if ulon.max() > 180.0 else -180.0
-        alpha, ulon, lat = _insert_crossings(
-            ell, clon, clat, s, alpha=alpha, lon=lon, ulon=ulon, lat=lat, meridian=meridian
-        )
+        alpha, ulon, lat = _insert_crossings(disk, alpha=alpha, lon=lon, ulon=ulon, lat=lat, meridian=meridian)
     return fold(shapely.Polygon(np.column_stack((ulon, lat))))
 
 
 def _no_pole(
-    ell: Ellipsoid,
-    clon: float,
-    clat: float,
-    s: float,
+    disk: _Disk,
     *,
     alpha: NDArray[np.float64],
     lon: NDArray[np.float64],
     lat: NDArray[np.float64],
 ) -> BaseGeometry:
-    return _around(ell, clon, clat, s, alpha=alpha, lon=lon, lat=lat, ref=clon)
+    return _around(disk, alpha=alpha, lon=lon, lat=lat, ref=disk.clon)
 
 
 def _one_pole(
-    ell: Ellipsoid,
-    clon: float,
-    clat: float,
-    s: float,
+    disk: _Disk,
     *,
     alpha: NDArray[np.float64],
     lon: NDArray[np.float64],
@@ -296,23 +294,20 @@ def _one_pole(
     # Unwrap along the boundary: it winds once around the pole, 360° in all.
     steps = wrap(np.diff(np.r_[lon, lon[0]]))
     ulon = lon[0] + np.r_[0.0, np.cumsum(steps[:-1])]
-    alpha, ulon, lat = _insert_crossings(ell, clon, clat, s, alpha=alpha, lon=lon, ulon=ulon, lat=lat, meridian=180.0)
+    alpha, ulon, lat = _insert_crossings(disk, alpha=alpha, lon=lon, ulon=ulon, lat=lat, meridian=180.0)
     # Azimuth grows clockwise seen from above, so the disk is on the right.
     return ring_polygon(ulon - 360.0 * np.round(ulon / 360.0), lat, interior_left=False)
 
 
 def _both_poles(
-    ell: Ellipsoid,
-    clon: float,
-    clat: float,
-    s: float,
+    disk: _Disk,
     *,
     alpha: NDArray[np.float64],
     lon: NDArray[np.float64],
     lat: NDArray[np.float64],
 ) -> BaseGeometry:
     # The globe minus the pole-free region around the antipode.
-    hole = _around(ell, clon, clat, s, alpha=alpha, lon=lon, lat=lat, ref=clon + 180.0)
+    hole = _around(disk, alpha=alpha, lon=lon, lat=lat, ref=disk.clon + 180.0)
     return polygonal(shapely.difference(WORLD, hole))
 
 
