@@ -8,7 +8,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-
 # Rounded public coordinates (degrees): a few airports and bases on both sides of ±180°.
 SITES = [("Eielson AFB", 64.67, -147.10), ("Shemya", 52.71, 174.11), ("Anadyr", 64.73, 177.74)]
 

@@ -7,7 +7,6 @@ import shapely
 
 from rangecov.geodesy.ellipsoid import get_ellipsoid
 
-
 ELL = get_ellipsoid("WGS84")
 SAMPLES = 8  # per edge and reading
 

@@ -10,10 +10,9 @@ import geopandas as gpd
 import numpy as np
 import pytest
 from geographiclib.geodesic import Geodesic
+from weighted import REACH
 
 import rangecov
-
-from weighted import REACH
 
 # Fixtures defined beside their helpers (tests/<name>.py), registered for every test module.
 pytest_plugins = ["alaska", "command_line", "hostile_files", "maps", "stream_data"]
@@ -75,6 +74,41 @@ def check_against_oracle(origins, targets, reach, *, ellipsoid="WGS84", low=None
     assert report.count == int((expected == "in").sum())
     assert report.marginal == int((expected == "marginal").sum())
     return report, d
+
+
+def oracle_segment(p, a, b, samples=401):
+    """Distance from p to the geodesic segment a-b by dense sampling and ternary refinement."""
+    g = oracle_geodesic()
+    line = g.InverseLine(a[1], a[0], b[1], b[0])
+
+    def f(t):
+        q = line.Position(t)
+        return g.Inverse(p[1], p[0], q["lat2"], q["lon2"], Geodesic.DISTANCE)["s12"]
+
+    ts = np.linspace(0.0, line.s13, samples)
+    s = np.array([f(t) for t in ts])
+    best = s.min()
+    local = np.flatnonzero((np.r_[np.inf, s[:-1]] >= s) & (s <= np.r_[s[1:], np.inf]))
+    for k in local[np.argsort(s[local])][:6]:  # the six least local minima of the samples
+        lo, hi = ts[max(k - 1, 0)], ts[min(k + 1, ts.size - 1)]
+        for _ in range(70):
+            m1, m2 = lo + (hi - lo) / 3, hi - (hi - lo) / 3
+            lo, hi = (lo, m2) if f(m1) < f(m2) else (m1, hi)
+        best = min(best, f(0.5 * (lo + hi)))
+    return best
+
+
+def polar_cap_km2(lat_deg: float) -> float:
+    """The ellipsoid's area north of a parallel (Snyder's q), independent of rangecov."""
+    ell = rangecov.get_ellipsoid("WGS84")
+    e2 = ell.e2
+    e = np.sqrt(e2)
+
+    def q(phi):
+        s = np.sin(phi)
+        return (1 - e2) * (s / (1 - e2 * s * s) - np.log((1 - e * s) / (1 + e * s)) / (2 * e))
+
+    return np.pi * ell.a**2 * (q(np.pi / 2) - q(np.radians(lat_deg))) / 1e6
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-
 CHUNK_ROWS = 1000  # the files damaged after their first rows have 3,000 rows or more
 
 # Every extension rangecov.read takes, each as an empty (0-byte) file.

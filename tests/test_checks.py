@@ -16,7 +16,6 @@ import pytest
 
 import rangecov
 
-
 ROOT = Path(__file__).resolve().parent.parent
 
 BIN = Path(sys.executable).parent
@@ -112,10 +111,9 @@ def test_array_layers_import_no_data_frames_or_plots(module):
 
 
 def test_lazy_root_gives_the_same_objects():
+    import rangecov
     from rangecov.cover.entry import coverage
     from rangecov.regions.buffering import buffer
-
-    import rangecov
 
     assert rangecov.coverage is coverage and rangecov.buffer is buffer
     assert set(rangecov.__all__) <= set(dir(rangecov))

@@ -11,7 +11,6 @@ import pytest
 
 import rangecov
 
-
 matplotlib.use("Agg")  # before pyplot: no display needed
 
 

@@ -13,7 +13,6 @@ from conftest import points
 import rangecov
 from rangecov import errors
 
-
 PACKAGE = Path(rangecov.__file__).parent
 
 # The only built-in exceptions the package raises itself, and why none is a user's mistake.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-
 REACH = 300_000.0
 
 

@@ -16,7 +16,6 @@ from hostile_files import CHUNK_ROWS, HOSTILE
 import rangecov
 from rangecov.cli import main
 
-
 SCRIPT = Path(sys.executable).parent / "rangecov"
 
 BAD = [

@@ -12,7 +12,6 @@ import pyarrow.parquet as pq
 import pytest
 from alaska import FIELDS, SITES
 from command_line import call, one_line_error, run
-from shapely import box
 from stream_data import read_rows
 
 import rangecov

@@ -11,7 +11,6 @@ from conftest import points
 import rangecov
 from rangecov.cli import main
 
-
 REACH = 150_000.0
 
 

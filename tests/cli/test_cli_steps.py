@@ -18,7 +18,6 @@ from hostile_files import CHUNK_ROWS, _points
 from rangecov import coverage
 from rangecov import read as rangecov_read
 
-
 REACH = ["--reach", "100 km"]
 
 # Records every open (and rename, removal, truncation, ...) of an input file that could change

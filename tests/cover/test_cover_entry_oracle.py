@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 import rangecov
 
-
 CASES = pd.read_csv(Path(__file__).resolve().parents[2] / "fixtures" / "boundary_cases.csv")
 
 R300 = 300_000.0

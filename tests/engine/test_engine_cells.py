@@ -17,7 +17,6 @@ import rangecov
 from rangecov.engine import OriginIndex
 from rangecov.engine.cells import CELL_MAX, make_cells
 
-
 ELLIPSOIDS = ["WGS84", "sphere", "clrk66"]
 
 

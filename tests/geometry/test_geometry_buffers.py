@@ -16,7 +16,6 @@ from rangecov.geodesy.segment import segment_distance
 from rangecov.geometry import distance as shape_distance
 from rangecov.geometry import drawing
 
-
 ELL = get_ellipsoid("WGS84")
 
 

@@ -22,7 +22,6 @@ from rangecov.base import lonlat
 from rangecov.geodesy import ellipsoid as geodesy
 from rangecov.geodesy.ellipsoid import get_ellipsoid
 
-
 ELL = get_ellipsoid("WGS84")
 
 

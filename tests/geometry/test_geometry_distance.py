@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from conftest import oracle_geodesic
+from conftest import oracle_geodesic, oracle_segment
 from geographiclib.geodesic import Geodesic
 from shapely import LineString, Point, Polygon
 
@@ -15,30 +15,7 @@ import rangecov
 from rangecov import datasets
 from rangecov.geodesy.ellipsoid import get_ellipsoid
 
-
 ELL = get_ellipsoid("WGS84")
-
-
-def oracle_segment(p, a, b, samples=401):
-    """Distance from p to the geodesic segment a-b by dense sampling and ternary refinement."""
-    g = oracle_geodesic()
-    line = g.InverseLine(a[1], a[0], b[1], b[0])
-
-    def f(t):
-        q = line.Position(t)
-        return g.Inverse(p[1], p[0], q["lat2"], q["lon2"], Geodesic.DISTANCE)["s12"]
-
-    ts = np.linspace(0.0, line.s13, samples)
-    s = np.array([f(t) for t in ts])
-    best = s.min()
-    local = np.flatnonzero((np.r_[np.inf, s[:-1]] >= s) & (s <= np.r_[s[1:], np.inf]))
-    for k in local[np.argsort(s[local])][:6]:  # the six least local minima of the samples
-        lo, hi = ts[max(k - 1, 0)], ts[min(k + 1, ts.size - 1)]
-        for _ in range(70):
-            m1, m2 = lo + (hi - lo) / 3, hi - (hi - lo) / 3
-            lo, hi = (lo, m2) if f(m1) < f(m2) else (m1, hi)
-        best = min(best, f(0.5 * (lo + hi)))
-    return best
 
 
 def brute_distance(px, py, geom, spacing=2_000.0):

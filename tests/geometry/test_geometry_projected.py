@@ -6,31 +6,18 @@ import numpy as np
 import pyproj
 import pytest
 import shapely
-from conftest import oracle_geodesic
+from conftest import oracle_geodesic, polar_cap_km2
 from shapely import Point
 
 from rangecov.geodesy.ellipsoid import get_ellipsoid
 from rangecov.geometry.buffers import dissolve
 from rangecov.geometry.projected import cell_areas, to_crs_within
 
-
 pytest.importorskip("rioxarray")
 
 pytest.importorskip("exactextract")
 
 ELL = get_ellipsoid("WGS84")
-
-
-def polar_cap_km2(lat_deg: float) -> float:
-    """The ellipsoid's area north of a parallel (Snyder's q), independent of rangecov."""
-    e2 = ELL.e2
-    e = np.sqrt(e2)
-
-    def q(phi):
-        s = np.sin(phi)
-        return (1 - e2) * (s / (1 - e2 * s * s) - np.log((1 - e * s) / (1 + e * s)) / (2 * e))
-
-    return np.pi * ELL.a**2 * (q(np.pi / 2) - q(np.radians(lat_deg))) / 1e6
 
 
 def test_the_drawing_in_the_rasters_crs_holds_the_tolerance():

@@ -11,7 +11,6 @@ from weighted import REACH
 import rangecov
 from rangecov.errors import InputError, InputTypeError
 
-
 BAD = [
     (pd.Series([1.0, np.nan, 2.0, 3.0]), InputError, "missing values.*row 1"),
     (pd.Series([1.0, None, 2.0, 3.0], dtype=object), InputError, "missing"),

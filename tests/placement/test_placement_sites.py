@@ -15,7 +15,6 @@ from conftest import oracle_matrix, points
 import rangecov
 from rangecov.errors import InputError, InputTypeError, UnreachableShareError
 
-
 REACH = 150_000.0
 
 

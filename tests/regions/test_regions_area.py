@@ -14,7 +14,6 @@ from rangecov import datasets
 from rangecov.errors import InputError, InputTypeError
 from rangecov.geodesy.ellipsoid import get_ellipsoid
 
-
 ELL = get_ellipsoid("WGS84")
 
 

@@ -13,7 +13,6 @@ import rangecov
 from rangecov.errors import InputError
 from rangecov.geodesy.ellipsoid import get_ellipsoid
 
-
 ELL = get_ellipsoid("WGS84")
 
 

@@ -7,13 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from conftest import oracle_geodesic
+from conftest import oracle_geodesic, polar_cap_km2
 from shapely import Point
 
 import rangecov
 from rangecov.errors import FileFormatError, InputError, InputTypeError, MissingCRSError
 from rangecov.geodesy.ellipsoid import get_ellipsoid
-
 
 pytest.importorskip("rioxarray")
 
@@ -42,18 +41,6 @@ def grid(values, x0, y0, step, crs, *, dy=None):
 def lonlat_grid(value, west, north, east, south, step):
     n_x, n_y = round((east - west) / step), round((north - south) / step)
     return grid(np.full((n_y, n_x), value), west, north, step, "EPSG:4326")
-
-
-def polar_cap_km2(lat_deg: float) -> float:
-    """The ellipsoid's area north of a parallel (Snyder's q), independent of rangecov."""
-    e2 = ELL.e2
-    e = np.sqrt(e2)
-
-    def q(phi):
-        s = np.sin(phi)
-        return (1 - e2) * (s / (1 - e2 * s * s) - np.log((1 - e * s) / (1 + e * s)) / (2 * e))
-
-    return np.pi * ELL.a**2 * (q(np.pi / 2) - q(np.radians(lat_deg))) / 1e6
 
 
 def test_uniform_density_is_density_times_the_covered_area():

@@ -11,7 +11,6 @@ from shapely import Point
 import rangecov
 from rangecov.errors import InputError, MissingDependencyError
 
-
 pytest.importorskip("rioxarray")
 
 pytest.importorskip("exactextract")
