@@ -111,6 +111,17 @@ def polar_cap_km2(lat_deg: float) -> float:
     return np.pi * ell.a**2 * (q(np.pi / 2) - q(np.radians(lat_deg))) / 1e6
 
 
+# Two launch sites with a reach each and three airfields: the small scene most input checks use.
+@pytest.fixture
+def origins():
+    return points([34.80, 36.23], [50.91, 49.99], index=["Sumy", "Kharkiv"], reach=["190 mi", "70 km"])
+
+
+@pytest.fixture
+def targets():
+    return points([36.2956, 41.791, 46.21], [51.7506, 48.313, 51.48], name=["Khalino", "Morozovsk", "Engels"])
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(20241117)

@@ -14,16 +14,6 @@ from rangecov import coverage
 from rangecov.errors import InputError
 
 
-@pytest.fixture
-def origins():
-    return points([34.80, 36.23], [50.91, 49.99], index=["Sumy", "Kharkiv"], reach=["190 mi", "70 km"])
-
-
-@pytest.fixture
-def targets():
-    return points([36.2956, 41.791, 46.21], [51.7506, 48.313, 51.48], name=["Khalino", "Morozovsk", "Engels"])
-
-
 def _points(n, seed=0, **cols):
     rng = np.random.default_rng(seed)
     return gpd.GeoDataFrame(

@@ -6,20 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import oracle_geodesic, points
+from conftest import oracle_geodesic
 
 import rangecov
 from rangecov.errors import InputError
-
-
-@pytest.fixture
-def origins():
-    return points([34.80, 36.23], [50.91, 49.99], index=["Sumy", "Kharkiv"], reach=["190 mi", "70 km"])
-
-
-@pytest.fixture
-def targets():
-    return points([36.2956, 41.791, 46.21], [51.7506, 48.313, 51.48], name=["Khalino", "Morozovsk", "Engels"])
 
 
 def random_pairs(rng, n, antipodal_share=0.3):

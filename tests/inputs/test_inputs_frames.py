@@ -14,16 +14,6 @@ import rangecov
 from rangecov.errors import InputError, InputTypeError
 
 
-@pytest.fixture
-def origins():
-    return points([34.80, 36.23], [50.91, 49.99], index=["Sumy", "Kharkiv"], reach=["190 mi", "70 km"])
-
-
-@pytest.fixture
-def targets():
-    return points([36.2956, 41.791, 46.21], [51.7506, 48.313, 51.48], name=["Khalino", "Morozovsk", "Engels"])
-
-
 def test_not_a_geodataframe(origins, targets):
     with pytest.raises(InputTypeError, match="origins must be a geopandas GeoDataFrame or GeoSeries, got list"):
         rangecov.coverage([Point(0, 0)], targets, 1000)

@@ -18,12 +18,6 @@ import rangecov
 from rangecov import coverage
 from rangecov.errors import InputError, InputTypeError, OutputExistsError, UnsupportedError
 
-
-@pytest.fixture
-def origins():
-    return points([34.80, 36.23], [50.91, 49.99], index=["Sumy", "Kharkiv"], reach=["190 mi", "70 km"])
-
-
 WGS84 = Geodesic.WGS84
 
 
