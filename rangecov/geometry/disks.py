@@ -33,6 +33,8 @@ from .edges import MAX_EDGE_M, MID_SHARE, curve_deviation, refine
 
 __all__ = ["disks", "boundary", "crossing"]
 
+# A disk boundary starts from at least this many vertices (edges of at most 22.5° about the centre),
+# however loose the tolerance, before the midpoint test (docs/exactness.md, step 6) refines it.
 _MIN_VERTICES = 16
 
 
