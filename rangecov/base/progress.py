@@ -48,8 +48,8 @@ class _Silent:
 
 
 @contextmanager
-def bar(total: int, *, desc: str, unit: str, progress) -> Iterator:
-    """A bar with ``.update(n)``; a silent stand-in when no bar is wanted."""
+def bar(total: int | None, *, desc: str, unit: str, progress) -> Iterator:
+    """A bar with ``.update(n)`` (``total`` None when not known ahead); a silent stand-in when no bar is wanted."""
     tqdm = _tqdm(progress)
     if tqdm is None:
         yield _Silent()

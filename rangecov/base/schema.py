@@ -16,6 +16,7 @@ which it names with the rest) so that every layer may use it; ``docs/cli.md`` do
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 # Distances are formatted where they are parsed (rangecov.units, public); named here with the rest.
@@ -171,11 +172,14 @@ PLACE_SCHEMA = "rangecov.place/1"
 
 class JsonDocument:
     """The keys of one JSON object, in their documented order: the ``required`` ones always, the
-    ``optional`` ones when given. :meth:`record` builds the object, so that a key is named once, here.
+    ``optional`` ones when given. :meth:`record` builds the object, :meth:`rows` one object per row of
+    columns (the keys checked once, not per row), so that a key is named once, here.
 
     >>> doc = JsonDocument(("id", "status"), optional=("weight",))
     >>> doc.record(status="in", id=3)
     {'id': 3, 'status': 'in'}
+    >>> doc.rows(id=[1, 2], status=["in", "out"])
+    [{'id': 1, 'status': 'in'}, {'id': 2, 'status': 'out'}]
     """
 
     def __init__(self, required: tuple[str, ...], *, optional: tuple[str, ...] = ()) -> None:
@@ -183,13 +187,23 @@ class JsonDocument:
         self.optional = optional
         self.keys = required + optional
 
-    def record(self, **values: Any) -> dict[str, Any]:
-        """The object with ``values`` in the documented order; a missing or undocumented key is a bug here."""
-        missing = [k for k in self.required if k not in values]
-        unknown = [k for k in values if k not in self.keys]
+    def _ordered(self, given: Iterable[str]) -> list[str]:
+        """The keys ``given``, in the documented order; a missing or undocumented key is a bug here."""
+        given = set(given)
+        missing = [k for k in self.required if k not in given]
+        unknown = sorted(given - set(self.keys))
         if missing or unknown:  # the code building the document, not the user, is wrong
             raise RuntimeError(f"JSON keys missing {missing} or not documented {unknown}")
-        return {k: values[k] for k in self.keys if k in values}
+        return [k for k in self.keys if k in given]
+
+    def record(self, **values: Any) -> dict[str, Any]:
+        """The object with ``values`` in the documented order."""
+        return {k: values[k] for k in self._ordered(values)}
+
+    def rows(self, **columns: Iterable[Any]) -> list[dict[str, Any]]:
+        """One object per row of ``columns`` (iterables of equal length), keys in the documented order."""
+        keys = self._ordered(columns)
+        return [dict(zip(keys, row)) for row in zip(*(columns[k] for k in keys), strict=True)]
 
 
 # ``report.to_dict()`` and ``rangecov coverage --format json``.

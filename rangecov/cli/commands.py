@@ -23,6 +23,8 @@ from ..frontend import (
     WEIGHT_MARGINAL,
     WEIGHT_TOTAL,
     WEIGHTED_SHARE,
+    format_share,
+    format_weight,
 )
 from .steps import (
     EXIT_OK,
@@ -36,7 +38,6 @@ from .steps import (
     note,
     nouns_option,
     out_format,
-    percent,
     progress_option,
     reach_argument,
     read_input,
@@ -58,11 +59,9 @@ _MAX_MAP_LABELS = 40
 
 def _shown_summary(summary):
     """A summary as the table prints it: shares as percentages, weights as the headline writes them."""
-    from ..frontend import format_weight
-
     for column in (SHARE, WEIGHTED_SHARE):
         if column in summary:
-            summary[column] = summary[column].map(percent)
+            summary[column] = summary[column].map(format_share)
     for column in (WEIGHT_TOTAL, WEIGHT_IN, WEIGHT_MARGINAL):
         if column in summary:
             summary[column] = summary[column].map(format_weight)

@@ -13,6 +13,9 @@ from ..frontend import (
     COVERED_SHARE,
     OUTER_M,
     REGION_JSON,
+    format_share,
+    json_number,
+    json_value,
 )
 from ..version import __version__
 from .steps import (
@@ -24,7 +27,6 @@ from .steps import (
     emit,
     note,
     out_format,
-    percent,
     progress_option,
     reach_argument,
     read_input,
@@ -186,10 +188,10 @@ def cmd_area(args: argparse.Namespace) -> int:
         ]
         shown[AREA_KM2] = shown[AREA_KM2].round(1)
         shown[COVERED_KM2] = shown[COVERED_KM2].round(1)
-        shown[COVERED_SHARE] = shown[COVERED_SHARE].map(percent)
+        shown[COVERED_SHARE] = shown[COVERED_SHARE].map(format_share)
         n_o = len(origins)
         head = (
-            f"{covered:,.1f} of {area:,.1f} km² ({percent(share)}) within {_reach_text(args)} "
+            f"{covered:,.1f} of {area:,.1f} km² ({format_share(share)}) within {_reach_text(args)} "
             f"of {n_o} origin{'s' if n_o != 1 else ''}"
         )
         emit(head + "\n\n" + shown.to_string(max_colwidth=MAX_CELL), args)
@@ -212,14 +214,12 @@ def _reach_text(args: argparse.Namespace) -> str:
 
 
 def _area_dict(table, args, *, area, covered, share, n_origins) -> dict:
-    from ..frontend import json_number, json_value
-
-    regions = [
-        REGION_JSON.record(
-            id=json_value(i), area_km2=json_number(a), covered_km2=json_number(c), covered_share=json_number(s)
-        )
-        for i, a, c, s in zip(table.index, table[AREA_KM2], table[COVERED_KM2], table[COVERED_SHARE])
-    ]
+    regions = REGION_JSON.rows(
+        id=map(json_value, table.index),
+        area_km2=map(json_number, table[AREA_KM2]),
+        covered_km2=map(json_number, table[COVERED_KM2]),
+        covered_share=map(json_number, table[COVERED_SHARE]),
+    )
     return AREA_JSON.record(
         schema=AREA_SCHEMA,
         rangecov_version=__version__,

@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import InputError, MissingCRSError, RangecovError
+from ..frontend import format_share
 
 __all__ = [
     "MAX_CELL",
     "threshold_exit",
-    "percent",
     "check_plot",
     "save_plot",
     "progress_option",
@@ -391,23 +391,17 @@ def threshold_exit(share: float, args: argparse.Namespace, what: str) -> int:
         return EXIT_THRESHOLD
     if args.min_share is not None and not share >= args.min_share:
         print(
-            f"rangecov: threshold not met: {what} {percent(share)} is below --min-share {percent(args.min_share)}",
+            f"rangecov: threshold not met: {what} {format_share(share)} is below --min-share {format_share(args.min_share)}",
             file=sys.stderr,
         )
         return EXIT_THRESHOLD
     if args.max_share is not None and not share <= args.max_share:
         print(
-            f"rangecov: threshold not met: {what} {percent(share)} is above --max-share {percent(args.max_share)}",
+            f"rangecov: threshold not met: {what} {format_share(share)} is above --max-share {format_share(args.max_share)}",
             file=sys.stderr,
         )
         return EXIT_THRESHOLD
     return EXIT_OK
-
-
-def percent(x: float) -> str:
-    from ..frontend import format_share
-
-    return format_share(x)
 
 
 def check_plot(args: argparse.Namespace, inputs: tuple[str, ...]) -> None:

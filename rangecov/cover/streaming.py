@@ -9,7 +9,6 @@ if given. Memory is bounded by the chunk, not by the file.
 
 from __future__ import annotations
 
-import numbers
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,7 +23,7 @@ from ..base.schema import COUNT, MARGINAL, RESULT_COLUMNS, STATUS, TOTAL
 from ..base.tuning import CHUNK_ROWS, FOLD_CHUNKS
 from ..errors import InputError, InputTypeError, UnsupportedError
 from ..geodesy.ellipsoid import get_ellipsoid
-from ..inputs.options import How, check_progress, check_weight_name, parse_nouns
+from ..inputs.options import How, check_chunk_size, check_progress, check_weight_name, parse_nouns
 from ..inputs.weights import weight_values
 from ..io import read
 from ..io.chunk import Chunk
@@ -197,8 +196,7 @@ def stream_coverage(
     """
     ell = get_ellipsoid(ellipsoid)
     check_progress(progress)
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
-        raise InputError(f"chunk_size must be a whole number of rows >= 1, got {chunk_size!r}")
+    check_chunk_size(chunk_size, unit="rows", optional=False)
     weight = _checked_names(by, weight)
     # Points against points share one index over all chunks; anything else is
     # answered chunk by chunk by coverage() itself.

@@ -240,14 +240,13 @@ def check_progress(progress, argname: str = "progress") -> None:
         raise InputTypeError(f"{argname} must be True, False or None (automatic), got {progress!r}")
 
 
-def check_chunk_size(chunk_size) -> None:
-    """``chunk_size=``: None (the default) or a whole number of targets >= 1."""
-    if chunk_size is not None and (
-        isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1
-    ):
-        raise InputError(
-            f"chunk_size must be a whole number of targets >= 1 (or None for the default), got {chunk_size!r}"
-        )
+def check_chunk_size(chunk_size, *, unit: str = "targets", optional: bool = True) -> None:
+    """``chunk_size=``: a whole number of ``unit`` >= 1, or (when ``optional``) None for the default."""
+    if optional and chunk_size is None:
+        return
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
+        default = " (or None for the default)" if optional else ""
+        raise InputError(f"chunk_size must be a whole number of {unit} >= 1{default}, got {chunk_size!r}")
 
 
 def check_weight_name(weight, reserved: tuple = ()) -> str | None:

@@ -29,6 +29,8 @@ from ..base.schema import (
     STATUS,
     format_share,
     format_weight,
+    json_number,
+    json_value,
 )
 from ..base.sums import exact_ratio, exact_sum
 from ..cover.entry import coverage
@@ -184,22 +186,16 @@ class Placement:
 
     def to_dict(self) -> dict:
         """The result as plain JSON-serialisable Python (``rangecov place --format json``; docs/cli.md)."""
-        from ..base.schema import json_number, json_value
-
         lon, lat = frames.point_lonlat(self.chosen, "chosen")
-        chosen = [
-            CHOSEN_JSON.record(
-                id=json_value(i), rank=int(r), fixed=bool(f), marginal_weight=json_number(m), lon=float(x), lat=float(y)
-            )
-            for i, r, f, m, x, y in zip(
-                self.chosen.index,
-                self.chosen[RANK],
-                self.chosen[IS_FIXED],
-                self.chosen[MARGINAL_WEIGHT],
-                lon,
-                lat,
-            )
-        ]
+        rows = self.chosen
+        chosen = CHOSEN_JSON.rows(
+            id=map(json_value, rows.index),
+            rank=map(int, rows[RANK]),
+            fixed=map(bool, rows[IS_FIXED]),
+            marginal_weight=map(json_number, rows[MARGINAL_WEIGHT]),
+            lon=map(float, lon),
+            lat=map(float, lat),
+        )
         return PLACE_JSON.record(
             schema=PLACE_SCHEMA,
             headline=repr(self),

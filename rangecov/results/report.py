@@ -449,19 +449,14 @@ class CoverageReport(CoverageTotals):
     def target_records(self) -> list[dict]:
         """One JSON record per target, in order: the ``"targets"`` of :meth:`to_dict` (``targets=True``)."""
         t = self.targets
-        return [
-            TARGET_JSON.record(
-                id=json_value(i),
-                distance_m=json_number(d),
-                nearest_origin=json_value(n),
-                margin_m=json_number(m),
-                covering_origin=json_value(c),
-                status=str(st),
-            )
-            for i, d, n, m, c, st in zip(
-                t.index, t[DISTANCE_M], t[NEAREST_ORIGIN], t[MARGIN_M], t[COVERING_ORIGIN], t[STATUS]
-            )
-        ]
+        return TARGET_JSON.rows(
+            id=map(json_value, t.index),
+            distance_m=map(json_number, t[DISTANCE_M]),
+            nearest_origin=map(json_value, t[NEAREST_ORIGIN]),
+            margin_m=map(json_number, t[MARGIN_M]),
+            covering_origin=map(json_value, t[COVERING_ORIGIN]),
+            status=map(str, t[STATUS]),
+        )
 
     def to_file(self, path: str | os.PathLike, *, layer: str = "targets", overwrite: bool = False) -> Path:
         """Write the targets (or ``layer="origins"``) table, format by extension.
