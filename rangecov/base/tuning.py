@@ -16,6 +16,7 @@ __all__ = [
     "CHUNK_ROWS",
     "SHAPE_CHUNK",
     "POINT_TARGET_CHUNK",
+    "POINT_TARGET_PAIRS",
     "FOLD_CHUNKS",
     "POINT_BATCH",
     "PARALLEL_MIN",
@@ -34,6 +35,13 @@ __all__ = [
     "PAIRS_PER_BATCH",
     "TREE_LEAF",
     "SMALL_SHAPE",
+    "SHAPE_CELLS_FROM",
+    "SHAPE_PER_CELL",
+    "SHAPE_CELL_GROUP",
+    "NEAR_PER_CELL",
+    "SHORT_EDGE_M",
+    "CELL_DOMINANCE_M",
+    "SHAPE_PAIRS",
     "FAR_ROUNDS",
     "FAR_MAX_CELLS",
     "FAR_BATCH_ROWS",
@@ -56,10 +64,12 @@ CHUNK_ROWS = POINT_CHUNK
 # Line and polygon targets per chunk of the distance computation: larger chunks hold more
 # (target x origin) tables at once.
 SHAPE_CHUNK = 1024
-# Point targets per chunk against line and polygon origins (fewer against many origins, as a
-# chunk's tables hold targets x origins): large enough that k-d queries and solves run in large
+# Point targets per chunk against line and polygon origins (fewer against many origins: a chunk's
+# tables hold at most POINT_TARGET_PAIRS targets x origins, 64 MB each): large enough that the cells
+# of points searched together (docs/exactness.md, step 5b) are small, and solves run in large
 # batches over threads.
-POINT_TARGET_CHUNK = 32_768
+POINT_TARGET_CHUNK = 1 << 20
+POINT_TARGET_PAIRS = 1 << 23
 # Group counts of this many streamed chunks are folded into one, so that a ``by`` column with
 # many values does not grow a list per chunk; fewer folds cost more concatenations.
 FOLD_CHUNKS = 16
@@ -119,6 +129,30 @@ TREE_LEAF = 64
 # Shapes with at most this many vertices plus edges are searched by brute force, all of one call
 # at once (a box, a district); larger ones through k-d trees (an oblast's outline).
 SMALL_SHAPE = 256
+# Points against a large shape are searched per cell of points (docs/exactness.md, step 5b) from
+# this many points in one call; fewer go through the per-point k-d search, as cells of a sparse
+# handful hold one point each and save nothing.
+SHAPE_CELLS_FROM = 2048
+# Points per cell for that search: smaller cells leave fewer candidate vertices per point (the
+# linear bound of step 3b (c) keeps those within about twice the cell's radius along the outline)
+# but cost a k-d query each.
+SHAPE_PER_CELL = 8
+# Cells per group: a group's k-d query (its ball holds a shell of the outline as thick as the
+# group) gives its cells their candidates, so larger groups make fewer, larger queries.
+SHAPE_CELL_GROUP = 8
+# Points per cell when bounding many points' distances to large shapes (step 5b): the bounds
+# widen by up to the cell's diameter, so larger cells send more (point, shape) pairs to be measured.
+NEAR_PER_CELL = 32
+# Edges whose chord is at most this long are found through their ends (step 5b): the search
+# radius around a point grows by about chord**2 / (8 * distance), 42 m for 10 km edges at 300 km;
+# longer edges are tested by their midpoints, per cell.
+SHORT_EDGE_M = 10_000.0
+# Cells whose points may be farther than this from the shape go to the per-point search: the
+# bound of step 5b needs the chord-to-geodesic radius of step 2a to be the distance itself
+# (true below ~1,800 km on WGS84).
+CELL_DOMINANCE_M = 1_500_000.0
+# (point, candidate vertex) pairs held at once in that search: bounds its memory.
+SHAPE_PAIRS = 1 << 22
 # Branch and bound for points far from a segment: rounds of splitting (cells of 1,000 km / 2**60
 # are far below a micrometre), cells held at once (memory), and rows certified together.
 FAR_ROUNDS = 60

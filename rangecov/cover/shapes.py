@@ -8,9 +8,9 @@ import shapely
 from ..base import progress as progress_bars
 from ..base.lonlat import centroids
 from ..base.schema import COVERED_SHARE
-from ..base.tuning import POINT_TARGET_CHUNK, SHAPE_CHUNK
+from ..base.tuning import POINT_TARGET_CHUNK, POINT_TARGET_PAIRS, SHAPE_CHUNK
 from ..geodesy.ellipsoid import Ellipsoid
-from ..geometry.bounds import PAIRS_PER_BATCH, reach_ratio
+from ..geometry.bounds import reach_ratio
 from ..geometry.buffers import dissolve
 from ..geometry.distance import distance_matrix, origin_shapes
 from ..geometry.drawing import draw_many, geodesic_area
@@ -39,7 +39,7 @@ def shape_coverage(
     if chunk_size is None:
         points = bool(n_t) and (np.asarray(shapely.get_type_id(probe)) == shapely.GeometryType.POINT).all()
         chunk_size = (
-            max(SHAPE_CHUNK, min(POINT_TARGET_CHUNK, PAIRS_PER_BATCH // max(n_o, 1))) if points else SHAPE_CHUNK
+            max(SHAPE_CHUNK, min(POINT_TARGET_CHUNK, POINT_TARGET_PAIRS // max(n_o, 1))) if points else SHAPE_CHUNK
         )
     for part in progress_bars.chunks(n_t, chunk_size, desc="distances", unit="target", progress=progress):
         # Pairs that cannot change an answer stay infinite (see distance_matrix).

@@ -14,7 +14,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.spatial.distance import cdist
 
 from ..base.lonlat import wrap
-from ..base.tuning import PAIRS_PER_BATCH, PARALLEL_MIN
+from ..base.tuning import NEAR_PER_CELL, PAIRS_PER_BATCH, PARALLEL_MIN, SHAPE_CELLS_FROM
+from ..engine.cells import make_cells
 from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid, default_workers
 
 __all__ = [
@@ -113,16 +114,29 @@ class Nearness:
             starts = np.r_[0, np.cumsum([shapes[k].vx.size for k in small])[:-1]]
             for rows in slices(np.arange(n), vxyz.shape[0]):
                 chord[np.ix_(rows, small)] = np.minimum.reduceat(cdist(xyz[rows], vxyz), starts, axis=1)
-        for k, sh in enumerate(shapes):
-            if not sh.small:
-                workers = default_workers() if n >= PARALLEL_MIN else 1
-                frame, tree, _ = sh.search_trees()
-                c, i = tree.query(xyz @ frame.T, k=min(2, tree.n), workers=workers)
-                c, i = c.reshape(n, -1), i.reshape(n, -1)
-                chord[:, k] = c[:, 0]
-                # The two vertices nearest by chord: when the second lies beyond the search radius of
-                # the first's distance, no other vertex needs measuring.
-                self.near[k] = (i[:, 0], c[:, -1] if c.shape[1] > 1 else np.full(n, np.inf))
+        large = [k for k, sh in enumerate(shapes) if not sh.small]
+        chord_hi = chord.copy()
+        if large and n >= SHAPE_CELLS_FROM:
+            # Per cell of points (docs/exactness.md, step 5b): from the centre X, the nearest vertex V
+            # at chord d gives every point T of the cell a nearest chord between d - |T - X| and |T - V|.
+            cells = make_cells(ell, px, py, per_cell=NEAR_PER_CELL)
+            centre = ell.ecef(cells.lon, cells.lat)
+            off = np.linalg.norm(xyz - centre[cells.of_target], axis=1)
+            for k in large:
+                frame, tree, _ = shapes[k].search_trees()
+                d, i = tree.query(centre @ frame.T, k=1)
+                chord[:, k] = np.maximum(np.asarray(d)[cells.of_target] - off - PRUNE_SLACK_M, 0.0)
+                chord_hi[:, k] = np.linalg.norm(xyz - shapes[k].vxyz[np.asarray(i)[cells.of_target]], axis=1)
+            large = []
+        for k in large:
+            workers = default_workers() if n >= PARALLEL_MIN else 1
+            frame, tree, _ = shapes[k].search_trees()
+            c, i = tree.query(xyz @ frame.T, k=min(2, tree.n), workers=workers)
+            c, i = c.reshape(n, -1), i.reshape(n, -1)
+            chord[:, k] = chord_hi[:, k] = c[:, 0]
+            # The two vertices nearest by chord: when the second lies beyond the search radius of
+            # the first's distance, no other vertex needs measuring.
+            self.near[k] = (i[:, 0], c[:, -1] if c.shape[1] > 1 else np.full(n, np.inf))
         longest = np.array([sh.half.max() if sh.half.size else 0.0 for sh in shapes])
         # Every point of an edge is within half its length of an end, a vertex (steps 1 and 5).
         low = np.maximum(chord - longest[None, :] - PRUNE_SLACK_M, 0.0)
@@ -131,7 +145,7 @@ class Nearness:
             inside = in_boxes([shapes[k].box for k in polygonal], px, py)
             low[:, polygonal] = np.where(inside, 0.0, low[:, polygonal])
         self.low = low
-        self.high = ell.distance_upper(chord)
+        self.high = ell.distance_upper(chord_hi)
 
 
 def wanted_pairs(

@@ -18,12 +18,13 @@ from scipy.spatial.distance import cdist
 from shapely.geometry.base import BaseGeometry
 
 from ..base.lonlat import wrap
-from ..base.tuning import SMALL_SHAPE, TREE_LEAF
+from ..base.tuning import SHAPE_CELLS_FROM, SMALL_SHAPE, TREE_LEAF
 from ..engine import pairs_within_chord
 from ..geodesy.ellipsoid import Ellipsoid
 from ..geodesy.segment import segment_distance
 from .bounds import Nearness, in_boxes, lonlat_box, overlapping_boxes, slices, wanted_pairs
 from .drawing import draw_many, exact_fills, vertices_and_edges
+from .shape_cells import EdgeEnds, cell_parts, edge_ends, foot_outside
 
 __all__ = ["Shape", "shapes_of", "origin_shapes", "distances_to_shapes", "distance_matrix"]
 
@@ -65,6 +66,7 @@ class Shape:
         self.fill = fill
         self.drawn: BaseGeometry | None = None
         self.trees: SearchTrees | None = None
+        self.ends: EdgeEnds | None = None
 
     def fill_geometry(self) -> BaseGeometry | None:
         """The polygons drawn within 1 mm (None without polygons); drawn on first use."""
@@ -101,6 +103,12 @@ class Shape:
                     classes.append((members, tree, float(self.half[members].max())))
             self.trees = (frame, cKDTree(self.vxyz @ frame.T, leafsize=TREE_LEAF), classes)
         return self.trees
+
+    def edge_ends(self) -> EdgeEnds:
+        """Which edges end at each vertex, and how far each strays from its chord (built on first use)."""
+        if self.ends is None:
+            self.ends = edge_ends(self.vx, self.vy, self.edges, half=self.half, ea=self.ea, eb=self.eb)
+        return self.ends
 
     def draw(self) -> BaseGeometry:
         """The geometry with edges drawn within 1 mm of the geodesics (for shapely predicates)."""
@@ -150,6 +158,7 @@ def distances_to_shapes(
     end_pruning: bool = True,
     want: np.ndarray | None = None,
     nearness: Nearness | None = None,
+    cells: bool | None = None,
 ) -> np.ndarray:
     """Exact geodesic distances (n_points, n_shapes) from points to geometries (0 inside a polygon).
 
@@ -164,7 +173,9 @@ def distances_to_shapes(
     measure (the others stay infinite); ``nearness`` is the :class:`Nearness` of
     the same points and shapes, when already at hand. ``end_pruning=False``
     also measures the edges that :func:`foot_outside` proves are nearest at an
-    end (slower, same distances; for testing that rule).
+    end (slower, same distances; for testing that rule). ``cells``: search large
+    shapes per cell of points (True), per point (False), or per cell from
+    ``SHAPE_CELLS_FROM`` points up (None); the distances are the same.
     """
     px = wrap(np.asarray(px, dtype=float))  # the drawn fills lie in [-180, 180]
     py = np.asarray(py, dtype=float)
@@ -195,9 +206,12 @@ def distances_to_shapes(
     for k, sh in enumerate(shapes):
         rows = np.flatnonzero(want[:, k])
         if not sh.small and rows.size:
-            near = None if nearness is None else tuple(x[rows] for x in nearness.near[k])
+            got = None if nearness is None else nearness.near[k]
+            near = None if got is None else (got[0][rows], got[1][rows])
             found.append(
-                tree_candidates(ell, px, py, xyz, rows, sh=sh, k=k, near=near, best=best, end_pruning=end_pruning)
+                tree_candidates(
+                    ell, px, py, xyz, rows, sh=sh, k=k, near=near, best=best, end_pruning=end_pruning, cells=cells
+                )
             )
     rows = np.concatenate([r for r, _, _ in found]) if found else np.empty(0, dtype=np.intp)
     if rows.size:
@@ -305,12 +319,26 @@ def tree_candidates(
     near: tuple[Positions, Floats] | None,
     best: Floats,
     end_pruning: bool,
+    cells: bool | None = None,
 ) -> tuple[Positions, Positions, Floats]:
-    """Vertices measured and edges to measure for one large shape and the points ``rows``, through its k-d trees.
+    """Vertices measured and edges to measure for one large shape and the points ``rows``.
 
-    ``near``: the vertex nearest by chord of each of ``rows`` and the chord to the second nearest, if known.
+    Many points (``SHAPE_CELLS_FROM``) are searched per cell of points (:func:`cell_parts`),
+    others (and points of cells too far for its bounds) through the shape's k-d trees, per point.
+    ``near``: the vertex nearest by chord of each of ``rows`` and the chord to the second nearest,
+    if known; ``cells`` as in :func:`distances_to_shapes`.
     """
     frame, vtree, classes = sh.search_trees()
+    if (rows.size >= SHAPE_CELLS_FROM if cells is None else cells) and rows.size and classes:
+        cp = cell_parts(ell, px[rows], py[rows], xyz[rows], shape=sh, end_pruning=end_pruning)
+        best[rows[cp.rows], k] = cp.upper
+        rest = cp.rest
+        near = None if near is None else (near[0][rest], near[1][rest])
+        o_at, _, o_seg = tree_candidates(
+            ell, px, py, xyz, rows[rest], sh=sh, k=k, near=near, best=best, end_pruning=end_pruning, cells=False
+        )
+        at = rows[cp.rows[cp.at]]
+        return np.r_[at, o_at], np.full(at.size + o_at.size, k), np.concatenate([sh.edges[cp.edge], o_seg])
     sub = xyz[rows]
     turned = sub @ frame.T  # for the trees
     if near is None:
@@ -360,28 +388,6 @@ def inside_to_zero(ell: Ellipsoid, px: Floats, py: Floats, shapes: list[Shape], 
         # A point on ±180° where the fill is cut counts as inside.
         if shapes[k].fill is not None:
             best[rows[shapely.intersects_xy(shapes[k].fill, px[rows], py[rows])], k] = 0.0
-
-
-def foot_outside(p: np.ndarray, a: np.ndarray, b: np.ndarray, half: np.ndarray, radius: float) -> np.ndarray:
-    """Edges whose nearest point to ``p`` is surely an end (so the vertex distances decide).
-
-    At an end, if the chord to ``p`` and the chord along the edge make an
-    obtuse angle with margin (cosine below -0.01), the geodesic leaves that end
-    moving away from ``p`` (at A) or arrives still approaching it (at B): the
-    distance along an edge of at most 1,000 km then has no interior minimum
-    (docs/exactness.md, step 5). Only applied within half an Earth radius,
-    where chord and geodesic directions agree to well under 0.01 rad.
-    """
-    ab = b - a
-    ap = p - a
-    bp = p - b
-    n_ab = np.linalg.norm(ab, axis=1)
-    n_ap = np.linalg.norm(ap, axis=1)
-    n_bp = np.linalg.norm(bp, axis=1)
-    away_a = np.einsum("ij,ij->i", ab, ap) < -0.01 * n_ab * n_ap
-    on_at_b = np.einsum("ij,ij->i", -ab, bp) < -0.01 * n_ab * n_bp
-    close = (n_ap < 0.5 * radius) & (n_bp < 0.5 * radius) & (2.0 * half <= 1_000_000.0)
-    return (away_a | on_at_b) & close
 
 
 def distance_matrix(

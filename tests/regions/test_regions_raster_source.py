@@ -28,10 +28,19 @@ def test_missing_extra_says_how_to_install(monkeypatch):
             raise ImportError(name)
         return real(name, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "__import__", fake)
     import importlib
 
-    monkeypatch.setattr(importlib, "import_module", lambda name: fake(name))
+    real_module = importlib.import_module
+
+    def fake_module(name, package=None):
+        # A dotted name must come back as that module (builtins.__import__ gives the top package,
+        # which sent rangecov's lazy attributes round in circles when nothing had loaded them yet).
+        if name.startswith("exactextract"):
+            raise ImportError(name)
+        return real_module(name, package)
+
+    monkeypatch.setattr(builtins, "__import__", fake)
+    monkeypatch.setattr(importlib, "import_module", fake_module)
     with pytest.raises(MissingDependencyError, match=r'pip install "rangecov\[raster\]"'):
         rangecov.raster_coverage(SITES, "x.tif", REACH)
 
