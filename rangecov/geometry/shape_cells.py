@@ -385,7 +385,9 @@ def _settle_slice(
         np.minimum.at(u, pair[more], ell.distance(px[t], py[t], vlon[v[more]], vlat[v[more]]))
     # Short edges through their ends: only an edge whose distance has an interior minimum below `u`
     # needs solving, and then each end is within `interior_dip` of that minimum (step 5b).
-    near = np.flatnonzero(low - interior_dip(low, ends.longest[v]) - PRUNE_SLACK_M <= u[pair])
+    # (The dip falls as the bound grows, so pairs beyond `u` plus the dip at `u` are out at once.)
+    near = np.flatnonzero(low <= (u + interior_dip(u, np.full(n, ends.longest.max(initial=0.0))))[pair])
+    near = near[low[near] - interior_dip(low[near], ends.longest[v[near]]) - PRUNE_SLACK_M <= u[pair[near]]]
     nv = v[near]
     deg = ends.start[nv + 1] - ends.start[nv]
     e = ends.edges[_ragged(ends.start[nv], deg)]
