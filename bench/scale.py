@@ -22,8 +22,13 @@ Misclassified targets are counted against rangecov's exact ``in_reach``
   ``rangecov coverage sites.csv targets.parquet --reach "300 km"`` runs for files of more
   than ``--chunk-rows`` (2^20) rows;
 - stream+out: the same with ``out="rows.parquet"``;
-- dask: ``rangecov.coverage`` of ``dask_geopandas.read_parquet`` on a 2-worker
-  ``LocalCluster`` (processes, 1 thread each), totals computed;
+- dask: ``rangecov.dask_coverage(origins, "targets.parquet", "300 km")`` on a 2-worker
+  ``LocalCluster`` (processes, 1 thread each), totals computed: rangecov's graph of row
+  groups, points decoded to lon/lat arrays without shapely;
+- dask-frame: ``rangecov.coverage`` of ``dask_geopandas.read_parquet`` on the same cluster
+  (shapely geometries in every partition), totals computed;
+- dask-idle: the same cluster started and left idle for 3 s (its time is the 3 s): what the
+  cluster alone holds;
 - duckdb: DuckDB spatial, ``ST_Distance_Spheroid`` (latitude first) with a
   bounding-box prefilter per origin, counting distinct targets within reach;
 - dask-geopandas idiom: AEQD buffers (64 vertices) of every origin, dissolved,
@@ -161,6 +166,20 @@ def _cluster():
 
 
 def m_dask(sites, path, folder, n):
+    import rangecov
+
+    cluster, client = _cluster()
+    try:
+        t0 = time.perf_counter()
+        report = rangecov.dask_coverage(rangecov.read(sites), path, "300 km")
+        count = report.count
+        return {"time": time.perf_counter() - t0, "count": count, "partitions": report.targets.npartitions}
+    finally:
+        client.close()
+        cluster.close()
+
+
+def m_dask_frame(sites, path, folder, n):
     import dask_geopandas
 
     import rangecov
@@ -173,6 +192,21 @@ def m_dask(sites, path, folder, n):
         )
         count = report.count
         return {"time": time.perf_counter() - t0, "count": count}
+    finally:
+        client.close()
+        cluster.close()
+
+
+def m_dask_idle(sites, path, folder, n):
+    """The cluster alone: started, a trivial task run (so that the workers have imported what a task
+    imports: rangecov's engine, numpy, pandas), then left idle for 3 s; its memory is what the
+    cluster costs before any target is read."""
+    cluster, client = _cluster()
+    try:
+        client.run(lambda: __import__("rangecov.cover.dask_frames"))
+        t0 = time.perf_counter()
+        time.sleep(3.0)
+        return {"time": time.perf_counter() - t0, "count": 0}
     finally:
         client.close()
         cluster.close()
@@ -262,6 +296,8 @@ METHODS = {
     "stream": m_stream,
     "stream+out": m_stream_out,
     "dask": m_dask,
+    "dask-frame": m_dask_frame,
+    "dask-idle": m_dask_idle,
     "duckdb": m_duckdb,
     "dask-geopandas AEQD+sjoin": m_dask_geopandas,
 }
@@ -352,20 +388,26 @@ def main() -> None:
             line = json.dumps(r)
             print(line, flush=True)
     print()
-    print("| targets | method | time s | targets/s | peak RSS (tree) | in reach | misclassified |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| targets | method | time s | targets/s | peak RSS (tree) | × stream time | × stream RSS | in reach | misclassified |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    streams = {r["n"]: r for r in results if r["method"] == "stream" and "error" not in r}
     for r in results:
         if "error" in r:
-            print(f"| {r['n']:,} | {r['method']} | {r['error']} | | | | |")
+            print(f"| {r['n']:,} | {r['method']} | {r['error']} | | | | | | |")
             continue
         mis = f"{r['misclassified']:,}" if "misclassified" in r else "exact"
+        base = streams.get(r["n"])
+        times = f"{r['time'] / base['time']:.2f}×" if base and r["method"] != "dask-idle" else ""
+        rss = f"{r['peak_rss_mb'] / base['peak_rss_mb']:.2f}×" if base else ""
         print(
             f"| {r['n']:,} | {r['method']} | {r['time']:.1f} | {r['n'] / r['time']:,.0f} | "
-            f"{r['peak_rss_mb'] / 1000:.2f} GB | {r['count']:,} | {mis} |"
+            f"{r['peak_rss_mb'] / 1000:.2f} GB | {times} | {rss} | {r['count']:,} | {mis} |"
         )
     for n in sizes:
         counts = {r["method"]: r["count"] for r in results if r["n"] == n and "error" not in r}
-        exact = {m: c for m, c in counts.items() if m in ("memory", "stream", "stream+out", "dask")}
+        exact = {m: c for m, c in counts.items() if m in ("memory", "stream", "stream+out", "dask", "dask-frame")}
         print(f"{n:,}: rangecov's counts {'agree' if len(set(exact.values())) == 1 else 'DIFFER: ' + str(exact)}")
     streamed = [(r["n"], r["time"]) for r in results if r["method"] == "stream" and "error" not in r]
     if len(streamed) >= 2:
