@@ -101,7 +101,10 @@ def coverage(
         around a pole encloses the smaller of the two sides it makes,
         whichever way it runs. Not modified.
     targets : GeoDataFrame or GeoSeries
-        Points, lines or polygons (mixed allowed). Not modified.
+        Points, lines or polygons (mixed allowed). Not modified. A
+        dask-geopandas frame gives a lazy report, one ``map_partitions``
+        over its partitions; GeoParquet files are read faster on dask by
+        :func:`rangecov.dask_coverage`.
     reach : distance, column name or (low, high)
         A distance (a number is metres; a string carries its unit, e.g.
         ``"190 mi"``, see :func:`rangecov.parse_distance`); or the name of a
