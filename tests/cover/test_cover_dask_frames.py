@@ -125,6 +125,7 @@ def test_dask_coverage_of_geoparquet_is_bit_identical(data, synchronous):
         assert type(lazy.targets).__module__.startswith("dask_geopandas")
         assert lazy.targets.npartitions == 3 and lazy.targets.divisions == (0, 1000, 2000, len(targets) - 1)
         pd.testing.assert_frame_equal(lazy.targets.compute(), memory.targets)  # every column, dtype and bit
+        assert lazy.targets.dtypes.to_dict() == memory.targets.dtypes.to_dict()  # the lazy frame's meta too
         for by in (None, "group", "k"):
             pd.testing.assert_frame_equal(lazy.summary(by=by), memory.summary(by=by))
         assert (lazy.total, lazy.count, lazy.marginal) == (memory.total, memory.count, memory.marginal)
@@ -170,6 +171,7 @@ def test_dask_coverage_falls_back_to_shapely(data, tmp_path, synchronous):
         lazy = rangecov.dask_coverage(origins, path, REACH, weight="w", chunk_size=200)
         pd.testing.assert_frame_equal(lazy.summary(by="group"), memory.summary(by="group"))
         pd.testing.assert_frame_equal(lazy.targets.compute(), memory.targets)
+        assert lazy.targets.dtypes.to_dict() == memory.targets.dtypes.to_dict()
     line_origins = gpd.GeoDataFrame(geometry=[LineString([(30, 50), (40, 52)])], crs="EPSG:4326")
     path = tmp_path / "points.parquet"
     targets.iloc[:500].to_parquet(path)
@@ -177,6 +179,7 @@ def test_dask_coverage_falls_back_to_shapely(data, tmp_path, synchronous):
     lazy = rangecov.dask_coverage(line_origins, path, REACH, how="all")
     assert repr(lazy) == repr(memory)
     pd.testing.assert_frame_equal(lazy.targets.compute(), memory.targets)
+    assert lazy.targets.dtypes.to_dict() == memory.targets.dtypes.to_dict()
 
 
 def test_dask_coverage_of_no_rows_and_of_a_dask_frame(data, tmp_path, synchronous):
