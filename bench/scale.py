@@ -14,6 +14,13 @@ memory; row groups of 2^20 rows.
 
 Each method runs in its own process; its peak RSS is that of the whole
 process tree (dask's workers included), sampled every 50 ms with psutil.
+stream and dask are timed cold (the imports of geopandas, pyproj, pyarrow and
+the engine, in the process and in dask's fresh workers, within the time, as
+the baseline measured them) and warm (``warm_time``: those imports done first,
+as in a long-lived process or cluster); the cluster's start is outside both.
+``warm_cpu`` is the CPU time (user + system, every thread) of the process
+and, for dask, of its workers over the warm part: a measure that other load
+on the machine disturbs less than the wall time does.
 Misclassified targets are counted against rangecov's exact ``in_reach``
 (the streamed run's ``--out`` file).
 
@@ -22,8 +29,16 @@ Misclassified targets are counted against rangecov's exact ``in_reach``
   ``rangecov coverage sites.csv targets.parquet --reach "300 km"`` runs for files of more
   than ``--chunk-rows`` (2^20) rows;
 - stream+out: the same with ``out="rows.parquet"``;
-- dask: ``rangecov.coverage`` of ``dask_geopandas.read_parquet`` on a 2-worker
-  ``LocalCluster`` (processes, 1 thread each), totals computed;
+- dask: ``rangecov.dask_coverage(origins, "targets.parquet", "300 km")`` on a 2-worker
+  ``LocalCluster`` (processes, 1 thread each), totals computed: rangecov's graph of row
+  groups, points decoded to lon/lat arrays without shapely;
+- dask-untrimmed: dask with the workers started without distributed's
+  ``MALLOC_TRIM_THRESHOLD_`` (``distributed.nanny.pre-spawn-environ``), so that glibc
+  keeps reusing the large temporary arrays of a partition instead of mapping them anew;
+- dask-frame: ``rangecov.coverage`` of ``dask_geopandas.read_parquet`` on the same cluster
+  (shapely geometries in every partition), totals computed;
+- dask-idle: the same cluster started and left idle for 3 s (its time is the 3 s): what the
+  cluster alone holds;
 - duckdb: DuckDB spatial, ``ST_Distance_Spheroid`` (latitude first) with a
   bounding-box prefilter per origin, counting distinct targets within reach;
 - dask-geopandas idiom: AEQD buffers (64 vertices) of every origin, dissolved,
@@ -127,6 +142,15 @@ def m_memory(sites, path, folder, n):
     return {"time": time.perf_counter() - t0, "count": report.count}
 
 
+def _warm() -> None:
+    """Import what reading and answering GeoParquet imports (geopandas, pyproj, pyarrow, the engine), as a
+    long-lived process or dask worker has already."""
+    import pyarrow.parquet  # noqa: F401
+
+    import rangecov.cover.dask_frames  # noqa: F401
+    import rangecov.cover.streaming  # noqa: F401
+
+
 def _stream(sites, path, **kwargs):
     import rangecov
 
@@ -135,9 +159,26 @@ def _stream(sites, path, **kwargs):
     return time.perf_counter() - t0, result
 
 
+def _cpu_s() -> float:
+    """CPU seconds (user + system, all threads) of this process so far."""
+    import psutil
+
+    times = psutil.Process().cpu_times()
+    return times.user + times.system
+
+
 def m_stream(sites, path, folder, n):
+    t0 = time.perf_counter()
+    _warm()
+    c1 = _cpu_s()
     elapsed, result = _stream(sites, path)
-    return {"time": elapsed, "count": result.count, "chunks": result.chunks}
+    return {
+        "time": time.perf_counter() - t0,
+        "warm_time": elapsed,
+        "warm_cpu": _cpu_s() - c1,
+        "count": result.count,
+        "chunks": result.chunks,
+    }
 
 
 def m_stream_out(sites, path, folder, n):
@@ -153,14 +194,52 @@ def m_stream_out(sites, path, folder, n):
     return {"time": elapsed, "count": count, "chunks": result.chunks}
 
 
-def _cluster():
+def _cluster(trim: bool = True):
+    import dask
     from distributed import Client, LocalCluster
+
+    if not trim:
+        # distributed's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which also fixes glibc's
+        # mmap threshold at 128 kB: every temporary array of a partition is then a fresh mmap (page faults).
+        dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
 
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
     return cluster, Client(cluster)
 
 
-def m_dask(sites, path, folder, n):
+def m_dask(sites, path, folder, n, trim: bool = True):
+    import rangecov
+
+    cluster, client = _cluster(trim)
+    try:
+        # Cold, as the baseline measured it: the client and the fresh workers import geopandas, pyproj,
+        # pyarrow and the engine within the time; warm_time leaves those imports out (a long-lived cluster).
+        t0 = time.perf_counter()
+        _warm()
+        client.run(_warm)
+        t1 = time.perf_counter()
+        c1 = _cpu_s() + sum(client.run(_cpu_s).values())
+        report = rangecov.dask_coverage(rangecov.read(sites), path, "300 km")
+        count = report.count
+        t2 = time.perf_counter()
+        cpu = _cpu_s() + sum(client.run(_cpu_s).values()) - c1
+        return {
+            "time": t2 - t0,
+            "warm_time": t2 - t1,
+            "warm_cpu": cpu,
+            "count": count,
+            "partitions": report.targets.npartitions,
+        }
+    finally:
+        client.close()
+        cluster.close()
+
+
+def m_dask_untrimmed(sites, path, folder, n):
+    return m_dask(sites, path, folder, n, trim=False)
+
+
+def m_dask_frame(sites, path, folder, n):
     import dask_geopandas
 
     import rangecov
@@ -173,6 +252,22 @@ def m_dask(sites, path, folder, n):
         )
         count = report.count
         return {"time": time.perf_counter() - t0, "count": count}
+    finally:
+        client.close()
+        cluster.close()
+
+
+def m_dask_idle(sites, path, folder, n):
+    """The cluster alone: started, a trivial task run (so that the workers have imported what a task
+    imports: rangecov's engine, numpy, pandas), then left idle for 3 s; its memory is what the
+    cluster costs before any target is read."""
+    cluster, client = _cluster()
+    try:
+        _warm()
+        client.run(_warm)
+        t0 = time.perf_counter()
+        time.sleep(3.0)
+        return {"time": time.perf_counter() - t0, "count": 0}
     finally:
         client.close()
         cluster.close()
@@ -262,6 +357,9 @@ METHODS = {
     "stream": m_stream,
     "stream+out": m_stream_out,
     "dask": m_dask,
+    "dask-untrimmed": m_dask_untrimmed,
+    "dask-frame": m_dask_frame,
+    "dask-idle": m_dask_idle,
     "duckdb": m_duckdb,
     "dask-geopandas AEQD+sjoin": m_dask_geopandas,
 }
@@ -352,20 +450,44 @@ def main() -> None:
             line = json.dumps(r)
             print(line, flush=True)
     print()
-    print("| targets | method | time s | targets/s | peak RSS (tree) | in reach | misclassified |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| targets | method | time s | targets/s | peak RSS (tree) | × stream time | × stream RSS | "
+        "warm time s (× stream) | warm CPU s (× stream) | in reach | misclassified |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    # Each row against the latest stream run of its size before it (the first one for rows before any):
+    # with --methods stream,dask,stream,dask the pairs measured next to each other.
+    streams: dict = {}
     for r in results:
+        if r["method"] == "stream" and "error" not in r:
+            streams.setdefault(r["n"], r)
+    for r in results:
+        if r["method"] == "stream" and "error" not in r:
+            streams[r["n"]] = r
         if "error" in r:
-            print(f"| {r['n']:,} | {r['method']} | {r['error']} | | | | |")
+            print(f"| {r['n']:,} | {r['method']} | {r['error']} | | | | | | | | |")
             continue
         mis = f"{r['misclassified']:,}" if "misclassified" in r else "exact"
+        base = streams.get(r["n"])
+        times = f"{r['time'] / base['time']:.2f}×" if base and r["method"] != "dask-idle" else ""
+        rss = f"{r['peak_rss_mb'] / base['peak_rss_mb']:.2f}×" if base else ""
+        warm = {}
+        for key in ("warm_time", "warm_cpu"):
+            warm[key] = f"{r[key]:.1f}" if key in r else ""
+            if key in r and base and key in base:
+                warm[key] += f" ({r[key] / base[key]:.2f}×)"
         print(
             f"| {r['n']:,} | {r['method']} | {r['time']:.1f} | {r['n'] / r['time']:,.0f} | "
-            f"{r['peak_rss_mb'] / 1000:.2f} GB | {r['count']:,} | {mis} |"
+            f"{r['peak_rss_mb'] / 1000:.2f} GB | {times} | {rss} | {warm['warm_time']} | {warm['warm_cpu']} | "
+            f"{r['count']:,} | {mis} |"
         )
     for n in sizes:
         counts = {r["method"]: r["count"] for r in results if r["n"] == n and "error" not in r}
-        exact = {m: c for m, c in counts.items() if m in ("memory", "stream", "stream+out", "dask")}
+        exact = {
+            m: c
+            for m, c in counts.items()
+            if m in ("memory", "stream", "stream+out", "dask", "dask-frame", "dask-untrimmed")
+        }
         print(f"{n:,}: rangecov's counts {'agree' if len(set(exact.values())) == 1 else 'DIFFER: ' + str(exact)}")
     streamed = [(r["n"], r["time"]) for r in results if r["method"] == "stream" and "error" not in r]
     if len(streamed) >= 2:

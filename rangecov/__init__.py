@@ -34,6 +34,7 @@ _WHERE = {
     "CoverageReport": "results.report",
     "stream_coverage": "cover.streaming",
     "StreamedCoverage": "cover.streaming",
+    "dask_coverage": "cover.dask_frames",
     "read": "io",
     "parse_distance": "units",
     "format_distance": "units",
@@ -63,6 +64,7 @@ __all__ = [
     "CoverageReport",
     "stream_coverage",
     "StreamedCoverage",
+    "dask_coverage",
     "read",
     "parse_distance",
     "format_distance",
@@ -99,6 +101,7 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the names directly
     from . import io as io
     from . import plot as plot
     from . import units as units
+    from .cover.dask_frames import dask_coverage
     from .cover.entry import coverage
     from .cover.streaming import StreamedCoverage, stream_coverage
     from .geodesy.ellipsoid import Ellipsoid, ellipsoid_names, get_ellipsoid

@@ -7,7 +7,7 @@ their per-target columns to :meth:`rangecov.results.report.CoverageReport.from_c
 
 from __future__ import annotations
 
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 import geopandas as gpd
 import numpy as np
@@ -31,8 +31,11 @@ from ..inputs.options import (
 from ..inputs.weights import weight_column, weight_values
 from ..results.report import CoverageReport, result_columns
 from ..units import Distance, Reach
-from .dask_frames import DaskCoverageReport, DaskFrame, dask_coverage
 from .shapes import shape_coverage
+
+if TYPE_CHECKING:
+    # Imported when a dask frame is met: cover.dask_frames builds on this module (PreparedCoverage).
+    from .dask_frames import DaskCoverageReport, DaskFrame
 
 # PreparedCoverage and partition_rows serve streaming and dask in this package; coverage() is the API.
 __all__ = ["coverage"]
@@ -98,7 +101,10 @@ def coverage(
         around a pole encloses the smaller of the two sides it makes,
         whichever way it runs. Not modified.
     targets : GeoDataFrame or GeoSeries
-        Points, lines or polygons (mixed allowed). Not modified.
+        Points, lines or polygons (mixed allowed). Not modified. A
+        dask-geopandas frame gives a lazy report, one ``map_partitions``
+        over its partitions; GeoParquet files are read faster on dask by
+        :func:`rangecov.dask_coverage`.
     reach : distance, column name or (low, high)
         A distance (a number is metres; a string carries its unit, e.g.
         ``"190 mi"``, see :func:`rangecov.parse_distance`); or the name of a
@@ -214,12 +220,14 @@ def coverage(
     weight = check_weight_name(weight, RESULT_COLUMNS)
     checked_origins = frames.checked(origins, "origins")
     if frames.is_dask_frame(targets):
+        from .dask_frames import frame_coverage
+
         prepared = PreparedCoverage(
             checked_origins, reach, ell, how=how, min_covered=min_covered, tolerance=tolerance, workers=1
         )
         if weight is not None:
             weight_column(targets, weight)
-        lazy = dask_coverage(targets, prepared, answer=partition_rows, weight=weight)
+        lazy = frame_coverage(targets, prepared, weight=weight)
         lazy.nouns = called
         return lazy
     checked_targets = frames.checked(targets, "targets")

@@ -34,6 +34,7 @@ from ..results.totals import CoverageTotals, add_counts, finish_summary, group_c
 from ..units import Distance, Reach
 from .entry import PreparedCoverage
 
+# chunk_counts and check_columns serve cover.dask_frames too.
 __all__ = ["stream_coverage", "StreamedCoverage"]
 
 
@@ -214,14 +215,14 @@ def stream_coverage(
         columns=wanted,
         allow_remote=allow_remote,
     )
-    _check_columns(source, by, weight)
+    check_columns(by, weight, columns=source.columns, geometry=source.geometry, name=source.name)
     sink = RowSink(out, overwrite=overwrite) if out is not None else None
     counts: list[pd.DataFrame] = []
     n_chunks = 0
     try:
         with progress_bars.bar(source.n_rows, desc="coverage", unit="target", progress=progress) as pb:
             for chunk in source:
-                counts.append(_one_chunk(chunk, prepared, by, sink, weight))
+                counts.append(chunk_counts(chunk, prepared, by=by, weight=weight, sink=sink))
                 if len(counts) >= FOLD_CHUNKS:
                     counts = [add_counts(counts)]
                 n_chunks += 1
@@ -257,33 +258,36 @@ def _checked_names(by, weight) -> str | None:
     return check_weight_name(weight, RESULT_COLUMNS)
 
 
-def _check_columns(source, by: str | None, weight: str | None) -> None:
-    """``by`` and ``weight`` refused up front when the file's columns are known and they are not among them."""
-    if by is not None and by == source.geometry:
+def check_columns(by: str | None, weight: str | None, *, columns: list, geometry: str | None, name: str) -> None:
+    """``by`` and ``weight`` refused up front when the file's ``columns`` are known and they are not among them."""
+    if by is not None and by == geometry:
         raise InputError(
             f"by={by!r} is the targets' geometry; a stream counts by an attribute column (e.g. a region code)"
         )
-    if by is not None and source.columns and by not in source.columns:
-        raise InputError(f"by={by!r} is not a column of {source.name}; columns: {', '.join(map(str, source.columns))}")
-    if weight is not None and (weight == source.geometry or (source.columns and weight not in source.columns)):
-        shown = ", ".join(str(c) for c in source.columns if c != source.geometry)
-        raise InputError(f"weight={weight!r} is not a column of {source.name}; columns: {shown}")
+    if by is not None and columns and by not in columns:
+        raise InputError(f"by={by!r} is not a column of {name}; columns: {', '.join(map(str, columns))}")
+    if weight is not None and (weight == geometry or (columns and weight not in columns)):
+        shown = ", ".join(str(c) for c in columns if c != geometry)
+        raise InputError(f"weight={weight!r} is not a column of {name}; columns: {shown}")
 
 
-def _one_chunk(chunk: Chunk, prepared: PreparedCoverage, by, sink, weight) -> pd.DataFrame:
-    """Answer one chunk, write its rows to ``sink``, and return its group counts."""
+def chunk_counts(
+    chunk: Chunk, prepared: PreparedCoverage, *, by: str | None, weight: str | None, sink: RowSink | None = None
+) -> pd.DataFrame:
+    """Answer one chunk, write its rows to ``sink`` (if any), and return its group counts (by ``by``,
+    with the sums of ``weight``). GeoParquet points decoded without shapely go straight to the engine."""
     names = chunk.arrow.column_names if chunk.arrow is not None else chunk.frame().columns
     for argname, column in (("by", by), ("weight", weight)):
         if column is not None and column not in names:
             raise InputError(f"{argname}={column!r} is not a column of the targets (rows {chunk.where()})")
     keys = None if by is None else chunk.column(by)
-    weights = None if weight is None else weight_values(chunk.column(weight), weight, rows=f"rows {chunk.where()}")
+    weights = None if weight is None else weight_values(chunk.column(weight), weight, rows=chunk.where())
     points = prepared.points
     if points is not None and chunk.lonlat is not None:
         # GeoParquet points decoded without shapely: the rows never become a GeoDataFrame.
         lon, lat = chunk.lonlat
         columns = points.columns(lon, lat)
-        if sink is not None and sink.fmt == "parquet":
+        if sink is not None and sink.fmt == "parquet" and chunk.geometry is not None:
             added = result_columns(points.labels, chunk.index, **columns)
             sink.write_arrow(chunk.arrow, added, geometry=chunk.geometry, crs=chunk.crs, encoding=chunk.encoding)
         elif sink is not None:

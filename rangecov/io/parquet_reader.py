@@ -9,6 +9,7 @@ metadata, with a stored index given the columns :func:`rangecov.read` gives it.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ from .coordinates import points_from_table
 from .reader import parquet_file, settle_crs
 from .writer import WGS84, first_line, same_crs
 
+# ParquetLayout, geoparquet_layout, wkb_points and struct_points serve cover.dask_frames too.
 __all__ = ["parquet_source"]
 
 
@@ -54,42 +56,123 @@ def parquet_source(
         return ChunkSource(tables(), n_rows=n_rows, columns=names, name=str(path))
     if lon is not None or lat is not None:
         raise InputError(f"lon= and lat= name the coordinate columns of a table; {path} is GeoParquet with geometry")
-    geometry, column, file_crs = _geo_column(geo, names, path)
-    file_crs = settle_crs(file_crs, path, crs)
-    encoding = str(column.get("encoding", "WKB"))
-    encoding = "WKB" if encoding.upper() == "WKB" else encoding.lower()
-    if encoding not in ("WKB", "point"):
-        raise InputError(
-            f"{path}: geometry encoding {encoding!r} is not read in chunks; only 'WKB' (the default) and 'point'. "
-            "Rewrite it with geopandas' to_parquet(geometry_encoding='WKB')"
-        )
-    # An index geopandas stored (e.g. of a filtered frame) comes back as the
-    # columns read() gives it ("index", or the index's names), first.
-    stored, spaced = _stored_index(schema)
-    field_of = {stored.get(f, f): f for f in names}
-    names = ([spaced[0]] if spaced else []) + list(stored.values()) + [f for f in names if f not in stored]
-    wanted = None
-    if columns is not None:
-        wanted = [geometry] + [field_of[c] for c in names if c in columns and c in field_of and c != geometry]
-
-    metadata = _file_metadata(schema, stored, spaced)
-
-    def decode(column, first: int) -> np.ndarray:
-        return _geometries(column, encoding, first, str(path))
+    layout = geoparquet_layout(pf, path, crs=crs, columns=columns)
 
     def chunks() -> Iterator[Chunk]:
-        lonlat_crs = same_crs(file_crs, WGS84)
-        for first, table in _batches(pf, path, chunk_rows, wanted):
-            if stored or spaced:
-                table = _index_first(table, stored, spaced, first)
-            table = table.replace_schema_metadata(metadata)
-            points = _wkb_points if encoding == "WKB" else _struct_points
-            lonlat = points(table.column(geometry)) if lonlat_crs else None
-            yield Chunk(
-                first, arrow=table, geometry=geometry, crs=file_crs, lonlat=lonlat, encoding=encoding, decode=decode
-            )
+        for first, table in _batches(pf, path, chunk_rows, layout.wanted):
+            yield layout.chunk(first, table)
 
-    return ChunkSource(chunks(), n_rows=n_rows, columns=names, name=str(path), geometry=geometry)
+    return ChunkSource(chunks(), n_rows=n_rows, columns=layout.names, name=str(path), geometry=layout.geometry)
+
+
+class ParquetLayout:
+    """How the row groups of one GeoParquet file become :class:`Chunk` s: its geometry column and
+    encoding, CRS, stored index and the columns read.
+
+    Picklable (plain values), so that a dask task can be handed it with the
+    row groups it reads (:meth:`read`); every chunk is made by :meth:`chunk`,
+    whether streamed or on a worker.
+
+    Attributes
+    ----------
+    path : Path
+    geometry : str
+        The primary geometry column.
+    names : list of str
+        The columns a chunk's rows have (a stored index first, as :func:`rangecov.read` gives it).
+    wanted : list of str or None
+        The file's fields read (None: all).
+    row_groups : list of int
+        Rows per row group.
+    """
+
+    def __init__(self, path: Path, pf, *, geometry: str, column: dict, crs: pyproj.CRS, columns) -> None:
+        schema = pf.schema_arrow
+        names = list(schema.names)
+        self.path = path
+        self.geometry = geometry
+        self.crs = crs
+        encoding = str(column.get("encoding", "WKB"))
+        self.encoding = "WKB" if encoding.upper() == "WKB" else encoding.lower()
+        if self.encoding not in ("WKB", "point"):
+            raise InputError(
+                f"{path}: geometry encoding {encoding!r} is not read in chunks; only 'WKB' (the default) and 'point'. "
+                "Rewrite it with geopandas' to_parquet(geometry_encoding='WKB')"
+            )
+        # An index geopandas stored (e.g. of a filtered frame) comes back as the
+        # columns read() gives it ("index", or the index's names), first.
+        self.stored, self.spaced = _stored_index(schema)
+        self.field_of = {self.stored.get(f, f): f for f in names}
+        self.names = (
+            ([self.spaced[0]] if self.spaced else [])
+            + list(self.stored.values())
+            + [f for f in names if f not in self.stored]
+        )
+        self.wanted = self._fields(columns)
+        self.metadata = _file_metadata(schema, self.stored, self.spaced)
+        self.lonlat_crs = same_crs(crs, WGS84)
+        self.row_groups = [pf.metadata.row_group(g).num_rows for g in range(pf.metadata.num_row_groups)]
+
+    def _fields(self, columns: Sequence[str] | None) -> list[str] | None:
+        """The file's fields holding the geometry and ``columns`` (None: all)."""
+        if columns is None:
+            return None
+        field_of = self.field_of
+        return [self.geometry] + [
+            field_of[c] for c in self.names if c in columns and c in field_of and c != self.geometry
+        ]
+
+    def narrowed(self, columns: Sequence[str]) -> ParquetLayout:
+        """The same layout reading only the geometry and ``columns``."""
+        out = copy.copy(self)
+        out.wanted = self._fields(columns)
+        return out
+
+    def decode(self, column, first: int) -> np.ndarray:
+        """shapely geometries of a chunk's geometry column (``first``: its first row, for errors)."""
+        return _geometries(column, self.encoding, first, str(self.path))
+
+    def chunk(self, first: int, table) -> Chunk:
+        """The chunk of rows ``first ..`` read as ``table``: the stored index as columns, the file's pandas
+        metadata, and lon/lat decoded without shapely where every row is a point in lon/lat."""
+        if self.stored or self.spaced:
+            table = _index_first(table, self.stored, self.spaced, first)
+        table = table.replace_schema_metadata(self.metadata)
+        points = wkb_points if self.encoding == "WKB" else struct_points
+        lonlat = points(table.column(self.geometry)) if self.lonlat_crs else None
+        return Chunk(
+            first,
+            arrow=table,
+            geometry=self.geometry,
+            crs=self.crs,
+            lonlat=lonlat,
+            encoding=self.encoding,
+            decode=self.decode,
+        )
+
+    def read(self, groups: range, first: int) -> Chunk:
+        """Row groups ``groups`` (consecutive) as one chunk whose first row is ``first`` (from the file's start)."""
+        pf = parquet_file(self.path)
+        n_rows = sum(self.row_groups[g] for g in groups)
+        tables = [
+            table for _, table in _batches(pf, self.path, max(n_rows, 1), self.wanted, groups=groups, first=first)
+        ]
+        if not tables:  # no rows: the file's columns, empty
+            empty = pf.schema_arrow.empty_table()
+            tables = [empty if self.wanted is None else empty.select(self.wanted)]
+        return self.chunk(first, tables[0])
+
+
+def geoparquet_layout(pf, path: Path, *, crs: pyproj.CRS | None, columns: Sequence[str] | None) -> ParquetLayout:
+    """The :class:`ParquetLayout` of the GeoParquet file ``pf`` (a ``pyarrow.parquet.ParquetFile`` of ``path``).
+
+    ``crs`` is ``crs=`` as the caller gave it (for a file without one);
+    ``columns`` limits the attribute columns read (None: all).
+    """
+    names = list(pf.schema_arrow.names)
+    geometry, column, file_crs = _geo_column(pf.schema_arrow.metadata[b"geo"], names, path)
+    file_crs = settle_crs(file_crs, path, crs)
+    return ParquetLayout(path, pf, geometry=geometry, column=column, crs=file_crs, columns=columns)
 
 
 def _geo_column(geo: bytes, names: list, path: Path) -> tuple[str, dict, pyproj.CRS | None]:
@@ -163,16 +246,20 @@ def _file_metadata(schema, stored: dict, spaced) -> dict:
     return meta
 
 
-def _batches(pf, path: Path, chunk_rows: int, columns) -> Iterator[tuple[int, Any]]:  # Any: pyarrow Tables, untyped
+def _batches(
+    pf, path: Path, chunk_rows: int, columns, *, groups: range | None = None, first: int = 0
+) -> Iterator[tuple[int, Any]]:  # Any: pyarrow Tables, untyped
     """Arrow tables of ``chunk_rows`` rows (the last one shorter) with their first row.
 
     Read one row group at a time, so that a damaged one is named; a chunk
     may span row groups (rows are gathered until there are enough).
+    ``groups`` (consecutive; default all) whose first row is ``first``.
     """
     import pyarrow as pa
 
-    first, start, pending, held = 0, 0, [], 0
-    for group in range(pf.metadata.num_row_groups):
+    groups = range(pf.metadata.num_row_groups) if groups is None else groups
+    start, pending, held = first, [], 0
+    for group in groups:
         n = pf.metadata.row_group(group).num_rows
         try:
             for batch in pf.iter_batches(batch_size=chunk_rows, row_groups=[group], columns=columns):
@@ -213,7 +300,7 @@ def _geometries(column, encoding: str, first_row: int, source: str) -> np.ndarra
     return geoms
 
 
-def _struct_points(column) -> tuple[np.ndarray, np.ndarray] | None:
+def struct_points(column) -> tuple[np.ndarray, np.ndarray] | None:
     """x and y of GeoArrow points (a struct of x and y), or None where the general path must look."""
     array = column.combine_chunks()
     if array.null_count or not len(array):
@@ -225,7 +312,7 @@ def _struct_points(column) -> tuple[np.ndarray, np.ndarray] | None:
     return x, y
 
 
-def _wkb_points(column) -> tuple[np.ndarray, np.ndarray] | None:
+def wkb_points(column) -> tuple[np.ndarray, np.ndarray] | None:
     """x and y of WKB points read at their fixed offsets, or None when a row is anything else.
 
     Handles 2D (21 bytes) and Z/M (29 bytes) points of either byte order;
