@@ -29,6 +29,9 @@ __all__ = [
     "FIRST_K",
     "MORE_K",
     "MAX_REACH_GROUPS",
+    "GROUP_LEAF",
+    "GROUP_OPEN",
+    "DENSE_ROWS",
     "PAIRS_PER_STEP",
     "COUNT_ROWS",
     "PAIRS_PER_BATCH",
@@ -102,6 +105,15 @@ MORE_K = 16
 # the search is a pure nearest-origin search); beyond it, the origins are split into this many
 # bands of reach with about as many origins each. More trees: tighter bands, more queries.
 MAX_REACH_GROUPS = 8
+# Dense origins seen from afar (rangecov.engine.groups): origins are split in halves down to
+# groups of about GROUP_LEAF (smaller leaves: more levels to descend, fewer bounds per leaf).
+GROUP_LEAF = 8
+# A group is measured from its reference origin (one solve, then bounds for all its members) when
+# the target is at least GROUP_OPEN times the group's radius away: larger, tighter bounds (they
+# loosen as radius² / distance) but more groups opened, each a solve.
+GROUP_OPEN = 16
+# Targets searched together in the hierarchy of groups: bounds the (target, group) pairs held.
+DENSE_ROWS = 1 << 12
 # (origin, cell) pairs handled per step when counting targets per origin: bounds a step's
 # memory (tens of MB) whatever the reach; with a reach of thousands of kilometres every origin
 # meets every cell.
