@@ -262,7 +262,7 @@ def _group_lower(
 ) -> NDArray[np.float64]:
     """A lower bound on the distance from each pair's target to every member of its group."""
     gap = targets.xyz[t] - h.centre[group]
-    lower: NDArray[np.float64] = np.maximum(np.sqrt(np.einsum("ij,ij->i", gap, gap)) - h.radius[group], 0.0)  # step 1
+    lower = ell.distance_lower(np.sqrt(np.einsum("ij,ij->i", gap, gap)) - h.radius[group])  # steps 1, 2a
     for at in np.unique(opened[opened >= 0]):
         sel = np.flatnonzero(opened == at)
         plan = h.plans[int(at)]

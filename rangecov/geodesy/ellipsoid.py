@@ -189,6 +189,22 @@ class Ellipsoid:
         chord: NDArray[np.float64] = np.minimum(s, by_angle) * (1.0 + 1e-12) + PRUNE_SLACK_M
         return chord
 
+    def distance_lower(self, chord: ArrayLike) -> NDArray[np.float64]:
+        """A lower bound on the geodesic distance of a pair whose chord is at least ``chord``: step 2a inverted.
+
+        ``c <= sqrt((a - b)^2 + (2 a sin(theta / 2))^2)`` and ``s >= b theta``
+        (docs/exactness.md, step 2a), so
+        ``s >= max(c, 2 b asin(sqrt(c^2 - (a - b)^2) / 2a))``: far tighter than
+        the chord near the antipode. The argument of ``asin`` is shrunk by a
+        relative 1e-9 (``asin`` magnifies rounding near 1) and the result by a
+        relative 1e-12 and ``PRUNE_SLACK_M``.
+        """
+        c = np.maximum(np.asarray(chord, dtype=float), 0.0)
+        x = np.sqrt(np.maximum(c * c - (self.a - self.b) ** 2, 0.0)) / (2.0 * self.a)
+        by_angle = 2.0 * self.b * np.arcsin(np.minimum(x * (1.0 - 1e-9), 1.0))
+        bound: NDArray[np.float64] = np.maximum(c, by_angle) * (1.0 - 1e-12) - PRUNE_SLACK_M
+        return bound
+
     @property
     def chord_limit(self) -> float:
         """Chords below this have ``s <= pi rho``, where bound 3 holds (docs/exactness.md, step 4a)."""
