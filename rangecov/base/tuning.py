@@ -32,6 +32,8 @@ __all__ = [
     "GROUP_LEAF",
     "GROUP_OPEN",
     "DENSE_ROWS",
+    "DENSE_MAX_CHORD",
+    "DENSE_MIN_ORIGINS",
     "PAIRS_PER_STEP",
     "COUNT_ROWS",
     "PAIRS_PER_BATCH",
@@ -112,6 +114,14 @@ GROUP_LEAF = 8
 # the target is at least GROUP_OPEN times the group's radius away: larger, tighter bounds (they
 # loosen as radius² / distance) but more groups opened, each a solve.
 GROUP_OPEN = 16
+# Targets whose search radius (a chord) exceeds this take the ball query instead of the hierarchy:
+# about 8,000 km away, where a group of any size can no longer be opened (s + span < pi b / 2) and
+# the hierarchy would bound its groups by chord alone (point case D: 6.3x the reference, 4.2x without).
+DENSE_MAX_CHORD = 7_000_000.0
+# ... and so do the targets of a search tree of fewer origins than this: a ball of at most this many
+# costs less than opening groups (point case C, 36 origins in 45 km: 1.39x the reference through
+# the hierarchy, 1.16x by ball queries).
+DENSE_MIN_ORIGINS = 128
 # Targets searched together in the hierarchy of groups: bounds the (target, group) pairs held.
 DENSE_ROWS = 1 << 12
 # (origin, cell) pairs handled per step when counting targets per origin: bounds a step's

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
-from ..base.tuning import FIRST_K, MORE_K, PARALLEL_MIN
+from ..base.tuning import DENSE_MAX_CHORD, DENSE_MIN_ORIGINS, FIRST_K, MORE_K, PARALLEL_MIN
 from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid, default_workers
 
 __all__ = [
@@ -221,11 +221,13 @@ def _within_chord(
         pairs_row.append(more[r])
         pairs_origin.append(o)
         crowded = more[d]
-    elif more.size and dense:
-        stats.ball += more.size
-        crowded = more
     elif more.size:
         stats.ball += more.size
+        if dense and tree.n >= DENSE_MIN_ORIGINS:
+            # Beyond DENSE_MAX_CHORD no group can be opened (step 3d): the ball query is faster there,
+            # and so it is among a few origins (a ball of them costs less than opening groups).
+            crowded = more[radius[more] <= DENSE_MAX_CHORD]
+            more = more[radius[more] > DENSE_MAX_CHORD]
         lists = tree.query_ball_point(xyz[more], radius[more], workers=workers, return_sorted=False)
         lengths = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
         pairs_row.append(np.repeat(more, lengths))
