@@ -5,6 +5,7 @@ Run by hand (not in CI):
     .venv/bin/python bench/shapes.py             # every case, median of 3
     .venv/bin/python bench/shapes.py --postgis   # also PostGIS ST_DWithin(geography) with the polygon origins
     .venv/bin/python bench/shapes.py --aeqd      # also the analyst's idiom: AEQD buffer + sjoin (held cases)
+    .venv/bin/python bench/shapes.py --stream 1e7   # only: held x 10^7 streamed by `rangecov coverage` from GeoParquet
 
 Cases (deterministic data, each in its own subprocess so peak RSS is its own):
 
@@ -23,6 +24,16 @@ Cases (deterministic data, each in its own subprocess so peak RSS is its own):
   the held ground, buffered by 300 km there (shapely's default 8 segments a
   quarter circle) and ``geopandas.sjoin(predicate="within")``, timed from
   the lon/lat frames to the answer, with its misclassified count.
+
+- a front line like the Crimea analyst's (a LineString of 2,000 vertices
+  meandering ±3 km along 600 km, from 32.3°E 46.6°N to the north-east) as
+  the origin × 1,000,000 points over 28–44°E, 42–52°N.
+
+``--stream N`` runs only the command-line case: the held-territory proxy
+(written to GeoJSON) against N uniform points in a GeoParquet file of
+row groups of 2^20 (written once to /tmp/rc-shapes), through
+``rangecov coverage ORIGINS TARGETS --reach "300 km" --rows 0``, which reads
+the targets a chunk at a time; wall and CPU time and the command's peak RSS.
 
 Times are the median of 3 calls in one process (the package loaded and the
 origins prepared by a first, untimed call on 100 targets); peak RSS is the
@@ -49,6 +60,7 @@ CASES = [
     ("4 held-territory polygons × 10,000 points", "any"),
     ("4 held-territory polygons × 100,000 points", "any"),
     ("4 held-territory polygons × 1,000,000 points", "any"),
+    ("front line (2,000 vertices, 600 km) × 1,000,000 points", "any"),
     ("point engine: 1,000 points × 1,000,000 points", "any"),
 ]
 
@@ -79,6 +91,9 @@ def _data(name: str):
         targets = gpd.GeoSeries([shapely.box(a, b, a + 0.2, b + 0.15) for a, b in zip(x, y)], crs="EPSG:4326")
         return origins, targets, "190 mi"
     n = int(name.split("×")[1].split()[0].replace(",", ""))
+    if name.startswith("front line"):
+        targets = gpd.GeoSeries.from_xy(rng.uniform(28, 44, n), rng.uniform(42, 52, n), crs="EPSG:4326")
+        return gpd.GeoSeries([front_line()], crs="EPSG:4326"), targets, "300 km"
     targets = gpd.GeoSeries.from_xy(rng.uniform(25, 50, n), rng.uniform(42, 60, n), crs="EPSG:4326")
     if name.startswith("point engine"):
         o = np.random.default_rng(5)
@@ -86,6 +101,66 @@ def _data(name: str):
     else:
         origins = rangecov.datasets.atacms_kursk_2024().held_proxy
     return origins, targets, "300 km"
+
+
+def front_line():
+    """A front line like the Crimea analyst's: 2,000 vertices meandering +-3 km along a 600 km geodesic."""
+    import numpy as np
+    import pyproj
+    import shapely
+
+    geod = pyproj.Geod(ellps="WGS84")
+    rng = np.random.default_rng(11)
+    along = np.linspace(0.0, 600_000.0, 2_000)
+    lon, lat, az = geod.fwd(np.full(along.size, 32.3), np.full(along.size, 46.6), np.full(along.size, 60.0), along)
+    # Sideways by a smooth random walk, kept within 3 km.
+    side = np.clip(np.cumsum(rng.normal(0.0, 150.0, along.size)), -3_000.0, 3_000.0)
+    lon, lat, _ = geod.fwd(lon, lat, np.asarray(az) + 90.0, side)
+    return shapely.LineString(np.column_stack((lon, lat)))
+
+
+def stream_case(n: int) -> dict:
+    """The held-territory proxy against n points streamed by the command from GeoParquet (see the docstring)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import rangecov
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from scale import _wkb_points  # the same WKB writer as the scale benchmark
+
+    folder = Path("/tmp/rc-shapes")
+    folder.mkdir(exist_ok=True)
+    origins = folder / "held.geojson"
+    rangecov.datasets.atacms_kursk_2024().held_proxy.to_file(origins, driver="GeoJSON")
+    path = folder / f"held_targets_{n}.parquet"
+    if not path.exists():
+        geo = {"version": "1.0.0", "primary_column": "geometry", "columns": {"geometry": {"encoding": "WKB"}}}
+        schema = pa.schema([pa.field("geometry", pa.binary())], metadata={"geo": json.dumps(geo)})
+        rng = np.random.default_rng(3)
+        with pq.ParquetWriter(path, schema) as out:
+            for lo in range(0, n, 1 << 20):
+                m = min(1 << 20, n - lo)
+                lon, lat = rng.uniform(25, 50, m), rng.uniform(42, 60, m)
+                out.write_table(pa.table({"geometry": _wkb_points(lon, lat)}, schema=schema))
+    cmd = [str(Path(sys.executable).parent / "rangecov"), "coverage", str(origins), str(path), "--reach", "300 km"]
+    cmd += ["--rows", "0", "--quiet"]
+    before = os.times()
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    after = os.times()
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "seconds": wall,
+        "cpu": (after.children_user - before.children_user) + (after.children_system - before.children_system),
+        "peak_mb": peak,
+        "out": proc.stdout.strip().splitlines()[:1] + proc.stderr.strip().splitlines()[-1:],
+        "n": n,
+    }
 
 
 def aeqd_idiom(origins, targets) -> tuple:
@@ -149,6 +224,17 @@ def main() -> None:
         return
     import rangecov
 
+    if "--stream" in sys.argv[1:]:
+        n = int(float(sys.argv[sys.argv.index("--stream") + 1]))
+        r = stream_case(n)
+        print(f"# command: {' '.join([Path(sys.executable).name, *sys.argv])}")
+        print("| case | time s | CPU s | targets/s | peak RSS MB | result |")
+        print("|---|---|---|---|---|---|")
+        print(
+            f"| 4 held-territory polygons × {n:,} points, `rangecov coverage` from GeoParquet | {r['seconds']:.1f} | "
+            f"{r['cpu']:.1f} | {n / r['seconds']:,.0f} | {r['peak_mb']:.0f} | {' / '.join(r['out'])} |"
+        )
+        return
     postgis = "--postgis" in sys.argv[1:]
     aeqd = "--aeqd" in sys.argv[1:]
     print(f"# rangecov {rangecov.__version__} line/polygon coverage benchmark — {time.strftime('%Y-%m-%d')}")
@@ -193,7 +279,7 @@ def main() -> None:
         per_target = engine["seconds"] / engine["n"]
         print()
         for name, r in results.items():
-            if name.startswith("4 held"):
+            if name.startswith(("4 held", "front line")):
                 print(f"- {name}: {r['seconds'] / (per_target * r['n']):.1f} × the point engine's time per target")
 
 

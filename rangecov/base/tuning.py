@@ -30,6 +30,11 @@ __all__ = [
     "FIRST_K",
     "MORE_K",
     "MAX_REACH_GROUPS",
+    "GROUP_LEAF",
+    "GROUP_OPEN",
+    "DENSE_ROWS",
+    "DENSE_MAX_CHORD",
+    "DENSE_MIN_ORIGINS",
     "PAIRS_PER_STEP",
     "COUNT_ROWS",
     "PAIRS_PER_BATCH",
@@ -112,6 +117,23 @@ MORE_K = 16
 # the search is a pure nearest-origin search); beyond it, the origins are split into this many
 # bands of reach with about as many origins each. More trees: tighter bands, more queries.
 MAX_REACH_GROUPS = 8
+# Dense origins seen from afar (rangecov.engine.groups): origins are split in halves down to
+# groups of about GROUP_LEAF (smaller leaves: more levels to descend, fewer bounds per leaf).
+GROUP_LEAF = 8
+# A group is measured from its reference origin (one solve, then bounds for all its members) when
+# the target is at least GROUP_OPEN times the group's radius away: larger, tighter bounds (they
+# loosen as radius² / distance) but more groups opened, each a solve.
+GROUP_OPEN = 16
+# Targets whose search radius (a chord) exceeds this take the ball query instead of the hierarchy:
+# about 8,000 km away, where a group of any size can no longer be opened (s + span < pi b / 2) and
+# the hierarchy would bound its groups by chord alone (point case D: 6.3x the reference, 4.2x without).
+DENSE_MAX_CHORD = 7_000_000.0
+# ... and so do the targets of a search tree of fewer origins than this: a ball of at most this many
+# costs less than opening groups (point case C, 36 origins in 45 km: 1.39x the reference through
+# the hierarchy, 1.16x by ball queries).
+DENSE_MIN_ORIGINS = 128
+# Targets searched together in the hierarchy of groups: bounds the (target, group) pairs held.
+DENSE_ROWS = 1 << 12
 # (origin, cell) pairs handled per step when counting targets per origin: bounds a step's
 # memory (tens of MB) whatever the reach; with a reach of thousands of kilometres every origin
 # meets every cell.

@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 
 from ..base.tuning import CELL_FIRST_K, CELL_MAX, CELL_MORE_K, CELL_WIDTHS, GROUP_ROWS, PER_CELL, SLICE
 from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid
+from .groups import dense_search
 from .search import Known, Points, SearchStats, Tree, best_margin, measure, settle
 
 __all__ = [
@@ -412,7 +413,7 @@ def _per_target(
     arg = np.full(len(targets), np.iinfo(np.intp).max)
     toward = np.zeros(len(targets))
     for g in groups:
-        m, a, az = best_margin(ell, g, targets, workers=1, stats=stats, known=known)
+        m, a, az = best_margin(ell, g, targets, workers=1, stats=stats, known=known, dense=dense_search)
         a = g.members[a]
         better = (m > best) | ((m == best) & (a < arg))
         best[better], arg[better], toward[better] = m[better], a[better], az[better]
@@ -442,7 +443,7 @@ def best_margin_by_cells(
     :class:`~rangecov.engine.search.Known`). ``cells``: the targets' cells, when
     the caller has them from another search over the same targets.
     """
-    groups = [Tree(np.arange(len(sub.points)), sub.points, sub.reach, sub.tree)] if groups is None else groups
+    groups = [sub.whole()] if groups is None else groups
     n = lon.size
     best, arg, toward = np.empty(n), np.empty(n, dtype=np.intp), np.empty(n)
     if n == 0:

@@ -12,12 +12,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
-from ..base.tuning import MAX_REACH_GROUPS
+from ..base.tuning import DENSE_ROWS, MAX_REACH_GROUPS
 from ..errors import InputError, InputTypeError
 from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid, default_workers, ellipsoid_names, get_ellipsoid
-from .cells import Cells, best_margin_by_cells, make_cells
+from .cells import Cells, best_margin_by_cells, make_cells, parts, run_stages
 from .counts import count_within
-from .search import Known, Points, SearchStats, Tree, first_unique, pairs_within_chord
+from .groups import dense_search
+from .search import Known, Points, SearchStats, Tree, first_unique, pairs_or_dense
 
 __all__ = ["OriginIndex"]
 
@@ -430,7 +431,7 @@ class OriginIndex:
             return bound
         every = self._tree("ratio:all-positive", lambda: (pos, reach[pos]))
         radius = ell.chord_reach(bound[todo] * reach[pos].max())
-        row, cand = pairs_within_chord(every.tree, targets.xyz[todo], radius, workers)
+        row, cand, crowded = pairs_or_dense(every.tree, targets.xyz[todo], radius, workers)
         tgt = todo[row]
         lower = ell.lower_bound(targets.xyz[tgt], every.points.xyz[cand])
         keep = lower - PRUNE_SLACK_M <= bound[tgt] * every.reach[cand]
@@ -439,4 +440,15 @@ class OriginIndex:
             targets.lon[tgt], targets.lat[tgt], every.points.lon[cand], every.points.lat[cand], workers=workers
         )
         np.minimum.at(bound, tgt, s / every.reach[cand])
+        if crowded.size:
+            # Radii holding more than MORE_K origins: the hierarchy of groups (step 3d), slice by slice.
+            rows = todo[crowded]
+            dense, found = targets.take(rows), bound[rows]
+
+            def run(part: slice) -> None:
+                view = Points(dense.lon[part], dense.lat[part], dense.xyz[part])
+                dense_search(ell, every, view, best=found[part], arg=None, toward=None, stats=SearchStats(), ratio=True)
+
+            run_stages(workers, (run, parts(rows.size, DENSE_ROWS)))
+            bound[rows] = found
         return bound

@@ -9,6 +9,7 @@ rest are measured exactly (step 0). Arrays in, arrays out.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -16,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
-from ..base.tuning import FIRST_K, MORE_K, PARALLEL_MIN
+from ..base.tuning import DENSE_MAX_CHORD, DENSE_MIN_ORIGINS, FIRST_K, MORE_K, PARALLEL_MIN
 from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid, default_workers
 
 __all__ = [
@@ -46,8 +47,10 @@ class SearchStats:
         Targets asked again for ``MORE_K`` origins: their search radius held
         more than ``FIRST_K`` origins.
     ball : int
-        Targets whose radius held more than ``MORE_K`` origins, answered by a
-        ball query (dense clusters of origins).
+        Targets whose radius held more than ``MORE_K`` origins (dense
+        clusters of origins): searched through the hierarchy of groups of
+        origins (docs/exactness.md, step 3d), or by a ball query where no
+        such search is given.
     exact_solves : int
         Karney inverse solutions computed (one per target, plus the
         candidates no bound could rule out, plus the geodesics between pairs
@@ -98,11 +101,16 @@ class Tree:
     points: Points
     reach: NDArray[np.float64]
     tree: cKDTree = field(repr=False)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # what is built on first use
 
     @classmethod
     def of(cls, points: Points, members: NDArray[np.intp], reach: NDArray[np.float64]) -> Tree:
         sub = points.take(members)
         return cls(members, sub, reach, cKDTree(sub.xyz))
+
+    def whole(self) -> Tree:
+        """The same origins as one group of themselves (members: positions in this tree), sharing the cache."""
+        return Tree(np.arange(len(self.points)), self.points, self.reach, self.tree, self.cache)
 
 
 @dataclass
@@ -186,13 +194,16 @@ def _within_chord(
     idx: NDArray[np.intp],
     workers: int,
     stats: SearchStats,
-) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """All (row, origin) pairs with chord ``<= radius[row]``, each row's pairs contiguous.
+    dense: bool = False,
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+    """All (row, origin) pairs with chord ``<= radius[row]``, each row's pairs contiguous, and the dense rows.
 
     ``chord``/``idx`` are the k nearest origins of each row (sorted by chord,
     as ``cKDTree.query`` returns them). A row whose k-th chord is still inside
     its radius may have more candidates and is asked again with a larger k,
     then with a ball query; its pairs then come only from that later answer.
+    With ``dense``, rows that would take the ball query get no pairs and are
+    returned instead (third array), for the search of :mod:`rangecov.engine.groups`.
     """
     k = chord.shape[1]
     inside = chord <= radius[:, None]
@@ -200,19 +211,28 @@ def _within_chord(
     inside[more] = False
     row, col = np.nonzero(inside)
     pairs_row, pairs_origin = [row], [idx[row, col]]
+    crowded = np.empty(0, dtype=np.intp)
     if more.size and k < MORE_K:
         stats.more_k += more.size
         chord_k, idx_k = _query(tree, xyz[more], min(MORE_K, tree.n), workers)
-        r, o = _within_chord(tree, xyz[more], radius[more], chord=chord_k, idx=idx_k, workers=workers, stats=stats)
+        r, o, d = _within_chord(
+            tree, xyz[more], radius[more], chord=chord_k, idx=idx_k, workers=workers, stats=stats, dense=dense
+        )
         pairs_row.append(more[r])
         pairs_origin.append(o)
+        crowded = more[d]
     elif more.size:
         stats.ball += more.size
+        if dense and tree.n >= DENSE_MIN_ORIGINS:
+            # Beyond DENSE_MAX_CHORD no group can be opened (step 3d): the ball query is faster there,
+            # and so it is among a few origins (a ball of them costs less than opening groups).
+            crowded = more[radius[more] <= DENSE_MAX_CHORD]
+            more = more[radius[more] > DENSE_MAX_CHORD]
         lists = tree.query_ball_point(xyz[more], radius[more], workers=workers, return_sorted=False)
         lengths = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
         pairs_row.append(np.repeat(more, lengths))
         pairs_origin.append(np.fromiter(itertools.chain.from_iterable(lists), dtype=np.intp, count=int(lengths.sum())))
-    return np.concatenate(pairs_row), np.concatenate(pairs_origin)
+    return np.concatenate(pairs_row), np.concatenate(pairs_origin), crowded
 
 
 def pairs_within_chord(
@@ -229,17 +249,40 @@ def pairs_within_chord(
     if workers is None:
         workers = default_workers() if len(xyz) >= PARALLEL_MIN else 1
     chord, idx = _query(tree, xyz, min(FIRST_K, tree.n), workers)
-    return _within_chord(tree, xyz, radius, chord=chord, idx=idx, workers=workers, stats=SearchStats())
+    row, item, _ = _within_chord(tree, xyz, radius, chord=chord, idx=idx, workers=workers, stats=SearchStats())
+    return row, item
+
+
+def pairs_or_dense(
+    tree: cKDTree, xyz: NDArray[np.float64], radius: NDArray[np.float64], workers: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+    """:func:`pairs_within_chord`, but the rows whose radius holds more than ``MORE_K`` items get no pairs
+    and are returned (third array) for the search of :mod:`rangecov.engine.groups`."""
+    chord, idx = _query(tree, xyz, min(FIRST_K, tree.n), workers)
+    return _within_chord(tree, xyz, radius, chord=chord, idx=idx, workers=workers, stats=SearchStats(), dense=True)
+
+
+# The search of the dense rows: (ell, sub, targets, best=, arg=, toward=, stats=), improving best in place.
+DenseSearch = Callable[..., None]
 
 
 def best_margin(
-    ell: Ellipsoid, sub: Tree, targets: Points, *, workers: int, stats: SearchStats, known: Known | None = None
+    ell: Ellipsoid,
+    sub: Tree,
+    targets: Points,
+    *,
+    workers: int,
+    stats: SearchStats,
+    known: Known | None = None,
+    dense: DenseSearch | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]]:
     """For each target, ``max_j (reach_j - s_j)`` over ``sub``, the ``j`` (position in ``sub``) attaining it,
     and the azimuth at that origin toward the target.
 
     With ``reach`` all zero this is minus the nearest geodesic distance. Ties
-    go to the lowest position. ``known``: see :class:`Known`.
+    go to the lowest position. ``known``: see :class:`Known`. ``dense``: the
+    search for targets whose radius holds more than ``MORE_K`` origins
+    (:func:`rangecov.engine.groups.dense_search`); without it, a ball query.
     """
     origins, reach, tree = sub.points, sub.reach, sub.tree
     n_o = len(origins)
@@ -259,8 +302,15 @@ def best_margin(
     todo = np.flatnonzero(chord[:, 1] <= radius)
     if todo.size == 0:
         return best, arg, toward
-    row, cand = _within_chord(
-        tree, targets.xyz[todo], radius[todo], chord=chord[todo], idx=idx[todo], workers=workers, stats=stats
+    row, cand, crowded = _within_chord(
+        tree,
+        targets.xyz[todo],
+        radius[todo],
+        chord=chord[todo],
+        idx=idx[todo],
+        workers=workers,
+        stats=stats,
+        dense=dense is not None,
     )
     tgt = todo[row]
     keep = cand != first[tgt]
@@ -278,6 +328,11 @@ def best_margin(
         stats=stats,
         known=known,
     )
+    if dense is not None and crowded.size:
+        rows = todo[crowded]
+        b, a, az = best[rows], arg[rows], toward[rows]
+        dense(ell, sub, targets.take(rows), best=b, arg=a, toward=az, stats=stats)
+        best[rows], arg[rows], toward[rows] = b, a, az
     return best, arg, toward
 
 

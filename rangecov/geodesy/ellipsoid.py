@@ -189,6 +189,22 @@ class Ellipsoid:
         chord: NDArray[np.float64] = np.minimum(s, by_angle) * (1.0 + 1e-12) + PRUNE_SLACK_M
         return chord
 
+    def distance_lower(self, chord: ArrayLike) -> NDArray[np.float64]:
+        """A lower bound on the geodesic distance of a pair whose chord is at least ``chord``: step 2a inverted.
+
+        ``c <= sqrt((a - b)^2 + (2 a sin(theta / 2))^2)`` and ``s >= b theta``
+        (docs/exactness.md, step 2a), so
+        ``s >= max(c, 2 b asin(sqrt(c^2 - (a - b)^2) / 2a))``: far tighter than
+        the chord near the antipode. The argument of ``asin`` is shrunk by a
+        relative 1e-9 (``asin`` magnifies rounding near 1) and the result by a
+        relative 1e-12 and ``PRUNE_SLACK_M``.
+        """
+        c = np.maximum(np.asarray(chord, dtype=float), 0.0)
+        x = np.sqrt(np.maximum(c * c - (self.a - self.b) ** 2, 0.0)) / (2.0 * self.a)
+        by_angle = 2.0 * self.b * np.arcsin(np.minimum(x * (1.0 - 1e-9), 1.0))
+        bound: NDArray[np.float64] = np.maximum(c, by_angle) * (1.0 - 1e-12) - PRUNE_SLACK_M
+        return bound
+
     @property
     def chord_limit(self) -> float:
         """Chords below this have ``s <= pi rho``, where bound 3 holds (docs/exactness.md, step 4a)."""
@@ -252,6 +268,47 @@ class Ellipsoid:
         g0 = -np.cos(np.radians(heading - toward))
         gain = np.log1p(2.0 * np.sinh(x / 2.0) ** 2 + g0 * np.sinh(x)) / h
         bound = (s + gain) - 1e-12 * far - PRUNE_SLACK_M
+        return np.where(ok, bound, -np.inf)
+
+    def lower_bound_around(
+        self,
+        s: ArrayLike,
+        toward: ArrayLike,
+        *,
+        box: tuple[ArrayLike, ArrayLike, ArrayLike, ArrayLike],
+        longest: ArrayLike,
+        span: ArrayLike,
+    ) -> NDArray[np.float64]:
+        """A lower bound on ``s(T, Q)`` for every ``Q`` of a group, from one measured ``s = s(T, R)``.
+
+        Each ``Q`` is given by the geodesic from ``R`` to it (length ``L``,
+        initial azimuth ``alpha``) as ``v = L (sin alpha, cos alpha)``;
+        ``box = (x_lo, x_hi, y_lo, y_hi)`` holds every such ``v``,
+        ``longest`` bounds their ``L`` and ``span`` (``>= longest``) sets the
+        curvature term ``h = cot((s + span) / b) / b``. With ``d`` the unit
+        vector of ``toward`` (the azimuth at ``R`` toward ``T``), ``u = <v, d>``
+        and ``w`` the component across, step 3c gives
+        ``s(T, Q) >= s - u + h w^2 Phi(h L)`` with ``Phi(x) = (2x - 1 + exp(-2x)) / (4x^2)``
+        (decreasing, ``1/2`` at 0), so ``s - max u + h Phi(h longest) min w^2``
+        over the box bounds them all (docs/exactness.md, step 3d). Valid where
+        ``span < s`` and ``s + span < pi b / 2``; ``-inf`` elsewhere. Shrunk by
+        a relative 1e-12 and ``PRUNE_SLACK_M``.
+        """
+        s, toward, longest, span = (np.asarray(v, dtype=float) for v in (s, toward, longest, span))
+        x_lo, x_hi, y_lo, y_hi = (np.asarray(v, dtype=float) for v in box)
+        ok = (span < s) & (s + span < 0.5 * np.pi * self.b * (1.0 - 1e-9))
+        far = np.where(ok, s + span, 1.0)
+        h = np.where(ok, 1.0 / (self.b * np.tan(far / self.b)), 0.0)
+        beta = np.radians(toward)
+        dx, dy = np.sin(beta), np.cos(beta)
+        cx, cy = (x_lo + x_hi) / 2.0, (y_lo + y_hi) / 2.0
+        hx, hy = (x_hi - x_lo) / 2.0, (y_hi - y_lo) / 2.0
+        u_max = cx * dx + cy * dy + hx * np.abs(dx) + hy * np.abs(dy)
+        w_min = np.maximum(np.abs(cx * dy - cy * dx) - (hx * np.abs(dy) + hy * np.abs(dx)), 0.0)
+        x = h * longest
+        with np.errstate(divide="ignore", invalid="ignore"):
+            phi = np.where(x < 1e-3, 0.5 - x / 3.0, (2.0 * x + np.expm1(-2.0 * x)) / (4.0 * x * x))
+        bound = (s - u_max + h * phi * w_min * w_min) - 1e-12 * far - PRUNE_SLACK_M
         return np.where(ok, bound, -np.inf)
 
     def box_chord(
