@@ -47,6 +47,8 @@ __all__ = [
     "SHORT_EDGE_M",
     "CELL_DOMINANCE_M",
     "SHAPE_PAIRS",
+    "SHAPE_CELL_MAX_M",
+    "SHAPE_GROUP_GROWTH",
     "FAR_ROUNDS",
     "FAR_MAX_CELLS",
     "FAR_BATCH_ROWS",
@@ -73,7 +75,7 @@ SHAPE_CHUNK = 1024
 # tables hold at most POINT_TARGET_PAIRS targets x origins, 64 MB each): large enough that the cells
 # of points searched together (docs/exactness.md, step 5b) are small, and solves run in large
 # batches over threads.
-POINT_TARGET_CHUNK = 1 << 20
+POINT_TARGET_CHUNK = 1 << 19
 POINT_TARGET_PAIRS = 1 << 23
 # Group counts of this many streamed chunks are folded into one, so that a ``by`` column with
 # many values does not grow a list per chunk; fewer folds cost more concatenations.
@@ -165,6 +167,11 @@ SHAPE_CELL_GROUP = 8
 # Points per cell when bounding many points' distances to large shapes (step 5b): the bounds
 # widen by up to the cell's diameter, so larger cells send more (point, shape) pairs to be measured.
 NEAR_PER_CELL = 32
+# Cells wider than this (radius, m), and groups wider than SHAPE_GROUP_GROWTH times it, send their
+# points to the per-point search: a wide cell keeps a shell of the outline as thick as itself, so
+# sparse points (10,000 over a country: cells of ~60 km) are searched faster one by one.
+SHAPE_CELL_MAX_M = 20_000.0
+SHAPE_GROUP_GROWTH = 3.0
 # Edges whose chord is at most this long are found through their ends (step 5b): the search
 # radius around a point grows by about chord**2 / (8 * distance), 42 m for 10 km edges at 300 km;
 # longer edges are tested by their midpoints, per cell.
@@ -173,8 +180,9 @@ SHORT_EDGE_M = 10_000.0
 # bound of step 5b needs the chord-to-geodesic radius of step 2a to be the distance itself
 # (true below ~1,800 km on WGS84).
 CELL_DOMINANCE_M = 1_500_000.0
-# (point, candidate vertex) pairs held at once in that search: bounds its memory.
-SHAPE_PAIRS = 1 << 22
+# (point, candidate vertex) pairs per slice of that search (each slice one thread's work): bounds
+# its memory, and gives the threads several slices to share.
+SHAPE_PAIRS = 1 << 18
 # Branch and bound for points far from a segment: rounds of splitting (cells of 1,000 km / 2**60
 # are far below a micrometre), cells held at once (memory), and rows certified together.
 FAR_ROUNDS = 60

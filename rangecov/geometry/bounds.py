@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.spatial.distance import cdist
 
 from ..base.lonlat import wrap
-from ..base.tuning import NEAR_PER_CELL, PAIRS_PER_BATCH, PARALLEL_MIN, SHAPE_CELLS_FROM
+from ..base.tuning import NEAR_PER_CELL, PAIRS_PER_BATCH, PARALLEL_MIN, SHAPE_CELL_MAX_M, SHAPE_CELLS_FROM
 from ..engine.cells import make_cells
 from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid, default_workers
 
@@ -116,10 +116,11 @@ class Nearness:
                 chord[np.ix_(rows, small)] = np.minimum.reduceat(cdist(xyz[rows], vxyz), starts, axis=1)
         large = [k for k, sh in enumerate(shapes) if not sh.small]
         chord_hi = chord.copy()
-        if large and n >= SHAPE_CELLS_FROM:
+        cells = make_cells(ell, px, py, per_cell=NEAR_PER_CELL) if large and n >= SHAPE_CELLS_FROM else None
+        # Only where the cells are small: a wide cell's bounds are loose, and send more pairs to be measured.
+        if cells is not None and np.median(cells.radius) <= SHAPE_CELL_MAX_M:
             # Per cell of points (docs/exactness.md, step 5b): from the centre X, the nearest vertex V
             # at chord d gives every point T of the cell a nearest chord between d - |T - X| and |T - V|.
-            cells = make_cells(ell, px, py, per_cell=NEAR_PER_CELL)
             centre = ell.ecef(cells.lon, cells.lat)
             off = np.linalg.norm(xyz - centre[cells.of_target], axis=1)
             for k in large:

@@ -18,9 +18,10 @@ from scipy.spatial.distance import cdist
 from shapely.geometry.base import BaseGeometry
 
 from ..base.lonlat import wrap
-from ..base.tuning import SHAPE_CELLS_FROM, SMALL_SHAPE, TREE_LEAF
+from ..base.tuning import PARALLEL_MIN, SHAPE_CELL_MAX_M, SHAPE_CELLS_FROM, SMALL_SHAPE, TREE_LEAF
 from ..engine import pairs_within_chord
-from ..geodesy.ellipsoid import Ellipsoid
+from ..engine.cells import run_stages
+from ..geodesy.ellipsoid import Ellipsoid, default_workers
 from ..geodesy.segment import segment_distance
 from .bounds import Nearness, in_boxes, lonlat_box, overlapping_boxes, slices, wanted_pairs
 from .drawing import draw_many, exact_fills, vertices_and_edges
@@ -174,8 +175,9 @@ def distances_to_shapes(
     the same points and shapes, when already at hand. ``end_pruning=False``
     also measures the edges that :func:`foot_outside` proves are nearest at an
     end (slower, same distances; for testing that rule). ``cells``: search large
-    shapes per cell of points (True), per point (False), or per cell from
-    ``SHAPE_CELLS_FROM`` points up (None); the distances are the same.
+    shapes per cell of points wherever the bounds allow (True), per point
+    (False), or per cell from ``SHAPE_CELLS_FROM`` points up in cells of at
+    most ``SHAPE_CELL_MAX_M`` (None); the distances are the same.
     """
     px = wrap(np.asarray(px, dtype=float))  # the drawn fills lie in [-180, 180]
     py = np.asarray(py, dtype=float)
@@ -203,16 +205,19 @@ def distances_to_shapes(
                 best=best,
                 end_pruning=end_pruning,
             )
-    for k, sh in enumerate(shapes):
+
+    def search(k: int) -> tuple[Positions, Positions, Floats]:
         rows = np.flatnonzero(want[:, k])
-        if not sh.small and rows.size:
-            got = None if nearness is None else nearness.near[k]
-            near = None if got is None else (got[0][rows], got[1][rows])
-            found.append(
-                tree_candidates(
-                    ell, px, py, xyz, rows, sh=sh, k=k, near=near, best=best, end_pruning=end_pruning, cells=cells
-                )
-            )
+        got = None if nearness is None else nearness.near[k]
+        near = None if got is None else (got[0][rows], got[1][rows])
+        return tree_candidates(
+            ell, px, py, xyz, rows, sh=shapes[k], k=k, near=near, best=best, end_pruning=end_pruning, cells=cells
+        )
+
+    large = [k for k, sh in enumerate(shapes) if not sh.small and want[:, k].any()]
+    # Each shape writes only its own column of `best`: several shapes run on threads side by side.
+    threads = default_workers() if len(large) > 1 and n >= PARALLEL_MIN else 1
+    found += run_stages(threads, (search, large)) if large else []
     rows = np.concatenate([r for r, _, _ in found]) if found else np.empty(0, dtype=np.intp)
     if rows.size:
         cols = np.concatenate([c for _, c, _ in found])
@@ -330,7 +335,8 @@ def tree_candidates(
     """
     frame, vtree, classes = sh.search_trees()
     if (rows.size >= SHAPE_CELLS_FROM if cells is None else cells) and rows.size and classes:
-        cp = cell_parts(ell, px[rows], py[rows], xyz[rows], shape=sh, end_pruning=end_pruning)
+        widest = np.inf if cells else SHAPE_CELL_MAX_M  # cells=True: every cell its bounds allow
+        cp = cell_parts(ell, px[rows], py[rows], xyz[rows], shape=sh, end_pruning=end_pruning, widest=widest)
         best[rows[cp.rows], k] = cp.upper
         rest = cp.rest
         near = None if near is None else (near[0][rest], near[1][rest])

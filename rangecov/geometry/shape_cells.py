@@ -22,10 +22,18 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial.distance import cdist
 
-from ..base.tuning import CELL_DOMINANCE_M, SHAPE_CELL_GROUP, SHAPE_PAIRS, SHAPE_PER_CELL, SHORT_EDGE_M
+from ..base.tuning import (
+    CELL_DOMINANCE_M,
+    SHAPE_CELL_GROUP,
+    SHAPE_CELL_MAX_M,
+    SHAPE_GROUP_GROWTH,
+    SHAPE_PAIRS,
+    SHAPE_PER_CELL,
+    SHORT_EDGE_M,
+)
 from ..engine import pairs_within_chord
-from ..engine.cells import Cells, make_cells
-from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid
+from ..engine.cells import Cells, make_cells, run_stages
+from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid, default_workers
 
 __all__ = ["ShapeParts", "EdgeEnds", "edge_ends", "CellParts", "cell_parts", "segment_chord", "foot_outside"]
 
@@ -196,12 +204,20 @@ def _first(d: Floats, start: Positions) -> Positions:
 
 
 def cell_parts(
-    ell: Ellipsoid, px: Floats, py: Floats, xyz: Floats, *, shape: ShapeParts, end_pruning: bool
+    ell: Ellipsoid,
+    px: Floats,
+    py: Floats,
+    xyz: Floats,
+    *,
+    shape: ShapeParts,
+    end_pruning: bool,
+    widest: float = SHAPE_CELL_MAX_M,
 ) -> CellParts:
     """Candidate vertices and edges of one shape for the points ``(px, py)`` (ECEF ``xyz``), per cell.
 
-    ``end_pruning``: leave out the edges :func:`foot_outside` proves nearest at an end. Cells come in two sizes: groups of ``SHAPE_CELL_GROUP`` cells of
-    ``SHAPE_PER_CELL`` points; a group's k-d query gives its cells their candidates, and each cell
+    ``end_pruning``: leave out the edges :func:`foot_outside` proves nearest at an end; ``widest``:
+    cells of a larger radius (m) send their points to the per-point search (a speed choice). Cells
+    come in two sizes: groups of ``SHAPE_CELL_GROUP`` cells of ``SHAPE_PER_CELL`` points; a group's k-d query gives its cells their candidates, and each cell
     keeps those that can matter to its own points.
     """
     frame, vtree, _ = shape.search_trees()
@@ -209,19 +225,13 @@ def cell_parts(
     ends, edges = shape.edge_ends(), (shape.ea, shape.eb, shape.mid, shape.half)
     vxyz = vertices[2]
     fine = make_cells(ell, px, py, per_cell=SHAPE_PER_CELL)
+    if not (fine.radius <= widest).any():  # sparse points: every one to the per-point search
+        empty = np.empty(0, dtype=np.intp)
+        return CellParts(rows=empty, upper=np.empty(0), at=empty, edge=empty, rest=np.arange(px.size))
     f_xyz = ell.ecef(fine.lon, fine.lat)
-    g_lon, g_lat, g_xyz, g_r, g_of = _groups(ell, fine, f_xyz)
-    d1, first = (np.asarray(a) for a in vtree.query(g_xyz @ frame.T, k=1))
-    g_ok, g_reach, g_rho = _radius(ell, ends, d1, g_r)
-    # The cells of a group too wide for its bounds try on their own.
-    alone = np.flatnonzero(~g_ok[g_of])
-    if alone.size:
-        g_of[alone] = g_lon.size + np.arange(alone.size)
-        g_lon, g_lat, g_r = np.r_[g_lon, fine.lon[alone]], np.r_[g_lat, fine.lat[alone]], np.r_[g_r, fine.radius[alone]]
-        g_xyz = np.concatenate([g_xyz, f_xyz[alone]])
-        d, i = vtree.query(f_xyz[alone] @ frame.T, k=1)
-        d1, first = np.r_[d1, d], np.r_[first, i]
-        g_ok, g_reach, g_rho = _radius(ell, ends, d1, g_r)
+    g_lon, g_lat, g_xyz, g_r, g_of, d1, first, (g_ok, g_reach, g_rho) = _settled_groups(
+        ell, fine, f_xyz, ends=ends, tree=(frame, vtree), widest=widest
+    )
     first = first.astype(np.intp)
     ok = np.flatnonzero(g_ok)
     at, idx = pairs_within_chord(vtree, g_xyz[ok] @ frame.T, g_rho[ok] + g_r[ok])
@@ -236,18 +246,22 @@ def cell_parts(
     toward, _, pivot = ell.inverse(g_lon[cell], g_lat[cell], vertices[0][idx], vertices[1][idx])
     # Then each cell of a settled group keeps the candidates that can matter to its points.
     f_ok, lists = _cell_lists(ell, ends, fine, f_xyz, groups=(g_ok, g_of, g_start), idx=idx, vxyz=vxyz)
+    f_ok &= fine.radius <= widest
     longs = _long_edges(g_xyz, g_r, g_reach, ok, ends=ends, mid=edges[2], half=edges[3])
     of = fine.of_target
     rows = np.flatnonzero(f_ok[of])
     rows = rows[np.argsort(of[rows], kind="stable")]
     pivots = (idx, pivot, toward, g_lon, g_lat, g_of)
-    u, found_at, found_edge = np.empty(rows.size), [], []
     count = np.diff(lists[0])[of[rows]]
-    # Slices of points, so that the (point, candidate) arrays stay within SHAPE_PAIRS.
+    # Slices of points, so that the (point, candidate) arrays stay within SHAPE_PAIRS; each slice on
+    # one thread from end to end (numpy and Karney's C code release the GIL).
     cuts = np.searchsorted(np.cumsum(count), np.arange(SHAPE_PAIRS, int(count.sum()) + SHAPE_PAIRS, SHAPE_PAIRS))
-    for lo, hi in _spans(np.r_[0, np.minimum(cuts + 1, rows.size), rows.size]):
-        part = np.arange(lo, hi)
-        u[part], a, e = _settle_slice(
+    spans = _spans(np.r_[0, np.minimum(cuts + 1, rows.size), rows.size])
+    workers = default_workers() if len(spans) > 1 else 1
+
+    def settle(span: tuple[int, int]) -> tuple[Floats, Positions, Positions]:
+        part = np.arange(*span)
+        u, a, e = _settle_slice(
             ell,
             px,
             py,
@@ -260,17 +274,20 @@ def cell_parts(
             vertices=vertices,
             ends=ends,
             edges=edges,
+            workers=1 if workers > 1 else None,
         )
         if end_pruning:
             keep = ~foot_outside(xyz[rows[part[a]]], shape.ea[e], shape.eb[e], shape.half[e], ell.a)
             a, e = a[keep], e[keep]
-        found_at.append(part[a])
-        found_edge.append(e)
+        return u, part[a], e
+
+    done = run_stages(workers, (settle, spans))
+    empty = np.empty(0, dtype=np.intp)
     return CellParts(
         rows=rows,
-        upper=u,
-        at=np.concatenate(found_at) if found_at else np.empty(0, dtype=np.intp),
-        edge=np.concatenate(found_edge) if found_edge else np.empty(0, dtype=np.intp),
+        upper=np.concatenate([d[0] for d in done]) if done else np.empty(0),
+        at=np.concatenate([d[1] for d in done]) if done else empty,
+        edge=np.concatenate([d[2] for d in done]) if done else empty,
         rest=np.flatnonzero(~f_ok[of]),
     )
 
@@ -304,6 +321,32 @@ def _cell_lists(
     keep = _kept(d, spread, d1=f_d1[f_pair], r=fine.radius[f_pair], rho=f_rho[f_pair]) & f_ok[f_pair]
     f_start = np.searchsorted(f_pair[keep], np.arange(len(fine) + 1))
     return f_ok, (f_start, gp[keep])
+
+
+def _settled_groups(
+    ell: Ellipsoid, fine: Cells, f_xyz: Floats, *, ends: EdgeEnds, tree: tuple[Floats, Any], widest: float
+) -> tuple[Floats, Floats, Floats, Floats, Positions, Floats, Positions, tuple[NDArray[np.bool_], Floats, Floats]]:
+    """The groups of cells (:func:`_groups`), each with its first vertex (chord ``d1``, position) and
+    :func:`_radius`; the cells of a group that does not qualify become groups of their own."""
+    frame, vtree = tree
+    g_lon, g_lat, g_xyz, g_r, g_of = _groups(ell, fine, f_xyz)
+    d1, first = (np.asarray(a) for a in vtree.query(g_xyz @ frame.T, k=1))
+    g_ok, g_reach, g_rho = _radius(ell, ends, d1, g_r)
+    # A speed choice, not a bound: a wide cell keeps a thick shell of the outline, and its points are
+    # searched faster one by one (a few sparse points over a country).
+    wide = np.full(g_r.size, SHAPE_GROUP_GROWTH * widest)
+    g_ok &= g_r <= wide
+    # The cells of a group too wide for its bounds try on their own.
+    alone = np.flatnonzero(~g_ok[g_of] & (fine.radius <= widest))
+    if alone.size:
+        g_of[alone] = g_lon.size + np.arange(alone.size)
+        g_lon, g_lat, g_r = np.r_[g_lon, fine.lon[alone]], np.r_[g_lat, fine.lat[alone]], np.r_[g_r, fine.radius[alone]]
+        g_xyz = np.concatenate([g_xyz, f_xyz[alone]])
+        d, i = vtree.query(f_xyz[alone] @ frame.T, k=1)
+        d1, first = np.r_[d1, d], np.r_[first, i]
+        g_ok, g_reach, g_rho = _radius(ell, ends, d1, g_r)
+        g_ok &= g_r <= np.r_[wide, np.full(alone.size, widest)]
+    return g_lon, g_lat, g_xyz, g_r, g_of, d1, first, (g_ok, g_reach, g_rho)
 
 
 def _groups(ell: Ellipsoid, fine: Cells, f_xyz: Floats) -> tuple[Floats, Floats, Floats, Floats, Positions]:
@@ -352,6 +395,7 @@ def _settle_slice(
     vertices: tuple[Floats, Floats, Floats],
     ends: EdgeEnds,
     edges: tuple[Floats, Floats, Floats, Floats],
+    workers: int | None = None,
 ) -> tuple[Floats, Positions, Positions]:
     """For points ``rows`` (sorted by cell): the least measured vertex distance, and the
     (position into ``rows``, edge) pairs that may hold a nearer point (step 5b)."""
@@ -369,20 +413,22 @@ def _settle_slice(
     # The candidate nearest by chord (ties: the earliest) is measured first.
     low = _norm(p[pair] - vxyz[v])
     best = v[_first(low, np.r_[0, np.cumsum(count)])]
-    u = ell.distance(px[rows], py[rows], vlon[best], vlat[best])
+    u = ell.distance(px[rows], py[rows], vlon[best], vlat[best], workers=workers)
     # Far away many vertices lie within the search radius (step 2a) of that distance; for them the
     # bound of step 3c, with the group's centre as the pivot, is much tighter than the chord.
     more = np.flatnonzero((low <= ell.chord_reach(u)[pair]) & (v != best[pair]))
     if more.size:
         new_row = np.r_[True, pair[more][1:] != pair[more][:-1]]  # pairs come sorted by point
         ask, back = pair[more][new_row], np.cumsum(new_row) - 1
-        heading, _, step = ell.inverse(g_lon[group[ask]], g_lat[group[ask]], px[rows[ask]], py[rows[ask]])
+        heading, _, step = ell.inverse(
+            g_lon[group[ask]], g_lat[group[ask]], px[rows[ask]], py[rows[ask]], workers=workers
+        )
         beside = ell.lower_bound_beside(pivot[gp[more]], toward[gp[more]], step[back], heading[back])
         low[more] = np.maximum(low[more], beside)
         more = more[low[more] - PRUNE_SLACK_M <= u[pair[more]]]
     if more.size:
         t = rows[pair[more]]
-        np.minimum.at(u, pair[more], ell.distance(px[t], py[t], vlon[v[more]], vlat[v[more]]))
+        np.minimum.at(u, pair[more], ell.distance(px[t], py[t], vlon[v[more]], vlat[v[more]], workers=workers))
     # Short edges through their ends: only an edge whose distance has an interior minimum below `u`
     # needs solving, and then each end is within `interior_dip` of that minimum (step 5b).
     # (The dip falls as the bound grows, so pairs beyond `u` plus the dip at `u` are out at once.)
@@ -396,7 +442,9 @@ def _settle_slice(
     keep = end_low - interior_dip(end_low, 2.0 * half[e]) - PRUNE_SLACK_M <= u[at]
     # An edge with both ends near comes twice: once is enough.
     key = np.sort(at[keep] * half.size + e[keep])
-    at, e = np.divmod(key[np.r_[True, key[1:] != key[:-1]]], half.size)
+    once = np.ones(key.size, dtype=bool)
+    once[1:] = key[1:] != key[:-1]
+    at, e = np.divmod(key[once], half.size)
     l_start, l_edge = longs
     l_count = l_start[group + 1] - l_start[group]
     l_at = np.repeat(np.arange(n), l_count)

@@ -106,9 +106,14 @@ def test_cells_give_the_per_point_distances_bit_for_bit(where, rng):
     by_cells = distances_to_shapes(ELL, px, py, shapes, cells=True)
     per_point = distances_to_shapes(ELL, px, py, shapes, cells=False)
     np.testing.assert_array_equal(by_cells, per_point)
-    # Most points settled per cell, the farthest handed back to the per-point search.
+    # The points within 100 km alone: dense enough that their cells qualify (checked below).
+    near = dist < 100_000.0
+    np.testing.assert_array_equal(distances_to_shapes(ELL, px[near], py[near], shapes, cells=True), per_point[near])
+    # Not vacuous: the near points are settled per cell, the far ones handed back to the per-point search.
+    cp = cell_parts(ELL, px[near], py[near], ELL.ecef(px[near], py[near]), shape=shapes[0], end_pruning=True)
+    assert cp.rows.size > 0.8 * near.sum()
     cp = cell_parts(ELL, px, py, ELL.ecef(px, py), shape=shapes[0], end_pruning=True)
-    assert cp.rows.size > 0.8 * n and cp.rest.size > 0
+    assert cp.rest.size > 0
     # Brute force on a sample: every vertex, and every edge whose chord from its midpoint less half
     # its length (chord <= geodesic) can beat the vertices, through dense sampling.
     xy = shapely.get_coordinates(line)
@@ -150,7 +155,8 @@ def test_nearness_per_cell_brackets_every_distance(rng):
     """The bounds taken per cell of points hold for every point."""
     held = rangecov.datasets.atacms_kursk_2024().held_proxy
     shapes = shapes_of(ELL, held.geometry.values)
-    lon, lat = rng.uniform(20, 55, 5_000), rng.uniform(40, 62, 5_000)
+    # Dense enough for small cells (the held ground and 200 km around it).
+    lon, lat = rng.uniform(30, 41, 20_000), rng.uniform(48, 53, 20_000)
     near = Nearness(ELL, lon, lat, shapes)
     assert all(x is None for k, x in enumerate(near.near) if not shapes[k].small)
     d = distances_to_shapes(ELL, lon, lat, shapes)
