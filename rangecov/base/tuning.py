@@ -49,6 +49,7 @@ __all__ = [
     "SHAPE_PAIRS",
     "SHAPE_CELL_MAX_M",
     "SHAPE_GROUP_GROWTH",
+    "SHAPE_GROUP_PIECE",
     "FAR_ROUNDS",
     "FAR_MAX_CELLS",
     "FAR_BATCH_ROWS",
@@ -172,6 +173,9 @@ NEAR_PER_CELL = 32
 # sparse points (10,000 over a country: cells of ~60 km) are searched faster one by one.
 SHAPE_CELL_MAX_M = 20_000.0
 SHAPE_GROUP_GROWTH = 3.0
+# Groups whose k-d queries are run together (one thread's piece): bounds the (group, vertex) pairs
+# of their shells held at once.
+SHAPE_GROUP_PIECE = 256
 # Edges whose chord is at most this long are found through their ends (step 5b): the search
 # radius around a point grows by about chord**2 / (8 * distance), 42 m for 10 km edges at 300 km;
 # longer edges are tested by their midpoints, per cell.

@@ -27,12 +27,13 @@ from ..base.tuning import (
     SHAPE_CELL_GROUP,
     SHAPE_CELL_MAX_M,
     SHAPE_GROUP_GROWTH,
+    SHAPE_GROUP_PIECE,
     SHAPE_PAIRS,
     SHAPE_PER_CELL,
     SHORT_EDGE_M,
 )
 from ..engine import pairs_within_chord
-from ..engine.cells import Cells, make_cells, run_stages
+from ..engine.cells import Cells, make_cells, parts, run_stages
 from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid, default_workers
 
 __all__ = ["ShapeParts", "EdgeEnds", "edge_ends", "CellParts", "cell_parts", "segment_chord", "foot_outside"]
@@ -234,12 +235,20 @@ def cell_parts(
     )
     first = first.astype(np.intp)
     ok = np.flatnonzero(g_ok)
-    at, idx = pairs_within_chord(vtree, g_xyz[ok] @ frame.T, g_rho[ok] + g_r[ok])
-    cell = ok[at]
-    spread = _norm(vxyz[idx] - vxyz[first[cell]])
-    d = _norm(g_xyz[cell] - vxyz[idx])
-    keep = _kept(d, spread, d1=d1[cell], r=g_r[cell], rho=g_rho[cell])
-    order = np.flatnonzero(keep)[np.argsort(cell[keep], kind="stable")]
+
+    def query(some: Positions) -> tuple[Positions, Positions]:
+        """The groups' ball queries, less the vertices step 3b (c) drops for the whole group."""
+        at, idx = pairs_within_chord(vtree, g_xyz[some] @ frame.T, g_rho[some] + g_r[some], workers=1)
+        cell = some[at]
+        spread = _norm(vxyz[idx] - vxyz[first[cell]])
+        keep = _kept(_norm(g_xyz[cell] - vxyz[idx]), spread, d1=d1[cell], r=g_r[cell], rho=g_rho[cell])
+        return cell[keep], idx[keep]
+
+    # Pieces of groups, so that a thick shell's pairs are held a piece at a time, on threads.
+    found = run_stages(default_workers(), (query, [ok[s] for s in parts(ok.size, SHAPE_GROUP_PIECE)]))
+    cell = np.concatenate([c for c, _ in found]) if found else np.empty(0, dtype=np.intp)
+    idx = np.concatenate([i for _, i in found]) if found else np.empty(0, dtype=np.intp)
+    order = np.argsort(cell, kind="stable")
     cell, idx = cell[order], idx[order]
     g_start = np.searchsorted(cell, np.arange(g_lon.size + 1))
     # Each candidate measured once from its group's centre, the pivot of the bound of step 3c.
