@@ -1,16 +1,19 @@
 """The parts of a large line or polygon that can be nearest to many points, found once per cell of points.
 
-``docs/exactness.md``, step 5b. The points are binned into cells (the point
-engine's :func:`~rangecov.engine.cells.make_cells`); one k-d query per cell,
-from its centre, gives a bound that holds for every point of the cell, and a
-ball query of that radius gives the cell's candidate vertices, less those a
-linear bound proves farther for every point of the cell (step 3b (c)). Each
-point then meets only its cell's candidates: the vertex nearest by chord is
-measured, then every vertex within the search radius of that distance; the
-edges worth a segment solve are found through their ends (an edge can pass
-near a point only if one of its ends does), so no per-point k-d search is
-left. Points in cells too far for these bounds (beyond ``CELL_DOMINANCE_M``)
-are handed back for the per-point search.
+``docs/exactness.md``, step 5b. The points are binned into cells of about
+``SHAPE_PER_CELL`` (the point engine's :func:`~rangecov.engine.cells.make_cells`)
+and the cells into groups. One k-d query per group, from its centre, gives
+every vertex that can matter to one of its points (a bound that holds for the
+whole group, less what step 3b (c)'s linear bound proves farther), and each
+cell keeps from that list what can matter to its own points. Each point then
+meets only its cell's few vertices: the one nearest by chord is measured, the
+others within the search radius are bounded by step 3c from the group's centre
+and measured only if they can be nearer, and the edges worth a segment solve
+are found through their ends (an edge passes near a point only if one of its
+ends does, and dips below its ends by at most ``L**2 / 2(s - L)``). No
+per-point k-d search is left. Slices of points run on threads. Points in cells
+too far for these bounds (beyond ``CELL_DOMINANCE_M``), or too wide to pay
+(``SHAPE_CELL_MAX_M``), are handed back for the per-point search.
 """
 
 from __future__ import annotations
