@@ -18,7 +18,7 @@ from scipy.spatial import cKDTree
 from ..base.tuning import COUNT_ROWS, PAIRS_PER_STEP
 from ..geodesy.ellipsoid import Ellipsoid
 from .cells import make_cells, parts, run_stages
-from .search import Points
+from .search import Points, ragged
 
 __all__ = ["count_within"]
 
@@ -75,9 +75,7 @@ def count_within(
         part = np.flatnonzero(~full & (d - r <= outer[j]))
         # Every target of the partial cells, paired with the origin.
         lens = size[c[part]]
-        total = int(lens.sum())
-        offset = np.repeat(np.cumsum(lens) - lens, lens)
-        pos = np.repeat(start[c[part]], lens) + (np.arange(total) - offset)
+        pos = ragged(start[c[part]], lens)
         jj = np.repeat(j[part], lens)
         diff = np.take(t_xyz, pos, axis=0) - np.take(origins.xyz, jj, axis=0)
         chord = np.sqrt(np.einsum("ij,ij->i", diff, diff))

@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 from ..base.tuning import DENSE_ROWS, GROUP_LEAF, GROUP_OPEN
 from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid
-from .search import Points, SearchStats, Tree, measure
+from .search import Points, SearchStats, Tree, measure, ragged
 
 __all__ = ["Hierarchy", "hierarchy", "dense_search"]
 
@@ -129,7 +129,7 @@ def _open(ell: Ellipsoid, sub: Tree, h: Hierarchy, level: int, groups: NDArray[n
             return plan
         b = h.bounds(level)
         size = b[need + 1] - b[need]
-        at = np.repeat(b[need], size) + _ranks(size)
+        at = ragged(b[need], size)
         ref = np.repeat(h.ref[2**level - 1 + need], size)
         p = sub.points
         member = h.order[at]
@@ -146,12 +146,6 @@ def _open(ell: Ellipsoid, sub: Tree, h: Hierarchy, level: int, groups: NDArray[n
                 plan.box[rows, col] = reduce.reduceat(values, starts)
         plan.ready[need] = True
     return plan
-
-
-def _ranks(size: NDArray[np.int64]) -> NDArray[np.int64]:
-    """0, 1, ..., size[0] - 1, 0, 1, ..., size[1] - 1, ..."""
-    total = int(size.sum())
-    return np.arange(total) - np.repeat(np.cumsum(size) - size, size)
 
 
 @dataclass
@@ -297,7 +291,7 @@ def _leaves(
     b = h.bounds(h.depth)
     leaf = group - (2**h.depth - 1)
     size = b[leaf + 1] - b[leaf]
-    at = np.repeat(b[leaf], size) + _ranks(size)
+    at = ragged(b[leaf], size)
     pair = np.repeat(np.arange(t.size), size)
     tt, cand = t[pair], h.order[at]
     origins = sub.points

@@ -28,6 +28,7 @@ __all__ = [
     "settle",
     "pairs_within_chord",
     "first_unique",
+    "ragged",
 ]
 
 
@@ -432,3 +433,14 @@ def first_unique(*columns: NDArray[Any]) -> NDArray[np.intp]:
         return np.empty(0, dtype=np.intp)
     _, first = np.unique(np.column_stack(columns), axis=0, return_index=True)
     return np.sort(first)
+
+
+def ragged(start: NDArray[np.integer[Any]], count: NDArray[np.integer[Any]]) -> NDArray[np.intp]:
+    """``concatenate([arange(s, s + c) for s, c in zip(start, count)])`` without a Python loop: the
+    positions of runs of ``count[i]`` consecutive items from ``start[i]`` (a cell's targets, a group's
+    members, a list's entries)."""
+    count = np.asarray(count, dtype=np.intp)
+    total = int(count.sum())
+    ranks = np.arange(total, dtype=np.intp) - np.repeat(np.cumsum(count) - count, count)
+    out: NDArray[np.intp] = np.repeat(np.asarray(start, dtype=np.intp), count) + ranks
+    return out

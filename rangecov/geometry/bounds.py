@@ -128,16 +128,16 @@ class Nearness:
                 d, i = tree.query(centre @ frame.T, k=1)
                 chord[:, k] = np.maximum(np.asarray(d)[cells.of_target] - off - PRUNE_SLACK_M, 0.0)
                 chord_hi[:, k] = np.linalg.norm(xyz - shapes[k].vxyz[np.asarray(i)[cells.of_target]], axis=1)
-            large = []
-        for k in large:
-            workers = default_workers() if n >= PARALLEL_MIN else 1
-            frame, tree, _ = shapes[k].search_trees()
-            c, i = tree.query(xyz @ frame.T, k=min(2, tree.n), workers=workers)
-            c, i = c.reshape(n, -1), i.reshape(n, -1)
-            chord[:, k] = chord_hi[:, k] = c[:, 0]
-            # The two vertices nearest by chord: when the second lies beyond the search radius of
-            # the first's distance, no other vertex needs measuring.
-            self.near[k] = (i[:, 0], c[:, -1] if c.shape[1] > 1 else np.full(n, np.inf))
+        else:
+            for k in large:
+                workers = default_workers() if n >= PARALLEL_MIN else 1
+                frame, tree, _ = shapes[k].search_trees()
+                c, i = tree.query(xyz @ frame.T, k=min(2, tree.n), workers=workers)
+                c, i = c.reshape(n, -1), i.reshape(n, -1)
+                chord[:, k] = chord_hi[:, k] = c[:, 0]
+                # The two vertices nearest by chord: when the second lies beyond the search radius of
+                # the first's distance, no other vertex needs measuring.
+                self.near[k] = (i[:, 0], c[:, -1] if c.shape[1] > 1 else np.full(n, np.inf))
         longest = np.array([sh.half.max() if sh.half.size else 0.0 for sh in shapes])
         # Every point of an edge is within half its length of an end, a vertex (steps 1 and 5).
         low = np.maximum(chord - longest[None, :] - PRUNE_SLACK_M, 0.0)

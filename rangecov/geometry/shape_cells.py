@@ -37,6 +37,7 @@ from ..base.tuning import (
 )
 from ..engine import pairs_within_chord
 from ..engine.cells import Cells, make_cells, parts, run_stages
+from ..engine.search import ragged
 from ..geodesy.ellipsoid import PRUNE_SLACK_M, Ellipsoid, default_workers
 
 __all__ = ["ShapeParts", "EdgeEnds", "edge_ends", "CellParts", "cell_parts", "segment_chord", "foot_outside"]
@@ -166,15 +167,6 @@ def _norm(d: Floats) -> Floats:
     """Row lengths of an (n, 3) array (``np.linalg.norm(d, axis=1)``, faster)."""
     out: Floats = np.sqrt(np.einsum("ij,ij->i", d, d))
     return out
-
-
-def _ragged(start: Positions, count: Positions) -> Positions:
-    """``concatenate([arange(s, s + c) for s, c in zip(start, count)])`` without a Python loop."""
-    total = int(count.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.intp)
-    shift = np.repeat(start - np.r_[0, np.cumsum(count)[:-1]], count)
-    return (shift + np.arange(total)).astype(np.intp)
 
 
 def _radius(ell: Ellipsoid, ends: EdgeEnds, d1: Floats, r: Floats) -> tuple[NDArray[np.bool_], Floats, Floats]:
@@ -321,7 +313,7 @@ def _cell_lists(
     f_in = np.flatnonzero(g_ok[g_of])
     count = np.diff(g_start)[g_of[f_in]]
     f_pair = np.repeat(f_in, count)
-    gp = _ragged(g_start[g_of[f_in]], count)
+    gp = ragged(g_start[g_of[f_in]], count)
     d = _norm(f_xyz[f_pair] - vxyz[idx[gp]])
     f_run = np.r_[0, np.cumsum(count)]
     lead = _first(d, f_run)
@@ -418,7 +410,7 @@ def _settle_slice(
     n = rows.size
     count = f_start[cell_of + 1] - f_start[cell_of]
     pair = np.repeat(np.arange(n), count)
-    gp = f_gp[_ragged(f_start[cell_of], count)]
+    gp = f_gp[ragged(f_start[cell_of], count)]
     v = idx[gp]
     p = xyz[rows]
     group = g_of[cell_of]
@@ -448,7 +440,7 @@ def _settle_slice(
     near = near[low[near] - interior_dip(low[near], ends.longest[v[near]]) - PRUNE_SLACK_M <= u[pair[near]]]
     nv = v[near]
     deg = ends.start[nv + 1] - ends.start[nv]
-    e = ends.edges[_ragged(ends.start[nv], deg)]
+    e = ends.edges[ragged(ends.start[nv], deg)]
     at = np.repeat(pair[near], deg)
     end_low = np.repeat(low[near], deg)
     keep = end_low - interior_dip(end_low, 2.0 * half[e]) - PRUNE_SLACK_M <= u[at]
@@ -460,7 +452,7 @@ def _settle_slice(
     l_start, l_edge = longs
     l_count = l_start[group + 1] - l_start[group]
     l_at = np.repeat(np.arange(n), l_count)
-    le = l_edge[_ragged(l_start[group], l_count)]
+    le = l_edge[ragged(l_start[group], l_count)]
     l_keep = _norm(p[l_at] - mid[le]) - half[le] <= ell.chord_reach(u)[l_at]
     return u, np.r_[at, l_at[l_keep]].astype(np.intp), np.r_[e, le[l_keep]].astype(np.intp)
 

@@ -289,12 +289,11 @@ def column_geometries(column, encoding: str, first_row: int, source: str) -> np.
         if array.null_count:
             geoms[~array.is_valid().to_numpy(zero_copy_only=False)] = None
         return geoms
-    if _flat_points(column):
-        # 2D points: read at their fixed offsets and made with shapely.points, 3 times faster than
-        # parsing each WKB (the same coordinates, bit for bit).
-        xy = wkb_points(column)
-        if xy is not None:
-            return np.asarray(shapely.points(*xy), dtype=object)
+    # 2D points: read at their fixed offsets and made with shapely.points, 3 times faster than
+    # parsing each WKB (the same coordinates, bit for bit); Z/M points keep their third coordinate.
+    xy = wkb_points(column, flat=True)
+    if xy is not None:
+        return np.asarray(shapely.points(*xy), dtype=object)
     wkb = column.to_numpy(zero_copy_only=False)
     geoms = shapely.from_wkb(wkb, on_invalid="ignore")
     bad = np.flatnonzero(pd.isna(geoms) & ~pd.isna(wkb))
@@ -304,17 +303,6 @@ def column_geometries(column, encoding: str, first_row: int, source: str) -> np.
             f"{source}: the geometry at index label(s) {rows} (0-based rows from the file's start) is not valid WKB"
         )
     return geoms
-
-
-def _flat_points(column) -> bool:
-    """Whether every value of a binary column is 21 bytes long (a 2D WKB point, if it is one at all)."""
-    import pyarrow as pa
-
-    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if not len(array) or array.null_count or not pa.types.is_binary(array.type):
-        return False
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
-    return bool((np.diff(offsets) == 21).all())
 
 
 def struct_points(column) -> tuple[np.ndarray, np.ndarray] | None:
@@ -329,12 +317,12 @@ def struct_points(column) -> tuple[np.ndarray, np.ndarray] | None:
     return x, y
 
 
-def wkb_points(column) -> tuple[np.ndarray, np.ndarray] | None:
+def wkb_points(column, *, flat: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
     """x and y of WKB points read at their fixed offsets, or None when a row is anything else.
 
-    Handles 2D (21 bytes) and Z/M (29 bytes) points of either byte order;
-    None for nulls, other types, empty points or non-finite coordinates, which
-    the general path (shapely) then reads and reports.
+    Handles 2D (21 bytes) and, unless ``flat``, Z/M (29 bytes) points of either
+    byte order; None for nulls, other types, empty points or non-finite
+    coordinates, which the general path (shapely) then reads and reports.
     """
     import pyarrow as pa
 
@@ -347,7 +335,7 @@ def wkb_points(column) -> tuple[np.ndarray, np.ndarray] | None:
         return None
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
     size = int(offsets[1] - offsets[0])
-    if size not in (21, 29) or not np.array_equal(np.diff(offsets), np.full(len(array), size)):
+    if size not in ((21,) if flat else (21, 29)) or not np.array_equal(np.diff(offsets), np.full(len(array), size)):
         return None
     data = np.frombuffer(array.buffers()[2], dtype=np.uint8)
     rows = data[offsets[0] : offsets[0] + size * len(array)].reshape(len(array), size)
